@@ -1,0 +1,25 @@
+"""Counter workstation of a government service hall.
+
+    python main.py                      the clerk workstation (embedded demo hall if no server is configured)
+    python main.py --role supervisor|display|kiosk
+    python main.py server …             the hall server and its admin commands
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["server"]:
+        from server.cli import main as server_main
+
+        return server_main(argv[1:])
+    from ui.cli import main as ui_main
+
+    return ui_main(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

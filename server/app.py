@@ -1,0 +1,234 @@
+"""The hall server's HTTP API (FastAPI): /api/v1, described at /openapi.json."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from contextlib import asynccontextmanager
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request, status
+from fastapi.responses import JSONResponse, StreamingResponse
+from pydantic import BaseModel, Field
+from sqlalchemy.exc import IntegrityError
+
+from server import auth, records, reference
+from server.auth import Principal, require
+from server.db import Database
+from server.events import EVERYONE, EventBus
+from workstation import __version__
+from workstation.domain.roles import DeviceKind, Role
+from workstation.protocol import API_PREFIX
+from workstation.protocol import records as wire_records
+from workstation.protocol.auth import EnrolRequest, EnrolResponse, Health, LoginRequest, LoginResponse, Me
+from workstation.protocol.events import EventType
+from workstation.protocol.reference import ChangeAck, ChangesPage, ReferenceChange, ReferenceKind
+
+MAX_BODY = 16 * 1024 * 1024
+HEARTBEAT_SECONDS = 15.0
+SUPERVISING = (Role.SUPERVISOR, Role.ADMIN)
+ANY_ROLE = tuple(Role)
+
+
+class BodyLimit:
+    """Refuses a request body over MAX_BODY with 413 before it is read into memory."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY):
+            response = JSONResponse({"detail": "request body too large"}, status_code=413)
+            return await response(scope, receive, send)
+        seen = 0
+
+        async def limited_receive():
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > MAX_BODY:
+                    raise HTTPException(413, "request body too large")
+            return message
+
+        return await self.app(scope, limited_receive, send)
+
+
+class EnrolmentCodeRequest(BaseModel):
+    kind: DeviceKind
+    window: int | None = Field(default=None, ge=1, le=999)
+
+
+class EnrolmentCodeResponse(BaseModel):
+    code: str
+
+
+def create_app(db: Database) -> FastAPI:
+    bus = EventBus()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        bus.bind_loop(asyncio.get_running_loop())
+        yield
+        bus.close_all()
+
+    app = FastAPI(title="Hall server", version=__version__, lifespan=lifespan,
+                  openapi_url="/openapi.json", docs_url=None, redoc_url=None)
+    app.state.db = db
+    app.state.bus = bus
+    app.add_middleware(BodyLimit)
+
+    any_enrolled = require(*ANY_ROLE, devices=tuple(DeviceKind))
+    workstation_device = require(devices=(DeviceKind.WORKSTATION,))
+
+    @app.get(f"{API_PREFIX}/health", response_model=Health, tags=["system"])
+    def health() -> Health:
+        with db.reading() as session:
+            halls = reference.current(session, ReferenceKind.HALL)
+            return Health(status="ok", version=__version__, database=db.dialect,
+                          revision=reference.head(session),
+                          hall=halls[0]["name"] if halls else None)
+
+    @app.post(f"{API_PREFIX}/enrol", response_model=EnrolResponse, tags=["auth"])
+    def enrol(body: EnrolRequest) -> EnrolResponse:
+        with db.session() as session:
+            return auth.enrol(session, body.code, body.name)
+
+    @app.post(f"{API_PREFIX}/admin/enrolment-codes", response_model=EnrolmentCodeResponse,
+              tags=["auth"])
+    def new_enrolment_code(body: EnrolmentCodeRequest,
+                           _: Principal = Depends(require(Role.ADMIN))) -> EnrolmentCodeResponse:
+        with db.session() as session:
+            return EnrolmentCodeResponse(code=auth.create_enrolment_code(session, body.kind, body.window))
+
+    @app.post(f"{API_PREFIX}/login", response_model=LoginResponse, tags=["auth"])
+    def login(body: LoginRequest, device: Principal = Depends(workstation_device)) -> LoginResponse:
+        if device.account_id is not None:
+            raise HTTPException(status.HTTP_400_BAD_REQUEST, "log in with the device token")
+        with db.session() as session:
+            return auth.login(session, device, body.username, body.password)
+
+    @app.post(f"{API_PREFIX}/logout", status_code=204, tags=["auth"])
+    def logout(token: str = Depends(auth.bearer_token), _: Principal = Depends(any_enrolled)) -> None:
+        with db.session() as session:
+            auth.logout(session, token)
+
+    @app.get(f"{API_PREFIX}/me", response_model=Me, tags=["auth"])
+    def me(caller: Principal = Depends(any_enrolled)) -> Me:
+        return Me(device_id=caller.device_id, device_kind=caller.device_kind, window=caller.window,
+                  username=caller.username, display_name=caller.display_name, role=caller.role)
+
+    @app.get(f"{API_PREFIX}/reference/changes", response_model=ChangesPage, tags=["reference"])
+    def reference_changes(
+        since: Annotated[int, Query(ge=0)] = 0,
+        limit: Annotated[int, Query(ge=1, le=reference.MAX_PAGE)] = 500,
+        kind: Annotated[list[ReferenceKind] | None, Query()] = None,
+        _: Principal = Depends(any_enrolled),
+    ) -> ChangesPage:
+        with db.reading() as session:
+            return reference.changes(session, since, limit, {k.value for k in kind} if kind else None)
+
+    def _changed(entry) -> ChangeAck:
+        bus.publish(EventType.REFERENCE_CHANGED, {"kind": entry.kind, "key": entry.key,
+                                                  "revision": entry.revision}, EVERYONE)
+        return ChangeAck(kind=ReferenceKind(entry.kind), key=entry.key, revision=entry.revision,
+                         changed_at=entry.changed_at)
+
+    @app.put(f"{API_PREFIX}/reference/{{kind}}/{{key}}", response_model=ChangeAck, tags=["reference"])
+    def reference_put(kind: ReferenceKind, key: str, body: ReferenceChange,
+                      _: Principal = Depends(require(Role.ADMIN))) -> ChangeAck:
+        try:
+            value = reference.validate(kind, body.payload)
+        except reference.InvalidReference as exc:
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, str(exc)) from None
+        if reference.key_of(kind, value) != key:
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY,
+                                f"the path names {key!r} but the value is {reference.key_of(kind, value)!r}")
+        with db.session() as session:
+            entry = reference.put(session, kind, body.payload)
+        return _changed(entry)
+
+    @app.delete(f"{API_PREFIX}/reference/{{kind}}/{{key}}", response_model=ChangeAck, tags=["reference"])
+    def reference_delete(kind: ReferenceKind, key: str,
+                         _: Principal = Depends(require(Role.ADMIN))) -> ChangeAck:
+        with db.session() as session:
+            entry = reference.delete(session, kind, key)
+        if entry is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, f"no {kind.value} {key!r}")
+        return _changed(entry)
+
+    @app.post(f"{API_PREFIX}/records", response_model=wire_records.UploadResult, tags=["records"])
+    def upload(batch: wire_records.UploadBatch,
+               device: Principal = Depends(workstation_device)) -> wire_records.UploadResult:
+        for attempt in range(3):
+            try:
+                with db.session() as session:
+                    result, stored, conflicts = records.store_batch(session, device.device_id, batch)
+                break
+            except IntegrityError:
+                # Another upload of the same UUIDs committed first; the next try sees them.
+                if attempt == 2:
+                    raise
+        if stored:
+            bus.publish(EventType.RECORDS_STORED, {"device_id": device.device_id, "count": stored},
+                        frozenset(SUPERVISING))
+        if conflicts:
+            bus.publish(EventType.RECORD_CONFLICT, {"device_id": device.device_id, "count": conflicts},
+                        frozenset(SUPERVISING))
+        return result
+
+    @app.get(f"{API_PREFIX}/records", response_model=wire_records.RecordsPage, tags=["records"])
+    def list_records(
+        kind: str | None = None,
+        after: uuid.UUID | None = None,
+        limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
+        _: Principal = Depends(require(*SUPERVISING)),
+    ) -> wire_records.RecordsPage:
+        with db.reading() as session:
+            return records.page(session, kind, after, limit)
+
+    @app.get(f"{API_PREFIX}/records/conflicts", response_model=list[wire_records.ConflictOut],
+             tags=["records"])
+    def list_conflicts(limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+                       _: Principal = Depends(require(*SUPERVISING))) -> list[wire_records.ConflictOut]:
+        with db.reading() as session:
+            return records.conflicts(session, limit)
+
+    @app.get(f"{API_PREFIX}/events", tags=["events"],
+             response_class=StreamingResponse,
+             responses={200: {"content": {"text/event-stream": {}}}})
+    async def events(request: Request, caller: Principal = Depends(any_enrolled),
+                     last_event_id: Annotated[int | None, Header()] = None) -> StreamingResponse:
+        role = caller.role or Role.CLERK  # a workstation without a login sees what a clerk sees
+        subscriber, missed = bus.subscribe(role, last_event_id)
+
+        async def stream():
+            try:
+                yield "retry: 2000\n: connected\n\n"
+                for event in missed:
+                    yield _sse(event)
+                while True:
+                    try:
+                        event = await asyncio.wait_for(subscriber.queue.get(), HEARTBEAT_SECONDS)
+                    except TimeoutError:
+                        if await request.is_disconnected():
+                            return
+                        yield ": keepalive\n\n"
+                        continue
+                    if event is None:
+                        return
+                    yield _sse(event)
+            finally:
+                bus.unsubscribe(subscriber)
+
+        return StreamingResponse(stream(), media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+
+    return app
+
+
+def _sse(event) -> str:
+    return f"id: {event.id}\nevent: {event.type}\ndata: {event.model_dump_json(include={'type', 'data'})}\n\n"

@@ -1,0 +1,137 @@
+"""Who is calling: device tokens, login sessions, and the role checks every endpoint makes."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from fastapi import Depends, HTTPException, Request, status
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server import security
+from server.models import Account, Device, EnrolmentCode, LoginSession
+from workstation.domain.roles import DeviceKind, Role
+from workstation.protocol.auth import EnrolResponse, LoginResponse
+
+SESSION_LIFETIME = timedelta(hours=12)
+CODE_LIFETIME = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class Principal:
+    device_id: str
+    device_kind: DeviceKind
+    window: int | None
+    account_id: int | None = None
+    username: str | None = None
+    display_name: str | None = None
+    role: Role | None = None
+
+
+def create_enrolment_code(session: Session, kind: DeviceKind, window: int | None,
+                          code: str | None = None, lifetime: timedelta = CODE_LIFETIME) -> str:
+    code = code or security.new_enrolment_code()
+    now = datetime.now(UTC)
+    session.merge(EnrolmentCode(code_hash=security.token_hash(security.normalise_code(code)), device_kind=kind.value,
+                                window=window, created_at=now, expires_at=now + lifetime,
+                                used_at=None, used_by=None))
+    return code
+
+
+def enrol(session: Session, code: str, name: str) -> EnrolResponse:
+    now = datetime.now(UTC)
+    row = session.execute(
+        select(EnrolmentCode)
+        .where(EnrolmentCode.code_hash == security.token_hash(security.normalise_code(code)))
+        .with_for_update()
+    ).scalar_one_or_none()
+    if row is None or row.used_at is not None or row.expires_at < now:
+        raise HTTPException(status.HTTP_403_FORBIDDEN,
+                            "enrolment code unknown, already used or expired")
+    token = security.new_token("dev")
+    device = Device(id=str(uuid.uuid4()), name=name, kind=row.device_kind, window=row.window,
+                    token_hash=security.token_hash(token), enrolled_at=now, revoked=False)
+    session.add(device)
+    row.used_at, row.used_by = now, device.id
+    return EnrolResponse(device_id=device.id, kind=DeviceKind(device.kind), window=device.window,
+                         token=token)
+
+
+def login(session: Session, device: Principal, username: str, password: str) -> LoginResponse:
+    account = session.execute(select(Account).where(Account.username == username)).scalar_one_or_none()
+    ok = security.verify_password(account.password_hash if account else None, password)
+    if account is None or not ok or not account.active:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "wrong username or password")
+    token = security.new_token("ses")
+    now = datetime.now(UTC)
+    session.add(LoginSession(token_hash=security.token_hash(token), account_id=account.id,
+                             device_id=device.device_id, created_at=now,
+                             expires_at=now + SESSION_LIFETIME, ended_at=None))
+    return LoginResponse(token=token, username=account.username, display_name=account.display_name,
+                         role=Role(account.role), expires_at=now + SESSION_LIFETIME)
+
+
+def logout(session: Session, token: str) -> None:
+    row = session.get(LoginSession, security.token_hash(token))
+    if row is not None and row.ended_at is None:
+        row.ended_at = datetime.now(UTC)
+
+
+def _bearer(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "a bearer token is required",
+                            headers={"WWW-Authenticate": "Bearer"})
+    return token.strip()
+
+
+def resolve(session: Session, token: str) -> Principal:
+    digest = security.token_hash(token)
+    now = datetime.now(UTC)
+    if token.startswith("ses_"):
+        found = session.execute(
+            select(LoginSession, Account, Device)
+            .join(Account, Account.id == LoginSession.account_id)
+            .join(Device, Device.id == LoginSession.device_id)
+            .where(LoginSession.token_hash == digest)
+        ).one_or_none()
+        if found is None:
+            raise HTTPException(status.HTTP_401_UNAUTHORIZED, "unknown session")
+        login_session, account, device = found
+        if login_session.ended_at is not None or login_session.expires_at < now:
+            raise HTTPException(status.HTTP_401_UNAUTHORIZED, "session ended or expired")
+        if device.revoked or not account.active:
+            raise HTTPException(status.HTTP_401_UNAUTHORIZED, "device or account disabled")
+        return Principal(device.id, DeviceKind(device.kind), device.window, account.id,
+                         account.username, account.display_name, Role(account.role))
+    device = session.execute(select(Device).where(Device.token_hash == digest)).scalar_one_or_none()
+    if device is None or device.revoked:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "unknown or revoked device token")
+    kind = DeviceKind(device.kind)
+    return Principal(device.id, kind, device.window, role=kind.own_role)
+
+
+def principal(request: Request) -> Principal:
+    """The caller, from its bearer token (a device token or a login session)."""
+    token = _bearer(request)
+    with request.app.state.db.reading() as session:
+        return resolve(session, token)
+
+
+def bearer_token(request: Request) -> str:
+    return _bearer(request)
+
+
+def require(*roles: Role, devices: tuple[DeviceKind, ...] = ()):
+    """A dependency that lets through callers acting in one of `roles`, or devices of
+    one of the `devices` kinds whoever is logged in at them; everyone else gets 403."""
+
+    def check(caller: Principal = Depends(principal)) -> Principal:
+        if caller.role in roles or caller.device_kind in devices:
+            return caller
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "this role may not do that")
+
+    return check

@@ -1,0 +1,92 @@
+"""Storing uploaded records by UUID: idempotent, and never overwriting."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server.models import Record, RecordConflict
+from workstation.protocol import records as wire
+
+
+def content_hash(kind: str, created_at: datetime, payload: dict[str, Any]) -> str:
+    """The hash that decides 'same content': canonical JSON of what the record says."""
+    if created_at.tzinfo is None:
+        created_at = created_at.replace(tzinfo=UTC)
+    canonical = json.dumps(
+        {"kind": kind, "created_at": created_at.astimezone(UTC).isoformat(), "payload": payload},
+        sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def store_batch(session: Session, device_id: str, batch: wire.UploadBatch) -> tuple[wire.UploadResult, int, int]:
+    """Store a batch; returns the per-record results, the count stored and of conflicts."""
+    now = datetime.now(UTC)
+    offered: dict[uuid.UUID, tuple[wire.RecordIn, str]] = {}
+    results: list[wire.RecordResult] = []
+    for record in batch.records:
+        digest = content_hash(record.kind, record.created_at, record.payload)
+        if record.uuid in offered:
+            earlier = offered[record.uuid][1]
+            status = wire.ALREADY_STORED if earlier == digest else wire.CONFLICT
+            results.append(wire.RecordResult(uuid=record.uuid, status=status,
+                                             detail="repeated in the batch"))
+            continue
+        offered[record.uuid] = (record, digest)
+    known = {
+        row.uuid: row.content_hash
+        for row in session.execute(
+            select(Record.uuid, Record.content_hash).where(Record.uuid.in_(list(offered)))
+        )
+    }
+    stored = conflicts = 0
+    new_rows = []
+    for record_uuid, (record, digest) in offered.items():
+        if record_uuid not in known:
+            new_rows.append(Record(uuid=record_uuid, kind=record.kind, device_id=device_id,
+                                   created_at=record.created_at, received_at=now,
+                                   content_hash=digest, payload=record.payload))
+            results.append(wire.RecordResult(uuid=record_uuid, status=wire.STORED))
+            stored += 1
+        elif known[record_uuid] == digest:
+            results.append(wire.RecordResult(uuid=record_uuid, status=wire.ALREADY_STORED))
+        else:
+            session.add(RecordConflict(uuid=record_uuid, device_id=device_id, received_at=now,
+                                       stored_hash=known[record_uuid], offered_hash=digest,
+                                       offered_payload=record.payload))
+            results.append(wire.RecordResult(
+                uuid=record_uuid, status=wire.CONFLICT,
+                detail="a record with this UUID and other content is already stored"))
+            conflicts += 1
+    session.add_all(new_rows)
+    session.flush()
+    return wire.UploadResult(results=results), stored, conflicts
+
+
+def page(session: Session, kind: str | None, after: uuid.UUID | None, limit: int) -> wire.RecordsPage:
+    query = select(Record)
+    if kind:
+        query = query.where(Record.kind == kind)
+    if after:
+        query = query.where(Record.uuid > after)
+    rows = session.execute(query.order_by(Record.uuid).limit(limit)).scalars().all()
+    return wire.RecordsPage(
+        records=[wire.RecordOut(uuid=r.uuid, kind=r.kind, created_at=r.created_at,
+                                received_at=r.received_at, device_id=r.device_id,
+                                payload=r.payload) for r in rows],
+        next_after=rows[-1].uuid if len(rows) == limit else None,
+    )
+
+
+def conflicts(session: Session, limit: int) -> list[wire.ConflictOut]:
+    rows = session.execute(select(RecordConflict).order_by(RecordConflict.id.desc()).limit(limit)).scalars()
+    return [wire.ConflictOut(uuid=r.uuid, device_id=r.device_id, received_at=r.received_at,
+                             stored_hash=r.stored_hash, offered_hash=r.offered_hash,
+                             offered_payload=r.offered_payload) for r in rows]

@@ -1,0 +1,106 @@
+"""Loading reference data and accounts: the demo hall on first start, and admin imports."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from server import reference, security
+from server.models import Account, ReferenceEntry
+from workstation.domain.roles import PERSON_ROLES, Role
+from workstation.protocol.reference import ReferenceKind
+
+DEMO_HALL = Path(__file__).resolve().parents[1] / "resources" / "demo_hall"
+
+
+class ImportError_(ValueError):
+    """An import that was refused whole; the message lists every problem found."""
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ImportError_(f"{path}: file not found") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ImportError_(f"{path}: not valid UTF-8 JSON ({exc})") from None
+
+
+def import_reference(session: Session, kind: ReferenceKind, values: Any, source: str) -> int:
+    """Validate every value first and apply them only when all are valid: a broken file
+    changes nothing. Returns how many entries changed."""
+    if not isinstance(values, list):
+        raise ImportError_(f"{source}: expected a JSON list of {kind.value} values")
+    problems: list[str] = []
+    keys: dict[str, int] = {}
+    for index, value in enumerate(values):
+        if not isinstance(value, dict):
+            problems.append(f"{source}[{index}]: expected an object")
+            continue
+        try:
+            key = reference.key_of(kind, reference.validate(kind, value))
+        except reference.InvalidReference as exc:
+            problems.append(f"{source}[{index}]: {exc}")
+            continue
+        if key in keys:
+            problems.append(f"{source}[{index}]: {kind.value} {key} repeats entry [{keys[key]}]")
+        keys[key] = index
+    if problems:
+        raise ImportError_("\n".join(problems))
+    before = reference.head(session)
+    for value in values:
+        reference.put(session, kind, value)
+    return session.execute(
+        select(func.count()).select_from(ReferenceEntry).where(ReferenceEntry.revision > before)
+    ).scalar_one()
+
+
+def import_accounts(session: Session, accounts: Any, source: str) -> int:
+    if not isinstance(accounts, list):
+        raise ImportError_(f"{source}: expected a JSON list of accounts")
+    problems = []
+    for index, account in enumerate(accounts):
+        if not isinstance(account, dict) or not {"username", "display_name", "role", "password"} <= set(account):
+            problems.append(f"{source}[{index}]: needs username, display_name, role and password")
+        elif account["role"] not in {r.value for r in PERSON_ROLES}:
+            problems.append(f"{source}[{index}]: role {account['role']!r} is not a person's role")
+    if problems:
+        raise ImportError_("\n".join(problems))
+    for account in accounts:
+        existing = session.execute(
+            select(Account).where(Account.username == account["username"])
+        ).scalar_one_or_none()
+        if existing is None:
+            session.add(Account(username=account["username"], display_name=account["display_name"],
+                                role=Role(account["role"]).value,
+                                password_hash=security.hash_password(account["password"]), active=True))
+    return len(accounts)
+
+
+def is_empty(session: Session) -> bool:
+    accounts = session.execute(select(func.count()).select_from(Account)).scalar_one()
+    return accounts == 0 and reference.head(session) == 0
+
+
+DEMO_FILES = (
+    (ReferenceKind.HALL, "hall.json"),
+    (ReferenceKind.BUSINESS_TYPE, "business_types.json"),
+    (ReferenceKind.WINDOW, "windows.json"),
+    (ReferenceKind.SERVICE_ITEM, "catalogue.json"),
+)
+
+
+def seed_demo_hall(session: Session, folder: Path = DEMO_HALL) -> None:
+    for kind, name in DEMO_FILES:
+        values = _read_json(folder / name)
+        import_reference(session, kind, [values] if kind is ReferenceKind.HALL else values, name)
+    import_accounts(session, _read_json(folder / "accounts.json"), "accounts.json")
+
+
+def import_file(session: Session, kind: ReferenceKind, path: Path) -> int:
+    values = _read_json(path)
+    return import_reference(session, kind, [values] if kind is ReferenceKind.HALL else values, str(path))

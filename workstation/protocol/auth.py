@@ -1,0 +1,51 @@
+"""Enrolment of devices and login of people."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from workstation.domain.roles import DeviceKind, Role
+
+
+class EnrolRequest(BaseModel):
+    code: str = Field(min_length=6, max_length=64)
+    name: str = Field(min_length=1, max_length=100, description="the PC's name, for IT")
+
+
+class EnrolResponse(BaseModel):
+    device_id: str
+    kind: DeviceKind
+    window: int | None
+    token: str
+
+
+class LoginRequest(BaseModel):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=256)
+
+
+class LoginResponse(BaseModel):
+    token: str
+    username: str
+    display_name: str
+    role: Role
+    expires_at: datetime
+
+
+class Me(BaseModel):
+    device_id: str
+    device_kind: DeviceKind
+    window: int | None
+    username: str | None
+    display_name: str | None
+    role: Role | None
+
+
+class Health(BaseModel):
+    status: str
+    version: str
+    database: str
+    revision: int
+    hall: str | None

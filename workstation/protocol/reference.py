@@ -1,0 +1,79 @@
+"""Reference data on the wire: the hall, its windows and business types, and the
+change feed that carries them (and the catalogue) to clients."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class ReferenceKind(StrEnum):
+    HALL = "hall"
+    WINDOW = "window"
+    BUSINESS_TYPE = "business_type"
+    SERVICE_ITEM = "service_item"
+
+
+class Hall(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1)
+    region_code: str = Field(pattern=r"^\d{6}$")
+    address: str = ""
+    phone: str = ""
+    welcome: str = Field(min_length=1, description="the citizen screen's greeting")
+    check_url: str = Field(default="", description="where a QR code sends a case check")
+
+
+class BusinessType(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    code: str = Field(min_length=1, max_length=32, pattern=r"^[a-z0-9_\-]+$")
+    name: str = Field(min_length=1)
+    prefix: str = Field(pattern=r"^[A-Z]$", description="the ticket letter, A in A001")
+    daily_quota: int = Field(ge=1, le=999)
+
+
+class Window(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    number: int = Field(ge=1, le=999)
+    name: str = Field(min_length=1)
+    business_types: tuple[str, ...] = Field(min_length=1)
+
+
+class ReferenceEntry(BaseModel):
+    """One change in the feed: the whole new value, or a tombstone (deleted, no payload)."""
+
+    kind: ReferenceKind
+    key: str
+    revision: int
+    deleted: bool = False
+    payload: dict[str, Any] | None = None
+
+
+class ChangesPage(BaseModel):
+    """A page of the change feed in revision order. A client applies it, remembers
+    `next_since` and asks again while `has_more`; stopping anywhere and asking again
+    from the remembered revision ends identical to one full pull."""
+
+    entries: list[ReferenceEntry]
+    next_since: int
+    has_more: bool
+    head: int
+
+
+class ReferenceChange(BaseModel):
+    """What an admin sends to change one entry."""
+
+    payload: dict[str, Any]
+
+
+class ChangeAck(BaseModel):
+    kind: ReferenceKind
+    key: str
+    revision: int
+    changed_at: datetime | None = None
