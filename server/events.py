@@ -18,7 +18,7 @@ from workstation.protocol.events import Event
 EVERYONE = frozenset(Role)
 
 
-@dataclass
+@dataclass(eq=False)  # identity: each subscriber is its own set member
 class _Subscriber:
     roles: frozenset[Role]
     queue: asyncio.Queue[Event | None] = field(default_factory=lambda: asyncio.Queue(maxsize=1000))

@@ -1,0 +1,114 @@
+"""The clerk workstation's application: windows wired to the core's use cases."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+from PySide6.QtCore import QObject, QTimer, Slot
+from PySide6.QtWidgets import QApplication
+
+from ui.bridge import HubBridge
+from ui.citizen_screen import CitizenScreen
+from ui.main_window import MainWindow
+from ui.start_window import StartWindow
+from ui.tasks import run_in_background
+from workstation.app.workstation import Clerk, Workstation
+from workstation.config import Settings
+from workstation.sync.status import SyncStatus
+
+log = logging.getLogger(__name__)
+
+
+class ClerkApp(QObject):
+    def __init__(self, workstation: Workstation, settings: Settings) -> None:
+        super().__init__()
+        self.workstation = workstation
+        self.settings = settings
+        self.bridge = HubBridge(workstation.hub)
+        self.start_window = StartWindow(workstation)
+        self.start_window.logged_in.connect(self.open_main)
+        self.citizen = CitizenScreen()
+        self.main_window: MainWindow | None = None
+        self._revision = -1
+        self.bridge.status.connect(self._status_changed)
+
+    def start(self) -> None:
+        self.start_window.start()
+
+    @Slot(object)
+    def open_main(self, clerk: Clerk) -> None:
+        window = self.workstation.device.window if self.workstation.device else None
+        self.main_window = MainWindow(clerk, self.workstation.connection_hall_name(), window)
+        self.main_window.logout_requested.connect(self.logout)
+        self.main_window.closed.connect(self._main_closed)
+        self.main_window.citizen_screen_requested.connect(lambda: self.citizen.place("window"))
+        self.bridge.status.connect(self.main_window.status.show_status)
+        self.main_window.show()
+        self.start_window.hide()
+        self.citizen.show_welcome(self.workstation.connection_hall_name(), None, window)
+        self.citizen.place(self.settings.ui.citizen_screen)
+        self._revision = -1
+        run_in_background(self.workstation.status, self._first_status)
+        run_in_background(self.workstation.hall, self._show_hall)
+
+    @Slot(object)
+    def _first_status(self, status: SyncStatus | None) -> None:
+        if status is not None:
+            self.bridge.status.emit(status)
+
+    @Slot(object)
+    def _status_changed(self, status: SyncStatus) -> None:
+        # The hall's name and greeting come with reference data; refresh when it moves.
+        if status.revision != self._revision:
+            self._revision = status.revision
+            run_in_background(self.workstation.hall, self._show_hall)
+
+    @Slot(object)
+    def _show_hall(self, hall: dict | None) -> None:
+        if not hall:
+            return
+        window = self.workstation.device.window if self.workstation.device else None
+        self.citizen.show_welcome(hall.get("name"), hall.get("welcome"), window)
+        self.start_window.hall.setText(hall.get("name", ""))
+        if self.main_window is not None:
+            self.main_window.show_hall(hall.get("name"))
+
+    @Slot()
+    def logout(self) -> None:
+        window, self.main_window = self.main_window, None
+        if window is not None:
+            window.closed.disconnect(self._main_closed)
+            window.close()
+        self.citizen.hide()
+        self.start_window.reset_for_login()
+        self.start_window.show()
+        run_in_background(self.workstation.logout)
+
+    @Slot()
+    def _main_closed(self) -> None:
+        QApplication.instance().quit()
+
+
+def run(settings: Settings, workstation: Workstation) -> int:
+    from ui.style import install_fonts, install_style, install_translator
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("counter-workstation")
+    app.setQuitOnLastWindowClosed(False)
+    install_fonts(app)
+    install_style(app)
+    install_translator(app, settings.ui.lang)
+    clerk_app = ClerkApp(workstation, settings)
+    app.aboutToQuit.connect(workstation.shutdown)
+    clerk_app.start_window.destroyed.connect(app.quit)
+    clerk_app.start()
+    if os.environ.get("COUNTER_BENCH_STARTUP"):
+        # bench/startup.py: report once the login window has been shown and painted.
+        def shown() -> None:
+            print("login-window-shown", flush=True)
+            app.quit()
+
+        QTimer.singleShot(0, shown)
+    return app.exec()

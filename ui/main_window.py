@@ -1,0 +1,122 @@
+"""The clerk's main window: the queue, the applicant, the materials and the documents,
+with the status bar always in view."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.status_bar import WorkstationStatusBar
+from workstation import __version__
+from workstation.app.workstation import Clerk
+
+
+def _panel(title: str, name: str, empty_text: str) -> tuple[QGroupBox, QLabel]:
+    box = QGroupBox(title)
+    box.setObjectName(name)
+    empty = QLabel(empty_text)
+    empty.setObjectName(f"{name}Empty")
+    empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    empty.setWordWrap(True)
+    layout = QVBoxLayout(box)
+    layout.addWidget(empty)
+    return box, empty
+
+
+class MainWindow(QMainWindow):
+    logout_requested = Signal()
+    citizen_screen_requested = Signal()
+    closed = Signal()
+
+    def __init__(self, clerk: Clerk, hall_name: str | None, window: int | None) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.clerk = clerk
+        self.setWindowTitle(self.tr("Counter workstation — %1").replace("%1", hall_name or ""))
+        self.resize(1280, 800)
+
+        header = QWidget()
+        header.setObjectName("header")
+        head = QHBoxLayout(header)
+        self.hall_label = QLabel(hall_name or "")
+        self.hall_label.setObjectName("headerHall")
+        self.window_label = QLabel(self.tr("Window %1").replace("%1", str(window)) if window else "")
+        self.window_label.setObjectName("headerWindow")
+        role = {"clerk": self.tr("Clerk"), "supervisor": self.tr("Supervisor"),
+                "admin": self.tr("Administrator")}.get(clerk.role, clerk.role)
+        self.clerk_label = QLabel(f"{clerk.display_name}（{role}）")
+        self.clerk_label.setObjectName("headerClerk")
+        head.addWidget(self.hall_label)
+        head.addStretch(1)
+        head.addWidget(self.window_label)
+        head.addSpacing(24)
+        head.addWidget(self.clerk_label)
+
+        self.queue_panel, _ = _panel(self.tr("Queue"), "queuePanel",
+                                     self.tr("No ticket is being served."))
+        self.applicant_panel, _ = _panel(self.tr("Applicant"), "applicantPanel",
+                                         self.tr("No ID card has been read for this applicant."))
+        self.materials_panel, _ = _panel(self.tr("Materials"), "materialsPanel",
+                                         self.tr("Choose the service item to check the materials."))
+        self.documents_panel, _ = _panel(self.tr("Documents"), "documentsPanel",
+                                         self.tr("No document for this case yet."))
+        grid = QGridLayout()
+        grid.addWidget(self.queue_panel, 0, 0)
+        grid.addWidget(self.applicant_panel, 1, 0)
+        grid.addWidget(self.materials_panel, 0, 1, 2, 1)
+        grid.addWidget(self.documents_panel, 0, 2, 2, 1)
+        grid.setColumnStretch(0, 3)
+        grid.setColumnStretch(1, 5)
+        grid.setColumnStretch(2, 3)
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(8, 0, 8, 8)
+        layout.addWidget(header)
+        layout.addLayout(grid, 1)
+        self.setCentralWidget(central)
+
+        self.status = WorkstationStatusBar(self)
+        self.setStatusBar(self.status)
+        self._build_menus()
+
+    def _build_menus(self) -> None:
+        work = self.menuBar().addMenu(self.tr("&Workstation"))
+        citizen = QAction(self.tr("Show the &citizen screen"), self)
+        citizen.setShortcut(QKeySequence("Ctrl+Shift+C"))
+        citizen.triggered.connect(self.citizen_screen_requested)
+        logout = QAction(self.tr("&Log out"), self)
+        logout.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        logout.triggered.connect(self.logout_requested)
+        quit_ = QAction(self.tr("&Quit"), self)
+        quit_.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_.triggered.connect(self.close)
+        for action in (citizen, logout, quit_):
+            work.addAction(action)
+        help_ = self.menuBar().addMenu(self.tr("&Help"))
+        about = QAction(self.tr("&About"), self)
+        about.triggered.connect(self._about)
+        help_.addAction(about)
+
+    def show_hall(self, hall_name: str | None) -> None:
+        self.hall_label.setText(hall_name or "")
+        self.setWindowTitle(self.tr("Counter workstation — %1").replace("%1", hall_name or ""))
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self.closed.emit()
+        super().closeEvent(event)
+
+    @Slot()
+    def _about(self) -> None:
+        QMessageBox.about(self, self.tr("About"),
+                          self.tr("Counter workstation %1").replace("%1", __version__))

@@ -1,0 +1,54 @@
+"""The status bar: the hall server connection, records waiting to upload, the card reader."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import QLabel, QStatusBar
+
+from workstation.sync.status import SyncStatus
+
+
+class WorkstationStatusBar(QStatusBar):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setSizeGripEnabled(False)
+        self.connection = QLabel()
+        self.connection.setObjectName("connection")
+        self.pending = QLabel()
+        self.pending.setObjectName("pending")
+        self.reader = QLabel()
+        self.reader.setObjectName("reader")
+        for label in (self.connection, self.pending, self.reader):
+            self.addPermanentWidget(label)
+        self.show_connecting()
+        self.show_reader(None)
+
+    def show_connecting(self) -> None:
+        self._set_connection("connecting", self.tr("● Connecting to the hall server…"))
+        self.pending.setText(self.tr("Waiting to upload: –"))
+
+    def _set_connection(self, state: str, text: str, tooltip: str = "") -> None:
+        self.connection.setProperty("state", state)
+        self.connection.setText(text)
+        self.connection.setToolTip(tooltip)
+        self.connection.style().unpolish(self.connection)
+        self.connection.style().polish(self.connection)
+
+    @Slot(object)
+    def show_status(self, status: SyncStatus) -> None:
+        if status.online and not status.detail:
+            self._set_connection("online", self.tr("● Hall server online"))
+        elif status.online:
+            self._set_connection("warning", self.tr("● Hall server refused: %1").replace("%1", status.detail),
+                                 status.detail)
+        else:
+            self._set_connection(
+                "offline", self.tr("● Offline: work is saved on this PC and uploaded later"),
+                status.detail)
+        text = self.tr("Waiting to upload: %1").replace("%1", str(status.pending))
+        if status.conflicts:
+            text += self.tr(" (conflicts: %1, tell your supervisor)").replace("%1", str(status.conflicts))
+        self.pending.setText(text)
+
+    def show_reader(self, description: str | None) -> None:
+        self.reader.setText(description or self.tr("Card reader: not configured"))

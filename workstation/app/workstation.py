@@ -1,0 +1,247 @@
+"""The workstation's use cases at start: connect to the hall, enrol, log in, sync.
+
+Every method here may wait on the network or the disk; front ends call them off their
+GUI thread (ui/tasks.py) and hear back through the hub."""
+
+from __future__ import annotations
+
+import json
+import logging
+import socket
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from workstation.app.hub import Hub
+from workstation.config import Settings
+from workstation.embedded import EmbeddedHall
+from workstation.paths import Paths
+from workstation.sync.errors import HallRefused, HallUnreachable
+from workstation.sync.status import SyncStatus
+
+if TYPE_CHECKING:  # the heavy modules load in `connect`, off the GUI thread, after the window shows
+    from workstation.credentials import CredentialStore, DeviceCredential
+    from workstation.store.local import LocalStore
+    from workstation.sync.client import HallClient
+    from workstation.sync.engine import SyncEngine
+
+HALL = "hall"  # workstation.protocol.reference.ReferenceKind.HALL
+
+log = logging.getLogger(__name__)
+
+STATUS = "status"  # SyncStatus
+SERVER_EVENT = "server_event"  # protocol Event
+
+
+class Stage(StrEnum):
+    NEEDS_ENROLMENT = "needs_enrolment"
+    READY = "ready"
+
+
+@dataclass(frozen=True)
+class Connection:
+    url: str
+    embedded: bool
+    stage: Stage
+    online: bool
+    hall_name: str | None
+    window: int | None
+    keyring_persistent: bool
+
+
+@dataclass(frozen=True)
+class Clerk:
+    username: str
+    display_name: str
+    role: str
+    online: bool  # False: logged in against the cached credential while the hall was unreachable
+
+
+class LoginFailed(RuntimeError):
+    pass
+
+
+class EnrolmentFailed(RuntimeError):
+    pass
+
+
+def _offline_hasher():
+    from argon2 import PasswordHasher
+
+    return PasswordHasher()
+
+
+class Workstation:
+    def __init__(self, settings: Settings, paths: Paths, hub: Hub | None = None) -> None:
+        self.settings = settings
+        self.paths = paths
+        self.hub = hub or Hub()
+        self.store: LocalStore | None = None
+        self.embedded: EmbeddedHall | None = None
+        self.url: str | None = None
+        self.credentials: CredentialStore | None = None
+        self.device: DeviceCredential | None = None
+        self.sync: SyncEngine | None = None
+        self.clerk: Clerk | None = None
+        self._hall_name: str | None = None
+
+    def _client(self, token: str | None = None) -> HallClient:
+        from workstation.sync.client import HallClient
+
+        assert self.url is not None
+        return HallClient(self.url, token, self.settings.server.timeout)
+
+    def connect(self) -> Connection:
+        """Open the local store, reach the hall (starting the embedded one if none is
+        configured), and enrol automatically where the embedded hall allows it."""
+        from workstation.credentials import CredentialStore
+        from workstation.store.local import LocalStore
+
+        self.paths.ensure()
+        self.store = LocalStore(self.paths.store_file)
+        if self.settings.embedded:
+            self.embedded = EmbeddedHall()
+            self.embedded.start()
+            self.url = self.embedded.wait_ready()
+        else:
+            self.url = self.settings.server.url.rstrip("/")
+        self.credentials = CredentialStore(self.url)
+        self.device = self.credentials.device()
+        online = True
+        client = self._client()
+        try:
+            if self.device is not None:
+                try:
+                    client.me(self.device.token)
+                except HallRefused as exc:
+                    if exc.status == 401:  # revoked or from another hall database
+                        log.warning("device token refused, enrolment needed: %s", exc.detail)
+                        self.credentials.forget_device()
+                        self.device = None
+            if self.device is None and self.embedded is not None:
+                self._enrol_with(client, self.embedded.bootstrap_code)
+        except HallUnreachable:
+            online = False
+        finally:
+            client.close()
+        if self.device is not None:
+            self._start_sync()
+        return Connection(url=self.url, embedded=self.embedded is not None,
+                          stage=Stage.READY if self.device else Stage.NEEDS_ENROLMENT,
+                          online=online, hall_name=self.hall_name(),
+                          window=self.device.window if self.device else None,
+                          keyring_persistent=self.credentials.persistent)
+
+    def connection_hall_name(self) -> str | None:
+        """The hall's name as last read by `connect` or `hall` (no I/O)."""
+        return self._hall_name
+
+    def hall_name(self) -> str | None:
+        if self.store is None:
+            return None
+        hall = self.hall()
+        return hall["name"] if hall else None
+
+    def hall(self) -> dict | None:
+        halls = self.store.reference_values(HALL) if self.store else []
+        if halls:
+            self._hall_name = halls[0].get("name")
+        return halls[0] if halls else None
+
+    def enrol(self, code: str, name: str | None = None) -> DeviceCredential:
+        client = self._client()
+        try:
+            self._enrol_with(client, code, name)
+        except HallRefused as exc:
+            raise EnrolmentFailed(exc.detail) from exc
+        finally:
+            client.close()
+        self._start_sync()
+        assert self.device is not None
+        return self.device
+
+    def _enrol_with(self, client: HallClient, code: str, name: str | None = None) -> None:
+        answer = client.enrol(code, name or socket.gethostname() or "workstation")
+        from workstation.credentials import DeviceCredential
+
+        self.device = DeviceCredential(device_id=answer.device_id, token=answer.token,
+                                       kind=answer.kind.value, window=answer.window)
+        assert self.credentials is not None
+        self.credentials.save_device(self.device)
+
+    def _start_sync(self) -> None:
+        from workstation.sync.engine import SyncEngine
+
+        assert self.store is not None and self.device is not None and self.url is not None
+        if self.sync is not None:
+            return
+        self.sync = SyncEngine(self.store, self.url, self.device.token, self.settings.sync,
+                               self.settings.server.timeout,
+                               on_status=lambda status: self.hub.emit(STATUS, status),
+                               on_event=lambda event: self.hub.emit(SERVER_EVENT, event))
+        self.sync.start()
+
+    def status(self) -> SyncStatus | None:
+        return self.sync.status() if self.sync else None
+
+    def login(self, username: str, password: str) -> Clerk:
+        """Log in at the hall server; while it is unreachable, against the credential
+        cached at this PC's last online login of the same person."""
+        assert self.device is not None and self.store is not None and self.credentials is not None
+        client = self._client(self.device.token)
+        try:
+            answer = client.login(username, password)
+        except HallRefused as exc:
+            raise LoginFailed(exc.detail) from exc
+        except HallUnreachable:
+            return self._login_offline(username, password)
+        finally:
+            client.close()
+        self.credentials.save_session(answer.token)
+        self.store.set_state(f"login:{username}", json.dumps({
+            "hash": _offline_hasher().hash(password), "display_name": answer.display_name,
+            "role": answer.role.value}))
+        self.clerk = Clerk(answer.username, answer.display_name, answer.role.value, online=True)
+        return self.clerk
+
+    def _login_offline(self, username: str, password: str) -> Clerk:
+        assert self.store is not None
+        cached = self.store.get_state(f"login:{username}")
+        if cached:
+            entry = json.loads(cached)
+            from argon2.exceptions import InvalidHashError, VerificationError
+
+            try:
+                _offline_hasher().verify(entry["hash"], password)
+            except (VerificationError, InvalidHashError):
+                raise LoginFailed("wrong username or password") from None
+            self.clerk = Clerk(username, entry["display_name"], entry["role"], online=False)
+            return self.clerk
+        raise LoginFailed("the hall server is unreachable and this person has not logged in here before")
+
+    def logout(self) -> None:
+        assert self.credentials is not None
+        token = self.credentials.session_token()
+        self.credentials.save_session(None)
+        self.clerk = None
+        if token:
+            client = self._client()
+            try:
+                client.logout(token)
+            except (HallUnreachable, HallRefused):
+                pass  # the session expires on the server by itself
+            finally:
+                client.close()
+
+    def record(self, kind: str, payload: dict) -> None:
+        """Save a record for the hall: locally at once, uploaded when the hall is reachable."""
+        assert self.store is not None
+        self.store.add_record(kind, payload)
+
+    def shutdown(self) -> None:
+        if self.sync is not None:
+            self.sync.stop()
+        if self.embedded is not None:
+            self.embedded.stop()
+        if self.store is not None:
+            self.store.close()

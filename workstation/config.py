@@ -1,0 +1,123 @@
+"""The workstation's settings: defaults in one place, overridden by the config file IT edits.
+
+The file is TOML. Every key is optional; an unknown key or a value of the wrong type is
+reported by name instead of being ignored."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+EXAMPLE = """\
+# Counter workstation configuration. Every key is optional.
+
+[server]
+# The hall server. Leave empty to run an embedded demo hall on this PC.
+url = ""
+# Seconds to wait for one request to the hall server.
+timeout = 10
+
+[ui]
+# zh_CN (default) or en
+lang = "zh_CN"
+# Where the citizen screen goes: "auto" (second monitor if any, else a window),
+# "window" (always a separate window) or "off".
+citizen_screen = "auto"
+
+[sync]
+# Records sent to the hall server in one request.
+batch_size = 500
+# Longest wait between retries while the hall server is unreachable, in seconds.
+max_backoff = 30
+# Seconds between catalogue checks when live events are unavailable.
+poll_interval = 15
+"""
+
+
+class ConfigError(ValueError):
+    """The config file cannot be used; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    url: str = ""
+    timeout: float = 10.0
+
+
+@dataclass(frozen=True)
+class UiSettings:
+    lang: str = "zh_CN"
+    citizen_screen: str = "auto"
+
+
+@dataclass(frozen=True)
+class SyncSettings:
+    batch_size: int = 500
+    max_backoff: float = 30.0
+    poll_interval: float = 15.0
+
+
+@dataclass(frozen=True)
+class Settings:
+    server: ServerSettings = field(default_factory=ServerSettings)
+    ui: UiSettings = field(default_factory=UiSettings)
+    sync: SyncSettings = field(default_factory=SyncSettings)
+
+    @property
+    def embedded(self) -> bool:
+        """No hall server configured: the workstation runs its own demo hall."""
+        return not self.server.url
+
+
+_CHOICES = {("ui", "lang"): {"zh_CN", "en"}, ("ui", "citizen_screen"): {"auto", "window", "off"}}
+
+
+def _section(name: str, cls: type, values: Any, path: Path):
+    if not isinstance(values, dict):
+        raise ConfigError(f"{path}: [{name}] must be a table")
+    known = {f.name: f for f in fields(cls)}
+    result = cls()
+    for key, value in values.items():
+        if key not in known:
+            raise ConfigError(f"{path}: unknown key {name}.{key}")
+        default = getattr(result, key)
+        if isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if type(value) is not type(default):
+            raise ConfigError(f"{path}: {name}.{key} must be a {type(default).__name__}")
+        allowed = _CHOICES.get((name, key))
+        if allowed and value not in allowed:
+            raise ConfigError(f"{path}: {name}.{key} must be one of {', '.join(sorted(allowed))}")
+        if isinstance(value, int | float) and value <= 0:
+            raise ConfigError(f"{path}: {name}.{key} must be positive")
+        result = replace(result, **{key: value})
+    return result
+
+
+def load(path: Path) -> Settings:
+    """Settings from `path`; defaults when the file does not exist."""
+    if not path.exists():
+        return Settings()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    sections = {"server": ServerSettings, "ui": UiSettings, "sync": SyncSettings}
+    unknown = set(data) - set(sections)
+    if unknown:
+        raise ConfigError(f"{path}: unknown section [{sorted(unknown)[0]}]")
+    parts = {name: _section(name, cls, data.get(name, {}), path) for name, cls in sections.items()}
+    settings = Settings(**parts)
+    url = settings.server.url
+    if url and not url.startswith(("http://", "https://")):
+        raise ConfigError(f"{path}: server.url must start with http:// or https://")
+    return settings
+
+
+def write_example(path: Path) -> None:
+    """Leave a commented example where IT will look for the file, never overwriting one."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(EXAMPLE, encoding="utf-8")

@@ -1,0 +1,96 @@
+"""The device token and the clerk's session, kept in the OS keyring (keyring).
+
+Never in a plain-text file: where the OS offers no keyring (a bare Linux PC without a
+Secret Service), the secrets live in memory for this run only and `persistent` says so,
+so the screen can tell IT why the PC must be enrolled again after a restart."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import asdict, dataclass
+
+import keyring
+import keyring.backends.fail
+from keyring.errors import KeyringError
+
+log = logging.getLogger(__name__)
+
+SERVICE = "counter-workstation"
+
+
+@dataclass(frozen=True)
+class DeviceCredential:
+    device_id: str
+    token: str
+    kind: str
+    window: int | None
+
+
+def _usable_backend() -> bool:
+    backend = keyring.get_keyring()
+    name = type(backend).__name__
+    if isinstance(backend, keyring.backends.fail.Keyring) or "Plaintext" in name:
+        return False
+    if name == "ChainerBackend" and not getattr(backend, "backends", None):
+        return False
+    return True
+
+
+class CredentialStore:
+    def __init__(self, server_url: str) -> None:
+        self.server_url = server_url
+        self.persistent = _usable_backend()
+        self._memory: dict[str, str] = {}
+        if not self.persistent:
+            log.warning("no usable OS keyring: the device token is kept in memory for this run only")
+
+    def _get(self, name: str) -> str | None:
+        key = f"{name}@{self.server_url}"
+        if self.persistent:
+            try:
+                return keyring.get_password(SERVICE, key)
+            except KeyringError as exc:
+                log.warning("keyring read failed: %s", exc)
+        return self._memory.get(key)
+
+    def _set(self, name: str, value: str | None) -> None:
+        key = f"{name}@{self.server_url}"
+        if self.persistent:
+            try:
+                if value is None:
+                    try:
+                        keyring.delete_password(SERVICE, key)
+                    except keyring.errors.PasswordDeleteError:
+                        pass
+                else:
+                    keyring.set_password(SERVICE, key, value)
+                return
+            except KeyringError as exc:
+                log.warning("keyring write failed, keeping it in memory: %s", exc)
+        if value is None:
+            self._memory.pop(key, None)
+        else:
+            self._memory[key] = value
+
+    def device(self) -> DeviceCredential | None:
+        raw = self._get("device")
+        if not raw:
+            return None
+        try:
+            return DeviceCredential(**json.loads(raw))
+        except (ValueError, TypeError):
+            return None
+
+    def save_device(self, credential: DeviceCredential) -> None:
+        self._set("device", json.dumps(asdict(credential)))
+
+    def forget_device(self) -> None:
+        self._set("device", None)
+        self._set("session", None)
+
+    def session_token(self) -> str | None:
+        return self._get("session")
+
+    def save_session(self, token: str | None) -> None:
+        self._set("session", token)

@@ -1,0 +1,214 @@
+"""The local store: every record written together with its outbox entry, in one transaction."""
+
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, delete, event, func, select, update
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from workstation.domain.ids import new_record_id
+from workstation.protocol.records import RecordIn
+from workstation.protocol.reference import ChangesPage
+from workstation.store import migrate
+from workstation.store.errors import StoreError
+from workstation.store.models import CachedReference, LocalRecord, OutboxEntry, SyncState
+
+REFERENCE_CURSOR = "reference_since"
+
+
+def _explain(exc: SQLAlchemyError) -> str:
+    text = str(getattr(exc, "orig", exc)).lower()
+    if "full" in text:
+        return "the disk is full: free space on this PC, nothing already saved is lost"
+    if "readonly" in text or "read-only" in text:
+        return "the data folder is read-only: ask IT to check its permissions"
+    if "locked" in text or "busy" in text:
+        return "the local store is busy: try again"
+    return f"the local store failed: {text}"
+
+
+@dataclass(frozen=True)
+class SavedRecord:
+    uuid: uuid.UUID
+    kind: str
+    created_at: datetime
+    payload: dict[str, Any]
+
+
+class LocalStore:
+    """SQLite in WAL mode, schema by Alembic at open. Safe to use from several threads:
+    each call runs in its own short transaction, writers take the lock at BEGIN."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        url = f"sqlite:///{path}"
+        try:
+            migrate.upgrade(url)
+        except SQLAlchemyError as exc:
+            raise StoreError(_explain(exc)) from exc
+        self.engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(self.engine, "connect")
+        def _pragmas(dbapi_connection, _record):
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=FULL")  # a saved record survives a power cut
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+        @event.listens_for(self.engine, "begin")
+        def _begin(connection):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._listeners: list[Callable[[], None]] = []
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def on_change(self, listener: Callable[[], None]) -> None:
+        """Call `listener` (from the writing thread) after records are added or acknowledged."""
+        self._listeners.append(listener)
+
+    def _changed(self) -> None:
+        for listener in list(self._listeners):
+            listener()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Session]:
+        try:
+            with self._sessions() as session, session.begin():
+                yield session
+        except OperationalError as exc:
+            raise StoreError(_explain(exc)) from exc
+
+    # records and the outbox
+
+    def add_record(self, kind: str, payload: dict[str, Any]) -> SavedRecord:
+        """Save a record and queue it for upload, both or neither."""
+        return self.add_records([(kind, payload)])[0]
+
+    def add_records(self, items: list[tuple[str, dict[str, Any]]]) -> list[SavedRecord]:
+        saved = []
+        # Round-trip through JSON now, so what is stored is exactly what will be sent.
+        items = [(kind, json.loads(json.dumps(payload, ensure_ascii=False))) for kind, payload in items]
+        with self._transaction() as session:
+            for kind, payload in items:
+                record = LocalRecord(uuid=new_record_id(), kind=kind, created_at=datetime.now(UTC),
+                                     payload=payload, uploaded_at=None)
+                session.add(record)
+                session.flush()
+                session.add(OutboxEntry(record_uuid=record.uuid, attempts=0, state="pending"))
+                saved.append(SavedRecord(record.uuid, kind, record.created_at, payload))
+        self._changed()
+        return saved
+
+    def record(self, record_uuid: uuid.UUID) -> SavedRecord | None:
+        with self._transaction() as session:
+            row = session.get(LocalRecord, record_uuid)
+            return SavedRecord(row.uuid, row.kind, row.created_at, row.payload) if row else None
+
+    def pending_count(self) -> int:
+        with self._transaction() as session:
+            return session.execute(
+                select(func.count()).select_from(OutboxEntry).where(OutboxEntry.state == "pending")
+            ).scalar_one()
+
+    def conflict_count(self) -> int:
+        with self._transaction() as session:
+            return session.execute(
+                select(func.count()).select_from(OutboxEntry).where(OutboxEntry.state == "conflict")
+            ).scalar_one()
+
+    def next_batch(self, limit: int) -> list[RecordIn]:
+        """The oldest pending records, in the order they were written."""
+        with self._transaction() as session:
+            rows = session.execute(
+                select(LocalRecord)
+                .join(OutboxEntry, OutboxEntry.record_uuid == LocalRecord.uuid)
+                .where(OutboxEntry.state == "pending")
+                .order_by(OutboxEntry.id)
+                .limit(limit)
+            ).scalars().all()
+            return [RecordIn(uuid=r.uuid, kind=r.kind, created_at=r.created_at, payload=r.payload)
+                    for r in rows]
+
+    def acknowledge(self, uuids: list[uuid.UUID]) -> None:
+        if not uuids:
+            return
+        now = datetime.now(UTC)
+        with self._transaction() as session:
+            session.execute(delete(OutboxEntry).where(OutboxEntry.record_uuid.in_(uuids)))
+            session.execute(update(LocalRecord).where(LocalRecord.uuid.in_(uuids)).values(uploaded_at=now))
+        self._changed()
+
+    def mark_conflict(self, record_uuid: uuid.UUID, detail: str) -> None:
+        with self._transaction() as session:
+            session.execute(update(OutboxEntry).where(OutboxEntry.record_uuid == record_uuid)
+                            .values(state="conflict", last_error=detail))
+        self._changed()
+
+    def note_failure(self, uuids: list[uuid.UUID], error: str) -> None:
+        if not uuids:
+            return
+        with self._transaction() as session:
+            session.execute(update(OutboxEntry).where(OutboxEntry.record_uuid.in_(uuids))
+                            .values(attempts=OutboxEntry.attempts + 1, last_error=error[:500]))
+
+    # reference data
+
+    def reference_since(self) -> int:
+        value = self.get_state(REFERENCE_CURSOR)
+        return int(value) if value else 0
+
+    def apply_reference_page(self, page: ChangesPage) -> int:
+        """Apply one page of the change feed and move the cursor, in one transaction:
+        an interruption leaves the cache at a page boundary, from which the pull resumes."""
+        with self._transaction() as session:
+            for entry in page.entries:
+                if entry.deleted:
+                    session.execute(delete(CachedReference).where(
+                        CachedReference.kind == entry.kind.value, CachedReference.key == entry.key))
+                else:
+                    session.merge(CachedReference(kind=entry.kind.value, key=entry.key,
+                                                  revision=entry.revision, payload=entry.payload or {}))
+            self._set_state(session, REFERENCE_CURSOR, str(page.next_since))
+        return len(page.entries)
+
+    def reference_values(self, kind: str) -> list[dict[str, Any]]:
+        with self._transaction() as session:
+            return [row for row in session.execute(
+                select(CachedReference.payload).where(CachedReference.kind == kind)
+                .order_by(CachedReference.key)).scalars()]
+
+    def reference_snapshot(self) -> dict[tuple[str, str], dict[str, Any]]:
+        with self._transaction() as session:
+            return {(r.kind, r.key): r.payload for r in session.execute(select(CachedReference)).scalars()}
+
+    # small state
+
+    def get_state(self, key: str) -> str | None:
+        with self._transaction() as session:
+            row = session.get(SyncState, key)
+            return row.value if row else None
+
+    def set_state(self, key: str, value: str) -> None:
+        with self._transaction() as session:
+            self._set_state(session, key, value)
+
+    @staticmethod
+    def _set_state(session: Session, key: str, value: str) -> None:
+        session.merge(SyncState(key=key, value=value))

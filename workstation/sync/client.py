@@ -1,0 +1,114 @@
+"""The HTTP client of the hall server API (requests). One instance per thread."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import requests
+
+from workstation.protocol import API_PREFIX
+from workstation.protocol.auth import EnrolRequest, EnrolResponse, Health, LoginRequest, LoginResponse, Me
+from workstation.protocol.events import Event
+from workstation.protocol.records import RecordIn, UploadBatch, UploadResult
+from workstation.protocol.reference import ChangesPage
+from workstation.sync.errors import HallRefused, HallUnreachable
+
+__all__ = ["HallClient", "HallRefused", "HallUnreachable"]
+
+
+class HallClient:
+    def __init__(self, base_url: str, token: str | None = None, timeout: float = 10.0) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+        self.timeout = timeout
+        self._http = requests.Session()
+        self._http.headers["User-Agent"] = "counter-workstation"
+
+    def close(self) -> None:
+        self._http.close()
+
+    def _headers(self, token: str | None) -> dict[str, str]:
+        token = token or self.token
+        return {"Authorization": f"Bearer {token}"} if token else {}
+
+    def _call(self, method: str, path: str, *, token: str | None = None, body: Any = None,
+              params: dict[str, Any] | None = None, data: bytes | None = None) -> Any:
+        headers = self._headers(token)
+        if data is not None:
+            headers["Content-Type"] = "application/json"
+        try:
+            response = self._http.request(method, f"{self.base_url}{API_PREFIX}{path}", json=body,
+                                          data=data, params=params, headers=headers,
+                                          timeout=self.timeout)
+        except requests.RequestException as exc:
+            raise HallUnreachable(str(exc)) from exc
+        if response.status_code >= 500:
+            raise HallUnreachable(f"hall server error {response.status_code}")
+        if response.status_code >= 400:
+            try:
+                detail = response.json().get("detail", response.text)
+            except ValueError:
+                detail = response.text
+            raise HallRefused(response.status_code, detail if isinstance(detail, str) else json.dumps(detail))
+        return response.json() if response.content else None
+
+    def health(self) -> Health:
+        return Health.model_validate(self._call("GET", "/health"))
+
+    def enrol(self, code: str, name: str) -> EnrolResponse:
+        return EnrolResponse.model_validate(
+            self._call("POST", "/enrol", body=EnrolRequest(code=code, name=name).model_dump()))
+
+    def login(self, username: str, password: str) -> LoginResponse:
+        body = LoginRequest(username=username, password=password).model_dump()
+        return LoginResponse.model_validate(self._call("POST", "/login", body=body))
+
+    def logout(self, session_token: str) -> None:
+        self._call("POST", "/logout", token=session_token)
+
+    def me(self, token: str | None = None) -> Me:
+        return Me.model_validate(self._call("GET", "/me", token=token))
+
+    def changes(self, since: int, limit: int = 500) -> ChangesPage:
+        return ChangesPage.model_validate(
+            self._call("GET", "/reference/changes", params={"since": since, "limit": limit}))
+
+    def upload(self, records: list[RecordIn]) -> UploadResult:
+        data = UploadBatch(records=records).model_dump_json().encode()
+        return UploadResult.model_validate(self._call("POST", "/records", data=data))
+
+    def events(self, last_event_id: int | None = None, read_timeout: float = 45.0,
+               on_open: Callable[[], None] | None = None) -> Iterator[Event]:
+        """Follow the Server-Sent Events stream; returns when it ends, raises when it breaks.
+        The server sends a keepalive every 15 s, so `read_timeout` catches a dead link."""
+        headers = self._headers(None) | {"Accept": "text/event-stream"}
+        if last_event_id is not None:
+            headers["Last-Event-ID"] = str(last_event_id)
+        try:
+            response = self._http.get(f"{self.base_url}{API_PREFIX}/events", headers=headers,
+                                      stream=True, timeout=(self.timeout, read_timeout))
+        except requests.RequestException as exc:
+            raise HallUnreachable(str(exc)) from exc
+        with response:
+            if response.status_code != 200:
+                raise HallRefused(response.status_code, "event stream refused")
+            if on_open is not None:
+                on_open()
+            event_id: int | None = None
+            data: list[str] = []
+            try:
+                for raw in response.iter_lines(decode_unicode=True):
+                    line = raw or ""
+                    if not line:
+                        if data and event_id is not None:
+                            payload = json.loads("\n".join(data))
+                            yield Event(id=event_id, type=payload["type"], data=payload["data"])
+                        event_id, data = None, []
+                    elif line.startswith("id:"):
+                        event_id = int(line[3:].strip())
+                    elif line.startswith("data:"):
+                        data.append(line[5:].lstrip())
+            except (requests.RequestException, ValueError, KeyError) as exc:
+                raise HallUnreachable(f"event stream broke: {exc}") from exc

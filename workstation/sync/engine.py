@@ -1,0 +1,178 @@
+"""Background sync: the outbox uploader, the reference puller and the live event listener.
+
+Two threads, never the GUI's: one talks request/response (uploads, then pulls), the other
+follows the event stream. When the stream is down, the first polls instead."""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable
+
+from workstation.config import SyncSettings
+from workstation.protocol.events import Event, EventType
+from workstation.protocol.records import ALREADY_STORED, CONFLICT, STORED
+from workstation.store.local import LocalStore, StoreError
+from workstation.sync.client import HallClient, HallRefused, HallUnreachable
+from workstation.sync.status import SyncStatus
+
+log = logging.getLogger(__name__)
+
+# With a live event stream, reference changes arrive as events; this is only a safety net.
+STREAM_POLL_INTERVAL = 300.0
+
+
+class SyncEngine:
+    def __init__(self, store: LocalStore, base_url: str, device_token: str,
+                 settings: SyncSettings | None = None, timeout: float = 10.0,
+                 on_status: Callable[[SyncStatus], None] | None = None,
+                 on_event: Callable[[Event], None] | None = None) -> None:
+        self.store = store
+        self.base_url = base_url
+        self.device_token = device_token
+        self.settings = settings or SyncSettings()
+        self.timeout = timeout
+        self.on_status = on_status
+        self.on_event = on_event
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._pull_requested = True
+        self._online = False
+        self._stream_up = False
+        self._detail = ""
+        self._threads: list[threading.Thread] = []
+        store.on_change(self.wake)
+
+    # control
+
+    def start(self) -> None:
+        for name, target in (("sync-upload", self._sync_loop), ("sync-events", self._event_loop)):
+            thread = threading.Thread(target=target, name=name, daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        deadline = time.monotonic() + timeout
+        for thread in self._threads:
+            # The event thread may sit in a stream read; it is a daemon and ends with its socket.
+            if thread.name == "sync-upload":
+                thread.join(max(0.0, deadline - time.monotonic()))
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def request_pull(self) -> None:
+        self._pull_requested = True
+        self._wake.set()
+
+    def status(self) -> SyncStatus:
+        return SyncStatus(online=self._online, pending=self.store.pending_count(),
+                          conflicts=self.store.conflict_count(), revision=self.store.reference_since(),
+                          stream=self._stream_up, detail=self._detail)
+
+    def _report(self) -> None:
+        if self.on_status is not None:
+            try:
+                self.on_status(self.status())
+            except StoreError as exc:  # pragma: no cover - reported, never fatal
+                log.warning("status not reported: %s", exc)
+
+    # the request/response thread
+
+    def _sync_loop(self) -> None:
+        client = HallClient(self.base_url, self.device_token, self.timeout)
+        backoff = 0.0
+        last_pull = 0.0
+        try:
+            while not self._stop.is_set():
+                self._wake.clear()
+                more = False
+                try:
+                    interval = STREAM_POLL_INTERVAL if self._stream_up else self.settings.poll_interval
+                    if self._pull_requested or time.monotonic() - last_pull >= interval:
+                        self._pull_requested = False
+                        self.pull(client)
+                        last_pull = time.monotonic()
+                    more = self.upload_batch(client) >= self.settings.batch_size
+                    self._online, self._detail, backoff = True, "", 0.0
+                except HallUnreachable as exc:
+                    self._online, self._detail = False, str(exc)
+                    backoff = min(max(0.5, backoff * 2), self.settings.max_backoff)
+                except HallRefused as exc:
+                    # The server answers but refuses this device (revoked, say): keep the
+                    # records and retry slowly; IT sees the reason in the status bar.
+                    self._online, self._detail = True, exc.detail
+                    backoff = self.settings.max_backoff
+                except StoreError as exc:
+                    self._detail = str(exc)
+                    backoff = min(max(0.5, backoff * 2), self.settings.max_backoff)
+                self._report()
+                if more and not backoff:
+                    continue
+                wait = backoff * random.uniform(0.8, 1.2) if backoff else self.settings.poll_interval
+                self._wake.wait(wait if backoff else min(wait, interval))
+        finally:
+            client.close()
+
+    def upload_batch(self, client: HallClient) -> int:
+        """Send the oldest pending records once; returns how many were sent."""
+        batch = self.store.next_batch(self.settings.batch_size)
+        if not batch:
+            return 0
+        try:
+            result = client.upload(batch)
+        except HallUnreachable as exc:
+            self.store.note_failure([r.uuid for r in batch], str(exc))
+            raise
+        done = [r.uuid for r in result.results if r.status in (STORED, ALREADY_STORED)]
+        for r in result.results:
+            if r.status == CONFLICT:
+                log.error("record %s conflicts with the server's copy: %s", r.uuid, r.detail)
+                self.store.mark_conflict(r.uuid, r.detail)
+        self.store.acknowledge(done)
+        return len(batch)
+
+    def pull(self, client: HallClient, page_size: int = 500) -> int:
+        """Pull reference changes since the cached revision until there are no more."""
+        applied = 0
+        while True:
+            page = client.changes(self.store.reference_since(), page_size)
+            applied += self.store.apply_reference_page(page)
+            if not page.has_more:
+                return applied
+
+    # the event stream thread
+
+    def _stream_opened(self) -> None:
+        self._stream_up = True
+        self.request_pull()  # whatever changed while the stream was down
+
+    def _event_loop(self) -> None:
+        client = HallClient(self.base_url, self.device_token, self.timeout)
+        last_id: int | None = None
+        backoff = 0.0
+        try:
+            while not self._stop.is_set():
+                try:
+                    for event in client.events(last_id, on_open=self._stream_opened):
+                        backoff = 0.0
+                        last_id = event.id
+                        if event.type == EventType.REFERENCE_CHANGED:
+                            self.request_pull()
+                        if self.on_event is not None:
+                            self.on_event(event)
+                        if self._stop.is_set():
+                            return
+                except (HallUnreachable, HallRefused) as exc:
+                    log.info("event stream down: %s", exc)
+                if self._stream_up:
+                    self._stream_up = False
+                    self._report()
+                backoff = min(max(1.0, backoff * 2), self.settings.max_backoff)
+                self._stop.wait(backoff)
+        finally:
+            client.close()
