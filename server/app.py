@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request, status
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 
 from server import auth, records, reference
 from server.auth import Principal, require
@@ -25,6 +25,7 @@ from workstation.protocol.events import EventType
 from workstation.protocol.reference import ChangeAck, ChangesPage, ReferenceChange, ReferenceKind
 
 MAX_BODY = 16 * 1024 * 1024
+MAX_REVISION = 2**63 - 1  # revisions are BIGINT; a larger `since` would overflow the driver
 HEARTBEAT_SECONDS = 15.0
 SUPERVISING = (Role.SUPERVISOR, Role.ADMIN)
 ANY_ROLE = tuple(Role)
@@ -81,6 +82,13 @@ def create_app(db: Database) -> FastAPI:
     app.state.bus = bus
     app.add_middleware(BodyLimit)
 
+    @app.exception_handler(DataError)
+    async def unstorable_value(request: Request, exc: DataError) -> JSONResponse:
+        # A value the database refuses, e.g. a NUL character in a PostgreSQL string:
+        # the caller's mistake, not a server error.
+        return JSONResponse({"detail": "the request holds a value the database cannot take "
+                                       "(such as a NUL character)"}, status_code=422)
+
     any_enrolled = require(*ANY_ROLE, devices=tuple(DeviceKind))
     workstation_device = require(devices=(DeviceKind.WORKSTATION,))
 
@@ -123,7 +131,7 @@ def create_app(db: Database) -> FastAPI:
 
     @app.get(f"{API_PREFIX}/reference/changes", response_model=ChangesPage, tags=["reference"])
     def reference_changes(
-        since: Annotated[int, Query(ge=0)] = 0,
+        since: Annotated[int, Query(ge=0, le=MAX_REVISION)] = 0,
         limit: Annotated[int, Query(ge=1, le=reference.MAX_PAGE)] = 500,
         kind: Annotated[list[ReferenceKind] | None, Query()] = None,
         _: Principal = Depends(any_enrolled),

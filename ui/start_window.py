@@ -135,7 +135,7 @@ class StartWindow(QWidget):
         if not connection.online:
             self._say(self.tr("The hall server cannot be reached. You can log in if you have "
                               "logged in at this PC before; work is saved here and uploaded later."), True)
-        elif not connection.keyring_persistent:
+        elif not connection.keyring_persistent and not connection.embedded:
             self._say(self.tr("This PC has no system keyring: it will be enrolled again at the "
                               "next start."))
         else:

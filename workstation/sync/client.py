@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -25,6 +26,8 @@ class HallClient:
         self.timeout = timeout
         self._http = requests.Session()
         self._http.headers["User-Agent"] = "counter-workstation"
+        self._stream: requests.Response | None = None
+        self._aborted = False
 
     def close(self) -> None:
         self._http.close()
@@ -91,24 +94,45 @@ class HallClient:
                                       stream=True, timeout=(self.timeout, read_timeout))
         except requests.RequestException as exc:
             raise HallUnreachable(str(exc)) from exc
-        with response:
-            if response.status_code != 200:
-                raise HallRefused(response.status_code, "event stream refused")
-            if on_open is not None:
-                on_open()
-            event_id: int | None = None
-            data: list[str] = []
+        self._stream = response
+        try:
+            with response:
+                if self._aborted:
+                    return
+                if response.status_code != 200:
+                    raise HallRefused(response.status_code, "event stream refused")
+                if on_open is not None:
+                    on_open()
+                event_id: int | None = None
+                data: list[str] = []
+                try:
+                    for raw in response.iter_lines(decode_unicode=True):
+                        line = raw or ""
+                        if not line:
+                            if data and event_id is not None:
+                                payload = json.loads("\n".join(data))
+                                yield Event(id=event_id, type=payload["type"], data=payload["data"])
+                            event_id, data = None, []
+                        elif line.startswith("id:"):
+                            event_id = int(line[3:].strip())
+                        elif line.startswith("data:"):
+                            data.append(line[5:].lstrip())
+                except (requests.RequestException, ValueError, KeyError) as exc:
+                    if self._aborted:
+                        return
+                    raise HallUnreachable(f"event stream broke: {exc}") from exc
+        finally:
+            self._stream = None
+
+    def abort_events(self) -> None:
+        """End the event stream another thread is following (or about to open): its read
+        returns at once instead of at the next keepalive, and the server sees us leave."""
+        self._aborted = True
+        response = self._stream
+        connection = getattr(getattr(response, "raw", None), "connection", None)
+        sock = getattr(connection, "sock", None)
+        if sock is not None:
             try:
-                for raw in response.iter_lines(decode_unicode=True):
-                    line = raw or ""
-                    if not line:
-                        if data and event_id is not None:
-                            payload = json.loads("\n".join(data))
-                            yield Event(id=event_id, type=payload["type"], data=payload["data"])
-                        event_id, data = None, []
-                    elif line.startswith("id:"):
-                        event_id = int(line[3:].strip())
-                    elif line.startswith("data:"):
-                        data.append(line[5:].lstrip())
-            except (requests.RequestException, ValueError, KeyError) as exc:
-                raise HallUnreachable(f"event stream broke: {exc}") from exc
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
+            except OSError:
+                pass

@@ -43,6 +43,7 @@ class SyncEngine:
         self._stream_up = False
         self._detail = ""
         self._threads: list[threading.Thread] = []
+        self._event_client: HallClient | None = None
         store.on_change(self.wake)
 
     # control
@@ -56,11 +57,13 @@ class SyncEngine:
     def stop(self, timeout: float = 5.0) -> None:
         self._stop.set()
         self._wake.set()
+        if self._event_client is not None:
+            # Break off the stream read at once: left open, it would keep the server's
+            # shutdown waiting (the embedded hall's, at every exit) until its next keepalive.
+            self._event_client.abort_events()
         deadline = time.monotonic() + timeout
         for thread in self._threads:
-            # The event thread may sit in a stream read; it is a daemon and ends with its socket.
-            if thread.name == "sync-upload":
-                thread.join(max(0.0, deadline - time.monotonic()))
+            thread.join(max(0.0, deadline - time.monotonic()))
 
     def wake(self) -> None:
         self._wake.set()
@@ -152,7 +155,9 @@ class SyncEngine:
         self.request_pull()  # whatever changed while the stream was down
 
     def _event_loop(self) -> None:
-        client = HallClient(self.base_url, self.device_token, self.timeout)
+        client = self._event_client = HallClient(self.base_url, self.device_token, self.timeout)
+        if self._stop.is_set():
+            client.abort_events()
         last_id: int | None = None
         backoff = 0.0
         try:
