@@ -48,6 +48,11 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("kind", choices=[k.value for k in ReferenceKind])
     imp.add_argument("file", type=Path)
 
+    exp = sub.add_parser("export", help="write the current reference data of one kind as JSON, "
+                         "in the form `import` reads")
+    exp.add_argument("kind", choices=[k.value for k in ReferenceKind])
+    exp.add_argument("file", type=Path, help="where to write; - for standard output")
+
     sub.add_parser("migrate", help="bring the database schema up to date and exit")
     return parser
 
@@ -88,6 +93,23 @@ def main(argv: list[str]) -> int:
                 return 2
             print(f"{changed} entries changed")
             return 0
+        if args.command == "export":
+            import json
+
+            from server import reference
+
+            with db.reading() as session:
+                values = reference.current(session, ReferenceKind(args.kind))
+            key = {"window": "number", "calendar": "year"}.get(args.kind, "code")
+            values.sort(key=lambda v: v.get(key, 0))
+            if args.kind == ReferenceKind.HALL.value:
+                values = values[0] if values else {}
+            text = json.dumps(values, ensure_ascii=False, indent=2) + "\n"
+            if str(args.file) == "-":
+                sys.stdout.write(text)
+            else:
+                args.file.write_text(text, encoding="utf-8")
+            return 0
         if args.command == "migrate":
             return 0
         demo = args.demo if args.demo is not None else args.db is None
@@ -117,9 +139,18 @@ def serve(db, host: str, port: int, demo: bool, parent_watch: bool) -> int:
     sock.bind((host, port))
     sock.listen(2048)
     bound = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(db), log_level="warning", timeout_graceful_shutdown=3,
+    app = create_app(db)
+
+    class Server(uvicorn.Server):
+        async def shutdown(self, sockets=None) -> None:
+            # End the event streams first: left open, they hold every shutdown for the
+            # whole grace period and are then cancelled with an error in the log.
+            app.state.bus.close_all()
+            await super().shutdown(sockets=sockets)
+
+    config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=3,
                             access_log=False)
-    server = uvicorn.Server(config)
+    server = Server(config)
     if parent_watch:
         threading.Thread(target=_watch_parent, args=(server,), daemon=True).start()
     # Whoever started us reads this line to learn the port.
