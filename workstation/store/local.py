@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -17,7 +18,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from workstation.domain.ids import new_record_id
-from workstation.protocol.records import RecordIn
+from workstation.protocol.records import KIND_PATTERN, RecordIn
 from workstation.protocol.reference import ChangesPage
 from workstation.store import migrate
 from workstation.store.errors import StoreError
@@ -102,9 +103,18 @@ class LocalStore:
         return self.add_records([(kind, payload)])[0]
 
     def add_records(self, items: list[tuple[str, dict[str, Any]]]) -> list[SavedRecord]:
+        """Save records and queue them, all or none. A record the hall server would refuse
+        (a malformed kind, a payload that is not a JSON object) raises ValueError and saves
+        nothing: queued, it would block the outbox forever."""
         saved = []
+        for kind, payload in items:
+            if not isinstance(kind, str) or not re.fullmatch(KIND_PATTERN, kind):
+                raise ValueError(f"record kind {kind!r} does not match {KIND_PATTERN}")
+            if not isinstance(payload, dict):
+                raise ValueError(f"the payload of a {kind} record must be a JSON object")
         # Round-trip through JSON now, so what is stored is exactly what will be sent.
-        items = [(kind, json.loads(json.dumps(payload, ensure_ascii=False))) for kind, payload in items]
+        items = [(kind, json.loads(json.dumps(payload, ensure_ascii=False, allow_nan=False)))
+                 for kind, payload in items]
         with self._transaction() as session:
             for kind, payload in items:
                 record = LocalRecord(uuid=new_record_id(), kind=kind, created_at=datetime.now(UTC),
@@ -208,6 +218,14 @@ class LocalStore:
     def set_state(self, key: str, value: str) -> None:
         with self._transaction() as session:
             self._set_state(session, key, value)
+
+    def next_sequence(self, name: str) -> int:
+        """1, 2, 3… per `name`, never the same number twice, even across threads."""
+        with self._transaction() as session:
+            row = session.get(SyncState, f"seq:{name}")
+            value = int(row.value) + 1 if row else 1
+            self._set_state(session, f"seq:{name}", str(value))
+            return value
 
     @staticmethod
     def _set_state(session: Session, key: str, value: str) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from workstation.config import SyncSettings
 from workstation.protocol.events import Event, EventType
-from workstation.protocol.records import ALREADY_STORED, CONFLICT, STORED
+from workstation.protocol.records import ALREADY_STORED, CONFLICT, STORED, RecordIn
 from workstation.store.local import LocalStore, StoreError
 from workstation.sync.client import HallClient, HallRefused, HallUnreachable
 from workstation.sync.status import SyncStatus
@@ -37,7 +37,8 @@ class SyncEngine:
         self.on_status = on_status
         self.on_event = on_event
         self._stop = threading.Event()
-        self._wake = threading.Event()
+        self._wake = threading.Event()  # new records, a pull request, stop
+        self._urgent = threading.Event()  # a pull request or stop: ends a backoff early
         self._pull_requested = True
         self._online = False
         self._stream_up = False
@@ -57,9 +58,11 @@ class SyncEngine:
     def stop(self, timeout: float = 5.0) -> None:
         self._stop.set()
         self._wake.set()
+        self._urgent.set()
         if self._event_client is not None:
-            # Break off the stream read at once: left open, it would keep the server's
-            # shutdown waiting (the embedded hall's, at every exit) until its next keepalive.
+            # Break off the stream read at once: left open, the thread lives on until the
+            # next keepalive and the server's shutdown (the embedded hall's, at every exit)
+            # waits out its grace period for the connection.
             self._event_client.abort_events()
         deadline = time.monotonic() + timeout
         for thread in self._threads:
@@ -71,6 +74,7 @@ class SyncEngine:
     def request_pull(self) -> None:
         self._pull_requested = True
         self._wake.set()
+        self._urgent.set()
 
     def status(self) -> SyncStatus:
         return SyncStatus(online=self._online, pending=self.store.pending_count(),
@@ -93,14 +97,17 @@ class SyncEngine:
         try:
             while not self._stop.is_set():
                 self._wake.clear()
+                self._urgent.clear()
                 more = False
+                interval = STREAM_POLL_INTERVAL if self._stream_up else self.settings.poll_interval
                 try:
-                    interval = STREAM_POLL_INTERVAL if self._stream_up else self.settings.poll_interval
+                    # Uploads first: the window's own records matter most, and a refused
+                    # pull must never hold them back.
+                    more = self.upload_batch(client) >= self.settings.batch_size
                     if self._pull_requested or time.monotonic() - last_pull >= interval:
                         self._pull_requested = False
                         self.pull(client)
                         last_pull = time.monotonic()
-                    more = self.upload_batch(client) >= self.settings.batch_size
                     self._online, self._detail, backoff = True, "", 0.0
                 except HallUnreachable as exc:
                     self._online, self._detail = False, str(exc)
@@ -116,8 +123,12 @@ class SyncEngine:
                 self._report()
                 if more and not backoff:
                     continue
-                wait = backoff * random.uniform(0.8, 1.2) if backoff else self.settings.poll_interval
-                self._wake.wait(wait if backoff else min(wait, interval))
+                if backoff:
+                    # Backing off, a new record must not trigger a retry (an offline window
+                    # would retry once per record); the event stream coming back does.
+                    self._urgent.wait(backoff * random.uniform(0.8, 1.2))
+                else:
+                    self._wake.wait(min(self.settings.poll_interval, interval))
         finally:
             client.close()
 
@@ -126,18 +137,30 @@ class SyncEngine:
         batch = self.store.next_batch(self.settings.batch_size)
         if not batch:
             return 0
+        self._send(client, batch)
+        return len(batch)
+
+    def _send(self, client: HallClient, batch: list[RecordIn]) -> None:
         try:
             result = client.upload(batch)
         except HallUnreachable as exc:
             self.store.note_failure([r.uuid for r in batch], str(exc))
             raise
+        except HallRefused as exc:
+            if exc.status != 413 or len(batch) == 1:
+                raise
+            # Too large for one request (large records, signatures say): send it in halves,
+            # else the same batch would be refused again and again and nothing would move.
+            half = len(batch) // 2
+            self._send(client, batch[:half])
+            self._send(client, batch[half:])
+            return
         done = [r.uuid for r in result.results if r.status in (STORED, ALREADY_STORED)]
         for r in result.results:
             if r.status == CONFLICT:
                 log.error("record %s conflicts with the server's copy: %s", r.uuid, r.detail)
                 self.store.mark_conflict(r.uuid, r.detail)
         self.store.acknowledge(done)
-        return len(batch)
 
     def pull(self, client: HallClient, page_size: int = 500) -> int:
         """Pull reference changes since the cached revision until there are no more."""
