@@ -15,6 +15,7 @@ from workstation.protocol.reference import (
     BusinessType,
     ChangesPage,
     Hall,
+    PublishedCalendar,
     ReferenceKind,
     Window,
 )
@@ -25,6 +26,7 @@ SCHEMAS: dict[ReferenceKind, type[BaseModel]] = {
     ReferenceKind.WINDOW: Window,
     ReferenceKind.BUSINESS_TYPE: BusinessType,
     ReferenceKind.SERVICE_ITEM: ServiceItem,
+    ReferenceKind.CALENDAR: PublishedCalendar,
 }
 
 MAX_PAGE = 1000
@@ -39,6 +41,8 @@ def key_of(kind: ReferenceKind, value: BaseModel) -> str:
         return "hall"
     if kind is ReferenceKind.WINDOW:
         return str(value.number)  # type: ignore[attr-defined]
+    if kind is ReferenceKind.CALENDAR:
+        return str(value.year)  # type: ignore[attr-defined]
     return str(value.code)  # type: ignore[attr-defined]
 
 

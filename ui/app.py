@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from datetime import UTC, datetime
 
 from PySide6.QtCore import QObject, QTimer, Slot
 from PySide6.QtWidgets import QApplication
@@ -14,6 +15,7 @@ from ui.citizen_screen import CitizenScreen
 from ui.main_window import MainWindow
 from ui.start_window import StartWindow
 from ui.tasks import run_in_background
+from workstation.app.guide import GuideSnapshot
 from workstation.app.workstation import Clerk, Workstation
 from workstation.config import Settings
 from workstation.sync.status import SyncStatus
@@ -31,6 +33,8 @@ class ClerkApp(QObject):
         self.start_window.logged_in.connect(self.open_main)
         self.citizen = CitizenScreen()
         self.main_window: MainWindow | None = None
+        self.last_case = None
+        self._case_started = datetime.now(UTC)
         self._revision = -1
         self.bridge.status.connect(self._status_changed)
 
@@ -44,6 +48,8 @@ class ClerkApp(QObject):
         self.main_window.logout_requested.connect(self.logout)
         self.main_window.closed.connect(self._main_closed)
         self.main_window.citizen_screen_requested.connect(lambda: self.citizen.place("window"))
+        self.main_window.materials.checklist_changed.connect(self.citizen.show_checklist)
+        self.main_window.materials.decided.connect(self._decided)
         self.bridge.status.connect(self.main_window.status.show_status)
         self.main_window.show()
         self.start_window.hide()
@@ -64,6 +70,58 @@ class ClerkApp(QObject):
         if status.revision != self._revision:
             self._revision = status.revision
             run_in_background(self.workstation.hall, self._show_hall)
+            if self.main_window is not None:
+                run_in_background(self.workstation.guide().load, self._show_guide)
+
+    @Slot(object)
+    def _show_guide(self, snapshot: GuideSnapshot) -> None:
+        if self.main_window is not None:
+            self.main_window.materials.set_snapshot(snapshot)
+
+    @Slot(object, object, object)
+    def _decided(self, item, evaluation, record) -> None:
+        window = self.main_window
+        if window is None or window.materials.snapshot is None:
+            return
+        problems = window.applicant.problems()
+        if problems:
+            window.materials.result.setText("\n".join(problems))
+            window.applicant.name.setFocus()
+            return
+        snapshot = window.materials.snapshot
+        applicant, agent = window.applicant.applicant(), window.applicant.agent()
+        clerk = self.workstation.clerk
+        device = self.workstation.device
+        started = self._case_started
+
+        def save():
+            return self.workstation.guide().save_case(
+                snapshot, item, evaluation, record, applicant, agent,
+                {"username": clerk.username, "name": clerk.display_name} if clerk else {},
+                device.window if device else None, device.device_id if device else "", started)
+
+        run_in_background(save, self._case_saved, self._case_failed)
+
+    @Slot(object)
+    def _case_saved(self, saved) -> None:
+        if self.main_window is None:
+            return
+        text = self.tr("Case %1 saved: %2.").replace("%1", saved.display_number).replace(
+            "%2", saved.payload["decision"]["label"])
+        if saved.promised_date:
+            text += self.tr(" Promised completion: %1.").replace("%1", saved.promised_date.isoformat())
+        elif saved.payload.get("calendar_note"):
+            text += self.tr(" The completion date is unknown: %1").replace("%1", saved.payload["calendar_note"])
+        self.main_window.materials.show_saved(text)
+        self.main_window.applicant.clear()
+        self.last_case = saved
+        self._case_started = datetime.now(UTC)
+
+    @Slot(object)
+    def _case_failed(self, error: BaseException) -> None:
+        if self.main_window is not None:
+            self.main_window.materials.result.setText(
+                self.tr("The case was not saved: %1").replace("%1", str(error)))
 
     @Slot(object)
     def _show_hall(self, hall: dict | None) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import QDateTime, QLocale, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 
 class CitizenScreen(QWidget):
@@ -23,12 +25,34 @@ class CitizenScreen(QWidget):
         for label in (self.hall, self.welcome, self.window_number, self.clock):
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             label.setWordWrap(True)
+        welcome_page = QWidget()
+        welcome_layout = QVBoxLayout(welcome_page)
+        welcome_layout.addStretch(1)
+        welcome_layout.addWidget(self.welcome)
+        welcome_layout.addStretch(1)
+
+        checklist_page = QWidget()
+        self.checklist_title = QLabel()
+        self.checklist_title.setObjectName("citizenChecklistTitle")
+        self.checklist_title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.checklist_title.setWordWrap(True)
+        self.checklist = QLabel()
+        self.checklist.setObjectName("citizenChecklist")
+        self.checklist.setWordWrap(True)
+        self.checklist.setTextFormat(Qt.TextFormat.RichText)
+        checklist_layout = QVBoxLayout(checklist_page)
+        checklist_layout.addWidget(self.checklist_title)
+        checklist_layout.addWidget(self.checklist, 1)
+
+        self.pages = QStackedWidget()
+        self.pages.addWidget(welcome_page)
+        self.pages.addWidget(checklist_page)
+        self.checklist_rows: list[tuple[str, str]] = []
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(48, 48, 48, 48)
         layout.addWidget(self.hall)
-        layout.addStretch(1)
-        layout.addWidget(self.welcome)
-        layout.addStretch(1)
+        layout.addWidget(self.pages, 1)
         layout.addWidget(self.window_number)
         layout.addWidget(self.clock)
         self._timer = QTimer(self)
@@ -40,6 +64,27 @@ class CitizenScreen(QWidget):
         self.hall.setText(hall_name or "")
         self.welcome.setText(welcome or self.tr("Welcome"))
         self.window_number.setText(self.tr("Window %1").replace("%1", str(window)) if window else "")
+
+    def show_checklist(self, title: str, rows: list[tuple[str, str]]) -> None:
+        """Mirror the clerk's checklist in large text: what is received, what is missing.
+        An empty title returns to the welcome page."""
+        self.checklist_rows = list(rows)
+        if not title:
+            self.pages.setCurrentIndex(0)
+            return
+        marks = {"ok": ("✔", self.tr("received"), "#7ee08a"),
+                 "missing": ("✘", self.tr("missing"), "#ff8a80"),
+                 "problem": ("！", self.tr("needs correcting"), "#ffd36b"),
+                 "pending": ("…", self.tr("being checked"), "#c9d6e8")}
+        lines = []
+        for name, state in rows:
+            mark, word, colour = marks[state]
+            lines.append(f"<tr><td style='color:{colour}; padding-right:16px'>{mark}</td>"
+                         f"<td style='color:white'>{html.escape(name)}</td>"
+                         f"<td style='color:{colour}; padding-left:24px'>{word}</td></tr>")
+        self.checklist_title.setText(self.tr("Your materials for: %1").replace("%1", title))
+        self.checklist.setText("<table style='font-size:26pt'>" + "".join(lines) + "</table>")
+        self.pages.setCurrentIndex(1)
 
     def _tick(self) -> None:
         now = QDateTime.currentDateTime()

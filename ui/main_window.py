@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.applicant_panel import ApplicantPanel
+from ui.materials_panel import MaterialsPanel
 from ui.status_bar import WorkstationStatusBar
 from workstation import __version__
 from workstation.app.workstation import Clerk
@@ -31,6 +33,15 @@ def _panel(title: str, name: str, empty_text: str) -> tuple[QGroupBox, QLabel]:
     layout = QVBoxLayout(box)
     layout.addWidget(empty)
     return box, empty
+
+
+def _holder(title: str, name: str, content: QWidget) -> QGroupBox:
+    box = QGroupBox(title)
+    box.setObjectName(name)
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(6, 12, 6, 6)
+    layout.addWidget(content)
+    return box
 
 
 class MainWindow(QMainWindow):
@@ -64,10 +75,10 @@ class MainWindow(QMainWindow):
 
         self.queue_panel, _ = _panel(self.tr("Queue"), "queuePanel",
                                      self.tr("No ticket is being served."))
-        self.applicant_panel, _ = _panel(self.tr("Applicant"), "applicantPanel",
-                                         self.tr("No ID card has been read for this applicant."))
-        self.materials_panel, _ = _panel(self.tr("Materials"), "materialsPanel",
-                                         self.tr("Choose the service item to check the materials."))
+        self.applicant = ApplicantPanel()
+        self.applicant_panel = _holder(self.tr("Applicant"), "applicantPanel", self.applicant)
+        self.materials = MaterialsPanel()
+        self.materials_panel = _holder(self.tr("Materials"), "materialsPanel", self.materials)
         self.documents_panel, _ = _panel(self.tr("Documents"), "documentsPanel",
                                          self.tr("No document for this case yet."))
         grid = QGridLayout()
@@ -76,8 +87,8 @@ class MainWindow(QMainWindow):
         grid.addWidget(self.materials_panel, 0, 1, 2, 1)
         grid.addWidget(self.documents_panel, 0, 2, 2, 1)
         grid.setColumnStretch(0, 3)
-        grid.setColumnStretch(1, 5)
-        grid.setColumnStretch(2, 3)
+        grid.setColumnStretch(1, 9)
+        grid.setColumnStretch(2, 2)
 
         central = QWidget()
         layout = QVBoxLayout(central)

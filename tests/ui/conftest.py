@@ -6,6 +6,11 @@ import keyring
 import pytest
 
 from tests.support.keyring_backend import MemoryKeyring
+from ui.app import ClerkApp
+from ui.tasks import wait_for_background
+from workstation.app.workstation import Workstation
+from workstation.config import Settings
+from workstation.paths import Paths
 
 
 @pytest.fixture(autouse=True)
@@ -36,3 +41,31 @@ def sqlite_hall(tmp_path):
     server = HallServer(f"sqlite:///{tmp_path / 'hall.sqlite3'}", demo=True, home=tmp_path / "hall-home").start()
     yield server
     server.stop()
+
+
+def _paths(tmp_path) -> Paths:
+    root = tmp_path / "workstation"
+    return Paths(root / "config", root / "data", root / "logs")
+
+
+@pytest.fixture
+def clerk_app(styled_qapp, tmp_path, request):
+    apps = []
+
+    def make(settings: Settings) -> ClerkApp:
+        workstation = Workstation(settings, _paths(tmp_path))
+        app = ClerkApp(workstation, settings)
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        if app.main_window is not None:
+            app.main_window.closed.disconnect()
+            app.main_window.close()
+        app.citizen.close()
+        app.start_window.close()
+        wait_for_background()
+        app.workstation.shutdown()
+
+

@@ -3,41 +3,10 @@ server connection and the upload count, and the citizen screen."""
 
 from __future__ import annotations
 
-import pytest
-
 from ui.app import ClerkApp
-from ui.tasks import wait_for_background
-from workstation.app.workstation import Workstation
 from workstation.config import ServerSettings, Settings, SyncSettings, UiSettings
-from workstation.paths import Paths
 
 FAST_SYNC = SyncSettings(batch_size=100, max_backoff=0.5, poll_interval=1.0)
-
-
-def _paths(tmp_path) -> Paths:
-    root = tmp_path / "workstation"
-    return Paths(root / "config", root / "data", root / "logs")
-
-
-@pytest.fixture
-def clerk_app(styled_qapp, tmp_path, request):
-    apps = []
-
-    def make(settings: Settings) -> ClerkApp:
-        workstation = Workstation(settings, _paths(tmp_path))
-        app = ClerkApp(workstation, settings)
-        apps.append(app)
-        return app
-
-    yield make
-    for app in apps:
-        if app.main_window is not None:
-            app.main_window.closed.disconnect()
-            app.main_window.close()
-        app.citizen.close()
-        app.start_window.close()
-        wait_for_background()
-        app.workstation.shutdown()
 
 
 def _log_in(qtbot, app: ClerkApp, username: str = "clerk1", password: str = "demo2026") -> None:

@@ -84,6 +84,7 @@ class Workstation:
         self.sync: SyncEngine | None = None
         self.clerk: Clerk | None = None
         self._hall_name: str | None = None
+        self._guide = None
 
     def _client(self, token: str | None = None) -> HallClient:
         from workstation.sync.client import HallClient
@@ -180,6 +181,15 @@ class Workstation:
                                on_status=lambda status: self.hub.emit(STATUS, status),
                                on_event=lambda event: self.hub.emit(SERVER_EVENT, event))
         self.sync.start()
+
+    def guide(self):
+        """The guide desk over this workstation's local store (after `connect`)."""
+        from workstation.app.guide import GuideDesk
+
+        assert self.store is not None
+        if self._guide is None:
+            self._guide = GuideDesk(self.store)
+        return self._guide
 
     def status(self) -> SyncStatus | None:
         return self.sync.status() if self.sync else None

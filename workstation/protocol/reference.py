@@ -7,7 +7,9 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from workstation.domain.workdays import InvalidCalendar, PublishedYear
 
 
 class ReferenceKind(StrEnum):
@@ -15,6 +17,7 @@ class ReferenceKind(StrEnum):
     WINDOW = "window"
     BUSINESS_TYPE = "business_type"
     SERVICE_ITEM = "service_item"
+    CALENDAR = "calendar"
 
 
 class Hall(BaseModel):
@@ -43,6 +46,28 @@ class Window(BaseModel):
     number: int = Field(ge=1, le=999)
     name: str = Field(min_length=1)
     business_types: tuple[str, ...] = Field(min_length=1)
+
+
+class PublishedCalendar(BaseModel):
+    """A year of the official working-day calendar (holidays and 调休 make-up workdays),
+    published by the hall for years the bundled calendar does not know yet."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    year: int = Field(ge=1900, le=9999)
+    holidays: tuple[str, ...]
+    workdays: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _valid_year(self) -> PublishedCalendar:
+        try:
+            PublishedYear.from_dict(self.model_dump(mode="json"))
+        except InvalidCalendar as exc:
+            raise ValueError(str(exc)) from None
+        return self
+
+    def to_domain(self) -> PublishedYear:
+        return PublishedYear.from_dict(self.model_dump(mode="json"))
 
 
 class ReferenceEntry(BaseModel):
