@@ -388,3 +388,42 @@ def test_stopping_the_engine_ends_its_threads_and_event_stream(hall_server, stor
     assert sorted(t.name for t in started) == ["sync-events", "sync-upload"]
     engine.stop()
     assert [t.name for t in started if t.is_alive()] == []
+
+
+def test_a_calendar_published_by_the_hall_reaches_the_workstation(hall_server, tmp_path):
+    """2027 is beyond the bundled calendar: until the hall publishes it, a promised date in
+    2027 is reported unknown; once imported on the server, the workstation pulls it and
+    counts working days across its Spring Festival."""
+    import json
+    from datetime import date
+
+    from workstation.app.guide import GuideDesk
+    from workstation.domain.catalogue import TimeUnit
+    from workstation.domain.workdays import CalendarUnknown
+    from workstation.protocol.catalogue import TimeLimit
+    from workstation.store.local import LocalStore
+    from workstation.sync.client import HallClient
+    from workstation.sync.engine import SyncEngine
+
+    token = hall_server.enrol("workstation", 1)
+    store = LocalStore(tmp_path / "ws.sqlite3")
+    client = HallClient(hall_server.url, token)
+    engine = SyncEngine(store, hall_server.url, token)
+    engine.pull(client)
+    limit = TimeLimit(value=3, unit=TimeUnit.WORKING_DAYS)
+    with pytest.raises(CalendarUnknown):
+        GuideDesk(store).load().calendar.promised_date(date(2027, 2, 3), limit)
+
+    # A fictional but well-formed 2027 arrangement: 02-05..02-11 off, Sunday 02-14 worked.
+    published = {"year": 2027, "workdays": ["2027-02-14"],
+                 "holidays": ["2027-01-01"] + [f"2027-02-{d:02d}" for d in range(5, 12)]}
+    source = tmp_path / "calendar-2027.json"
+    source.write_text(json.dumps([published]), encoding="utf-8")
+    result = hall_server.run_cli("import", "calendar", str(source))
+    assert result.returncode == 0, result.stderr
+    assert engine.pull(client) == 1
+    calendar = GuideDesk(store).load().calendar
+    # From Wed 02-03: Thu 02-04 is one; 02-05..02-11 are off; Fri 02-12 two; Sun 02-14 three.
+    assert calendar.promised_date(date(2027, 2, 3), limit) == date(2027, 2, 14)
+    client.close()
+    store.close()
