@@ -525,6 +525,10 @@ class MaterialsPanel(QWidget):
         dialog.exec()
 
 
+APPLICANT_KINDS = {1: "自然人", 2: "企业法人", 3: "事业法人", 4: "社会组织法人", 5: "非法人企业",
+                   6: "行政机关", 9: "其他组织"}
+
+
 def guide_html(item: ServiceItem) -> str:
     """The whole 办事指南 of `item` as one readable page."""
     e = html.escape
@@ -532,10 +536,12 @@ def guide_html(item: ServiceItem) -> str:
             if item.fees.charged else "不收费")
     rows = [
         ("实施编码", item.code), ("基本编码", item.basic_code), ("事项类型", item.item_type.value),
-        ("实施主体", item.department.name), ("服务对象", "、".join(str(int(k)) for k in item.applicant_kinds)),
+        ("实施主体", item.department.name),
+        ("服务对象", "、".join(APPLICANT_KINDS.get(int(k), str(int(k))) for k in item.applicant_kinds)),
         ("办件类型", item.case_type.value),
         ("法定办结时限", f"{item.legal_limit.value} 个{item.legal_limit.unit.value}"),
-        ("承诺办结时限", f"{item.promised_limit.value} 个{item.promised_limit.unit.value}"),
+        ("承诺办结时限", "当场办结" if item.promised_limit.value == 0
+         else f"{item.promised_limit.value} 个{item.promised_limit.unit.value}"),
         ("告知承诺", "可适用" if item.commitment_allowed else "不适用"),
         ("收费", fees), ("办理地点", item.place), ("办理时间", item.hours),
         ("咨询电话", item.phone), ("监督投诉电话", item.complaint_phone),
@@ -548,8 +554,10 @@ def guide_html(item: ServiceItem) -> str:
         parts.append("<h3>设定依据</h3><ul>" + "".join(f"<li>{e(b)}</li>" for b in item.basis) + "</ul>")
     parts.append("<h3>申请材料</h3><ol>")
     necessity = {1: "必要", 2: "非必要", 3: "容缺后补"}
+    options = {o.id: o.name for g in item.situations for o in g.options}
     for m in item.materials:
-        parts.append(f"<li><b>{e(m.name)}</b>（{necessity[int(m.necessity)]}，{e(requirement_text(m))}）"
+        when = f"；适用：{e('、'.join(options[o] for o in m.applies_when))}" if m.applies_when else ""
+        parts.append(f"<li><b>{e(m.name)}</b>（{necessity[int(m.necessity)]}，{e(requirement_text(m))}{when}）"
                      + (f"<br>填报须知：{e(m.filling_notes)}" if m.filling_notes else "")
                      + "<br>受理标准：" + e("；".join(m.acceptance_standards)) + "</li>")
     parts.append("</ol>")
