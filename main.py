@@ -3,6 +3,7 @@
     python main.py                      the clerk workstation (embedded demo hall if no server is configured)
     python main.py --role supervisor|display|kiosk
     python main.py server …             the hall server and its admin commands
+    python main.py card read …          read an ID card or passport without the GUI (for IT)
 """
 
 from __future__ import annotations
@@ -16,6 +17,10 @@ def main(argv: list[str] | None = None) -> int:
         from server.cli import main as server_main
 
         return server_main(argv[1:])
+    if argv[:1] == ["card"]:
+        from workstation.cardcli import main as card_main
+
+        return card_main(argv[1:])
     from ui.cli import main as ui_main
 
     return ui_main(argv)
