@@ -26,6 +26,14 @@ lang = "zh_CN"
 # "window" (always a separate window) or "off".
 citizen_screen = "auto"
 
+# [card]
+# The ID card reader. Leave this section out when the window has none.
+# backend: "serial" (certified reader's SAM protocol), "termb" or "sdtapi" (vendor library),
+# "pcsc-passport" (passports over PC/SC), "manual" (typed by the clerk).
+# backend = "serial"
+# port = "/dev/ttyUSB0"        # COM3 on Windows; the vendor's port number for termb/sdtapi
+# library = ""                 # the vendor library's path for termb/sdtapi
+
 [sync]
 # Records sent to the hall server in one request.
 batch_size = 500
@@ -64,6 +72,9 @@ class Settings:
     server: ServerSettings = field(default_factory=ServerSettings)
     ui: UiSettings = field(default_factory=UiSettings)
     sync: SyncSettings = field(default_factory=SyncSettings)
+    # The [card] table as written; None when the window has no reader.
+    # workstation.devices.idcard.ReaderSettings.from_mapping reads it (checked at load).
+    card: dict[str, Any] | None = None
 
     @property
     def embedded(self) -> bool:
@@ -105,11 +116,21 @@ def load(path: Path) -> Settings:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from None
     sections = {"server": ServerSettings, "ui": UiSettings, "sync": SyncSettings}
-    unknown = set(data) - set(sections)
+    unknown = set(data) - set(sections) - {"card"}
     if unknown:
         raise ConfigError(f"{path}: unknown section [{sorted(unknown)[0]}]")
     parts = {name: _section(name, cls, data.get(name, {}), path) for name, cls in sections.items()}
-    settings = Settings(**parts)
+    card = data.get("card")
+    if card is not None:
+        from workstation.devices.idcard import ReaderConfigError, ReaderSettings
+
+        if not isinstance(card, dict):
+            raise ConfigError(f"{path}: [card] must be a table")
+        try:
+            ReaderSettings.from_mapping(card)
+        except ReaderConfigError as exc:
+            raise ConfigError(f"{path}: {exc}") from None
+    settings = Settings(**parts, card=card)
     url = settings.server.url
     if url and not url.startswith(("http://", "https://")):
         raise ConfigError(f"{path}: server.url must start with http:// or https://")

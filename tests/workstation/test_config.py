@@ -121,3 +121,14 @@ def test_the_example_never_overwrites_a_file(config_file):
     write_example(path)
     assert path.read_text(encoding="utf-8") == mine
     assert load(path).server.url == "http://10.1.2.3:8765"
+
+
+def test_card_reader_section_is_checked_when_present(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text('[card]\nbackend = "serial"\nport = "/dev/ttyUSB0"\n', encoding="utf-8")
+    assert load(path).card == {"backend": "serial", "port": "/dev/ttyUSB0"}
+    path.write_text('[card]\nbackend = "magic"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="card.backend"):
+        load(path)
+    path.write_text("[server]\n", encoding="utf-8")
+    assert load(path).card is None
