@@ -50,6 +50,18 @@ class ClerkApp(QObject):
         self.main_window.citizen_screen_requested.connect(lambda: self.citizen.place("window"))
         self.main_window.materials.checklist_changed.connect(self.citizen.show_checklist)
         self.main_window.materials.decided.connect(self._decided)
+        applicant = self.main_window.applicant
+        applicant.applicant_shown.connect(self.citizen.show_applicant)
+        applicant.reader_state.connect(self.main_window.status.show_reader)
+        try:
+            reading = self.workstation.card_reading()
+        except Exception as exc:  # a broken [card] section: the rest of the window still works
+            log.error("card reader not available: %s", exc)
+            reading = None
+            self.main_window.status.show_reader(self.tr("Card reader: %1").replace("%1", str(exc)))
+        applicant.set_reader(reading, clerk.username, window)
+        if reading is not None:
+            self.main_window.status.show_reader(self.tr("Card reader: %1").replace("%1", reading.backend))
         self.bridge.status.connect(self.main_window.status.show_status)
         self.main_window.show()
         self.start_window.hide()

@@ -1,42 +1,233 @@
-"""The applicant (and agent) of the case at hand. Typed by the clerk until a card is read."""
+"""The applicant (and agent) of the case at hand: read from the ID card with one action, or
+typed when a card cannot be read. Numbers and names show masked; revealing them is an
+explicit, audited action for the case on screen."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Slot
-from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError
 
+from ui.tasks import run_in_background
 from workstation.app.guide import Person
+from workstation.domain.identity import IdentityDocument, mask_id, mask_name
+
+
+class _PersonFields(QWidget):
+    """Name and ID number of one person, typed or filled from a card."""
+
+    def __init__(self, prefix: str, parent=None) -> None:
+        super().__init__(parent)
+        self.document: IdentityDocument | None = None
+        self.revealed = False
+        self.name = QLineEdit()
+        self.name.setObjectName(f"{prefix}Name")
+        self.id_number = QLineEdit()
+        self.id_number.setObjectName(f"{prefix}Id")
+        self.id_number.setMaxLength(18)
+
+    def fill(self, document: IdentityDocument) -> None:
+        self.document, self.revealed = document, False
+        self.name.setText(mask_name(document.display_name))
+        self.id_number.setText(mask_id(document.id_number))
+        for field in (self.name, self.id_number):
+            field.setReadOnly(True)
+
+    def reveal(self, number: str) -> None:
+        assert self.document is not None
+        self.revealed = True
+        self.name.setText(self.document.display_name)
+        self.id_number.setText(number)
+
+    def person(self, **extra) -> Person:
+        if self.document is not None:
+            return Person(name=self.document.display_name, id_number=self.document.id_number,
+                          id_type=_ID_TYPES.get(self.document.card_type.value, "居民身份证"), **extra)
+        return Person(name=self.name.text().strip(), id_number=self.id_number.text().strip().upper(),
+                      **extra)
+
+    def typed_number(self) -> str:
+        return "" if self.document is not None else self.id_number.text().strip().upper()
+
+    def has_name(self) -> bool:
+        return self.document is not None or bool(self.name.text().strip())
+
+    def clear(self) -> None:
+        self.document, self.revealed = None, False
+        for field in (self.name, self.id_number):
+            field.clear()
+            field.setReadOnly(False)
+
+
+_ID_TYPES = {"resident": "居民身份证", "hkmo_tw_permit": "港澳台居民居住证",
+             "foreign_permanent": "外国人永久居留身份证", "passport": "护照"}
 
 
 class ApplicantPanel(QWidget):
+    # The masked name for the citizen screen ("" when cleared), so the applicant can confirm.
+    applicant_shown = Signal(str)
+    reader_state = Signal(str)
+
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.name = QLineEdit()
-        self.name.setObjectName("applicantName")
-        self.id_number = QLineEdit()
-        self.id_number.setObjectName("applicantId")
-        self.id_number.setMaxLength(18)
+        self.card_reading = None  # workstation.app.card_reading.CardReading, set when a reader exists
+        self.clerk = ""
+        self.window: int | None = None
+        self.applicant_fields = _PersonFields("applicant")
+        self.agent_fields = _PersonFields("agent")
+        self.name, self.id_number = self.applicant_fields.name, self.applicant_fields.id_number
+        self.agent_name, self.agent_id = self.agent_fields.name, self.agent_fields.id_number
         self.phone = QLineEdit()
         self.phone.setObjectName("applicantPhone")
-        self.agent_name = QLineEdit()
-        self.agent_name.setObjectName("agentName")
-        self.agent_id = QLineEdit()
-        self.agent_id.setObjectName("agentId")
-        self.agent_id.setMaxLength(18)
+        self.details = QLabel()
+        self.details.setObjectName("applicantDetails")
+        self.details.setWordWrap(True)
+        self.photo = QLabel()
+        self.photo.setObjectName("applicantPhoto")
+        self.photo.setFixedSize(102, 126)
+        self.photo.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.photo.hide()
+
+        self.read_button = QPushButton(self.tr("Read ID card (F11)"))
+        self.read_button.setObjectName("readCard")
+        self.read_agent_button = QPushButton(self.tr("Agent's card (F12)"))
+        self.read_agent_button.setObjectName("readAgentCard")
+        self.reveal_button = QPushButton(self.tr("Show full number"))
+        self.reveal_button.setObjectName("revealNumber")
+        self.reveal_button.setEnabled(False)
+        self.read_button.clicked.connect(lambda: self.read_card(self.applicant_fields))
+        self.read_agent_button.clicked.connect(lambda: self.read_card(self.agent_fields))
+        self.reveal_button.clicked.connect(self._ask_reveal)
+        QShortcut(QKeySequence("F11"), self, lambda: self.read_card(self.applicant_fields))
+        QShortcut(QKeySequence("F12"), self, lambda: self.read_card(self.agent_fields))
+
         self.message = QLabel()
         self.message.setObjectName("applicantMessage")
         self.message.setWordWrap(True)
-        form = QFormLayout(self)
+        form = QFormLayout()
         form.addRow(self.tr("Name"), self.name)
         form.addRow(self.tr("ID number"), self.id_number)
         form.addRow(self.tr("Phone"), self.phone)
         form.addRow(self.tr("Agent"), self.agent_name)
         form.addRow(self.tr("Agent's ID number"), self.agent_id)
-        form.addRow(self.message)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.read_button)
+        buttons.addWidget(self.read_agent_button)
+        top = QHBoxLayout()
+        top.addLayout(form, 1)
+        top.addWidget(self.photo, 0, Qt.AlignmentFlag.AlignTop)
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addLayout(top)
+        layout.addWidget(self.details)
+        layout.addWidget(self.reveal_button)
+        layout.addWidget(self.message)
         for field in (self.id_number, self.agent_id):
             field.editingFinished.connect(self._check_ids)
+        self.set_reader(None)
+
+    def set_reader(self, card_reading, clerk: str = "", window: int | None = None) -> None:
+        self.card_reading, self.clerk, self.window = card_reading, clerk, window
+        for button in (self.read_button, self.read_agent_button):
+            button.setEnabled(card_reading is not None)
+            button.setToolTip("" if card_reading else self.tr("No card reader is configured for this window."))
+
+    # reading
+
+    def read_card(self, target: _PersonFields) -> None:
+        if self.card_reading is None:
+            self.message.setText(self.tr("No card reader is configured for this window."))
+            return
+        self.message.setText(self.tr("Reading the card…"))
+        self.read_button.setEnabled(False)
+        self.read_agent_button.setEnabled(False)
+        reading, clerk, window = self.card_reading, self.clerk, self.window
+        run_in_background(lambda: reading.read(clerk, window),
+                          lambda result: self._read_done(target, result), self._read_failed)
+
+    def _read_done(self, target: _PersonFields, result) -> None:
+        self.set_reader(self.card_reading, self.clerk, self.window)
+        document: IdentityDocument = result.document
+        target.fill(document)
+        lines = []
+        if result.problems:
+            lines.append(self.tr("Check this card: %1").replace("%1", "；".join(result.problems)))
+        if result.expiry.warn:
+            lines.append(self.tr("The card expires soon or has expired (%1).").replace(
+                "%1", document.valid_to.isoformat() if document.valid_to else "?"))
+        self.message.setText("\n".join(lines) or self.tr("Card read."))
+        self.reveal_button.setEnabled(True)
+        self.reader_state.emit(self.tr("Card reader: last read OK"))
+        if target is self.applicant_fields:
+            data = document.masked_dict()
+            self.details.setText(" · ".join(str(v) for v in (
+                data["sex"], (data["nation"] or {}).get("name", ""), data["birth_date"], data["address"],
+                data["issuing_authority"], f"{data['valid_from']}—{data['valid_to']}") if v))
+            self._show_photo(document)
+            self.applicant_shown.emit(mask_name(document.display_name))
+
+    def _show_photo(self, document: IdentityDocument) -> None:
+        # Only a photo a vendor library or a passport chip decoded can be shown; it stays
+        # in memory (a QPixmap), never on disk.
+        pixmap = QPixmap()
+        if document.photo and document.photo_format in ("bmp", "jpeg", "jp2", "png") \
+                and pixmap.loadFromData(document.photo):
+            self.photo.setPixmap(pixmap.scaled(self.photo.size(), Qt.AspectRatioMode.KeepAspectRatio))
+            self.photo.show()
+        else:
+            self.photo.clear()
+            self.photo.hide()
+
+    def _explain(self, error: BaseException) -> str:
+        from workstation.devices import idcard
+
+        plain = [(idcard.NoCard, self.tr("no card on the reader; place the card and try again")),
+                 (idcard.CardRemoved, self.tr("the card was moved during the read; place it again")),
+                 (idcard.Timeout, self.tr("the reader does not answer")),
+                 (idcard.ReaderUnavailable, self.tr("the reader is not connected or not usable")),
+                 (idcard.ProtocolError, self.tr("the reader sent data that cannot be used"))]
+        for kind, text in plain:
+            if isinstance(error, kind):
+                return text
+        return str(error)
+
+    def _read_failed(self, error: BaseException) -> None:
+        self.set_reader(self.card_reading, self.clerk, self.window)
+        reason = self._explain(error)
+        self.message.setText(self.tr("The card could not be read: %1").replace("%1", reason))
+        self.message.setToolTip(str(error))
+        self.reader_state.emit(self.tr("Card reader: %1").replace("%1", reason))
+
+    # revealing
+
+    @Slot()
+    def _ask_reveal(self) -> None:
+        reason, ok = QInputDialog.getText(self, self.tr("Show full number"),
+                                          self.tr("Why do you need the full number for this case?"))
+        if ok and reason.strip():
+            self.reveal(reason.strip())
+
+    def reveal(self, reason: str) -> None:
+        """Show the full number of the card read for this case, after auditing it."""
+        target = self.applicant_fields if self.applicant_fields.document else self.agent_fields
+        if target.document is None or self.card_reading is None:
+            return
+        reading, document, clerk, window = self.card_reading, target.document, self.clerk, self.window
+        run_in_background(lambda: reading.reveal(document, clerk, window, reason),
+                          target.reveal, self._read_failed)
+
+    # checking and handing over
 
     @Slot()
     def _check_ids(self) -> None:
@@ -44,29 +235,33 @@ class ApplicantPanel(QWidget):
 
     def problems(self) -> list[str]:
         found = []
-        if not self.name.text().strip():
+        if not self.applicant_fields.has_name():
             found.append(self.tr("Enter the applicant's name."))
-        for label, field in ((self.tr("ID number"), self.id_number), (self.tr("Agent's ID number"), self.agent_id)):
-            value = field.text().strip().upper()
+        for label, fields in ((self.tr("ID number"), self.applicant_fields),
+                              (self.tr("Agent's ID number"), self.agent_fields)):
+            value = fields.typed_number()
             if value:
                 try:
                     ric.validate(value)
                 except ValidationError:
                     found.append(self.tr("%1 is not a valid resident ID number.").replace("%1", label))
-        if self.agent_name.text().strip() and not self.agent_id.text().strip():
+        if self.agent_fields.has_name() and not (self.agent_fields.document or self.agent_id.text().strip()):
             found.append(self.tr("Enter the agent's ID number."))
         return found
 
     def applicant(self) -> Person:
-        return Person(name=self.name.text().strip(), id_number=self.id_number.text().strip().upper(),
-                      phone=self.phone.text().strip())
+        return self.applicant_fields.person(phone=self.phone.text().strip())
 
     def agent(self) -> Person | None:
-        if not self.agent_name.text().strip():
-            return None
-        return Person(name=self.agent_name.text().strip(), id_number=self.agent_id.text().strip().upper())
+        return self.agent_fields.person() if self.agent_fields.has_name() else None
 
     def clear(self) -> None:
-        for field in (self.name, self.id_number, self.phone, self.agent_name, self.agent_id):
-            field.clear()
+        self.applicant_fields.clear()
+        self.agent_fields.clear()
+        self.phone.clear()
         self.message.clear()
+        self.details.clear()
+        self.photo.clear()
+        self.photo.hide()
+        self.reveal_button.setEnabled(False)
+        self.applicant_shown.emit("")

@@ -52,6 +52,10 @@ class CitizenScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(48, 48, 48, 48)
         layout.addWidget(self.hall)
+        self.applicant = QLabel()
+        self.applicant.setObjectName("citizenApplicant")
+        self.applicant.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.applicant)
         layout.addWidget(self.pages, 1)
         layout.addWidget(self.window_number)
         layout.addWidget(self.clock)
@@ -64,6 +68,11 @@ class CitizenScreen(QWidget):
         self.hall.setText(hall_name or "")
         self.welcome.setText(welcome or self.tr("Welcome"))
         self.window_number.setText(self.tr("Window %1").replace("%1", str(window)) if window else "")
+
+    def show_applicant(self, masked_name: str) -> None:
+        """The applicant's masked name, so they can confirm the card read is theirs."""
+        self.applicant.setText(self.tr("Applicant: %1 — please confirm this is you").replace("%1", masked_name)
+                               if masked_name else "")
 
     def show_checklist(self, title: str, rows: list[tuple[str, str]]) -> None:
         """Mirror the clerk's checklist in large text: what is received, what is missing.

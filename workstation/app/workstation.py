@@ -85,6 +85,7 @@ class Workstation:
         self.clerk: Clerk | None = None
         self._hall_name: str | None = None
         self._guide = None
+        self._card_reading = None
 
     def _client(self, token: str | None = None) -> HallClient:
         from workstation.sync.client import HallClient
@@ -191,6 +192,21 @@ class Workstation:
             self._guide = GuideDesk(self.store)
         return self._guide
 
+    def card_reading(self):
+        """The card-reading use case for the configured reader, or None when the window has
+        none (no [card] section). Opening the device happens at the first read."""
+        if not self.settings.card or self.store is None or self.device is None:
+            return None
+        if self._card_reading is None:
+            from workstation.app.card_reading import CardReading
+            from workstation.devices.idcard import ReaderSettings, create_reader
+
+            reader_settings = ReaderSettings.from_mapping(self.settings.card)
+            self._card_reading = CardReading(self.store, create_reader(reader_settings),
+                                             self.device.device_id, backend=reader_settings.backend,
+                                             warn_days=reader_settings.expiry_warning_days)
+        return self._card_reading
+
     def status(self) -> SyncStatus | None:
         return self.sync.status() if self.sync else None
 
@@ -249,6 +265,8 @@ class Workstation:
         self.store.add_record(kind, payload)
 
     def shutdown(self) -> None:
+        if self._card_reading is not None:
+            self._card_reading.close()
         if self.sync is not None:
             self.sync.stop()
         if self.embedded is not None:

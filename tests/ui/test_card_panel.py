@@ -1,0 +1,77 @@
+"""Reading an ID card at the counter through the real serial backend and a simulated
+certified reader on a pseudo-terminal: the applicant panel fills in one action, masked;
+revealing the number is audited; the citizen screen shows the masked name."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.ui.test_shell import FAST_SYNC, _log_in
+from tests.workstation.sim_reader import ResidentCard, SimulatedReader, card
+from workstation.config import ServerSettings, Settings, UiSettings
+
+NUMBER = "110101199003071233"
+
+
+@pytest.fixture
+def sim():
+    with SimulatedReader(card(ResidentCard())) as reader:
+        yield reader
+
+
+def _audits(app, kind):
+    return [r for r in app.workstation.store.next_batch(10_000) if r.kind == kind]
+
+
+def test_card_read_fills_the_panel_masked_and_reveal_is_audited(qtbot, clerk_app, sqlite_hall, sim, tmp_path):
+    settings = Settings(server=ServerSettings(url=sqlite_hall.url), sync=FAST_SYNC,
+                        ui=UiSettings(citizen_screen="window"),
+                        card={"backend": "serial", "port": sim.port, "timeout": 2.0})
+    app = clerk_app(settings)
+    app.start()
+    start = app.start_window
+    qtbot.waitUntil(lambda: start.pages.currentIndex() == 1, timeout=30000)
+    qtbot.keyClicks(start.code, sqlite_hall.enrol_code(window=4))
+    qtbot.keyClick(start.code, "\r")
+    _log_in(qtbot, app)
+    qtbot.waitUntil(lambda: app.main_window is not None, timeout=30000)
+    panel = app.main_window.applicant
+    assert panel.read_button.isEnabled()
+
+    # Stop the uploader from emptying the outbox under us: we read the audit records from it.
+    app.workstation.sync.stop()
+    panel.read_button.click()
+    qtbot.waitUntil(lambda: panel.name.text() == "张*", timeout=15000)
+    assert panel.id_number.text() == "110101********1233"
+    assert panel.id_number.isReadOnly()
+    assert "北京市公安局东城分局" in panel.details.text()
+    assert NUMBER not in panel.details.text()
+    assert "张*" in app.citizen.applicant.text()
+    assert "张三" not in app.citizen.applicant.text()
+    assert app.main_window.status.reader.text() == "读卡器：上次读取成功"
+
+    reads = _audits(app, "audit.card_read")
+    assert len(reads) == 1 and reads[0].payload["outcome"] == "ok"
+    assert reads[0].payload["id_masked"] == "110101********1233"
+    assert NUMBER not in str(reads[0].payload)
+
+    panel.reveal("核对户籍信息")
+    qtbot.waitUntil(lambda: panel.id_number.text() == NUMBER, timeout=10000)
+    assert panel.name.text() == "张三"
+    reveals = _audits(app, "audit.id_reveal")
+    assert len(reveals) == 1 and reveals[0].payload["reason"] == "核对户籍信息"
+    assert reveals[0].payload["clerk"] == "clerk1" and reveals[0].payload["window"] == 4
+
+    # The case takes the full data from the card, whatever the screen shows.
+    person = panel.applicant()
+    assert person.id_number == NUMBER and person.name == "张三"
+
+    # No card on the reader: a plain message, and the failed attempt is audited too.
+    sim.card = None
+    panel.clear()
+    panel.read_button.click()
+    qtbot.waitUntil(lambda: "未能读取证件" in panel.message.text(), timeout=20000)
+    outcomes = [r.payload["outcome"] for r in _audits(app, "audit.card_read")]
+    assert len(outcomes) == 2 and outcomes[-1] != "ok"
+    qtbot.wait(100)
+    app.main_window.grab().save(str(tmp_path / "card_panel.png"))
