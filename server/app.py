@@ -156,7 +156,10 @@ def create_app(db: Database) -> FastAPI:
             raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY,
                                 f"the path names {key!r} but the value is {reference.key_of(kind, value)!r}")
         with db.session() as session:
+            before = reference.head(session)
             entry = reference.put(session, kind, body.payload)
+        if entry.revision <= before:  # the same value again: no new revision, nothing to tell
+            return ChangeAck(kind=kind, key=entry.key, revision=entry.revision, changed_at=entry.changed_at)
         return _changed(entry)
 
     @app.delete(f"{API_PREFIX}/reference/{{kind}}/{{key}}", response_model=ChangeAck, tags=["reference"])
@@ -235,6 +238,9 @@ def create_app(db: Database) -> FastAPI:
         return StreamingResponse(stream(), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
 
+    from server.queue_api import queue_router
+
+    app.include_router(queue_router(db, bus))
     return app
 
 

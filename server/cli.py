@@ -130,8 +130,10 @@ def serve(db, host: str, port: int, demo: bool, parent_watch: bool) -> int:
             log.info("seeded the demo hall")
         bootstrap = os.environ.pop("COUNTER_BOOTSTRAP_CODE", None)
         if bootstrap:
+            kind = DeviceKind(os.environ.get("COUNTER_BOOTSTRAP_KIND", DeviceKind.WORKSTATION.value))
             window = int(os.environ.get("COUNTER_BOOTSTRAP_WINDOW", "1"))
-            auth.create_enrolment_code(session, DeviceKind.WORKSTATION, window, code=bootstrap)
+            auth.create_enrolment_code(session, kind, window if kind is DeviceKind.WORKSTATION else None,
+                                       code=bootstrap)
 
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, String, Uuid
+from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -139,3 +139,83 @@ class RecordConflict(Base):
     stored_hash: Mapped[str] = mapped_column(String(64))
     offered_hash: Mapped[str] = mapped_column(String(64))
     offered_payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+# ---------------------------------------------------------------------------------------
+# The queue (排队叫号). States and operations are defined in workstation.domain.queue.
+# ---------------------------------------------------------------------------------------
+
+
+class Ticket(Base):
+    """A queue ticket. A transfer ends this record (state transferred) and starts a new
+    waiting one with the same number and arrival time (`transferred_from`)."""
+
+    __tablename__ = "queue_tickets"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    service_date: Mapped[date] = mapped_column(Date)
+    business_type: Mapped[str] = mapped_column(String(32))
+    number: Mapped[str] = mapped_column(String(8))
+    sequence: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(16))
+    arrived_at: Mapped[datetime]
+    issued_at: Mapped[datetime]
+    green_channel: Mapped[bool] = mapped_column(Boolean, default=False)
+    green_reason: Mapped[str | None] = mapped_column(String(16))
+    appointment_code: Mapped[str | None] = mapped_column(String(32))
+    slot_start: Mapped[datetime | None]
+    slot_end: Mapped[datetime | None]
+    # A keyed hash of the ID number (the key is kept outside the database) and its masked
+    # form; the number itself is never stored.
+    id_hash: Mapped[str | None] = mapped_column(String(64))
+    id_masked: Mapped[str | None] = mapped_column(String(24))
+    window: Mapped[int | None] = mapped_column(Integer)
+    target_window: Mapped[int | None] = mapped_column(Integer)
+    call_count: Mapped[int] = mapped_column(Integer, default=0)
+    called_at: Mapped[datetime | None]
+    served_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
+    transferred_from: Mapped[int | None] = mapped_column(ForeignKey("queue_tickets.id"))
+
+    __table_args__ = (
+        Index("ix_queue_tickets_queue", "service_date", "state", "business_type", "arrived_at"),
+        Index("ix_queue_tickets_window", "window", "state"),
+        Index("ix_queue_tickets_id_hash", "id_hash"),
+    )
+
+
+class DailyCounter(Base):
+    """The last number given out today for one business type. Taking this row under a
+    lock is what makes numbers unique and the quota exact."""
+
+    __tablename__ = "queue_counters"
+
+    service_date: Mapped[date] = mapped_column(Date, primary_key=True)
+    business_type: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer)
+
+
+class WindowState(Base):
+    """A window's live state. Its row is the lock every counter operation at the window
+    takes first, so a window never holds two tickets at its counter."""
+
+    __tablename__ = "queue_windows"
+
+    number: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    changed_at: Mapped[datetime]
+
+
+class Appointment(Base):
+    """A booked slot, checked in at the kiosk with its code."""
+
+    __tablename__ = "queue_appointments"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    business_type: Mapped[str] = mapped_column(String(32))
+    slot_start: Mapped[datetime]
+    slot_end: Mapped[datetime]
+    checked_in: Mapped[bool] = mapped_column(Boolean, default=False)
+    checked_in_at: Mapped[datetime | None]
+    ticket_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime]

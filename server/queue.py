@@ -1,0 +1,788 @@
+"""The hall's queue (排队叫号): issuing tickets, the counter operations, and what the
+displays read. The state machine is workstation.domain.queue; this module applies it
+to the database atomically and announces every change on the event bus.
+
+Atomicity. Every counter operation takes its window's row first (SELECT … FOR UPDATE),
+so one window's operations run one at a time and a window never holds two tickets.
+Calling next picks candidates without locks, orders them by the policy and then locks
+the first one still waiting with FOR UPDATE SKIP LOCKED on PostgreSQL: two windows
+never take the same ticket, and neither waits for the other. On SQLite writers are
+serialized (BEGIN IMMEDIATE); this process also queues its own queue writers on a lock,
+so they never spin in SQLite's busy handler, and the candidates read inside the write
+transaction are exactly what is waiting.
+
+Statements are SQLAlchemy Core, built once with bound parameters: on a small hall PC
+building an ORM statement costs more than running it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import logging
+import os
+import secrets
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, tzinfo
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Integer, and_, any_, bindparam, func, literal, or_, select, union_all
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from server.db import Database
+from server.events import EVERYONE, EventBus
+from server.models import Appointment, DailyCounter, ReferenceEntry, Ticket, WindowState
+from workstation.domain import queue as domain
+from workstation.domain.queue import (
+    ACTIVE_STATES,
+    Candidate,
+    GreenReason,
+    LookaheadGroup,
+    Operation,
+    OrderingPolicy,
+    PriorityPolicy,
+    TicketState,
+    TransitionRefused,
+)
+from workstation.protocol import queue as wire
+from workstation.protocol.reference import ReferenceKind
+
+log = logging.getLogger("hall.queue")
+
+# How many of each look-ahead group the server shows the policy. On PostgreSQL more than
+# the windows that can be calling at once, so the ones being taken by others (skipped,
+# locked) do not hide the rest; on SQLite writers are serialized, so a few suffice.
+LOOKAHEAD = {"postgresql": 64, "sqlite": 8}
+MAX_PICK_ROUNDS = 20
+PG_WRITERS = 8  # queue transactions at once on PostgreSQL (see QueueService.__init__)
+COUNTS_INTERVAL = 0.1  # seconds: queue.counts is coalesced to at most this often
+
+_ACTIVE = tuple(s.value for s in ACTIVE_STATES)
+_WAITING = TicketState.WAITING.value
+_PARKED = TicketState.PARKED.value
+
+
+class QueueError(Exception):
+    """A refusal with its HTTP status and a detail the caller can show."""
+
+    def __init__(self, status: int, detail: str) -> None:
+        super().__init__(detail)
+        self.status, self.detail = status, detail
+
+
+# ---------------------------------------------------------------------------------------
+# Settings
+# ---------------------------------------------------------------------------------------
+
+
+def _data_folder() -> Path:
+    base = os.environ.get("COUNTER_HOME")
+    if base:
+        return Path(base) / "data" / "hall"
+    import platformdirs
+
+    from server.cli import APP_NAME
+
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "hall"
+
+
+def _id_hash_key() -> bytes:
+    """The key of the ID-number hash. A masked number shows 10 of 18 characters, so an
+    unkeyed hash next to it would fall to ~40,000 guesses of the birth date; the key
+    therefore lives outside the database: COUNTER_ID_HASH_KEY, or a file made once in the
+    server's data folder."""
+    configured = os.environ.get("COUNTER_ID_HASH_KEY")
+    if configured:
+        return configured.encode()
+    path = _data_folder() / "id-hash.key"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(50):  # another process may have made it a moment ago
+            key = path.read_bytes().strip()
+            if key:
+                return key
+            time.sleep(0.02)
+        raise RuntimeError(f"{path} is empty: delete it to make a new ID-number key") from None
+    with os.fdopen(fd, "wb") as out:
+        key = secrets.token_hex(32).encode()
+        out.write(key)
+    return key
+
+
+@dataclass(frozen=True)
+class QueueSettings:
+    timezone: tzinfo = field(default_factory=domain.hall_zone)
+    max_calls: int = domain.DEFAULT_MAX_CALLS
+    id_key: bytes = field(default_factory=_id_hash_key)
+
+    @classmethod
+    def from_env(cls) -> QueueSettings:
+        """COUNTER_HALL_TIMEZONE (default Asia/Shanghai), COUNTER_QUEUE_MAX_CALLS (3),
+        COUNTER_ID_HASH_KEY (default: a key file in the data folder)."""
+        name = os.environ.get("COUNTER_HALL_TIMEZONE", domain.DEFAULT_TIMEZONE)
+        try:
+            zone = domain.hall_zone(name)
+        except ValueError:
+            raise ValueError(f"COUNTER_HALL_TIMEZONE={name!r} is not a known time zone") from None
+        raw = os.environ.get("COUNTER_QUEUE_MAX_CALLS", str(domain.DEFAULT_MAX_CALLS))
+        if not raw.isdigit() or not 1 <= int(raw) <= 20:
+            raise ValueError(f"COUNTER_QUEUE_MAX_CALLS={raw!r}: give a whole number from 1 to 20")
+        return cls(timezone=zone, max_calls=int(raw), id_key=_id_hash_key())
+
+
+# ---------------------------------------------------------------------------------------
+# queue.counts, coalesced
+# ---------------------------------------------------------------------------------------
+
+
+class _CountsPublisher:
+    """Publishes waiting counts after changes, at most every COUNTS_INTERVAL. Each
+    publication reads the counts after the changes that asked for it committed, and
+    publications run one at a time, so the last one out is never older than the rest."""
+
+    def __init__(self, read: Callable[[], wire.QueueCounts], bus: EventBus) -> None:
+        self._read, self._bus = read, bus
+        self._lock = threading.Lock()
+        self._publishing = threading.Lock()
+        self._pending = False
+        self._last = 0.0
+
+    def mark(self) -> None:
+        with self._lock:
+            if self._pending:
+                return
+            self._pending = True
+            delay = max(0.0, self._last + COUNTS_INTERVAL - time.monotonic())
+        timer = threading.Timer(delay, self._publish)
+        timer.daemon = True
+        timer.start()
+
+    def _publish(self) -> None:
+        with self._publishing:
+            with self._lock:
+                self._pending = False
+                self._last = time.monotonic()
+            try:
+                counts = self._read()
+            except Exception:  # a failed read must not kill the timer thread silently
+                log.exception("could not read the queue counts")
+                return
+            self._bus.publish(wire.QueueEventType.QUEUE_COUNTS, counts.model_dump(mode="json"), EVERYONE)
+
+
+# ---------------------------------------------------------------------------------------
+# Statements, built once (Core, on the tables behind server.models)
+# ---------------------------------------------------------------------------------------
+
+T = Ticket.__table__
+W = WindowState.__table__
+C = DailyCounter.__table__
+A = Appointment.__table__
+R = ReferenceEntry.__table__
+
+_GROUPS = (LookaheadGroup.GREEN, LookaheadGroup.APPOINTMENT, LookaheadGroup.OTHER)
+
+
+class _Statements:
+    """The queue's statements with bound parameters: building a statement costs more
+    than running it on this hardware, so each is built once."""
+
+    def __init__(self, sqlite: bool) -> None:
+        insert = sqlite_insert if sqlite else pg_insert
+        self.lookahead = LOOKAHEAD["sqlite" if sqlite else "postgresql"]
+        p_window, p_day, p_now = bindparam("window"), bindparam("day"), bindparam("now")
+        p_id, p_bt = bindparam("ticket_id"), bindparam("bt")
+
+        self.head = select(func.coalesce(func.max(R.c.revision), 0))
+        self.reference = select(R.c.kind, R.c.payload).where(
+            R.c.kind.in_((ReferenceKind.WINDOW.value, ReferenceKind.BUSINESS_TYPE.value)),
+            R.c.deleted.is_(False))
+
+        # The window's row with what is at its counter and how many it parked, in one trip.
+        at_window = (T.c.window == W.c.number, T.c.service_date == p_day)
+        active = select(T.c.number, T.c.state).where(*at_window, T.c.state.in_(_ACTIVE)).limit(1)
+        window = select(
+            W.c.paused,
+            select(func.count()).where(*at_window, T.c.state == _PARKED).scalar_subquery().label("parked"),
+            active.with_only_columns(T.c.number).scalar_subquery().label("active_number"),
+            active.with_only_columns(T.c.state).scalar_subquery().label("active_state"),
+        ).where(W.c.number == p_window)
+        self.window_lock = window.with_for_update(of=W)
+        self.window_read = window
+        self.window_insert = insert(W).values(number=p_window, paused=False,
+                                              changed_at=p_now).on_conflict_do_nothing()
+        self.window_set = W.update().where(W.c.number == p_window).values(
+            paused=bindparam("paused"), changed_at=p_now)
+
+        self.active = select(T).where(T.c.window == p_window, T.c.state.in_(_ACTIVE),
+                                      T.c.service_date == p_day).limit(1)
+        self.ticket = select(T).where(T.c.id == p_id)
+        self.ticket_lock = self.ticket.with_for_update()
+        self.update = T.update().where(T.c.id == bindparam("ticket_id_")).returning(*T.c)
+        self.insert = T.insert().returning(*T.c)
+        self.latest_number = select(T.c.id).where(
+            T.c.service_date == p_day, T.c.number == bindparam("number")).order_by(T.c.id.desc()).limit(1)
+
+        self.counter_lock = select(C.c.value).where(
+            C.c.service_date == p_day, C.c.business_type == p_bt).with_for_update()
+        self.counter_insert = insert(C).values(service_date=p_day, business_type=p_bt,
+                                               value=0).on_conflict_do_nothing()
+        self.counter_set = C.update().where(C.c.service_date == p_day, C.c.business_type == p_bt).values(
+            value=bindparam("value"))
+        self.duplicate = select(T.c.number).where(
+            T.c.id_hash == bindparam("id_hash"), T.c.service_date == p_day, T.c.business_type == p_bt,
+            T.c.state == _WAITING).limit(1)
+
+        # The look-ahead of each group (see OrderingPolicy), in one round trip.
+        scope = or_(and_(T.c.business_type.in_(bindparam("types", expanding=True)),
+                         T.c.target_window.is_(None)),
+                    T.c.target_window == p_window)
+        in_slot = and_(T.c.slot_start <= p_now, T.c.slot_end > p_now)
+        filters = {
+            LookaheadGroup.GREEN: T.c.green_channel.is_(True),
+            LookaheadGroup.APPOINTMENT: and_(T.c.green_channel.is_(False), in_slot),
+            LookaheadGroup.OTHER: and_(T.c.green_channel.is_(False),
+                                       or_(T.c.slot_start.is_(None), T.c.slot_end.is_(None),
+                                           T.c.slot_start > p_now, T.c.slot_end <= p_now)),
+        }
+        parts = []
+        for index, group in enumerate(_GROUPS):
+            part = (select(literal(index).label("grp"), T.c.id, T.c.business_type, T.c.arrived_at,
+                           T.c.green_channel, T.c.slot_start, T.c.slot_end)
+                    .where(T.c.service_date == p_day, T.c.state == _WAITING, scope, filters[group])
+                    .order_by(T.c.arrived_at, T.c.id).limit(self.lookahead).subquery(f"g{index}"))
+            parts.append(select(part))
+        self.candidates = union_all(*parts)
+        # PostgreSQL only: the first of the ids, in their order, that no other window is
+        # taking; one array parameter keeps the statement the same whatever the ids.
+        ids = bindparam("ids", type_=postgresql.ARRAY(Integer))
+        self.take = (select(T.c.id).where(T.c.id == any_(ids), T.c.state == _WAITING)
+                     .order_by(func.array_position(ids, T.c.id)).limit(1).with_for_update(skip_locked=True))
+
+        self.waiting_counts = select(T.c.business_type, func.count()).where(
+            T.c.service_date == p_day, T.c.state == _WAITING).group_by(T.c.business_type)
+        self.issued = select(C.c.business_type, C.c.value).where(C.c.service_date == p_day)
+        self.all_paused = select(W.c.number, W.c.paused)
+        self.all_active = select(T).where(T.c.service_date == p_day, T.c.state.in_(_ACTIVE),
+                                          T.c.window.is_not(None))
+        self.all_parked = select(T.c.window, func.count()).where(
+            T.c.service_date == p_day, T.c.state == _PARKED).group_by(T.c.window)
+        self.parked = select(T).where(T.c.window == p_window, T.c.state == _PARKED,
+                                      T.c.service_date == p_day).order_by(T.c.called_at, T.c.id)
+
+        self.appointment_lock = select(A).where(A.c.code == bindparam("code")).with_for_update()
+        self.appointment_check_in = A.update().where(A.c.code == bindparam("code_")).values(
+            checked_in=True, checked_in_at=p_now, ticket_id=bindparam("tid"))
+        self.appointment_exists = select(A.c.code).where(A.c.code == bindparam("code"))
+        self.appointment_insert = A.insert().returning(*A.c)
+
+
+class _Reference:
+    """Windows and business types as of one reference revision."""
+
+    def __init__(self, revision: int, windows: dict[int, dict[str, Any]],
+                 types: dict[str, dict[str, Any]]) -> None:
+        self.revision, self.windows, self.types = revision, windows, types
+
+
+# ---------------------------------------------------------------------------------------
+# The service
+# ---------------------------------------------------------------------------------------
+
+Row = Mapping[str, Any]
+Events = list[tuple[str, dict[str, Any]]]
+
+
+def to_wire(row: Row) -> wire.Ticket:
+    return wire.Ticket(
+        id=row["id"], number=row["number"], business_type=row["business_type"],
+        state=TicketState(row["state"]), service_date=row["service_date"],
+        arrived_at=row["arrived_at"], issued_at=row["issued_at"], green_channel=row["green_channel"],
+        green_reason=GreenReason(row["green_reason"]) if row["green_reason"] else None,
+        appointment_code=row["appointment_code"], slot_start=row["slot_start"], slot_end=row["slot_end"],
+        id_masked=row["id_masked"], window=row["window"], target_window=row["target_window"],
+        call_count=row["call_count"], called_at=row["called_at"], served_at=row["served_at"],
+        ended_at=row["ended_at"], transferred_from=row["transferred_from"])
+
+
+def _state_event(row: Row) -> tuple[str, dict[str, Any]]:
+    return wire.QueueEventType.TICKET_STATE, {
+        "ticket_id": row["id"], "number": row["number"], "business_type": row["business_type"],
+        "state": row["state"], "window": row["window"]}
+
+
+def _window_state(config: dict[str, Any], paused: bool, active: Row | None, parked: int) -> wire.WindowState:
+    current = None if active is None else wire.CurrentTicket(
+        id=active["id"], number=active["number"], business_type=active["business_type"],
+        state=TicketState(active["state"]), call_count=active["call_count"])
+    return wire.WindowState(number=config["number"], name=config["name"],
+                            business_types=list(config["business_types"]), paused=paused,
+                            ticket=current, parked=parked)
+
+
+@dataclass
+class _Op:
+    """One write transaction's context."""
+
+    conn: Connection
+    now: datetime
+    day: date
+    reference: _Reference
+    events: Events = field(default_factory=list)
+    counts: bool = False
+
+
+class QueueService:
+    """Every queue operation, each in one transaction, announcing its changes after commit."""
+
+    def __init__(self, db: Database, bus: EventBus, settings: QueueSettings | None = None,
+                 policy: OrderingPolicy | None = None) -> None:
+        self.db = db
+        self.bus = bus
+        self.settings = settings or QueueSettings.from_env()
+        self.policy = policy or PriorityPolicy()
+        self._sqlite = db.dialect == "sqlite"
+        # SQLite takes one writer at a time anyway: queue here rather than in its busy
+        # handler. PostgreSQL takes many, but each holds a worker thread that competes for
+        # the GIL with the event loop that streams the calls to the displays: a few at a
+        # time keep the loop responsive and the database just as busy.
+        self._write_lock = threading.Lock() if self._sqlite else threading.BoundedSemaphore(PG_WRITERS)
+        self._sql = _Statements(self._sqlite)
+        self._reference_cache = _Reference(-1, {}, {})
+        self._counts = _CountsPublisher(self.counts, bus)
+
+    # -- plumbing ------------------------------------------------------------------------
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+    def today(self, now: datetime) -> date:
+        return domain.service_day(now, self.settings.timezone)
+
+    def id_hash(self, id_number: str) -> str:
+        return hmac.new(self.settings.id_key, id_number.encode(), hashlib.sha256).hexdigest()
+
+    def _reference(self, conn: Connection) -> _Reference:
+        head = conn.execute(self._sql.head).scalar_one()
+        current = self._reference_cache
+        if current.revision != head:
+            rows = conn.execute(self._sql.reference).all()
+            windows = {p["number"]: p for k, p in rows if k == ReferenceKind.WINDOW.value}
+            types = {p["code"]: p for k, p in rows if k == ReferenceKind.BUSINESS_TYPE.value}
+            current = self._reference_cache = _Reference(head, dict(sorted(windows.items())), types)
+        return current
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[_Op]:
+        """One write transaction; its events are published after it commits."""
+        with self._write_lock, self.db.session() as session:
+            conn = session.connection()
+            now = self.now()
+            op = _Op(conn, now, self.today(now), self._reference(conn))
+            yield op
+        for type_, data in op.events:
+            self.bus.publish(type_, data, EVERYONE)  # the hall display must see calls
+        if op.counts:
+            self._counts.mark()
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[tuple[Connection, date, _Reference]]:
+        with self.db.reading() as session:
+            conn = session.connection()
+            yield conn, self.today(self.now()), self._reference(conn)
+
+    def _window_config(self, op: _Op, number: int | None) -> dict[str, Any]:
+        if number is None:
+            raise QueueError(403, "this workstation is not assigned to a window")
+        config = op.reference.windows.get(number)
+        if config is None:
+            raise QueueError(409, f"window {number} is not set up in the hall's reference data")
+        return config
+
+    @staticmethod
+    def _business_type(op: _Op, code: str) -> dict[str, Any]:
+        found = op.reference.types.get(code)
+        if found is None:
+            raise QueueError(404, f"no business type {code!r}")
+        return found
+
+    def _lock_window(self, op: _Op, number: int) -> Row:
+        """Takes the window's row (made on first use): paused, parked, active_number, active_state."""
+        params = {"window": number, "day": op.day}
+        row = op.conn.execute(self._sql.window_lock, params).mappings().one_or_none()
+        if row is None:
+            op.conn.execute(self._sql.window_insert, {"window": number, "now": op.now})
+            row = op.conn.execute(self._sql.window_lock, params).mappings().one()
+        return row
+
+    def _read_window(self, conn: Connection, number: int, day: date) -> Row:
+        row = conn.execute(self._sql.window_read, {"window": number, "day": day}).mappings().one_or_none()
+        # No row yet: nothing ever happened at that window.
+        return row or {"paused": False, "parked": 0, "active_number": None, "active_state": None}
+
+    def _lock_counter(self, op: _Op, business_type: str) -> int:
+        params = {"day": op.day, "bt": business_type}
+        value = op.conn.execute(self._sql.counter_lock, params).scalar_one_or_none()
+        if value is None:
+            op.conn.execute(self._sql.counter_insert, params)
+            value = op.conn.execute(self._sql.counter_lock, params).scalar_one()
+        return value
+
+    def _lock_ticket(self, op: _Op, ticket_id: int) -> Row:
+        row = op.conn.execute(self._sql.ticket_lock, {"ticket_id": ticket_id}).mappings().one_or_none()
+        if row is None:
+            raise QueueError(404, f"no ticket {ticket_id}")
+        return row
+
+    def _update(self, op: _Op, ticket_id: int, **changes: Any) -> Row:
+        return op.conn.execute(self._sql.update, {"ticket_id_": ticket_id, **changes}).mappings().one()
+
+    def _active(self, conn: Connection, window: int, day: date) -> Row | None:
+        return conn.execute(self._sql.active, {"window": window, "day": day}).mappings().first()
+
+    def _waiting_duplicate(self, op: _Op, business_type: str, id_hash: str) -> str | None:
+        return op.conn.execute(self._sql.duplicate, {"id_hash": id_hash, "day": op.day,
+                                                     "bt": business_type}).scalar_one_or_none()
+
+    @staticmethod
+    def _may_call(window: int, state: Row) -> None:
+        if state["paused"]:
+            raise QueueError(409, f"window {window} is paused: resume it to call")
+        if state["active_number"] is not None:
+            raise QueueError(409, f"window {window} still has ticket {state['active_number']} "
+                                  f"{state['active_state']}: finish it, park it or mark it no-show first")
+
+    @staticmethod
+    def _window_event(config: dict[str, Any], paused: bool, parked: int,
+                      active: Row | None) -> tuple[str, dict[str, Any]]:
+        state = _window_state(config, paused, active, parked)
+        return wire.QueueEventType.WINDOW_STATE, state.model_dump(mode="json")
+
+    @staticmethod
+    def _called_event(op: _Op, row: Row, config: dict[str, Any], recall: bool) -> tuple[str, dict[str, Any]]:
+        kind = op.reference.types.get(row["business_type"], {})
+        return wire.QueueEventType.TICKET_CALLED, {
+            "ticket_id": row["id"], "number": row["number"], "window": config["number"],
+            "window_name": config["name"], "business_type": row["business_type"],
+            "business_type_name": kind.get("name", row["business_type"]),
+            "call_count": row["call_count"], "recall": recall}
+
+    # -- issuing -------------------------------------------------------------------------
+
+    def issue(self, request: wire.IssueRequest) -> wire.Ticket:
+        """A new waiting ticket: the type's letter and the day's next number, within the quota."""
+        with self._writing() as op:
+            appointment = None
+            code = request.business_type
+            if request.appointment_code is not None:
+                appointment = op.conn.execute(self._sql.appointment_lock,
+                                              {"code": request.appointment_code}).mappings().one_or_none()
+                if appointment is None:
+                    raise QueueError(404, f"no appointment {request.appointment_code}")
+                if appointment["checked_in"]:
+                    raise QueueError(409, f"appointment {appointment['code']} is already checked in")
+                booked_day = self.today(appointment["slot_start"])
+                if booked_day != op.day:
+                    raise QueueError(409, f"appointment {appointment['code']} is booked for "
+                                          f"{booked_day.isoformat()}, not today ({op.day.isoformat()})")
+                if code is not None and code != appointment["business_type"]:
+                    raise QueueError(409, f"appointment {appointment['code']} is for business type "
+                                          f"{appointment['business_type']}, not {code}")
+                code = appointment["business_type"]
+            assert code is not None
+            kind = self._business_type(op, code)
+            if request.green_reason is GreenReason.ELDERLY and request.id_number is not None:
+                age = domain.age_on(request.id_number, op.day)
+                if age < domain.ELDERLY_AGE:
+                    raise QueueError(422, f"the elderly green channel is from age {domain.ELDERLY_AGE}; "
+                                          f"the ID number gives {age}")
+            issued = self._lock_counter(op, code)  # serializes this type's issuing
+            id_hash = self.id_hash(request.id_number) if request.id_number is not None else None
+            if id_hash is not None:
+                holding = self._waiting_duplicate(op, code, id_hash)
+                if holding is not None:
+                    raise QueueError(409, f"this ID number already holds waiting ticket {holding} for "
+                                          f"{kind['name']}: one waiting ticket per person and business type")
+            if issued >= kind["daily_quota"]:
+                raise QueueError(409, f"today's quota of {kind['daily_quota']} tickets for {kind['name']} "
+                                      "is used up; numbering starts again tomorrow")
+            sequence = issued + 1
+            op.conn.execute(self._sql.counter_set, {"day": op.day, "bt": code, "value": sequence})
+            row = op.conn.execute(self._sql.insert, {
+                "service_date": op.day, "business_type": code, "sequence": sequence,
+                "number": domain.ticket_number(kind["prefix"], sequence), "state": _WAITING,
+                "arrived_at": op.now, "issued_at": op.now, "green_channel": request.green_channel,
+                "green_reason": request.green_reason.value if request.green_reason else None,
+                "appointment_code": appointment["code"] if appointment else None,
+                "slot_start": appointment["slot_start"] if appointment else None,
+                "slot_end": appointment["slot_end"] if appointment else None,
+                "id_hash": id_hash,
+                "id_masked": domain.mask_id_number(request.id_number) if request.id_number else None,
+                "window": None, "target_window": None, "call_count": 0, "called_at": None,
+                "served_at": None, "ended_at": None, "transferred_from": None,
+            }).mappings().one()
+            if appointment is not None:
+                op.conn.execute(self._sql.appointment_check_in,
+                                {"code_": appointment["code"], "now": op.now, "tid": row["id"]})
+            op.events.append(_state_event(row))
+            op.counts = True
+        return to_wire(row)
+
+    def add_appointment(self, body: wire.AppointmentIn) -> wire.Appointment:
+        start, end = body.slot_start, body.slot_end
+        if start.tzinfo is None:  # the hall's local time
+            start = start.replace(tzinfo=self.settings.timezone)
+            end = end.replace(tzinfo=self.settings.timezone)
+        with self._writing() as op:
+            self._business_type(op, body.business_type)
+            if op.conn.execute(self._sql.appointment_exists, {"code": body.code}).first() is not None:
+                raise QueueError(409, f"appointment {body.code} exists already")
+            row = op.conn.execute(self._sql.appointment_insert, {
+                "code": body.code, "business_type": body.business_type,
+                "slot_start": start.astimezone(UTC), "slot_end": end.astimezone(UTC),
+                "checked_in": False, "checked_in_at": None, "ticket_id": None, "created_at": op.now,
+            }).mappings().one()
+        return wire.Appointment.model_validate(dict(row))
+
+    # -- calling -------------------------------------------------------------------------
+
+    def _pick(self, op: _Op, config: dict[str, Any], window: int) -> int | None:
+        """The id of the ticket this window calls; on PostgreSQL locked by this transaction."""
+        params = {"day": op.day, "now": op.now, "window": window, "types": list(config["business_types"])}
+        for _ in range(MAX_PICK_ROUNDS):
+            rows = op.conn.execute(self._sql.candidates, params).all()
+            candidates = [Candidate(*row[1:]) for row in rows]
+            groups: dict[int, list[Candidate]] = {}
+            for row, candidate in zip(rows, candidates, strict=True):
+                groups.setdefault(row[0], []).append(candidate)
+            # A full group may hide later arrivals: the policy has not seen past its last one.
+            ends = {max(members, key=lambda c: (c.arrived_at, c.id)).id
+                    for members in groups.values() if len(members) == self._sql.lookahead}
+            ordered = [c.id for c in self.policy.order(candidates, op.now)]
+            cut = next((i for i, ticket_id in enumerate(ordered) if ticket_id in ends), None)
+            safe = ordered if cut is None else ordered[:cut + 1]
+            if not safe:
+                return None
+            if self._sqlite:
+                return safe[0]  # writers are serialized: what we read is what is there
+            taken = op.conn.execute(self._sql.take, {"ids": safe}).scalar_one_or_none()
+            if taken is not None or cut is None:
+                return taken
+            # Everything the policy saw is being called by other windows, and more is
+            # waiting beyond the look-ahead: look again (a new snapshot per statement).
+        return None
+
+    def call_next(self, window: int | None) -> wire.Ticket:
+        """The next ticket by the policy, for the business types this window serves."""
+        with self._writing() as op:
+            config = self._window_config(op, window)
+            assert window is not None
+            state = self._lock_window(op, window)
+            self._may_call(window, state)
+            picked = self._pick(op, config, window)
+            if picked is None:
+                raise QueueError(404, f"no ticket is waiting for window {window}")
+            row = self._update(op, picked, state=TicketState.CALLED.value, window=window,
+                               call_count=1, called_at=op.now)
+            op.events += [self._called_event(op, row, config, recall=False),
+                          self._window_event(config, state["paused"], state["parked"], row)]
+            op.counts = True
+        return to_wire(row)
+
+    def resolve_number(self, number: str) -> int:
+        """Today's latest record of a ticket number (after a transfer, the new one)."""
+        with self._reading() as (conn, day, _):
+            found = conn.execute(self._sql.latest_number, {"day": day, "number": number}).scalar_one_or_none()
+        if found is None:
+            raise QueueError(404, f"no ticket {number} today")
+        return found
+
+    # -- operations on one ticket at the caller's window ---------------------------------
+
+    def operate(self, window: int | None, ticket_id: int, operation: Operation,
+                transfer: wire.TransferRequest | None = None) -> wire.Ticket:
+        """One counter operation on a ticket, as the transition table allows; the ticket's
+        state is checked first, so a refusal names it."""
+        if operation is Operation.CANCEL:
+            raise ValueError("cancel is not a counter operation; use cancel()")
+        with self._writing() as op:
+            config = self._window_config(op, window)
+            assert window is not None
+            state = self._lock_window(op, window)
+            ticket = self._lock_ticket(op, ticket_id)
+            try:
+                target = domain.next_state(operation, TicketState(ticket["state"]), ticket["number"])
+            except TransitionRefused as exc:
+                raise QueueError(409, str(exc)) from None
+            number = ticket["number"]
+
+            if operation is Operation.CALL:
+                self._may_call(window, state)
+                if ticket["service_date"] != op.day:
+                    raise QueueError(409, f"ticket {number} is from {ticket['service_date'].isoformat()}")
+                target_window = ticket["target_window"]
+                served = (target_window == window if target_window is not None
+                          else ticket["business_type"] in config["business_types"])
+                if not served:
+                    where = (f"window {target_window}" if target_window is not None
+                             else f"business type {ticket['business_type']}")
+                    raise QueueError(409, f"ticket {number} waits for {where}, "
+                                          f"which window {window} does not serve")
+                op.counts = True
+            elif ticket["window"] != window:
+                at = f"window {ticket['window']}" if ticket["window"] is not None else "no window"
+                raise QueueError(409, f"ticket {number} is {ticket['state']} at {at}, not at window {window}")
+            elif operation is Operation.CALL_BACK:
+                self._may_call(window, state)
+            elif operation is Operation.RECALL:
+                target = domain.after_recall(ticket["call_count"], self.settings.max_calls)
+
+            result = None
+            if operation in (Operation.CALL, Operation.CALL_BACK):
+                row = self._update(op, ticket_id, state=target.value, window=window, call_count=1,
+                                   called_at=op.now)
+            elif operation is Operation.RECALL and target is TicketState.CALLED:
+                row = self._update(op, ticket_id, call_count=ticket["call_count"] + 1, called_at=op.now)
+            elif operation is Operation.START:
+                row = self._update(op, ticket_id, state=target.value, served_at=op.now)
+            elif operation is Operation.TRANSFER:
+                assert transfer is not None
+                row, result = self._transfer(op, ticket, window, transfer)
+            else:  # PARK, NO_SHOW, FINISH, or a recall past the last call
+                changes: dict[str, Any] = {"state": target.value}
+                if target in domain.FINAL_STATES:
+                    changes["ended_at"] = op.now
+                row = self._update(op, ticket_id, **changes)
+
+            if row["state"] == TicketState.CALLED.value:
+                op.events.append(self._called_event(op, row, config, recall=operation is Operation.RECALL))
+            else:
+                op.events.append(_state_event(row))
+            if result is not None:
+                op.events.append(_state_event(result))
+            before, after = ticket["state"], row["state"]
+            if after in _ACTIVE:
+                active = row
+            elif before in _ACTIVE or state["active_number"] is None:
+                active = None
+            else:  # a parked ticket ended while another is at the counter
+                active = self._active(op.conn, window, op.day)
+            parked = state["parked"] + (after == _PARKED) - (before == _PARKED)
+            op.events.append(self._window_event(config, state["paused"], parked, active))
+        return to_wire(result if result is not None else row)
+
+    def _transfer(self, op: _Op, ticket: Row, window: int, body: wire.TransferRequest) -> tuple[Row, Row]:
+        """Ends `ticket` as transferred; returns it and the new waiting record."""
+        code = body.business_type or ticket["business_type"]
+        kind = self._business_type(op, code)
+        number = ticket["number"]
+        if body.window is not None:
+            if body.window not in op.reference.windows:
+                raise QueueError(404, f"no window {body.window}")
+            if body.window == window:
+                raise QueueError(422, f"ticket {number} is already at window {window}")
+        elif code == ticket["business_type"]:
+            raise QueueError(422, f"ticket {number} is already in the {kind['name']} queue")
+        if ticket["id_hash"] is not None:
+            self._lock_counter(op, code)  # the lock issuing takes for this type
+            holding = self._waiting_duplicate(op, code, ticket["id_hash"])
+            if holding is not None:
+                raise QueueError(409, f"the applicant already holds waiting ticket {holding} for {kind['name']}")
+        old = self._update(op, ticket["id"], state=TicketState.TRANSFERRED.value, ended_at=op.now)
+        new = op.conn.execute(self._sql.insert, {
+            **{k: ticket[k] for k in ("number", "sequence", "arrived_at", "green_channel", "green_reason",
+                                      "appointment_code", "slot_start", "slot_end", "id_hash", "id_masked")},
+            "service_date": op.day, "business_type": code, "state": _WAITING, "issued_at": op.now,
+            "window": None, "target_window": body.window, "call_count": 0, "called_at": None,
+            "served_at": None, "ended_at": None, "transferred_from": ticket["id"],
+        }).mappings().one()
+        op.counts = True
+        return old, new
+
+    def cancel(self, ticket_id: int) -> wire.Ticket:
+        """The applicant left: a waiting or parked ticket ends (kiosk or admin)."""
+        with self._writing() as op:
+            ticket = self._lock_ticket(op, ticket_id)
+            try:
+                target = domain.next_state(Operation.CANCEL, TicketState(ticket["state"]), ticket["number"])
+            except TransitionRefused as exc:
+                raise QueueError(409, str(exc)) from None
+            row = self._update(op, ticket_id, state=target.value, ended_at=op.now)
+            op.events.append(_state_event(row))
+            op.counts = ticket["state"] == _WAITING
+            config = op.reference.windows.get(row["window"]) if row["window"] is not None else None
+            if ticket["state"] == _PARKED and config is not None:
+                state = self._read_window(op.conn, row["window"], op.day)
+                op.events.append(self._window_event(config, state["paused"], state["parked"],
+                                                    self._active(op.conn, row["window"], op.day)))
+        return to_wire(row)
+
+    def set_paused(self, window: int | None, paused: bool) -> wire.WindowState:
+        with self._writing() as op:
+            config = self._window_config(op, window)
+            assert window is not None
+            state = self._lock_window(op, window)
+            if state["paused"] == paused:
+                raise QueueError(409, f"window {window} is {'already paused' if paused else 'not paused'}")
+            op.conn.execute(self._sql.window_set, {"window": window, "paused": paused, "now": op.now})
+            event = self._window_event(config, paused, state["parked"], self._active(op.conn, window, op.day))
+            op.events.append(event)
+        return wire.WindowState.model_validate(event[1])
+
+    # -- reading -------------------------------------------------------------------------
+
+    def counts(self) -> wire.QueueCounts:
+        with self._reading() as (conn, day, reference):
+            waiting = dict.fromkeys(reference.types, 0)
+            waiting.update(conn.execute(self._sql.waiting_counts, {"day": day}).tuples().all())
+        return wire.QueueCounts(service_date=day, waiting=waiting)
+
+    def summary(self) -> wire.QueueSummary:
+        with self._reading() as (conn, day, reference):
+            waiting = dict(conn.execute(self._sql.waiting_counts, {"day": day}).tuples().all())
+            issued = dict(conn.execute(self._sql.issued, {"day": day}).tuples().all())
+            paused = dict(conn.execute(self._sql.all_paused).tuples().all())
+            active = {r["window"]: r for r in conn.execute(self._sql.all_active, {"day": day}).mappings()}
+            parked = dict(conn.execute(self._sql.all_parked, {"day": day}).tuples().all())
+        return wire.QueueSummary(
+            service_date=day,
+            business_types=[
+                wire.BusinessTypeCount(code=code, name=t["name"], prefix=t["prefix"],
+                                       waiting=waiting.get(code, 0), issued=issued.get(code, 0),
+                                       daily_quota=t["daily_quota"])
+                for code, t in sorted(reference.types.items(), key=lambda kv: (kv[1]["prefix"], kv[0]))
+            ],
+            windows=[_window_state(config, paused.get(number, False), active.get(number),
+                                   parked.get(number, 0))
+                     for number, config in reference.windows.items()],
+        )
+
+    def window_state(self, window: int) -> wire.WindowState:
+        with self._reading() as (conn, day, reference):
+            config = reference.windows.get(window)
+            if config is None:
+                raise QueueError(404, f"no window {window}")
+            state = self._read_window(conn, window, day)
+            _, data = self._window_event(config, state["paused"], state["parked"],
+                                         self._active(conn, window, day))
+        return wire.WindowState.model_validate(data)
+
+    def parked(self, window: int) -> list[wire.Ticket]:
+        with self._reading() as (conn, day, _):
+            return [to_wire(r) for r in conn.execute(self._sql.parked, {"window": window, "day": day}).mappings()]
+
+    def ticket(self, ticket_id: int) -> wire.Ticket:
+        with self._reading() as (conn, _, _):
+            row = conn.execute(self._sql.ticket, {"ticket_id": ticket_id}).mappings().one_or_none()
+        if row is None:
+            raise QueueError(404, f"no ticket {ticket_id}")
+        return to_wire(row)

@@ -1,0 +1,182 @@
+"""The queue's HTTP endpoints, under /api/v1/queue. Kiosks issue and cancel tickets,
+clerks operate at the window their workstation is enrolled for, displays read the
+summary, supervisors read everything."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request, status
+from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
+
+from server.auth import Principal, require
+from server.db import Database
+from server.events import EventBus
+from server.queue import QueueError, QueueService, QueueSettings
+from workstation.domain.queue import Operation
+from workstation.domain.roles import DeviceKind, Role
+from workstation.protocol import API_PREFIX
+from workstation.protocol import queue as wire
+
+PREFIX = f"{API_PREFIX}{wire.QUEUE_PREFIX}"
+
+
+def _http(exc: QueueError) -> HTTPException:
+    return HTTPException(exc.status, exc.detail)
+
+
+def _issue_request(raw: bytes) -> wire.IssueRequest:
+    """Validated by hand: FastAPI's own 422 echoes the input, which may hold an ID number."""
+    try:
+        payload = json.loads(raw or b"null")
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise HTTPException(422, "the body is not JSON") from None
+    try:
+        return wire.IssueRequest.model_validate(payload)
+    except ValidationError as exc:
+        problems = [{"loc": ["body", *err["loc"]], "msg": err["msg"], "type": err["type"]}
+                    for err in exc.errors(include_input=False, include_url=False, include_context=False)]
+        raise HTTPException(422, problems) from None
+
+
+def _json_body(model) -> dict[str, Any]:
+    # Its enums are components already (the Ticket answer uses them).
+    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    schema.pop("$defs", None)
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
+
+
+def queue_router(db: Database, bus: EventBus, settings: QueueSettings | None = None) -> APIRouter:
+    """The queue endpoints over one database and the app's event bus."""
+    service = QueueService(db, bus, settings)
+    router = APIRouter(prefix=PREFIX, tags=["queue"])
+
+    kiosk_or_admin = require(Role.KIOSK, Role.ADMIN)
+    clerk = require(Role.CLERK)
+    supervising = (Role.SUPERVISOR, Role.ADMIN)
+    reader = require(Role.CLERK, Role.SUPERVISOR, Role.ADMIN, Role.KIOSK, Role.DISPLAY)
+    ticket_reader = require(Role.CLERK, Role.SUPERVISOR, Role.ADMIN, Role.KIOSK)
+    parked_reader = require(Role.CLERK, *supervising)
+
+    async def at_window(caller: Principal = Depends(clerk)) -> int:
+        """The window of the clerk's workstation: the only one the clerk operates.
+        (async: no I/O, so no hop through the thread pool.)"""
+        if caller.device_kind is not DeviceKind.WORKSTATION or caller.window is None:
+            raise HTTPException(status.HTTP_403_FORBIDDEN, "this workstation is not assigned to a window")
+        return caller.window
+
+    @router.post("/tickets", response_model=wire.Ticket, status_code=201,
+                 openapi_extra=_json_body(wire.IssueRequest))
+    async def issue(request: Request, _: Principal = Depends(kiosk_or_admin)) -> wire.Ticket:
+        body = _issue_request(await request.body())
+        try:
+            return await run_in_threadpool(service.issue, body)
+        except QueueError as exc:
+            raise _http(exc) from None
+
+    @router.get("/tickets/{ticket_id}", response_model=wire.Ticket)
+    def get_ticket(ticket_id: int, _: Principal = Depends(ticket_reader)) -> wire.Ticket:
+        try:
+            return service.ticket(ticket_id)
+        except QueueError as exc:
+            raise _http(exc) from None
+
+    @router.post("/tickets/{ticket_id}/cancel", response_model=wire.Ticket)
+    def cancel(ticket_id: int, _: Principal = Depends(kiosk_or_admin)) -> wire.Ticket:
+        try:
+            return service.cancel(ticket_id)
+        except QueueError as exc:
+            raise _http(exc) from None
+
+    @router.post("/call-next", response_model=wire.Ticket)
+    def call_next(window: int = Depends(at_window)) -> wire.Ticket:
+        """Calls the next waiting ticket by the ordering policy. Refused (409) while the
+        window is paused or still has a ticket called or serving: finish, park or mark it
+        no-show first. 404 when nobody is waiting."""
+        try:
+            return service.call_next(window)
+        except QueueError as exc:
+            raise _http(exc) from None
+
+    @router.post("/call", response_model=wire.Ticket)
+    def call_ticket(body: wire.CallRequest, window: int = Depends(at_window)) -> wire.Ticket:
+        """Calls one waiting ticket out of order, by id or by today's number."""
+        try:
+            ticket_id = body.ticket_id if body.ticket_id is not None else service.resolve_number(body.number or "")
+            return service.operate(window, ticket_id, Operation.CALL)
+        except QueueError as exc:
+            raise _http(exc) from None
+
+    def _operation(operation: Operation, doc: str):
+        def endpoint(ticket_id: int, window: int = Depends(at_window)) -> wire.Ticket:
+            try:
+                return service.operate(window, ticket_id, operation)
+            except QueueError as exc:
+                raise _http(exc) from None
+
+        endpoint.__doc__ = doc
+        endpoint.__name__ = f"ticket_{operation.value}"
+        return endpoint
+
+    for path, operation, doc in (
+        ("recall", Operation.RECALL, "Calls the ticket again. Once the calls are used up "
+                                     "(COUNTER_QUEUE_MAX_CALLS, 3), a recall makes it a no-show."),
+        ("start", Operation.START, "The applicant arrived: serving starts."),
+        ("no-show", Operation.NO_SHOW, "The applicant did not come (过号)."),
+        ("park", Operation.PARK, "The applicant stepped away (挂起); the window is free to call."),
+        ("call-back", Operation.CALL_BACK, "Calls a ticket this window parked (回呼)."),
+        ("finish", Operation.FINISH, "Serving is done (办结)."),
+    ):
+        router.add_api_route(f"/tickets/{{ticket_id}}/{path}", _operation(operation, doc),
+                             methods=["POST"], response_model=wire.Ticket)
+
+    @router.post("/tickets/{ticket_id}/transfer", response_model=wire.Ticket)
+    def transfer(ticket_id: int, body: wire.TransferRequest, window: int = Depends(at_window)) -> wire.Ticket:
+        """Ends this record as transferred and returns the new waiting one, in the target
+        queue with the same number and the original arrival time."""
+        try:
+            return service.operate(window, ticket_id, Operation.TRANSFER, body)
+        except QueueError as exc:
+            raise _http(exc) from None
+
+    @router.post("/window/pause", response_model=wire.WindowState)
+    def pause(window: int = Depends(at_window)) -> wire.WindowState:
+        try:
+            return service.set_paused(window, True)
+        except QueueError as exc:
+            raise _http(exc) from None
+
+    @router.post("/window/resume", response_model=wire.WindowState)
+    def resume(window: int = Depends(at_window)) -> wire.WindowState:
+        try:
+            return service.set_paused(window, False)
+        except QueueError as exc:
+            raise _http(exc) from None
+
+    @router.get("/summary", response_model=wire.QueueSummary)
+    def summary(_: Principal = Depends(reader)) -> wire.QueueSummary:
+        return service.summary()
+
+    @router.get("/windows/{number}", response_model=wire.WindowState)
+    def window_state(number: int, _: Principal = Depends(reader)) -> wire.WindowState:
+        try:
+            return service.window_state(number)
+        except QueueError as exc:
+            raise _http(exc) from None
+
+    @router.get("/windows/{number}/parked", response_model=list[wire.Ticket])
+    def parked(number: int, caller: Principal = Depends(parked_reader)) -> list[wire.Ticket]:
+        if caller.role is Role.CLERK and caller.window != number:
+            raise HTTPException(status.HTTP_403_FORBIDDEN, "a clerk sees the parked tickets of their own window")
+        return service.parked(number)
+
+    @router.post("/appointments", response_model=wire.Appointment, status_code=201)
+    def add_appointment(body: wire.AppointmentIn, _: Principal = Depends(require(Role.ADMIN))) -> wire.Appointment:
+        try:
+            return service.add_appointment(body)
+        except QueueError as exc:
+            raise _http(exc) from None
+
+    return router

@@ -1,0 +1,199 @@
+"""The queue on the wire: issuing tickets, counter operations, the summary the hall
+display shows, and the live events. An ID number travels only in IssueRequest; every
+answer and event carries at most its masked form, and events not even that."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from workstation.domain.queue import GreenReason, TicketState, normalise_id_number
+
+QUEUE_PREFIX = "/queue"
+
+APPOINTMENT_CODE = r"^[A-Za-z0-9\-]{4,32}$"
+BUSINESS_TYPE_CODE = r"^[a-z0-9_\-]{1,32}$"
+
+
+class QueueEventType(StrEnum):
+    TICKET_CALLED = "ticket.called"  # a call, a recall or a call-back: the display announces it
+    TICKET_STATE = "ticket.state"  # any other change of a ticket's state (issued included)
+    WINDOW_STATE = "window.state"  # a window's current ticket or pause changed
+    QUEUE_COUNTS = "queue.counts"  # waiting counts per business type
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class IssueRequest(_In):
+    """What a kiosk sends. With an appointment code the business type may be left out;
+    the appointment's own is used."""
+
+    business_type: str | None = Field(default=None, pattern=BUSINESS_TYPE_CODE)
+    id_number: str | None = Field(default=None, max_length=32,
+                                  description="the applicant's ID number; stored only as a keyed "
+                                  "hash and a masked form")
+    appointment_code: str | None = Field(default=None, pattern=APPOINTMENT_CODE)
+    green_channel: bool = False
+    green_reason: GreenReason | None = None
+
+    @field_validator("id_number")
+    @classmethod
+    def _valid_id(cls, value: str | None) -> str | None:
+        return None if value is None else normalise_id_number(value)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> IssueRequest:
+        if self.business_type is None and self.appointment_code is None:
+            raise ValueError("give a business type or an appointment code")
+        if self.green_channel and self.green_reason is None:
+            raise ValueError("a green-channel ticket needs a reason (elderly, disabled, military)")
+        if not self.green_channel and self.green_reason is not None:
+            raise ValueError("a green-channel reason was given without green_channel")
+        return self
+
+    def __repr__(self) -> str:  # never show the ID number in a log or a traceback
+        return f"IssueRequest(business_type={self.business_type!r}, green={self.green_channel})"
+
+    __str__ = __repr__
+
+
+class Ticket(BaseModel):
+    id: int
+    number: str = Field(description="A001: the business type's letter and the day's sequence")
+    business_type: str
+    state: TicketState
+    service_date: date
+    arrived_at: datetime = Field(description="when it was issued; kept across a transfer")
+    issued_at: datetime = Field(description="when this record was made (a transfer makes a new one)")
+    green_channel: bool
+    green_reason: GreenReason | None
+    appointment_code: str | None
+    slot_start: datetime | None
+    slot_end: datetime | None
+    id_masked: str | None
+    window: int | None = Field(description="the window that called it (or parked it)")
+    target_window: int | None = Field(description="after a transfer to a window: only it calls this")
+    call_count: int = Field(description="calls in the current round (call, recalls, or a call-back)")
+    called_at: datetime | None
+    served_at: datetime | None
+    ended_at: datetime | None
+    transferred_from: int | None
+
+
+class CallRequest(_In):
+    """Calling a specific ticket out of order, by id or by today's number."""
+
+    ticket_id: int | None = None
+    number: str | None = Field(default=None, pattern=r"^[A-Z]\d{3}$")
+
+    @model_validator(mode="after")
+    def _one(self) -> CallRequest:
+        if (self.ticket_id is None) == (self.number is None):
+            raise ValueError("give either ticket_id or number")
+        return self
+
+
+class TransferRequest(_In):
+    """Where a ticket goes: another business type's queue, a particular window, or both."""
+
+    business_type: str | None = Field(default=None, pattern=BUSINESS_TYPE_CODE)
+    window: int | None = Field(default=None, ge=1, le=999)
+
+    @model_validator(mode="after")
+    def _somewhere(self) -> TransferRequest:
+        if self.business_type is None and self.window is None:
+            raise ValueError("give a business type or a window to transfer to")
+        return self
+
+
+class AppointmentIn(_In):
+    """An appointment booked elsewhere (online, by phone), checked in at the kiosk with
+    its code. A slot given without a zone is in the hall's local time."""
+
+    code: str = Field(pattern=APPOINTMENT_CODE)
+    business_type: str = Field(pattern=BUSINESS_TYPE_CODE)
+    slot_start: datetime
+    slot_end: datetime
+
+    @model_validator(mode="after")
+    def _slot(self) -> AppointmentIn:
+        if (self.slot_start.tzinfo is None) != (self.slot_end.tzinfo is None):
+            raise ValueError("give both slot times with a zone, or both without")
+        if self.slot_end <= self.slot_start:
+            raise ValueError("the slot ends before it starts")
+        return self
+
+
+class Appointment(BaseModel):
+    code: str
+    business_type: str
+    slot_start: datetime
+    slot_end: datetime
+    checked_in: bool
+    checked_in_at: datetime | None
+    ticket_id: int | None
+
+
+class CurrentTicket(BaseModel):
+    """The ticket at a window's counter, as a display may show it."""
+
+    id: int
+    number: str
+    business_type: str
+    state: TicketState
+    call_count: int
+
+
+class WindowState(BaseModel):
+    number: int
+    name: str
+    business_types: list[str]
+    paused: bool
+    ticket: CurrentTicket | None
+    parked: int = Field(description="how many tickets are parked at this window")
+
+
+class BusinessTypeCount(BaseModel):
+    code: str
+    name: str
+    prefix: str
+    waiting: int
+    issued: int = Field(description="numbers given out today")
+    daily_quota: int
+
+
+class QueueSummary(BaseModel):
+    service_date: date
+    business_types: list[BusinessTypeCount]
+    windows: list[WindowState]
+
+
+# -- live event payloads (never an ID number, not even masked) ---------------------------
+
+
+class TicketCalled(BaseModel):
+    ticket_id: int
+    number: str
+    window: int
+    window_name: str
+    business_type: str
+    business_type_name: str
+    call_count: int
+    recall: bool = Field(description="a repeat call of the same ticket")
+
+
+class TicketStateChanged(BaseModel):
+    ticket_id: int
+    number: str
+    business_type: str
+    state: TicketState
+    window: int | None
+
+
+class QueueCounts(BaseModel):
+    service_date: date
+    waiting: dict[str, int] = Field(description="business type code -> waiting tickets")
