@@ -34,6 +34,7 @@ class ClerkApp(QObject):
         self.citizen = CitizenScreen()
         self.main_window: MainWindow | None = None
         self.last_case = None
+        self.call_desk = None
         self._case_started = datetime.now(UTC)
         self._revision = -1
         self.bridge.status.connect(self._status_changed)
@@ -60,6 +61,7 @@ class ClerkApp(QObject):
             reading = None
             self.main_window.status.show_reader(self.tr("Card reader: %1").replace("%1", str(exc)))
         applicant.set_reader(reading, clerk.username, window)
+        self._open_call_panel(clerk)
         if reading is not None:
             self.main_window.status.show_reader(self.tr("Card reader: %1").replace("%1", reading.backend))
         self.bridge.status.connect(self.main_window.status.show_status)
@@ -70,6 +72,26 @@ class ClerkApp(QObject):
         self._revision = -1
         run_in_background(self.workstation.status, self._first_status)
         run_in_background(self.workstation.hall, self._show_hall)
+
+    def _open_call_panel(self, clerk: Clerk) -> None:
+        from ui.call_panel import CallPanel
+        from workstation.app.queue_desk import QueueDesk
+        from workstation.sync.errors import HallRefused
+
+        assert self.main_window is not None
+        try:
+            desk = QueueDesk.for_workstation(self.workstation)
+        except HallRefused:
+            # Logged in against the cached credential: calling needs a session on the server.
+            self.main_window.show_queue_message(self.tr(
+                "Logged in while the hall server was unreachable: log in again when it is back "
+                "to call tickets. Everything else works."))
+            return
+        panel = CallPanel(desk)
+        self.bridge.server_event.connect(panel.on_server_event)
+        panel.current_ticket_changed.connect(self.citizen.show_ticket)
+        self.main_window.set_call_panel(panel)
+        self.call_desk = desk
 
     @Slot(object)
     def _first_status(self, status: SyncStatus | None) -> None:
@@ -147,6 +169,9 @@ class ClerkApp(QObject):
 
     @Slot()
     def logout(self) -> None:
+        if self.call_desk is not None:
+            self.call_desk.close()
+            self.call_desk = None
         window, self.main_window = self.main_window, None
         if window is not None:
             window.closed.disconnect(self._main_closed)
@@ -161,6 +186,47 @@ class ClerkApp(QObject):
         QApplication.instance().quit()
 
 
+class DeviceApp(QObject):
+    """A kiosk or a hall display: enrolled with its own kind of code, no person logs in."""
+
+    def __init__(self, workstation: Workstation, settings: Settings) -> None:
+        super().__init__()
+        self.workstation = workstation
+        self.settings = settings
+        self.start_window = StartWindow(workstation)
+        self.start_window.device_ready.connect(self._ready)
+        self.window = None
+        self.feed = None
+
+    def start(self) -> None:
+        self.start_window.start()
+
+    @Slot()
+    def _ready(self) -> None:
+        from workstation.config import printer_settings
+
+        url, token = self.workstation.url, self.workstation.device.token
+        if self.workstation.kind == "kiosk":
+            from ui.kiosk import KioskWindow
+            from ui.ticket_printing import make_ticket_printer
+            from workstation.app.queue_desk import KioskDesk
+
+            self.window = KioskWindow(KioskDesk(url, token), make_ticket_printer(printer_settings(self.settings)))
+        else:
+            from ui.announcer import Announcer
+            from ui.display import DisplayWindow
+            from workstation.app.queue_desk import HallFeed
+
+            self.feed = HallFeed(url, token)
+            self.window = DisplayWindow(self.feed, Announcer())
+        self.start_window.hide()
+        self.window.place()  # shows it and starts its feed or counts
+
+    def shutdown(self) -> None:
+        if self.feed is not None:
+            self.feed.stop()
+
+
 def run(settings: Settings, workstation: Workstation) -> int:
     from ui.style import install_fonts, install_style, install_translator
 
@@ -170,10 +236,13 @@ def run(settings: Settings, workstation: Workstation) -> int:
     install_fonts(app)
     install_style(app)
     install_translator(app, settings.ui.lang)
-    clerk_app = ClerkApp(workstation, settings)
+    front = ClerkApp(workstation, settings) if workstation.kind == "workstation" else DeviceApp(workstation, settings)
     app.aboutToQuit.connect(workstation.shutdown)
-    clerk_app.start_window.destroyed.connect(app.quit)
-    clerk_app.start()
+    front.start_window.destroyed.connect(app.quit)
+    if isinstance(front, DeviceApp):
+        app.setQuitOnLastWindowClosed(True)
+        app.aboutToQuit.connect(front.shutdown)
+    front.start()
     if os.environ.get("COUNTER_BENCH_STARTUP"):
         # bench/startup.py: report once the login window has been shown and painted.
         def shown() -> None:

@@ -52,6 +52,10 @@ class CitizenScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(48, 48, 48, 48)
         layout.addWidget(self.hall)
+        self.ticket = QLabel()
+        self.ticket.setObjectName("citizenTicket")
+        self.ticket.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.ticket)
         self.applicant = QLabel()
         self.applicant.setObjectName("citizenApplicant")
         self.applicant.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -68,6 +72,10 @@ class CitizenScreen(QWidget):
         self.hall.setText(hall_name or "")
         self.welcome.setText(welcome or self.tr("Welcome"))
         self.window_number.setText(self.tr("Window %1").replace("%1", str(window)) if window else "")
+
+    def show_ticket(self, ticket) -> None:
+        """The ticket now served at this window (a protocol Ticket), or None."""
+        self.ticket.setText(self.tr("Now serving: %1").replace("%1", ticket.number) if ticket else "")
 
     def show_applicant(self, masked_name: str) -> None:
         """The applicant's masked name, so they can confirm the card read is theirs."""

@@ -28,8 +28,10 @@ def build_parser() -> argparse.ArgumentParser:
             "The hall server and its admin commands: python main.py server --help"
         ),
     )
-    parser.add_argument("--role", choices=["clerk"], default="clerk",
-                        help="which screen to run: clerk (the counter workstation, default)")
+    parser.add_argument("--role", choices=["clerk", "kiosk", "display"], default="clerk",
+                        help="which screen to run: clerk (the counter workstation, default), "
+                        "kiosk (the ticket machine) or display (the hall's calling screen); "
+                        "a kiosk or display is enrolled with a code made for that kind")
     parser.add_argument("--config", type=Path, metavar="FILE",
                         help="read settings from FILE instead of the config file above")
     parser.add_argument("--server", metavar="URL",
@@ -72,4 +74,5 @@ def main(argv: list[str]) -> int:
     from ui.app import run
     from workstation.app.workstation import Workstation
 
-    return run(settings, Workstation(settings, paths))
+    kind = {"clerk": "workstation"}.get(args.role, args.role)
+    return run(settings, Workstation(settings, paths, kind=kind))

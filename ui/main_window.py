@@ -119,6 +119,21 @@ class MainWindow(QMainWindow):
         about.triggered.connect(self._about)
         help_.addAction(about)
 
+    def set_call_panel(self, panel: QWidget) -> None:
+        """Put the queue's call panel where the empty queue area was."""
+        layout = self.queue_panel.layout()
+        while layout.count():
+            child = layout.takeAt(0).widget()
+            if child is not None:
+                child.deleteLater()
+        layout.addWidget(panel)
+        self.call_panel = panel
+
+    def show_queue_message(self, text: str) -> None:
+        label = self.queue_panel.findChild(QLabel, "queuePanelEmpty")
+        if label is not None:
+            label.setText(text)
+
     def show_hall(self, hall_name: str | None) -> None:
         self.hall_label.setText(hall_name or "")
         self.setWindowTitle(self.tr("Counter workstation — %1").replace("%1", hall_name or ""))

@@ -25,10 +25,12 @@ from workstation.sync.errors import HallRefused, HallUnreachable
 
 class StartWindow(QWidget):
     logged_in = Signal(object)  # Clerk
+    device_ready = Signal()  # kiosk and display: enrolled and connected, no login
 
     def __init__(self, workstation: Workstation) -> None:
         super().__init__()
         self.workstation = workstation
+        self.device_only = workstation.kind != "workstation"
         self.connection: Connection | None = None
         self.setObjectName("startWindow")
         self.setWindowTitle(self.tr("Counter workstation"))
@@ -131,6 +133,9 @@ class StartWindow(QWidget):
                 self._say(self.tr("The hall server at %1 cannot be reached. Enrolment needs it; "
                                   "check the network and try again.").replace("%1", connection.url), True)
             return
+        if self.device_only:
+            self.device_ready.emit()
+            return
         self._show_login()
         if not connection.online:
             self._say(self.tr("The hall server cannot be reached. You can log in if you have "
@@ -174,6 +179,9 @@ class StartWindow(QWidget):
     @Slot(object)
     def _enrolled(self, _device) -> None:
         self.enrol_button.setEnabled(True)
+        if self.device_only:
+            self.device_ready.emit()
+            return
         self._say(self.tr("This PC is enrolled. Log in with your account."))
         self._show_login()
 

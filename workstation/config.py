@@ -34,6 +34,14 @@ citizen_screen = "auto"
 # port = "/dev/ttyUSB0"        # COM3 on Windows; the vendor's port number for termb/sdtapi
 # library = ""                 # the vendor library's path for termb/sdtapi
 
+# [printer]
+# The kiosk's ticket printer: backend "escpos" (thermal printer), "system" (the OS printer)
+# or "none". For escpos, connection "file" (device = "/dev/usb/lp0"), "serial"
+# (device = "COM3", baudrate), "network" (host, port 9100) or "usb" (usb_vendor, usb_product).
+# backend = "escpos"
+# connection = "network"
+# host = "192.168.1.50"
+
 [sync]
 # Records sent to the hall server in one request.
 batch_size = 500
@@ -75,6 +83,8 @@ class Settings:
     # The [card] table as written; None when the window has no reader.
     # workstation.devices.idcard.ReaderSettings.from_mapping reads it (checked at load).
     card: dict[str, Any] | None = None
+    # The [printer] table of a kiosk (workstation.devices.printer.PrinterSettings).
+    printer: dict[str, Any] | None = None
 
     @property
     def embedded(self) -> bool:
@@ -116,7 +126,7 @@ def load(path: Path) -> Settings:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from None
     sections = {"server": ServerSettings, "ui": UiSettings, "sync": SyncSettings}
-    unknown = set(data) - set(sections) - {"card"}
+    unknown = set(data) - set(sections) - {"card", "printer"}
     if unknown:
         raise ConfigError(f"{path}: unknown section [{sorted(unknown)[0]}]")
     parts = {name: _section(name, cls, data.get(name, {}), path) for name, cls in sections.items()}
@@ -130,11 +140,49 @@ def load(path: Path) -> Settings:
             ReaderSettings.from_mapping(card)
         except ReaderConfigError as exc:
             raise ConfigError(f"{path}: {exc}") from None
-    settings = Settings(**parts, card=card)
+    printer = data.get("printer")
+    if printer is not None:
+        _printer_settings(printer, path)
+    settings = Settings(**parts, card=card, printer=printer)
     url = settings.server.url
     if url and not url.startswith(("http://", "https://")):
         raise ConfigError(f"{path}: server.url must start with http:// or https://")
     return settings
+
+
+def _printer_settings(table: Any, path: Path):
+    from dataclasses import fields as dc_fields
+
+    from workstation.devices.printer import PrinterSettings
+
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [printer] must be a table")
+    defaults = PrinterSettings()
+    known = {f.name for f in dc_fields(PrinterSettings)}
+    for key, value in table.items():
+        if key not in known:
+            raise ConfigError(f"{path}: unknown key printer.{key}")
+        default = getattr(defaults, key)
+        wanted = str if isinstance(default, str) else type(default)
+        if wanted is float and isinstance(value, int) and not isinstance(value, bool):
+            continue
+        if not isinstance(value, wanted) or isinstance(value, bool) != isinstance(default, bool):
+            raise ConfigError(f"{path}: printer.{key} must be a {wanted.__name__}")
+    if table.get("backend", "none") not in ("escpos", "system", "none"):
+        raise ConfigError(f"{path}: printer.backend must be one of escpos, system, none")
+    if table.get("connection", "file") not in ("file", "serial", "network", "usb"):
+        raise ConfigError(f"{path}: printer.connection must be one of file, serial, network, usb")
+    try:
+        return PrinterSettings(**table)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{path}: [printer]: {exc}") from None
+
+
+def printer_settings(settings: Settings):
+    """The kiosk's printer settings (none configured: no printer)."""
+    from workstation.devices.printer import PrinterSettings
+
+    return PrinterSettings(**settings.printer) if settings.printer else PrinterSettings()
 
 
 def write_example(path: Path) -> None:

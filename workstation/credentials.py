@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from dataclasses import asdict, dataclass
 
 import keyring
@@ -27,19 +28,26 @@ class DeviceCredential:
     window: int | None
 
 
+# Keyrings of the operating system. A file keyring (keyrings.alt) is either plain text or
+# asks for a password on the terminal, which a counter PC's GUI would hang on.
+_OS_KEYRINGS = ("keyring.backends.SecretService", "keyring.backends.kwallet", "keyring.backends.libsecret",
+                "keyring.backends.macOS", "keyring.backends.Windows")
+
+
 def _usable_backend() -> bool:
+    if os.environ.get("PYTHON_KEYRING_BACKEND"):
+        return True  # chosen deliberately by IT (or by the tests)
     backend = keyring.get_keyring()
-    name = type(backend).__name__
-    if isinstance(backend, keyring.backends.fail.Keyring) or "Plaintext" in name:
-        return False
-    if name == "ChainerBackend" and not getattr(backend, "backends", None):
-        return False
-    return True
+    members = getattr(backend, "backends", None)
+    members = list(members) if members is not None else [backend]
+    return bool(members) and all(type(m).__module__.startswith(_OS_KEYRINGS) for m in members)
 
 
 class CredentialStore:
-    def __init__(self, server_url: str) -> None:
+    def __init__(self, server_url: str, kind: str = "workstation") -> None:
         self.server_url = server_url
+        # A kiosk or display on the same PC as a workstation keeps a token of its own.
+        self._device_name = "device" if kind == "workstation" else f"device-{kind}"
         self.persistent = _usable_backend()
         self._memory: dict[str, str] = {}
         if not self.persistent:
@@ -74,7 +82,7 @@ class CredentialStore:
             self._memory[key] = value
 
     def device(self) -> DeviceCredential | None:
-        raw = self._get("device")
+        raw = self._get(self._device_name)
         if not raw:
             return None
         try:
@@ -83,10 +91,10 @@ class CredentialStore:
             return None
 
     def save_device(self, credential: DeviceCredential) -> None:
-        self._set("device", json.dumps(asdict(credential)))
+        self._set(self._device_name, json.dumps(asdict(credential)))
 
     def forget_device(self) -> None:
-        self._set("device", None)
+        self._set(self._device_name, None)
         self._set("session", None)
 
     def session_token(self) -> str | None:

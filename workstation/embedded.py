@@ -30,8 +30,9 @@ class EmbeddedHall:
     The child stops when this process ends, however it ends: it watches its standard
     input, which closes with us."""
 
-    def __init__(self, window: int = 1) -> None:
+    def __init__(self, window: int = 1, kind: str = "workstation") -> None:
         self.window = window
+        self.kind = kind
         self.bootstrap_code = secrets.token_hex(8)
         self.url: str | None = None
         self._ready = threading.Event()
@@ -41,7 +42,8 @@ class EmbeddedHall:
 
     def start(self) -> None:
         env = dict(os.environ, COUNTER_BOOTSTRAP_CODE=self.bootstrap_code,
-                   COUNTER_BOOTSTRAP_WINDOW=str(self.window), PYTHONUNBUFFERED="1")
+                   COUNTER_BOOTSTRAP_WINDOW=str(self.window), COUNTER_BOOTSTRAP_KIND=self.kind,
+                   PYTHONUNBUFFERED="1")
         self._process = subprocess.Popen(
             [*server_command(), "--host", "127.0.0.1", "--port", "0", "--demo", "--parent-watch"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,

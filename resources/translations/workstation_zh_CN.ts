@@ -1,147 +1,146 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>ApplicantPanel</name>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="102"/>
+        <location filename="../../ui/applicant_panel.py" line="102" />
         <source>Read ID card (F11)</source>
         <translation>读取申请人证件（F11）</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="104"/>
-        <source>Agent&apos;s card (F12)</source>
+        <location filename="../../ui/applicant_panel.py" line="104" />
+        <source>Agent's card (F12)</source>
         <translation>读取代理人证件（F12）</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="106"/>
-        <location filename="../../ui/applicant_panel.py" line="216"/>
+        <location filename="../../ui/applicant_panel.py" line="106" />
+        <location filename="../../ui/applicant_panel.py" line="216" />
         <source>Show full number</source>
         <translation>显示完整号码</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="119"/>
+        <location filename="../../ui/applicant_panel.py" line="119" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="120"/>
-        <location filename="../../ui/applicant_panel.py" line="240"/>
+        <location filename="../../ui/applicant_panel.py" line="120" />
+        <location filename="../../ui/applicant_panel.py" line="240" />
         <source>ID number</source>
         <translation>证件号码</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="121"/>
+        <location filename="../../ui/applicant_panel.py" line="121" />
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="122"/>
+        <location filename="../../ui/applicant_panel.py" line="122" />
         <source>Agent</source>
         <translation>代理人</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="123"/>
-        <location filename="../../ui/applicant_panel.py" line="241"/>
-        <source>Agent&apos;s ID number</source>
+        <location filename="../../ui/applicant_panel.py" line="123" />
+        <location filename="../../ui/applicant_panel.py" line="241" />
+        <source>Agent's ID number</source>
         <translation>代理人证件号码</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="144"/>
-        <location filename="../../ui/applicant_panel.py" line="150"/>
+        <location filename="../../ui/applicant_panel.py" line="144" />
+        <location filename="../../ui/applicant_panel.py" line="150" />
         <source>No card reader is configured for this window.</source>
         <translation>本窗口未配置读卡器。</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="152"/>
+        <location filename="../../ui/applicant_panel.py" line="152" />
         <source>Reading the card…</source>
         <translation>正在读取证件…</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="165"/>
+        <location filename="../../ui/applicant_panel.py" line="165" />
         <source>Check this card: %1</source>
         <translation>请核对证件：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="167"/>
+        <location filename="../../ui/applicant_panel.py" line="167" />
         <source>The card expires soon or has expired (%1).</source>
         <translation>证件即将到期或已过期（%1）。</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="169"/>
+        <location filename="../../ui/applicant_panel.py" line="169" />
         <source>Card read.</source>
         <translation>证件已读取。</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="171"/>
+        <location filename="../../ui/applicant_panel.py" line="171" />
         <source>Card reader: last read OK</source>
         <translation>读卡器：上次读取成功</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="195"/>
+        <location filename="../../ui/applicant_panel.py" line="195" />
         <source>no card on the reader; place the card and try again</source>
         <translation>读卡器上没有证件，请放好证件后重试</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="196"/>
+        <location filename="../../ui/applicant_panel.py" line="196" />
         <source>the card was moved during the read; place it again</source>
         <translation>读取时证件被移开，请重新放好</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="197"/>
+        <location filename="../../ui/applicant_panel.py" line="197" />
         <source>the reader does not answer</source>
         <translation>读卡器无响应</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="198"/>
+        <location filename="../../ui/applicant_panel.py" line="198" />
         <source>the reader is not connected or not usable</source>
         <translation>读卡器未连接或无法使用</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="199"/>
+        <location filename="../../ui/applicant_panel.py" line="199" />
         <source>the reader sent data that cannot be used</source>
         <translation>读卡器返回的数据无法使用</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="208"/>
+        <location filename="../../ui/applicant_panel.py" line="208" />
         <source>The card could not be read: %1</source>
         <translation>未能读取证件：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="210"/>
+        <location filename="../../ui/applicant_panel.py" line="210" />
         <source>Card reader: %1</source>
         <translation>读卡器：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="217"/>
+        <location filename="../../ui/applicant_panel.py" line="217" />
         <source>Why do you need the full number for this case?</source>
         <translation>本办件为何需要查看完整号码？</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="239"/>
-        <source>Enter the applicant&apos;s name.</source>
+        <location filename="../../ui/applicant_panel.py" line="239" />
+        <source>Enter the applicant's name.</source>
         <translation>请填写申请人姓名。</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="247"/>
+        <location filename="../../ui/applicant_panel.py" line="247" />
         <source>%1 is not a valid resident ID number.</source>
         <translation>%1不是有效的居民身份证号码。</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="249"/>
-        <source>Enter the agent&apos;s ID number.</source>
+        <location filename="../../ui/applicant_panel.py" line="249" />
+        <source>Enter the agent's ID number.</source>
         <translation>请填写代理人证件号码。</translation>
     </message>
 </context>
 <context>
     <name>CallNumberDialog</name>
     <message>
-        <location filename="../../ui/call_panel.py" line="196"/>
+        <location filename="../../ui/call_panel.py" line="198" />
         <source>Call a number</source>
         <translation>指定叫号</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="205"/>
+        <location filename="../../ui/call_panel.py" line="207" />
         <source>Ticket number</source>
         <translation>号码</translation>
     </message>
@@ -149,313 +148,313 @@
 <context>
     <name>CallPanel</name>
     <message>
-        <location filename="../../ui/call_panel.py" line="83"/>
+        <location filename="../../ui/call_panel.py" line="83" />
         <source>waiting</source>
         <translation>正在等候</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="84"/>
+        <location filename="../../ui/call_panel.py" line="84" />
         <source>called, not started yet</source>
         <translation>已呼叫，尚未开始办理</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="85"/>
+        <location filename="../../ui/call_panel.py" line="85" />
         <source>being served</source>
         <translation>正在办理</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="86"/>
+        <location filename="../../ui/call_panel.py" line="86" />
         <source>parked</source>
         <translation>已挂起</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="87"/>
+        <location filename="../../ui/call_panel.py" line="87" />
         <source>a no-show</source>
         <translation>已过号</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="88"/>
+        <location filename="../../ui/call_panel.py" line="88" />
         <source>transferred</source>
         <translation>已转移</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="89"/>
+        <location filename="../../ui/call_panel.py" line="89" />
         <source>finished</source>
         <translation>已办结</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="90"/>
+        <location filename="../../ui/call_panel.py" line="90" />
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="96"/>
+        <location filename="../../ui/call_panel.py" line="96" />
         <source>Call next</source>
         <translation>呼叫下一位</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="97"/>
+        <location filename="../../ui/call_panel.py" line="97" />
         <source>Call again</source>
         <translation>重呼</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="98"/>
+        <location filename="../../ui/call_panel.py" line="98" />
         <source>Start</source>
         <translation>开始办理</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="99"/>
+        <location filename="../../ui/call_panel.py" line="99" />
         <source>Finish</source>
         <translation>办结</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="100"/>
+        <location filename="../../ui/call_panel.py" line="100" />
         <source>Park</source>
         <translation>挂起</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="101"/>
+        <location filename="../../ui/call_panel.py" line="101" />
         <source>No-show</source>
         <translation>过号</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="102"/>
+        <location filename="../../ui/call_panel.py" line="102" />
         <source>Transfer</source>
         <translation>转移</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="103"/>
+        <location filename="../../ui/call_panel.py" line="103" />
         <source>Pause</source>
         <translation>暂停叫号</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="104"/>
+        <location filename="../../ui/call_panel.py" line="104" />
         <source>Call a number</source>
         <translation>指定叫号</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="105"/>
+        <location filename="../../ui/call_panel.py" line="105" />
         <source>Call back</source>
         <translation>回呼</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="122"/>
+        <location filename="../../ui/call_panel.py" line="122" />
         <source>Your login has ended. Please log out and log in again.</source>
         <translation>登录已失效，请退出后重新登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="124"/>
+        <location filename="../../ui/call_panel.py" line="124" />
         <source>This PC or account may not call tickets. Ask IT to check the window set-up.</source>
         <translation>这台电脑或这个账号不能叫号，请联系信息科检查窗口设置。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="127"/>
+        <location filename="../../ui/call_panel.py" line="127" />
         <source>This window is paused. Press “Resume” before calling.</source>
         <translation>本窗口已暂停。请先按“恢复叫号”再呼叫。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="129"/>
+        <location filename="../../ui/call_panel.py" line="129" />
         <source>Ticket %1 is still at this window. Finish it, park it or mark it as a no-show first.</source>
         <translation>%1 号仍在本窗口。请先办结、挂起或标记过号。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="138"/>
+        <location filename="../../ui/call_panel.py" line="138" />
         <source>Ticket %1 is %2: “%3” is not possible now.</source>
         <translation>%1 号%2，现在不能“%3”。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="141"/>
+        <location filename="../../ui/call_panel.py" line="141" />
         <source>Press “Start” when the applicant arrives.</source>
         <translation>申请人到窗口后请先按“开始办理”。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="142"/>
+        <location filename="../../ui/call_panel.py" line="142" />
         <source>%1 %2</source>
         <translation>%1%2</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="145"/>
+        <location filename="../../ui/call_panel.py" line="145" />
         <source>Nobody is waiting for this window.</source>
         <translation>本窗口暂时没有人等候。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="147"/>
+        <location filename="../../ui/call_panel.py" line="147" />
         <source>There is no ticket %1 today.</source>
         <translation>今天没有 %1 号。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="149"/>
+        <location filename="../../ui/call_panel.py" line="149" />
         <source>Ticket %1 waits for window %2.</source>
         <translation>%1 号要到 %2 号窗口办理。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="151"/>
+        <location filename="../../ui/call_panel.py" line="151" />
         <source>Ticket %1 is for a business type this window does not serve.</source>
         <translation>%1 号办理的业务不在本窗口的范围内。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="154"/>
+        <location filename="../../ui/call_panel.py" line="154" />
         <source>Ticket %1 is not at this window.</source>
         <translation>%1 号不在本窗口。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="156"/>
+        <location filename="../../ui/call_panel.py" line="156" />
         <source>This window is already paused.</source>
         <translation>本窗口已经暂停了。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="158"/>
+        <location filename="../../ui/call_panel.py" line="158" />
         <source>This window is not paused.</source>
         <translation>本窗口没有暂停。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="160"/>
+        <location filename="../../ui/call_panel.py" line="160" />
         <source>The ticket is already there: choose another business type or window.</source>
         <translation>这个号已经在那里了，请选择其他业务或窗口。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="162"/>
+        <location filename="../../ui/call_panel.py" line="162" />
         <source>The applicant already holds waiting ticket %1 there.</source>
         <translation>这位申请人在那里已经有一个等候中的号：%1。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="165"/>
+        <location filename="../../ui/call_panel.py" line="165" />
         <source>Ticket %1 is from another day.</source>
         <translation>%1 号不是今天的号。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="166"/>
+        <location filename="../../ui/call_panel.py" line="166" />
         <source>The hall server refused: %1</source>
         <translation>大厅服务器拒绝了操作：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="278"/>
+        <location filename="../../ui/call_panel.py" line="280" />
         <source>Paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="284"/>
-        <location filename="../../ui/call_panel.py" line="414"/>
+        <location filename="../../ui/call_panel.py" line="286" />
+        <location filename="../../ui/call_panel.py" line="416" />
         <source>No ticket at the counter.</source>
         <translation>窗口前暂无办理的号。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="300"/>
+        <location filename="../../ui/call_panel.py" line="302" />
         <source>Parked tickets</source>
         <translation>挂起的号</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="364"/>
+        <location filename="../../ui/call_panel.py" line="366" />
         <source>Resume</source>
         <translation>恢复叫号</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="405"/>
+        <location filename="../../ui/call_panel.py" line="407" />
         <source>The hall server is reachable again: calling works.</source>
         <translation>已重新连接大厅服务器，可以叫号了。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="408"/>
+        <location filename="../../ui/call_panel.py" line="410" />
         <source>Window %1</source>
         <translation>%1 号窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="422"/>
+        <location filename="../../ui/call_panel.py" line="424" />
         <source>called %1 times</source>
         <translation>已呼叫 %1 次</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="424"/>
+        <location filename="../../ui/call_panel.py" line="426" />
         <source>priority</source>
         <translation>优先</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="428"/>
+        <location filename="../../ui/call_panel.py" line="430" />
         <source>Waiting: %1</source>
         <translation>等候：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="440"/>
+        <location filename="../../ui/call_panel.py" line="442" />
         <source>Parked tickets: %1</source>
         <translation>挂起的号：%1 个</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="464"/>
+        <location filename="../../ui/call_panel.py" line="466" />
         <source>Serving for %1</source>
         <translation>已办理 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="466"/>
+        <location filename="../../ui/call_panel.py" line="468" />
         <source>Called %1 ago</source>
         <translation>已呼叫 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="530"/>
+        <location filename="../../ui/call_panel.py" line="532" />
         <source>Something went wrong: %1</source>
         <translation>出现问题：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="533"/>
+        <location filename="../../ui/call_panel.py" line="535" />
         <source>The hall server cannot be reached, so calling is not possible now. You can go on with the applicant at the counter; calling comes back by itself.</source>
         <translation>无法连接大厅服务器，暂时不能叫号。您可以继续为窗口前的申请人办理；连接恢复后叫号会自动恢复。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="540"/>
+        <location filename="../../ui/call_panel.py" line="542" />
         <source>There is no ticket at the counter.</source>
         <translation>窗口前没有正在办理的号。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="549"/>
+        <location filename="../../ui/call_panel.py" line="551" />
         <source>Calling %1.</source>
         <translation>正在呼叫 %1 号。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="565"/>
+        <location filename="../../ui/call_panel.py" line="567" />
         <source>Choose a parked ticket first.</source>
         <translation>请先选择一个挂起的号。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="574"/>
+        <location filename="../../ui/call_panel.py" line="576" />
         <source>Calling %1 again.</source>
         <translation>再次呼叫 %1 号。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="575"/>
+        <location filename="../../ui/call_panel.py" line="577" />
         <source>Serving %1.</source>
         <translation>开始为 %1 号办理。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="576"/>
+        <location filename="../../ui/call_panel.py" line="578" />
         <source>%1 is finished.</source>
         <translation>%1 号已办结。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="577"/>
+        <location filename="../../ui/call_panel.py" line="579" />
         <source>%1 is parked; you can call the next one.</source>
         <translation>%1 号已挂起，可以呼叫下一位。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="578"/>
+        <location filename="../../ui/call_panel.py" line="580" />
         <source>%1 is marked as a no-show.</source>
         <translation>%1 号已标记为过号。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="583"/>
+        <location filename="../../ui/call_panel.py" line="585" />
         <source>%1 did not come after the last call: marked as a no-show.</source>
         <translation>%1 号多次呼叫未到，已标记为过号。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="599"/>
+        <location filename="../../ui/call_panel.py" line="601" />
         <source>%1 is transferred.</source>
         <translation>%1 号已转移。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="608"/>
+        <location filename="../../ui/call_panel.py" line="610" />
         <source>The window is open again.</source>
         <translation>本窗口已恢复叫号。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="611"/>
+        <location filename="../../ui/call_panel.py" line="613" />
         <source>The window is paused: no ticket is called to it.</source>
         <translation>本窗口已暂停，不会有号被叫到本窗口。</translation>
     </message>
@@ -463,47 +462,52 @@
 <context>
     <name>CitizenScreen</name>
     <message>
-        <location filename="../../ui/citizen_screen.py" line="16"/>
+        <location filename="../../ui/citizen_screen.py" line="16" />
         <source>Citizen screen</source>
         <translation>群众屏</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen_screen.py" line="69"/>
+        <location filename="../../ui/citizen_screen.py" line="73" />
         <source>Welcome</source>
         <translation>欢迎</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen_screen.py" line="70"/>
+        <location filename="../../ui/citizen_screen.py" line="74" />
         <source>Window %1</source>
         <translation>%1 号窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen_screen.py" line="74"/>
-        <source>Applicant: %1 — please confirm this is you</source>
-        <translation>申请人：%1&#x3000;请确认是否为您本人</translation>
+        <location filename="../../ui/citizen_screen.py" line="78" />
+        <source>Now serving: %1</source>
+        <translation>正在办理：%1 号</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen_screen.py" line="84"/>
+        <location filename="../../ui/citizen_screen.py" line="82" />
+        <source>Applicant: %1 — please confirm this is you</source>
+        <translation>申请人：%1　请确认是否为您本人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/citizen_screen.py" line="92" />
         <source>received</source>
         <translation>已收取</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen_screen.py" line="85"/>
+        <location filename="../../ui/citizen_screen.py" line="93" />
         <source>missing</source>
         <translation>缺少</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen_screen.py" line="86"/>
+        <location filename="../../ui/citizen_screen.py" line="94" />
         <source>needs correcting</source>
         <translation>需补正</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen_screen.py" line="87"/>
+        <location filename="../../ui/citizen_screen.py" line="95" />
         <source>being checked</source>
         <translation>核验中</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen_screen.py" line="94"/>
+        <location filename="../../ui/citizen_screen.py" line="102" />
         <source>Your materials for: %1</source>
         <translation>您办理的事项：%1</translation>
     </message>
@@ -511,28 +515,33 @@
 <context>
     <name>ClerkApp</name>
     <message>
-        <location filename="../../ui/app.py" line="61"/>
-        <location filename="../../ui/app.py" line="64"/>
+        <location filename="../../ui/app.py" line="62" />
+        <location filename="../../ui/app.py" line="66" />
         <source>Card reader: %1</source>
         <translation>读卡器：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="121"/>
+        <location filename="../../ui/app.py" line="87" />
+        <source>Logged in while the hall server was unreachable: log in again when it is back to call tickets. Everything else works.</source>
+        <translation>登录时无法连接大厅服务器：连接恢复后请重新登录才能叫号，其他功能照常使用。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="143" />
         <source>Case %1 saved: %2.</source>
         <translation>办件 %1 已保存：%2。</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="124"/>
+        <location filename="../../ui/app.py" line="146" />
         <source> Promised completion: %1.</source>
         <translation>承诺办结日期：%1。</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="126"/>
+        <location filename="../../ui/app.py" line="148" />
         <source> The completion date is unknown: %1</source>
         <translation>无法计算办结日期：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="136"/>
+        <location filename="../../ui/app.py" line="158" />
         <source>The case was not saved: %1</source>
         <translation>办件未能保存：%1</translation>
     </message>
@@ -540,57 +549,57 @@
 <context>
     <name>DisplayWindow</name>
     <message>
-        <location filename="../../ui/display.py" line="105"/>
+        <location filename="../../ui/display.py" line="105" />
         <source>Hall display</source>
         <translation>大厅综合屏</translation>
     </message>
     <message>
-        <location filename="../../ui/display.py" line="118"/>
+        <location filename="../../ui/display.py" line="118" />
         <source>Government service hall</source>
         <translation>政务服务中心</translation>
     </message>
     <message>
-        <location filename="../../ui/display.py" line="126"/>
+        <location filename="../../ui/display.py" line="126" />
         <source>Now calling</source>
         <translation>正在呼叫</translation>
     </message>
     <message>
-        <location filename="../../ui/display.py" line="135"/>
+        <location filename="../../ui/display.py" line="135" />
         <source>Window · now serving</source>
         <translation>窗口 · 正在办理</translation>
     </message>
     <message>
-        <location filename="../../ui/display.py" line="150"/>
+        <location filename="../../ui/display.py" line="150" />
         <source>Waiting</source>
         <translation>等候人数</translation>
     </message>
     <message>
-        <location filename="../../ui/display.py" line="249"/>
+        <location filename="../../ui/display.py" line="249" />
         <source>Window %1</source>
         <translation>%1 号窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/display.py" line="255"/>
+        <location filename="../../ui/display.py" line="255" />
         <source>Please go to %1</source>
         <translation>请到 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/display.py" line="279"/>
+        <location filename="../../ui/display.py" line="279" />
         <source>Paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../ui/display.py" line="308"/>
+        <location filename="../../ui/display.py" line="308" />
         <source>%1 people</source>
         <translation>%1 人</translation>
     </message>
     <message>
-        <location filename="../../ui/display.py" line="313"/>
+        <location filename="../../ui/display.py" line="313" />
         <source>Connecting to the hall server…</source>
         <translation>正在连接大厅服务器…</translation>
     </message>
     <message>
-        <location filename="../../ui/display.py" line="320"/>
+        <location filename="../../ui/display.py" line="320" />
         <source>The voice is not working (%1); calls are shown only.</source>
         <translation>语音播报故障（%1），叫号只在屏幕上显示。</translation>
     </message>
@@ -598,245 +607,245 @@
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../../ui/kiosk.py" line="125"/>
+        <location filename="../../ui/kiosk.py" line="132" />
         <source>Ticket machine</source>
         <translation>取号机</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="137"/>
+        <location filename="../../ui/kiosk.py" line="144" />
         <source>Government service hall</source>
         <translation>政务服务中心</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="171"/>
-        <location filename="../../ui/kiosk.py" line="428"/>
-        <location filename="../../ui/kiosk.py" line="453"/>
+        <location filename="../../ui/kiosk.py" line="178" />
+        <location filename="../../ui/kiosk.py" line="435" />
+        <location filename="../../ui/kiosk.py" line="460" />
         <source>Please choose your business</source>
         <translation>请选择您要办理的业务</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="173"/>
+        <location filename="../../ui/kiosk.py" line="180" />
         <source>Cancel priority</source>
         <translation>取消优先</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="183"/>
+        <location filename="../../ui/kiosk.py" line="190" />
         <source>Connecting to the hall…</source>
         <translation>正在连接大厅…</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="184"/>
+        <location filename="../../ui/kiosk.py" line="191" />
         <source>Priority service (green channel)</source>
         <translation>绿色通道 优先办理</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="187"/>
+        <location filename="../../ui/kiosk.py" line="194" />
         <source>Check in an appointment</source>
         <translation>预约签到</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="204"/>
+        <location filename="../../ui/kiosk.py" line="211" />
         <source>Who is the priority service for?</source>
         <translation>请选择优先办理的人员</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="213"/>
+        <location filename="../../ui/kiosk.py" line="220" />
         <source>Please show your certificate to the staff at the window.</source>
         <translation>办理时请向窗口工作人员出示相关证件。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="215"/>
-        <location filename="../../ui/kiosk.py" line="260"/>
-        <location filename="../../ui/kiosk.py" line="574"/>
+        <location filename="../../ui/kiosk.py" line="222" />
+        <location filename="../../ui/kiosk.py" line="267" />
+        <location filename="../../ui/kiosk.py" line="581" />
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="224"/>
+        <location filename="../../ui/kiosk.py" line="231" />
         <source>The code is in the message you got when you booked.</source>
         <translation>预约码在您预约成功时收到的短信里。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="232"/>
+        <location filename="../../ui/kiosk.py" line="239" />
         <source>ABC</source>
         <translation>字母</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="242"/>
+        <location filename="../../ui/kiosk.py" line="249" />
         <source>123</source>
         <translation>数字</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="251"/>
+        <location filename="../../ui/kiosk.py" line="258" />
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="254"/>
+        <location filename="../../ui/kiosk.py" line="261" />
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="257"/>
+        <location filename="../../ui/kiosk.py" line="264" />
         <source>OK</source>
         <translation>确定</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="271"/>
+        <location filename="../../ui/kiosk.py" line="278" />
         <source>Please enter your appointment code</source>
         <translation>请输入预约码</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="289"/>
-        <location filename="../../ui/kiosk.py" line="334"/>
+        <location filename="../../ui/kiosk.py" line="296" />
+        <location filename="../../ui/kiosk.py" line="341" />
         <source>Your number</source>
         <translation>您的号码</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="294"/>
-        <location filename="../../ui/kiosk.py" line="338"/>
+        <location filename="../../ui/kiosk.py" line="301" />
+        <location filename="../../ui/kiosk.py" line="345" />
         <source>Please listen for your number and watch the screen.</source>
         <translation>请留意叫号，关注屏幕提示。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="328"/>
+        <location filename="../../ui/kiosk.py" line="335" />
         <source>Elderly (70 and over)</source>
         <translation>老年人（70岁以上）</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="329"/>
+        <location filename="../../ui/kiosk.py" line="336" />
         <source>People with disabilities</source>
         <translation>残疾人</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="330"/>
+        <location filename="../../ui/kiosk.py" line="337" />
         <source>Military personnel</source>
         <translation>军人</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="335"/>
-        <location filename="../../ui/kiosk.py" line="530"/>
+        <location filename="../../ui/kiosk.py" line="342" />
+        <location filename="../../ui/kiosk.py" line="537" />
         <source>%1 people waiting ahead of you</source>
         <translation>前面还有 %1 人等候</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="336"/>
+        <location filename="../../ui/kiosk.py" line="343" />
         <source>Issued at %1</source>
         <translation>取号时间 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="337"/>
-        <location filename="../../ui/kiosk.py" line="525"/>
+        <location filename="../../ui/kiosk.py" line="344" />
+        <location filename="../../ui/kiosk.py" line="532" />
         <source>Priority service</source>
         <translation>优先办理</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="342"/>
+        <location filename="../../ui/kiosk.py" line="349" />
         <source>Tickets cannot be given out right now. Please try again in a moment or ask the staff.</source>
         <translation>现在暂时不能取号，请稍后再试或咨询工作人员。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="345"/>
+        <location filename="../../ui/kiosk.py" line="352" />
         <source>Something went wrong. Please ask the staff.</source>
         <translation>出现了问题，请咨询工作人员。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="348"/>
-        <source>All of today&apos;s numbers for this business are given out. Please ask the staff.</source>
+        <location filename="../../ui/kiosk.py" line="355" />
+        <source>All of today's numbers for this business are given out. Please ask the staff.</source>
         <translation>这项业务今天的号已经取完了，请咨询工作人员。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="351"/>
+        <location filename="../../ui/kiosk.py" line="358" />
         <source>This appointment code was not found. Please check it and enter it again.</source>
         <translation>没有找到这个预约码，请核对后重新输入。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="353"/>
+        <location filename="../../ui/kiosk.py" line="360" />
         <source>This appointment has already been checked in.</source>
         <translation>这个预约已经签到过了。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="355"/>
+        <location filename="../../ui/kiosk.py" line="362" />
         <source>This appointment is not for today. It is booked for %1.</source>
         <translation>这个预约不是今天的，预约日期是 %1。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="358"/>
+        <location filename="../../ui/kiosk.py" line="365" />
         <source>You already have number %1 for this business. Please wait to be called.</source>
         <translation>您已经取过这项业务的号（%1），请耐心等候叫号。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="361"/>
+        <location filename="../../ui/kiosk.py" line="368" />
         <source>Priority for the elderly is from the age of 70.</source>
         <translation>老年人优先办理需年满70岁。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="362"/>
+        <location filename="../../ui/kiosk.py" line="369" />
         <source>A number cannot be given out. Please ask the staff.</source>
         <translation>暂时不能取号，请咨询工作人员。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="407"/>
+        <location filename="../../ui/kiosk.py" line="414" />
         <source>Nobody waiting</source>
         <translation>无人等候</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="408"/>
+        <location filename="../../ui/kiosk.py" line="415" />
         <source>%1 waiting</source>
         <translation>等候 %1 人</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="444"/>
+        <location filename="../../ui/kiosk.py" line="451" />
         <source>Priority: %1</source>
         <translation>优先办理：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="445"/>
+        <location filename="../../ui/kiosk.py" line="452" />
         <source>Now choose your business</source>
         <translation>请选择您要办理的业务</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="507"/>
+        <location filename="../../ui/kiosk.py" line="514" />
         <source>Getting your number…</source>
         <translation>正在取号，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="527"/>
+        <location filename="../../ui/kiosk.py" line="534" />
         <source>Appointment checked in</source>
         <translation>预约已签到</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="532"/>
+        <location filename="../../ui/kiosk.py" line="539" />
         <source>Nobody is waiting ahead of you</source>
         <translation>前面没有人等候</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="534"/>
+        <location filename="../../ui/kiosk.py" line="541" />
         <source>Printing your ticket…</source>
         <translation>正在打印号票…</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="537"/>
+        <location filename="../../ui/kiosk.py" line="544" />
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="554"/>
+        <location filename="../../ui/kiosk.py" line="561" />
         <source>The printer is not working. Please remember your number.</source>
         <translation>打印机暂时不能使用，请记住您的号码。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="556"/>
+        <location filename="../../ui/kiosk.py" line="563" />
         <source>Please remember your number.</source>
         <translation>请记住您的号码。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="558"/>
+        <location filename="../../ui/kiosk.py" line="565" />
         <source>Please take your ticket.</source>
         <translation>请取走您的号票。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="585"/>
+        <location filename="../../ui/kiosk.py" line="592" />
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
@@ -844,98 +853,98 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="56"/>
-        <location filename="../../ui/main_window.py" line="124"/>
+        <location filename="../../ui/main_window.py" line="56" />
+        <location filename="../../ui/main_window.py" line="139" />
         <source>Counter workstation — %1</source>
         <translation>窗口工作台 — %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="64"/>
+        <location filename="../../ui/main_window.py" line="64" />
         <source>Window %1</source>
         <translation>%1 号窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="66"/>
+        <location filename="../../ui/main_window.py" line="66" />
         <source>Clerk</source>
         <translation>窗口人员</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="66"/>
+        <location filename="../../ui/main_window.py" line="66" />
         <source>Supervisor</source>
         <translation>值班长</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="67"/>
+        <location filename="../../ui/main_window.py" line="67" />
         <source>Administrator</source>
         <translation>管理员</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="76"/>
+        <location filename="../../ui/main_window.py" line="76" />
         <source>Queue</source>
         <translation>叫号</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="77"/>
+        <location filename="../../ui/main_window.py" line="77" />
         <source>No ticket is being served.</source>
         <translation>当前没有正在办理的号。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="79"/>
+        <location filename="../../ui/main_window.py" line="79" />
         <source>Applicant</source>
         <translation>申请人</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="81"/>
+        <location filename="../../ui/main_window.py" line="81" />
         <source>Materials</source>
         <translation>材料核验</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="82"/>
+        <location filename="../../ui/main_window.py" line="82" />
         <source>Documents</source>
         <translation>文书</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="83"/>
+        <location filename="../../ui/main_window.py" line="83" />
         <source>No document for this case yet.</source>
         <translation>本办件暂无文书。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="105"/>
+        <location filename="../../ui/main_window.py" line="105" />
         <source>&amp;Workstation</source>
         <translation>工作台(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="106"/>
+        <location filename="../../ui/main_window.py" line="106" />
         <source>Show the &amp;citizen screen</source>
         <translation>显示群众屏(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="109"/>
+        <location filename="../../ui/main_window.py" line="109" />
         <source>&amp;Log out</source>
         <translation>退出登录(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="112"/>
+        <location filename="../../ui/main_window.py" line="112" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="117"/>
+        <location filename="../../ui/main_window.py" line="117" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="118"/>
+        <location filename="../../ui/main_window.py" line="118" />
         <source>&amp;About</source>
         <translation>关于(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="132"/>
+        <location filename="../../ui/main_window.py" line="147" />
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="133"/>
+        <location filename="../../ui/main_window.py" line="148" />
         <source>Counter workstation %1</source>
         <translation>窗口工作台 %1</translation>
     </message>
@@ -943,165 +952,165 @@
 <context>
     <name>MaterialsPanel</name>
     <message>
-        <location filename="../../ui/materials_panel.py" line="76"/>
+        <location filename="../../ui/materials_panel.py" line="76" />
         <source>Find the service item: name, pinyin initials or code (Ctrl+F)</source>
         <translation>查找办理事项：名称、拼音首字母或编码（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="87"/>
-        <location filename="../../ui/materials_panel.py" line="498"/>
+        <location filename="../../ui/materials_panel.py" line="87" />
+        <location filename="../../ui/materials_panel.py" line="498" />
         <source>Choose the service item to check the materials.</source>
         <translation>请选择办理事项后核验材料。</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="90"/>
+        <location filename="../../ui/materials_panel.py" line="90" />
         <source>Guide (F1)</source>
         <translation>办事指南（F1）</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="105"/>
+        <location filename="../../ui/materials_panel.py" line="105" />
         <source>Material</source>
         <translation>材料</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="105"/>
+        <location filename="../../ui/materials_panel.py" line="105" />
         <source>Required</source>
         <translation>必要性</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="106"/>
+        <location filename="../../ui/materials_panel.py" line="106" />
         <source>Status</source>
         <translation>核验结果</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="106"/>
+        <location filename="../../ui/materials_panel.py" line="106" />
         <source>Originals</source>
         <translation>原件</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="107"/>
+        <location filename="../../ui/materials_panel.py" line="107" />
         <source>Copies</source>
         <translation>复印件</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="107"/>
+        <location filename="../../ui/materials_panel.py" line="107" />
         <source>Problem</source>
         <translation>问题说明</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="124"/>
+        <location filename="../../ui/materials_panel.py" line="124" />
         <source>Accept</source>
         <translation>受理</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="125"/>
-        <location filename="../../ui/materials_panel.py" line="461"/>
+        <location filename="../../ui/materials_panel.py" line="125" />
+        <location filename="../../ui/materials_panel.py" line="461" />
         <source>Accept with deficiency</source>
         <translation>容缺受理</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="126"/>
+        <location filename="../../ui/materials_panel.py" line="126" />
         <source>Accept on commitment</source>
         <translation>告知承诺</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="127"/>
+        <location filename="../../ui/materials_panel.py" line="127" />
         <source>Notify once</source>
         <translation>一次性告知</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="128"/>
-        <location filename="../../ui/materials_panel.py" line="445"/>
+        <location filename="../../ui/materials_panel.py" line="128" />
+        <location filename="../../ui/materials_panel.py" line="445" />
         <source>Reject</source>
         <translation>不予受理</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="159"/>
+        <location filename="../../ui/materials_panel.py" line="159" />
         <source>This service item was withdrawn from the catalogue.</source>
         <translation>该事项已从目录中撤销。</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="210"/>
+        <location filename="../../ui/materials_panel.py" line="210" />
         <source>done on the spot</source>
         <translation>当场办结</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="211"/>
+        <location filename="../../ui/materials_panel.py" line="211" />
         <source>promised within %1 %2</source>
         <translation>承诺 %1 个%2内办结</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="269"/>
+        <location filename="../../ui/materials_panel.py" line="269" />
         <source>required</source>
         <translation>必要</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="269"/>
+        <location filename="../../ui/materials_panel.py" line="269" />
         <source>optional</source>
         <translation>非必要</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="270"/>
+        <location filename="../../ui/materials_panel.py" line="270" />
         <source>may follow later</source>
         <translation>容缺后补</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="319"/>
+        <location filename="../../ui/materials_panel.py" line="319" />
         <source>not checked</source>
         <translation>未核验</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="320"/>
+        <location filename="../../ui/materials_panel.py" line="320" />
         <source>received</source>
         <translation>已收取</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="321"/>
+        <location filename="../../ui/materials_panel.py" line="321" />
         <source>electronic</source>
         <translation>电子材料</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="322"/>
+        <location filename="../../ui/materials_panel.py" line="322" />
         <source>fetched by data sharing</source>
         <translation>共享免提交</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="323"/>
+        <location filename="../../ui/materials_panel.py" line="323" />
         <source>missing</source>
         <translation>缺少</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="324"/>
+        <location filename="../../ui/materials_panel.py" line="324" />
         <source>defective</source>
         <translation>不符合要求</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="364"/>
+        <location filename="../../ui/materials_panel.py" line="364" />
         <source>count the originals or copies received</source>
         <translation>请填写收取的原件或复印件份数</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="366"/>
+        <location filename="../../ui/materials_panel.py" line="366" />
         <source>choose or type what is wrong</source>
         <translation>请选择或填写问题</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="388"/>
+        <location filename="../../ui/materials_panel.py" line="388" />
         <source>Choose: %1</source>
         <translation>请选择：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="392"/>
+        <location filename="../../ui/materials_panel.py" line="392" />
         <source>Every material is in order.</source>
         <translation>材料齐全，符合要求。</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="451"/>
+        <location filename="../../ui/materials_panel.py" line="451" />
         <source>The specific reason the application is not accepted:</source>
         <translation>不予受理的具体理由：</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="463"/>
+        <location filename="../../ui/materials_panel.py" line="463" />
         <source>By when will the applicant bring each missing material?</source>
         <translation>申请人补交各项材料的期限：</translation>
     </message>
@@ -1109,163 +1118,163 @@
 <context>
     <name>StartWindow</name>
     <message>
-        <location filename="../../ui/start_window.py" line="34"/>
-        <location filename="../../ui/start_window.py" line="40"/>
+        <location filename="../../ui/start_window.py" line="36" />
+        <location filename="../../ui/start_window.py" line="42" />
         <source>Counter workstation</source>
         <translation>窗口工作台</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="37"/>
+        <location filename="../../ui/start_window.py" line="39" />
         <source>Government service hall</source>
         <translation>政务服务中心</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="61"/>
+        <location filename="../../ui/start_window.py" line="63" />
         <source>Connecting to the hall server…</source>
         <translation>正在连接大厅服务器…</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="72"/>
+        <location filename="../../ui/start_window.py" line="74" />
         <source>Your account</source>
         <translation>您的账号</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="76"/>
+        <location filename="../../ui/start_window.py" line="78" />
         <source>Log in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="80"/>
+        <location filename="../../ui/start_window.py" line="82" />
         <source>Window</source>
         <translation>窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="81"/>
+        <location filename="../../ui/start_window.py" line="83" />
         <source>&amp;Account</source>
         <translation>账号(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="82"/>
+        <location filename="../../ui/start_window.py" line="84" />
         <source>&amp;Password</source>
         <translation>密码(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="92"/>
+        <location filename="../../ui/start_window.py" line="94" />
         <source>This PC is not enrolled with the hall server yet. Enter the one-time enrolment code that IT gave you for this window.</source>
         <translation>本机尚未在大厅服务器登记。请输入信息技术人员为本窗口提供的一次性登记码。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="98"/>
+        <location filename="../../ui/start_window.py" line="100" />
         <source>Enrol this PC</source>
         <translation>登记本机</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="101"/>
+        <location filename="../../ui/start_window.py" line="103" />
         <source>Enrolment &amp;code</source>
         <translation>登记码(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="129"/>
+        <location filename="../../ui/start_window.py" line="131" />
         <source>Connected to %1</source>
         <translation>已连接 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="131"/>
+        <location filename="../../ui/start_window.py" line="133" />
         <source>The hall server at %1 cannot be reached. Enrolment needs it; check the network and try again.</source>
         <translation>无法连接大厅服务器 %1。登记需要连接服务器，请检查网络后重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="136"/>
+        <location filename="../../ui/start_window.py" line="141" />
         <source>The hall server cannot be reached. You can log in if you have logged in at this PC before; work is saved here and uploaded later.</source>
         <translation>无法连接大厅服务器。曾在本机登录过的账号仍可登录；办理的业务先保存在本机，恢复连接后自动上传。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="139"/>
+        <location filename="../../ui/start_window.py" line="144" />
         <source>This PC has no system keyring: it will be enrolled again at the next start.</source>
         <translation>本机没有系统密钥环：下次启动时需要重新登记。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="142"/>
+        <location filename="../../ui/start_window.py" line="147" />
         <source>Connected to the hall server.</source>
         <translation>已连接大厅服务器。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="146"/>
+        <location filename="../../ui/start_window.py" line="151" />
         <source>Window %1</source>
         <translation>%1 号窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="155"/>
+        <location filename="../../ui/start_window.py" line="160" />
         <source>The demo hall server could not start: %1</source>
         <translation>演示大厅服务器无法启动：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="157"/>
+        <location filename="../../ui/start_window.py" line="162" />
         <source>The local store cannot be opened: %1</source>
         <translation>无法打开本机数据库：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="159"/>
+        <location filename="../../ui/start_window.py" line="164" />
         <source>Cannot start: %1</source>
         <translation>无法启动：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="168"/>
+        <location filename="../../ui/start_window.py" line="173" />
         <source>Enter the enrolment code.</source>
         <translation>请输入登记码。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="171"/>
+        <location filename="../../ui/start_window.py" line="176" />
         <source>Enrolling…</source>
         <translation>正在登记…</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="177"/>
+        <location filename="../../ui/start_window.py" line="185" />
         <source>This PC is enrolled. Log in with your account.</source>
         <translation>本机已登记。请使用您的账号登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="184"/>
+        <location filename="../../ui/start_window.py" line="192" />
         <source>The code was not accepted: it is wrong, used or expired.</source>
         <translation>登记码无效：输入有误、已使用或已过期。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="186"/>
+        <location filename="../../ui/start_window.py" line="194" />
         <source>The hall server cannot be reached; try again.</source>
         <translation>无法连接大厅服务器，请重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="188"/>
+        <location filename="../../ui/start_window.py" line="196" />
         <source>Enrolment failed: %1</source>
         <translation>登记失败：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="198"/>
+        <location filename="../../ui/start_window.py" line="206" />
         <source>Enter your account and password.</source>
         <translation>请输入账号和密码。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="201"/>
+        <location filename="../../ui/start_window.py" line="209" />
         <source>Logging in…</source>
         <translation>正在登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="217"/>
+        <location filename="../../ui/start_window.py" line="225" />
         <source>The hall server cannot be reached and this account has not logged in at this PC before.</source>
         <translation>无法连接大厅服务器，且该账号从未在本机登录过。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="220"/>
+        <location filename="../../ui/start_window.py" line="228" />
         <source>Wrong account or password.</source>
         <translation>账号或密码错误。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="222"/>
+        <location filename="../../ui/start_window.py" line="230" />
         <source>Login failed: %1</source>
         <translation>登录失败：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="226"/>
+        <location filename="../../ui/start_window.py" line="234" />
         <source>Logged out.</source>
         <translation>已退出登录。</translation>
     </message>
@@ -1273,32 +1282,32 @@
 <context>
     <name>TransferDialog</name>
     <message>
-        <location filename="../../ui/call_panel.py" line="223"/>
+        <location filename="../../ui/call_panel.py" line="225" />
         <source>Transfer the ticket</source>
         <translation>转移这个号</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="227"/>
+        <location filename="../../ui/call_panel.py" line="229" />
         <source>(the same business type)</source>
         <translation>（业务不变）</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="233"/>
+        <location filename="../../ui/call_panel.py" line="235" />
         <source>(any window that serves it)</source>
         <translation>（任一办理该业务的窗口）</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="242"/>
+        <location filename="../../ui/call_panel.py" line="244" />
         <source>Business type</source>
         <translation>业务</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="243"/>
+        <location filename="../../ui/call_panel.py" line="245" />
         <source>Window</source>
         <translation>窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="250"/>
+        <location filename="../../ui/call_panel.py" line="252" />
         <source>Choose a business type or a window.</source>
         <translation>请选择业务或窗口。</translation>
     </message>
@@ -1306,42 +1315,42 @@
 <context>
     <name>WorkstationStatusBar</name>
     <message>
-        <location filename="../../ui/status_bar.py" line="27"/>
+        <location filename="../../ui/status_bar.py" line="27" />
         <source>● Connecting to the hall server…</source>
         <translation>● 正在连接大厅服务器…</translation>
     </message>
     <message>
-        <location filename="../../ui/status_bar.py" line="28"/>
+        <location filename="../../ui/status_bar.py" line="28" />
         <source>Waiting to upload: –</source>
         <translation>待上传：–</translation>
     </message>
     <message>
-        <location filename="../../ui/status_bar.py" line="40"/>
+        <location filename="../../ui/status_bar.py" line="40" />
         <source>● Hall server online</source>
         <translation>● 大厅服务器已连接</translation>
     </message>
     <message>
-        <location filename="../../ui/status_bar.py" line="42"/>
+        <location filename="../../ui/status_bar.py" line="42" />
         <source>● Hall server refused: %1</source>
         <translation>● 大厅服务器拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/status_bar.py" line="46"/>
+        <location filename="../../ui/status_bar.py" line="46" />
         <source>● Offline: work is saved on this PC and uploaded later</source>
         <translation>● 离线：业务保存在本机，恢复连接后自动上传</translation>
     </message>
     <message>
-        <location filename="../../ui/status_bar.py" line="48"/>
+        <location filename="../../ui/status_bar.py" line="48" />
         <source>Waiting to upload: %1</source>
         <translation>待上传：%1 条</translation>
     </message>
     <message>
-        <location filename="../../ui/status_bar.py" line="50"/>
+        <location filename="../../ui/status_bar.py" line="50" />
         <source> (conflicts: %1, tell your supervisor)</source>
         <translation>（冲突 %1 条，请告知值班长）</translation>
     </message>
     <message>
-        <location filename="../../ui/status_bar.py" line="54"/>
+        <location filename="../../ui/status_bar.py" line="54" />
         <source>Card reader: not configured</source>
         <translation>读卡器：未配置</translation>
     </message>

@@ -72,8 +72,10 @@ def _offline_hasher():
 
 
 class Workstation:
-    def __init__(self, settings: Settings, paths: Paths, hub: Hub | None = None) -> None:
+    def __init__(self, settings: Settings, paths: Paths, hub: Hub | None = None,
+                 kind: str = "workstation") -> None:
         self.settings = settings
+        self.kind = kind  # workstation, kiosk or display: what this PC enrols as
         self.paths = paths
         self.hub = hub or Hub()
         self.store: LocalStore | None = None
@@ -102,12 +104,12 @@ class Workstation:
         self.paths.ensure()
         self.store = LocalStore(self.paths.store_file)
         if self.settings.embedded:
-            self.embedded = EmbeddedHall()
+            self.embedded = EmbeddedHall(kind=self.kind)
             self.embedded.start()
             self.url = self.embedded.wait_ready()
         else:
             self.url = self.settings.server.url.rstrip("/")
-        self.credentials = CredentialStore(self.url)
+        self.credentials = CredentialStore(self.url, self.kind)
         self.device = self.credentials.device()
         online = True
         client = self._client()
@@ -126,7 +128,7 @@ class Workstation:
             online = False
         finally:
             client.close()
-        if self.device is not None:
+        if self.device is not None and self.kind == "workstation":
             self._start_sync()
         return Connection(url=self.url, embedded=self.embedded is not None,
                           stage=Stage.READY if self.device else Stage.NEEDS_ENROLMENT,
@@ -158,12 +160,16 @@ class Workstation:
             raise EnrolmentFailed(exc.detail) from exc
         finally:
             client.close()
-        self._start_sync()
+        if self.kind == "workstation":
+            self._start_sync()
         assert self.device is not None
         return self.device
 
     def _enrol_with(self, client: HallClient, code: str, name: str | None = None) -> None:
         answer = client.enrol(code, name or socket.gethostname() or "workstation")
+        if answer.kind.value != self.kind:
+            # The code was made for another kind of device; this one stays unenrolled.
+            raise HallRefused(403, f"this code enrols a {answer.kind.value}, not a {self.kind}")
         from workstation.credentials import DeviceCredential
 
         self.device = DeviceCredential(device_id=answer.device_id, token=answer.token,

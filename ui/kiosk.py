@@ -1,0 +1,622 @@
+"""The ticket machine (取号机): full screen, touch first, very large text.
+
+The applicant touches a business type and gets a number; or first chooses the green
+channel (elderly 70+, disabled, military personnel); or checks in an appointment by its
+code on an on-screen keypad. The result shows the number and how many wait ahead, the
+ticket is printed on the configured printer, and the machine returns to the start by
+itself. Every call to the hall and to the printer runs in the background."""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import UTC, datetime
+
+import shiboken6
+from PySide6.QtCore import QDateTime, QLocale, Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.tasks import run_in_background
+from workstation.app.queue_desk import IssuedTicket
+from workstation.devices.printer import NullTicketPrinter, TicketLabels, TicketPrint, TicketPrinter
+from workstation.domain.queue import GreenReason
+from workstation.protocol import queue as wire
+from workstation.sync.errors import HallRefused, HallUnreachable
+
+log = logging.getLogger(__name__)
+
+HOME, GREEN, APPOINTMENT, RESULT, MESSAGE = range(5)
+RETURN_AFTER = 10  # seconds the result (or a message) stays before the start returns
+IDLE_AFTER = 60  # seconds without a touch on a half-done screen before the start returns
+REFRESH_MS = 10000  # waiting counts
+
+_STYLE = """
+QWidget#kiosk {{ background: #0f3057; }}
+QLabel {{ color: white; font-size: {body}px; }}
+QLabel#kioskHall {{ color: #ffd36b; font-size: {title}px; font-weight: bold; }}
+QLabel#kioskClock {{ color: #c9d6e8; font-size: {body}px; }}
+QLabel#kioskTitle {{ font-size: {title}px; font-weight: bold; }}
+QLabel#kioskNote {{ color: #c9d6e8; font-size: {body}px; }}
+QLabel#kioskBanner {{ background: #ffd36b; color: #0f3057; font-size: {body}px; font-weight: bold;
+                      border-radius: {radius}px; padding: {pad}px; }}
+QPushButton {{ background: #1f6fd1; color: white; border: none; border-radius: {radius}px;
+               font-size: {button}px; font-weight: bold; padding: {pad}px; min-height: {tall}px; }}
+QPushButton:pressed {{ background: #0b3d91; }}
+QPushButton:disabled {{ background: #5a6f8c; color: #c9d6e8; }}
+QPushButton#kioskBusiness {{ background: white; }}
+QPushButton#kioskBusiness:pressed {{ background: #ffd36b; }}
+QPushButton#kioskBusiness:disabled {{ background: #c9d6e8; }}
+QLabel#kioskBusinessName {{ color: #0f3057; font-size: {name}px; font-weight: bold; }}
+QLabel#kioskBusinessCount {{ color: #1f6fd1; font-size: {count}px; }}
+QPushButton#kioskGreen, QPushButton#kioskGreenChoice {{ background: #17703a; }}
+QPushButton#kioskBack {{ background: #4a5a70; }}
+QLabel#kioskCode {{ background: white; color: #0f3057; font-size: {code}px; font-weight: bold;
+                    border-radius: {radius}px; padding: {pad}px; }}
+QPushButton#kioskKey {{ background: white; color: #0f3057; font-size: {key}px; }}
+QLabel#kioskNumber {{ color: #ffd36b; font-size: {number}px; font-weight: bold; }}
+QLabel#kioskAhead {{ font-size: {button}px; font-weight: bold; }}
+QLabel#kioskPrint {{ color: #c9d6e8; font-size: {body}px; }}
+QLabel#kioskPrint[error="true"] {{ color: #ffb4a8; font-weight: bold; }}
+QLabel#kioskMessage {{ font-size: {button}px; font-weight: bold; }}
+"""
+
+
+def _local(moment: datetime) -> datetime:
+    """The kiosk's wall-clock time of a server timestamp (UTC when it carries no zone)."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware.astimezone().replace(tzinfo=None)
+
+
+def _label(text: str = "", name: str = "", wrap: bool = True) -> QLabel:
+    label = QLabel(text)
+    if name:
+        label.setObjectName(name)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setWordWrap(wrap)
+    label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+    return label
+
+
+
+def _while_alive(widget: QWidget, fn):
+    """`fn`, skipped once `widget` is deleted: a background answer may come back after its
+    widget closed. (A candidate for ui.tasks.run_in_background(owner=…).)"""
+
+    def call(*args) -> None:
+        if shiboken6.isValid(widget):
+            fn(*args)
+
+    return call
+
+class BusinessButton(QPushButton):
+    """A business type: its name, large, and how many wait."""
+
+    def __init__(self, kind: wire.BusinessTypeCount) -> None:
+        super().__init__()
+        self.setObjectName("kioskBusiness")
+        self.code = kind.code
+        self.name = _label(kind.name, "kioskBusinessName")
+        self.count = _label("", "kioskBusinessCount")
+        for label in (self.name, self.count):
+            label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        layout.addWidget(self.name)
+        layout.addWidget(self.count)
+        layout.addStretch(1)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setAccessibleName(kind.name)
+
+    def show_count(self, kind: wire.BusinessTypeCount, text: str) -> None:
+        self.name.setText(kind.name)
+        self.count.setText(text)
+
+
+class KioskWindow(QWidget):
+    ticket_issued = Signal(object)  # IssuedTicket
+    ticket_printed = Signal(object, str)  # IssuedTicket, "" or what went wrong
+
+    def __init__(self, desk, printer: TicketPrinter | None = None, *, return_after: int = RETURN_AFTER,
+                 idle_after: int = IDLE_AFTER, refresh_ms: int = REFRESH_MS) -> None:
+        super().__init__()
+        self.setObjectName("kiosk")
+        self.setWindowTitle(self.tr("Ticket machine"))
+        self.desk = desk
+        self.printer = printer or NullTicketPrinter()
+        self.return_after, self.idle_after = return_after, idle_after
+        self.green_reason: GreenReason | None = None
+        self.issued: IssuedTicket | None = None
+        self.busy = False
+        self.code = ""
+        self._id_number: str | None = None
+        self._kinds: list[wire.BusinessTypeCount] = []
+        self.business_buttons: dict[str, BusinessButton] = {}
+
+        self.hall = _label(self.tr("Government service hall"), "kioskHall")
+        self.clock = _label("", "kioskClock")
+        header = QHBoxLayout()
+        header.addWidget(self.hall, 1)
+        header.addWidget(self.clock)
+
+        self.pages = QStackedWidget()
+        for build in (self._build_home, self._build_green, self._build_appointment, self._build_result,
+                      self._build_message):
+            self.pages.addWidget(build())
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addWidget(self.pages, 1)
+
+        self._countdown = QTimer(self)
+        self._countdown.timeout.connect(self._count_down)
+        self._remaining = 0
+        self._idle = QTimer(self)
+        self._idle.setSingleShot(True)
+        self._idle.timeout.connect(self.go_home)
+        self._poll = QTimer(self)
+        self._poll.timeout.connect(self.refresh)
+        self._poll.start(refresh_ms)
+        self._clock = QTimer(self)
+        self._clock.timeout.connect(self._tick)
+        self._clock.start(1000)
+        self._tick()
+        self._restyle()
+
+    # -- building -------------------------------------------------------------------------
+
+    def _build_home(self) -> QWidget:
+        page = QWidget()
+        self.home_title = _label(self.tr("Please choose your business"), "kioskTitle")
+        self.banner = _label("", "kioskBanner")
+        self.cancel_green = QPushButton(self.tr("Cancel priority"))
+        self.cancel_green.setObjectName("kioskBack")
+        self.cancel_green.clicked.connect(self._clear_green)
+        banner_row = QHBoxLayout()
+        banner_row.addWidget(self.banner, 1)
+        banner_row.addWidget(self.cancel_green)
+        self.banner_row = QWidget()
+        self.banner_row.setLayout(banner_row)
+        self.banner_row.hide()
+        self.grid = QGridLayout()
+        self.home_note = _label(self.tr("Connecting to the hall…"), "kioskNote")
+        self.green_button = QPushButton(self.tr("Priority service (green channel)"))
+        self.green_button.setObjectName("kioskGreen")
+        self.green_button.clicked.connect(lambda: self._show(GREEN))
+        self.appointment_button = QPushButton(self.tr("Check in an appointment"))
+        self.appointment_button.setObjectName("kioskAppointment")
+        self.appointment_button.clicked.connect(self._start_appointment)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.green_button)
+        bottom.addWidget(self.appointment_button)
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.home_title)
+        layout.addWidget(self.banner_row)
+        layout.addLayout(self.grid, 1)
+        layout.addWidget(self.home_note)
+        layout.addLayout(bottom)
+        return page
+
+    def _build_green(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(_label(self.tr("Who is the priority service for?"), "kioskTitle"))
+        self.green_choices: dict[GreenReason, QPushButton] = {}
+        for reason in GreenReason:
+            button = QPushButton(self.green_words(reason))
+            button.setObjectName("kioskGreenChoice")
+            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+            button.clicked.connect(lambda _=False, r=reason: self._choose_green(r))
+            self.green_choices[reason] = button
+            layout.addWidget(button, 1)
+        layout.addWidget(_label(self.tr("Please show your certificate to the staff at the window."),
+                                "kioskNote"))
+        back = QPushButton(self.tr("Back"))
+        back.setObjectName("kioskBack")
+        back.clicked.connect(self.go_home)
+        layout.addWidget(back)
+        return page
+
+    def _build_appointment(self) -> QWidget:
+        page = QWidget()
+        self.code_label = _label("", "kioskCode", wrap=False)
+        self.appointment_note = _label(self.tr("The code is in the message you got when you booked."),
+                                       "kioskNote")
+        self.keypads = QStackedWidget()
+        self.keys: dict[str, QPushButton] = {}
+        digits = QWidget()
+        grid = QGridLayout(digits)
+        for i, key in enumerate("123456789"):
+            grid.addWidget(self._key(key), i // 3, i % 3)
+        self.letters_button = QPushButton(self.tr("ABC"))
+        self.letters_button.setObjectName("kioskKey")
+        self.letters_button.clicked.connect(lambda: self._keypad(1))
+        grid.addWidget(self.letters_button, 3, 0)
+        grid.addWidget(self._key("0"), 3, 1)
+        grid.addWidget(self._key("-"), 3, 2)
+        letters = QWidget()
+        grid = QGridLayout(letters)
+        for i, key in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZ"):
+            grid.addWidget(self._key(key), i // 7, i % 7)
+        self.digits_button = QPushButton(self.tr("123"))
+        self.digits_button.setObjectName("kioskKey")
+        self.digits_button.clicked.connect(lambda: self._keypad(0))
+        grid.addWidget(self.digits_button, 3, 5, 1, 2)
+        for toggle in (self.letters_button, self.digits_button):
+            toggle.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.keypads.addWidget(digits)
+        self.keypads.addWidget(letters)
+
+        self.delete_button = QPushButton(self.tr("Delete"))
+        self.delete_button.setObjectName("kioskBack")
+        self.delete_button.clicked.connect(self._delete)
+        self.clear_button = QPushButton(self.tr("Clear"))
+        self.clear_button.setObjectName("kioskBack")
+        self.clear_button.clicked.connect(lambda: self._set_code(""))
+        self.confirm_button = QPushButton(self.tr("OK"))
+        self.confirm_button.setObjectName("kioskConfirm")
+        self.confirm_button.clicked.connect(self._check_in)
+        back = QPushButton(self.tr("Back"))
+        back.setObjectName("kioskBack")
+        back.clicked.connect(self.go_home)
+        edit = QHBoxLayout()
+        edit.addWidget(self.delete_button)
+        edit.addWidget(self.clear_button)
+        actions = QHBoxLayout()
+        actions.addWidget(back, 1)
+        actions.addWidget(self.confirm_button, 2)
+
+        layout = QVBoxLayout(page)
+        layout.addWidget(_label(self.tr("Please enter your appointment code"), "kioskTitle"))
+        layout.addWidget(self.code_label)
+        layout.addWidget(self.appointment_note)
+        layout.addWidget(self.keypads, 1)
+        layout.addLayout(edit)
+        layout.addLayout(actions)
+        return page
+
+    def _key(self, key: str) -> QPushButton:
+        button = QPushButton(key)
+        button.setObjectName("kioskKey")
+        button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        button.clicked.connect(lambda: self._type(key))
+        self.keys[key] = button
+        return button
+
+    def _build_result(self) -> QWidget:
+        page = QWidget()
+        self.result_title = _label(self.tr("Your number"), "kioskTitle")
+        self.result_number = _label("", "kioskNumber", wrap=False)
+        self.result_business = _label("", "kioskAhead")
+        self.result_ahead = _label("", "kioskAhead")
+        self.result_print = _label("", "kioskPrint")
+        self.result_note = _label(self.tr("Please listen for your number and watch the screen."), "kioskNote")
+        self.done_button = QPushButton()
+        self.done_button.setObjectName("kioskDone")
+        self.done_button.clicked.connect(self.go_home)
+        layout = QVBoxLayout(page)
+        layout.addStretch(1)
+        layout.addWidget(self.result_title)
+        layout.addWidget(self.result_number)
+        layout.addWidget(self.result_business)
+        layout.addSpacing(24)
+        layout.addWidget(self.result_ahead)
+        layout.addSpacing(24)
+        layout.addWidget(self.result_print)
+        layout.addWidget(self.result_note)
+        layout.addStretch(1)
+        layout.addWidget(self.done_button)
+        return page
+
+    def _build_message(self) -> QWidget:
+        page = QWidget()
+        self.message = _label("", "kioskMessage")
+        self.message_button = QPushButton()
+        self.message_button.setObjectName("kioskDone")
+        self.message_button.clicked.connect(self.go_home)
+        layout = QVBoxLayout(page)
+        layout.addStretch(1)
+        layout.addWidget(self.message, 2)
+        layout.addStretch(1)
+        layout.addWidget(self.message_button)
+        return page
+
+    # -- words ----------------------------------------------------------------------------
+
+    def green_words(self, reason: GreenReason) -> str:
+        return {GreenReason.ELDERLY: self.tr("Elderly (70 and over)"),
+                GreenReason.DISABLED: self.tr("People with disabilities"),
+                GreenReason.MILITARY: self.tr("Military personnel")}[reason]
+
+    def ticket_labels(self) -> TicketLabels:
+        """The printed ticket's words, in the kiosk's language."""
+        return TicketLabels(your_number=self.tr("Your number"),
+                            waiting_ahead=self.tr("%1 people waiting ahead of you"),
+                            issued_at=self.tr("Issued at %1"),
+                            green_channel=self.tr("Priority service"),
+                            notice=self.tr("Please listen for your number and watch the screen."))
+
+    def plain_refusal(self, exc: BaseException) -> str:
+        if isinstance(exc, HallUnreachable):
+            return self.tr("Tickets cannot be given out right now. Please try again in a moment "
+                           "or ask the staff.")
+        if not isinstance(exc, HallRefused):
+            return self.tr("Something went wrong. Please ask the staff.")
+        detail = exc.detail
+        if "quota" in detail:
+            return self.tr("All of today's numbers for this business are given out. "
+                           "Please ask the staff.")
+        if detail.startswith("no appointment"):
+            return self.tr("This appointment code was not found. Please check it and enter it again.")
+        if "already checked in" in detail:
+            return self.tr("This appointment has already been checked in.")
+        if m := re.search(r"booked for (\d{4}-\d{2}-\d{2})", detail):
+            return self.tr("This appointment is not for today. It is booked for %1.").replace(
+                "%1", m.group(1))
+        if m := re.search(r"already holds waiting ticket (\S+)", detail):
+            return self.tr("You already have number %1 for this business. Please wait to be called.").replace(
+                "%1", m.group(1))
+        if "elderly green channel" in detail:
+            return self.tr("Priority for the elderly is from the age of 70.")
+        return self.tr("A number cannot be given out. Please ask the staff.")
+
+    # -- the start screen -----------------------------------------------------------------
+
+    def start(self) -> None:
+        """Show the counts and the hall's name (call once after showing the window)."""
+        run_in_background(self.desk.hall_name, _while_alive(self, self._show_hall),
+                          lambda exc: log.info("hall name: %s", exc))
+        self.refresh()
+
+    def place(self) -> None:
+        """Full screen on the kiosk's (only) screen."""
+        self.showFullScreen()
+        self.start()
+
+    @Slot()
+    def refresh(self) -> None:
+        run_in_background(self.desk.business_types, _while_alive(self, self._show_kinds),
+                          _while_alive(self, self._kinds_failed))
+
+    def _show_hall(self, name: str | None) -> None:
+        if name:
+            self.hall.setText(name)
+
+    def _show_kinds(self, kinds: list[wire.BusinessTypeCount]) -> None:
+        if [k.code for k in kinds] != [k.code for k in self._kinds]:
+            while self.grid.count():
+                item = self.grid.takeAt(0)
+                if item.widget() is not None:
+                    item.widget().deleteLater()
+            self.business_buttons = {}
+            columns = 2 if len(kinds) <= 8 else 3
+            for i, kind in enumerate(kinds):
+                button = BusinessButton(kind)
+                button.clicked.connect(lambda _=False, code=kind.code: self.issue(code))
+                self.business_buttons[kind.code] = button
+                self.grid.addWidget(button, i // columns, i % columns)
+        self._kinds = kinds
+        for kind in kinds:
+            self.business_buttons[kind.code].show_count(kind, self._waiting_words(kind.waiting))
+        self.home_note.setText("")
+        self._enable()
+
+    def _waiting_words(self, waiting: int) -> str:
+        if waiting == 0:
+            return self.tr("Nobody waiting")
+        return self.tr("%1 waiting").replace("%1", str(waiting))
+
+    def _kinds_failed(self, exc: BaseException) -> None:
+        if not self._kinds:
+            self.home_note.setText(self.plain_refusal(exc))
+
+    def _enable(self) -> None:
+        for button in self.business_buttons.values():
+            button.setEnabled(not self.busy)
+        for button in (self.green_button, self.appointment_button):
+            button.setEnabled(not self.busy)
+        self.confirm_button.setEnabled(not self.busy and self._code_ok())
+
+    @Slot()
+    def go_home(self) -> None:
+        self._countdown.stop()
+        self._idle.stop()
+        self.green_reason = None
+        self._id_number = None
+        self.banner_row.hide()
+        self.home_title.setText(self.tr("Please choose your business"))
+        self.pages.setCurrentIndex(HOME)
+        self.refresh()
+
+    def _show(self, page: int) -> None:
+        self.pages.setCurrentIndex(page)
+        self._touch()
+
+    def _touch(self) -> None:
+        if self.pages.currentIndex() in (GREEN, APPOINTMENT) or self.green_reason is not None:
+            self._idle.start(self.idle_after * 1000)
+
+    # -- the green channel ----------------------------------------------------------------
+
+    def _choose_green(self, reason: GreenReason) -> None:
+        self.green_reason = reason
+        self.banner.setText(self.tr("Priority: %1").replace("%1", self.green_words(reason)))
+        self.home_title.setText(self.tr("Now choose your business"))
+        self.banner_row.show()
+        self.pages.setCurrentIndex(HOME)
+        self._touch()
+
+    def _clear_green(self) -> None:
+        self.green_reason = None
+        self.banner_row.hide()
+        self.home_title.setText(self.tr("Please choose your business"))
+        self._idle.stop()
+
+    # -- appointments ---------------------------------------------------------------------
+
+    def _start_appointment(self) -> None:
+        self._set_code("")
+        self._keypad(0)
+        self._show(APPOINTMENT)
+
+    def _keypad(self, index: int) -> None:
+        self.keypads.setCurrentIndex(index)
+        self._touch()
+
+    def _type(self, key: str) -> None:
+        if len(self.code) < 32:
+            self._set_code(self.code + key)
+
+    def _delete(self) -> None:
+        self._set_code(self.code[:-1])
+
+    def _set_code(self, code: str) -> None:
+        self.code = code
+        self.code_label.setText(code or " ")
+        self.confirm_button.setEnabled(not self.busy and self._code_ok())
+        self._touch()
+
+    def _code_ok(self) -> bool:
+        return re.fullmatch(wire.APPOINTMENT_CODE, self.code) is not None
+
+    def _check_in(self) -> None:
+        if self._code_ok():
+            self._issue(None, appointment_code=self.code)
+
+    # -- the ID card (prepared for the card-reader issue) ---------------------------------
+
+    def use_id_card(self, id_number: str) -> None:
+        """Take the next ticket with this ID number (read from an ID card): the server then
+        allows one waiting ticket per person and business type, and checks the age of the
+        elderly green channel. Not wired to a card reader yet: the reader's issue connects
+        its "card read" signal here. The number is forgotten when the start returns."""
+        self._id_number = id_number
+
+    # -- issuing --------------------------------------------------------------------------
+
+    def issue(self, business_type: str) -> None:
+        """Take a number for `business_type` (with the green channel chosen, if any)."""
+        self._issue(business_type)
+
+    def _issue(self, business_type: str | None, appointment_code: str | None = None) -> None:
+        if self.busy:
+            return
+        self.busy = True
+        self._enable()
+        self.home_note.setText(self.tr("Getting your number…"))
+        green, id_number = self.green_reason, self._id_number
+
+        def work() -> IssuedTicket:
+            return self.desk.issue(business_type, green_reason=green, appointment_code=appointment_code,
+                                   id_number=id_number)
+
+        run_in_background(work, _while_alive(self, self._issued), _while_alive(self, self._issue_failed))
+
+    def _issued(self, issued: IssuedTicket) -> None:
+        self.busy = False
+        self._enable()
+        self.home_note.setText("")
+        self.issued = issued
+        ticket = issued.ticket
+        self.result_number.setText(ticket.number)
+        business = issued.business_type_name
+        if ticket.green_channel:
+            business += " · " + self.tr("Priority service")
+        if ticket.appointment_code:
+            business += " · " + self.tr("Appointment checked in")
+        self.result_business.setText(business)
+        if issued.waiting_ahead:
+            ahead = self.tr("%1 people waiting ahead of you").replace("%1", str(issued.waiting_ahead))
+        else:
+            ahead = self.tr("Nobody is waiting ahead of you")
+        self.result_ahead.setText(ahead)
+        self._say_print(self.tr("Printing your ticket…"), False)
+        self._idle.stop()
+        self.pages.setCurrentIndex(RESULT)
+        self._start_countdown(self.done_button, self.tr("Done"))
+        self.ticket_issued.emit(issued)
+        printed = TicketPrint(hall_name=issued.hall_name or self.hall.text(), number=ticket.number,
+                              business_type_name=issued.business_type_name,
+                              waiting_ahead=issued.waiting_ahead,
+                              issued_at=_local(ticket.issued_at),
+                              green_channel=ticket.green_channel, labels=self.ticket_labels())
+        printer = self.printer
+        run_in_background(lambda: printer.print_ticket(printed),
+                          _while_alive(self, lambda _: self._printed(issued, "")),
+                          _while_alive(self, lambda exc: self._printed(issued, str(exc))))
+
+    def _printed(self, issued: IssuedTicket, problem: str) -> None:
+        if problem:
+            log.error("ticket %s not printed: %s", issued.ticket.number, problem)
+        if self.issued is issued and self.pages.currentIndex() == RESULT:
+            if problem:
+                self._say_print(self.tr("The printer is not working. Please remember your number."), True)
+            elif isinstance(self.printer, NullTicketPrinter):
+                self._say_print(self.tr("Please remember your number."), False)
+            else:
+                self._say_print(self.tr("Please take your ticket."), False)
+        self.ticket_printed.emit(issued, problem)
+
+    def _say_print(self, text: str, error: bool) -> None:
+        self.result_print.setProperty("error", error)
+        self.result_print.setText(text)
+        self.result_print.style().unpolish(self.result_print)
+        self.result_print.style().polish(self.result_print)
+
+    def _issue_failed(self, exc: BaseException) -> None:
+        self.busy = False
+        self._enable()
+        self.home_note.setText("")
+        self.message.setText(self.plain_refusal(exc))
+        self._idle.stop()
+        self.pages.setCurrentIndex(MESSAGE)
+        self._start_countdown(self.message_button, self.tr("Back"))
+
+    # -- returning to the start -----------------------------------------------------------
+
+    def _start_countdown(self, button: QPushButton, word: str) -> None:
+        self._countdown_button, self._countdown_word = button, word
+        self._remaining = self.return_after
+        self._show_countdown()
+        self._countdown.start(1000)
+
+    def _show_countdown(self) -> None:
+        self._countdown_button.setText(self.tr("%1 (%2)").replace("%1", self._countdown_word).replace(
+            "%2", str(self._remaining)))
+
+    def _count_down(self) -> None:
+        self._remaining -= 1
+        if self._remaining <= 0:
+            self.go_home()
+        else:
+            self._show_countdown()
+
+    # -- looks ----------------------------------------------------------------------------
+
+    def _tick(self) -> None:
+        self.clock.setText(QLocale().toString(QDateTime.currentDateTime(), "HH:mm"))
+
+    def _restyle(self) -> None:
+        # Sizes follow the screen: a portrait 1080×1920 kiosk and a 1280×1024 one both read well.
+        h = max(self.height(), 600)
+        w = max(self.width(), 600)
+        unit = min(h / 1080, w / 1280)
+        px = {"body": 32, "title": 52, "button": 46, "code": 64, "key": 52, "number": 220,
+              "radius": 14, "pad": 14, "tall": 96, "name": 58, "count": 40}
+        self.setStyleSheet(_STYLE.format(**{k: max(1, round(v * unit)) for k, v in px.items()}))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._restyle()
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self._touch()
+        super().mousePressEvent(event)

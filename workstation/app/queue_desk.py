@@ -1,0 +1,394 @@
+"""The queue's use cases for the three front ends that take part in it:
+
+- QueueDesk: the clerk's counter window (call, recall, start, no-show, transfer, park, call
+  back, pause and resume, finish; the current ticket, the waiting counts, the parked list);
+- KioskDesk: the ticket machine (business types with waiting counts; issuing a ticket, on
+  the green channel, by appointment code or with an ID number);
+- HallFeed: the hall display (the summary; the live calls, window states and counts from
+  the event stream, reconnecting with backoff and refreshing the summary on reconnect).
+
+The server owns the queue: every method here asks it, so every method may wait on the
+network. Front ends call them off their GUI thread (ui/tasks.py); HallFeed runs its own
+thread, like the sync engine's event listener, and reports through a callback.
+Errors are those of the client: HallUnreachable, HallRefused (with the server's detail).
+"""
+
+from __future__ import annotations
+
+import logging
+import queue as queues
+import random
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from workstation.domain.queue import GreenReason, Operation
+from workstation.protocol import queue as wire
+from workstation.protocol.reference import ReferenceKind
+from workstation.sync.errors import HallRefused, HallUnreachable
+
+if TYPE_CHECKING:
+    from workstation.app.workstation import Workstation
+    from workstation.sync.queue_client import QueueClient
+
+log = logging.getLogger(__name__)
+
+__all__ = ["Connected", "DeskState", "Disconnected", "HallFeed", "IssuedTicket", "KioskDesk", "QueueDesk",
+           "HallRefused", "HallUnreachable"]
+
+
+class _Clients:
+    """One QueueClient per thread (a requests session is not shared between threads)."""
+
+    def __init__(self, url: str, token: str, timeout: float) -> None:
+        self.url, self.token, self.timeout = url, token, timeout
+        self._local = threading.local()
+        self._all: list[QueueClient] = []
+        self._lock = threading.Lock()
+
+    def new(self) -> QueueClient:
+        from workstation.sync.queue_client import QueueClient  # requests loads off the GUI thread
+
+        return QueueClient(self.url, self.token, self.timeout)
+
+    def get(self) -> QueueClient:
+        client = getattr(self._local, "client", None)
+        if client is None:
+            client = self._local.client = self.new()
+            with self._lock:
+                self._all.append(client)
+        return client
+
+    def close(self) -> None:
+        with self._lock:
+            clients, self._all = self._all, []
+        for client in clients:
+            client.close()
+        self._local = threading.local()
+
+
+def _hall_name(client: QueueClient) -> str | None:
+    halls = client.reference(ReferenceKind.HALL)
+    return (halls[0].payload or {}).get("name") if halls else None
+
+
+# ---------------------------------------------------------------------------------------
+# The counter
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeskState:
+    """What the clerk's queue area shows, read in one go."""
+
+    window: wire.WindowState
+    ticket: wire.Ticket | None  # the ticket at the counter (called or serving), whole
+    waiting: list[wire.BusinessTypeCount]  # the business types this window serves
+    parked: list[wire.Ticket]
+    business_types: list[wire.BusinessTypeCount]  # all of them: where a ticket may be transferred
+    windows: list[wire.WindowState]
+    read_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+
+class QueueDesk:
+    """The queue at one counter window, for the clerk logged in at its workstation.
+    The server knows the window from the session; `window` is for reading."""
+
+    def __init__(self, url: str, session_token: str, window: int, timeout: float = 10.0) -> None:
+        self.window = window
+        self._clients = _Clients(url, session_token, timeout)
+
+    @classmethod
+    def for_workstation(cls, workstation: Workstation) -> QueueDesk:
+        """The desk of the clerk logged in at `workstation` (after connect and login)."""
+        assert workstation.url and workstation.device and workstation.credentials
+        token = workstation.credentials.session_token()
+        if not token or workstation.device.window is None:
+            raise HallRefused(403, "no clerk is logged in online at a workstation of a window")
+        return cls(workstation.url, token, workstation.device.window, workstation.settings.server.timeout)
+
+    def close(self) -> None:
+        self._clients.close()
+
+    @property
+    def _client(self) -> QueueClient:
+        return self._clients.get()
+
+    # reading
+
+    def state(self) -> DeskState:
+        client = self._client
+        summary = client.summary()
+        mine = next((w for w in summary.windows if w.number == self.window), None)
+        if mine is None:
+            raise HallRefused(404, f"no window {self.window}")
+        ticket = client.ticket(mine.ticket.id) if mine.ticket is not None else None
+        parked = client.parked(self.window) if mine.parked else []
+        served = set(mine.business_types)
+        waiting = sorted((t for t in summary.business_types if t.code in served),
+                         key=lambda t: mine.business_types.index(t.code))
+        return DeskState(window=mine, ticket=ticket, waiting=waiting, parked=parked,
+                         business_types=summary.business_types, windows=summary.windows)
+
+    # calling
+
+    def call_next(self) -> wire.Ticket:
+        return self._client.call_next()
+
+    def call_number(self, number: str) -> wire.Ticket:
+        """Calls ticket `number` (A017) out of order."""
+        return self._client.call(number=number.strip().upper())
+
+    def call_back(self, ticket_id: int) -> wire.Ticket:
+        return self._client.call_back(ticket_id)
+
+    def recall(self, ticket_id: int) -> wire.Ticket:
+        return self._client.recall(ticket_id)
+
+    # serving
+
+    def start(self, ticket_id: int) -> wire.Ticket:
+        return self._client.start(ticket_id)
+
+    def no_show(self, ticket_id: int) -> wire.Ticket:
+        return self._client.no_show(ticket_id)
+
+    def park(self, ticket_id: int) -> wire.Ticket:
+        return self._client.park(ticket_id)
+
+    def finish(self, ticket_id: int) -> wire.Ticket:
+        return self._client.finish(ticket_id)
+
+    def transfer(self, ticket_id: int, business_type: str | None = None,
+                 window: int | None = None) -> wire.Ticket:
+        """Returns the new waiting record in the target queue."""
+        return self._client.transfer(ticket_id, business_type=business_type, window=window)
+
+    def operate(self, operation: Operation, ticket_id: int) -> wire.Ticket:
+        """One operation on a ticket by its name in the transition table (not transfer,
+        which needs a target, nor call, which is call_next or call_number)."""
+        methods = {Operation.RECALL: self.recall, Operation.START: self.start,
+                   Operation.NO_SHOW: self.no_show, Operation.PARK: self.park,
+                   Operation.CALL_BACK: self.call_back, Operation.FINISH: self.finish}
+        return methods[operation](ticket_id)
+
+    # the window
+
+    def pause(self) -> wire.WindowState:
+        return self._client.pause()
+
+    def resume(self) -> wire.WindowState:
+        return self._client.resume()
+
+
+# ---------------------------------------------------------------------------------------
+# The kiosk
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IssuedTicket:
+    """A ticket as the kiosk shows and prints it."""
+
+    ticket: wire.Ticket
+    business_type_name: str
+    waiting_ahead: int  # an estimate: the others waiting in its queue when it was issued
+    hall_name: str | None
+
+
+class KioskDesk:
+    """The ticket machine's use cases, with the kiosk's own device token."""
+
+    def __init__(self, url: str, device_token: str, timeout: float = 10.0) -> None:
+        self._clients = _Clients(url, device_token, timeout)
+        self._hall_name: str | None = None
+
+    def close(self) -> None:
+        self._clients.close()
+
+    def hall_name(self) -> str | None:
+        """The hall's name from the reference data (read once)."""
+        if self._hall_name is None:
+            self._hall_name = _hall_name(self._clients.get())
+        return self._hall_name
+
+    def business_types(self) -> list[wire.BusinessTypeCount]:
+        """The business types in their ticket-letter order, with their waiting counts."""
+        return self._clients.get().summary().business_types
+
+    def issue(self, business_type: str | None = None, *, green_reason: GreenReason | None = None,
+              appointment_code: str | None = None, id_number: str | None = None) -> IssuedTicket:
+        """Issue a ticket. With an appointment code the business type may be left out.
+        A green-channel reason puts the ticket first. The ID number (from an ID card) is
+        checked by the server (one waiting ticket per person and business type; age for
+        the elderly channel) and stored only masked and hashed."""
+        request = wire.IssueRequest(business_type=business_type, appointment_code=appointment_code,
+                                    id_number=id_number, green_channel=green_reason is not None,
+                                    green_reason=green_reason)
+        client = self._clients.get()
+        ticket = client.issue(request)
+        try:
+            types = {t.code: t for t in client.summary().business_types}
+            hall = self.hall_name()
+        except HallUnreachable:  # issued is issued: print it with what we know
+            types, hall = {}, self._hall_name
+        counted = types.get(ticket.business_type)
+        return IssuedTicket(ticket=ticket,
+                            business_type_name=counted.name if counted else ticket.business_type,
+                            waiting_ahead=max(0, counted.waiting - 1) if counted else 0,
+                            hall_name=hall)
+
+    def cancel(self, ticket_id: int) -> wire.Ticket:
+        return self._clients.get().cancel(ticket_id)
+
+
+# ---------------------------------------------------------------------------------------
+# The hall display
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Connected:
+    """The stream is (again) open; the summary was read just after it opened, so every
+    change after the summary arrives as an event."""
+
+    summary: wire.QueueSummary
+
+
+@dataclass(frozen=True)
+class Disconnected:
+    reason: str
+    retry_in: float
+
+
+FeedUpdate = Connected | Disconnected | wire.TicketCalled | wire.WindowState | wire.QueueCounts
+
+_PARSERS: dict[str, Callable[[dict], FeedUpdate]] = {
+    wire.QueueEventType.TICKET_CALLED: wire.TicketCalled.model_validate,
+    wire.QueueEventType.WINDOW_STATE: wire.WindowState.model_validate,
+    wire.QueueEventType.QUEUE_COUNTS: wire.QueueCounts.model_validate,
+}
+
+
+class HallFeed:
+    """The hall display's view of the queue: the summary, then the live changes.
+
+    On a break the feed reconnects with exponential backoff (with jitter, up to
+    `max_backoff`). After a short break (under `catch_up` seconds) it asks the server for
+    the events it missed (Last-Event-ID), so no call goes unannounced; after a long one it
+    starts afresh, because announcing calls minutes old would send people to the wrong
+    window. Either way the summary is read again once the stream is open."""
+
+    def __init__(self, url: str, device_token: str, timeout: float = 10.0, *,
+                 first_backoff: float = 0.5, max_backoff: float = 15.0, catch_up: float = 30.0,
+                 read_timeout: float = 45.0) -> None:
+        self._clients = _Clients(url, device_token, timeout)
+        self.first_backoff, self.max_backoff, self.catch_up = first_backoff, max_backoff, catch_up
+        self.read_timeout = read_timeout
+        self._stop = threading.Event()
+        self._stream: QueueClient | None = None
+        self._thread: threading.Thread | None = None
+        self._hall_name: str | None = None
+
+    def summary(self) -> wire.QueueSummary:
+        return self._clients.get().summary()
+
+    def hall_name(self) -> str | None:
+        if self._hall_name is None:
+            self._hall_name = _hall_name(self._clients.get())
+        return self._hall_name
+
+    # following
+
+    def run(self, on_update: Callable[[FeedUpdate], None]) -> None:
+        """Follow the stream until `stop`, calling `on_update` on this thread."""
+        last_id: int | None = None
+        down_since: float | None = None
+        delay = self.first_backoff
+        while not self._stop.is_set():
+            stream = self._clients.new()
+            self._stream = stream
+            if self._stop.is_set():
+                break
+            since = last_id if down_since is None or time.monotonic() - down_since < self.catch_up else None
+
+            def opened() -> None:
+                nonlocal down_since, delay
+                summary = self._clients.get().summary()  # raises: the stream is useless without it
+                down_since, delay = None, self.first_backoff
+                on_update(Connected(summary))
+
+            reason = "the event stream ended"
+            try:
+                for event in stream.events(since, read_timeout=self.read_timeout, on_open=opened):
+                    last_id = event.id
+                    parse = _PARSERS.get(event.type)
+                    if parse is None:
+                        continue
+                    try:
+                        update = parse(event.data)
+                    except ValueError:
+                        log.warning("ignoring a malformed %s event %s", event.type, event.id)
+                        continue
+                    on_update(update)
+            except (HallUnreachable, HallRefused) as exc:
+                reason = str(exc)
+            finally:
+                stream.close()
+                self._stream = None
+            if self._stop.is_set():
+                break
+            if down_since is None:
+                down_since = time.monotonic()
+            wait = delay * random.uniform(0.8, 1.2)
+            log.info("queue events: %s; reconnecting in %.1f s", reason, wait)
+            on_update(Disconnected(reason, wait))
+            self._stop.wait(wait)
+            delay = min(self.max_backoff, delay * 2)
+
+    def start(self, on_update: Callable[[FeedUpdate], None]) -> None:
+        """Follow the stream on a thread of its own ("queue-events")."""
+        if self._thread is not None:
+            return
+        self._stop.clear()
+
+        def loop() -> None:
+            try:
+                self.run(on_update)
+            except Exception:  # a listener's bug must not end the hall's calls silently
+                log.exception("the queue event feed stopped")
+
+        self._thread = threading.Thread(target=loop, name="queue-events", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stop.set()
+        stream = self._stream
+        if stream is not None:
+            stream.abort_events()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+        self._clients.close()
+
+    def follow(self) -> Iterator[FeedUpdate]:
+        """The updates as an iterator (for front ends without an event loop); runs the
+        feed on its thread and ends when `stop` is called."""
+        updates: queues.SimpleQueue[FeedUpdate | None] = queues.SimpleQueue()
+        self.start(updates.put)
+        try:
+            while True:
+                try:
+                    update = updates.get(timeout=0.2)
+                except queues.Empty:
+                    if self._thread is None or not self._thread.is_alive():
+                        return
+                    continue
+                if update is None:
+                    return
+                yield update
+        finally:
+            self.stop()
