@@ -87,7 +87,7 @@ class ClerkApp(QObject):
                 "Logged in while the hall server was unreachable: log in again when it is back "
                 "to call tickets. Everything else works."))
             return
-        panel = CallPanel(desk)
+        panel = CallPanel(desk, self.settings.keys)
         self.bridge.server_event.connect(panel.on_server_event)
         panel.current_ticket_changed.connect(self.citizen.show_ticket)
         self.main_window.set_call_panel(panel)
@@ -212,6 +212,7 @@ class DeviceApp(QObject):
             from workstation.app.queue_desk import KioskDesk
 
             self.window = KioskWindow(KioskDesk(url, token), make_ticket_printer(printer_settings(self.settings)))
+            self._watch_cards()
         else:
             from ui.announcer import Announcer
             from ui.display import DisplayWindow
@@ -221,6 +222,41 @@ class DeviceApp(QObject):
             self.window = DisplayWindow(self.feed, Announcer())
         self.start_window.hide()
         self.window.place()  # shows it and starts its feed or counts
+
+    def _watch_cards(self) -> None:
+        """A kiosk with a card reader: an ID card on the reader takes the next ticket with
+        its number, so the server allows one waiting ticket per person and business type."""
+        reading = self.workstation.card_reading()
+        if reading is None:
+            return
+        self._card_timer = QTimer(self)
+        self._card_busy = False
+
+        def poll() -> None:
+            if self._card_busy or self.window is None:
+                return
+            self._card_busy = True
+
+            def read():
+                from workstation.devices.idcard import NoCard
+
+                try:
+                    return reading.read("kiosk", None).document.id_number
+                except NoCard:
+                    return None
+
+            def done(number):
+                self._card_busy = False
+                if number:
+                    self.window.use_id_card(number)
+
+            def failed(_error):
+                self._card_busy = False
+
+            run_in_background(read, done, failed)
+
+        self._card_timer.timeout.connect(poll)
+        self._card_timer.start(2000)
 
     def shutdown(self) -> None:
         if self.feed is not None:

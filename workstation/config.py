@@ -42,6 +42,11 @@ citizen_screen = "auto"
 # connection = "network"
 # host = "192.168.1.50"
 
+# [keys]
+# The call panel's keys. Defaults: call_next F2, recall F3, start F4, finish F5, park F6,
+# no_show F7, transfer F8, pause F9, call_number F10, call_back Shift+F6.
+# call_next = "F2"
+
 [sync]
 # Records sent to the hall server in one request.
 batch_size = 500
@@ -50,6 +55,11 @@ max_backoff = 30
 # Seconds between catalogue checks when live events are unavailable.
 poll_interval = 15
 """
+
+
+# The call panel's actions that [keys] may bind (ui/call_panel.py has the defaults).
+KEY_ACTIONS = ("call_next", "recall", "start", "finish", "park", "no_show", "transfer", "pause",
+               "call_number", "call_back")
 
 
 class ConfigError(ValueError):
@@ -85,6 +95,8 @@ class Settings:
     card: dict[str, Any] | None = None
     # The [printer] table of a kiosk (workstation.devices.printer.PrinterSettings).
     printer: dict[str, Any] | None = None
+    # [keys]: the call panel's shortcuts, action -> key ("call_next" = "F2", …).
+    keys: dict[str, str] = field(default_factory=dict)
 
     @property
     def embedded(self) -> bool:
@@ -126,7 +138,7 @@ def load(path: Path) -> Settings:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from None
     sections = {"server": ServerSettings, "ui": UiSettings, "sync": SyncSettings}
-    unknown = set(data) - set(sections) - {"card", "printer"}
+    unknown = set(data) - set(sections) - {"card", "printer", "keys"}
     if unknown:
         raise ConfigError(f"{path}: unknown section [{sorted(unknown)[0]}]")
     parts = {name: _section(name, cls, data.get(name, {}), path) for name, cls in sections.items()}
@@ -143,7 +155,18 @@ def load(path: Path) -> Settings:
     printer = data.get("printer")
     if printer is not None:
         _printer_settings(printer, path)
-    settings = Settings(**parts, card=card, printer=printer)
+    keys = data.get("keys", {})
+    if not isinstance(keys, dict):
+        raise ConfigError(f"{path}: [keys] must be a table")
+    for action, key in keys.items():
+        if action not in KEY_ACTIONS:
+            raise ConfigError(f"{path}: unknown key keys.{action} (one of {', '.join(KEY_ACTIONS)})")
+        if not isinstance(key, str) or not key.strip():
+            raise ConfigError(f"{path}: keys.{action} must be a key name such as \"F2\"")
+    taken = [k for k in set(keys.values()) if list(keys.values()).count(k) > 1]
+    if taken:
+        raise ConfigError(f"{path}: [keys] gives {taken[0]} to more than one action")
+    settings = Settings(**parts, card=card, printer=printer, keys=dict(keys))
     url = settings.server.url
     if url and not url.startswith(("http://", "https://")):
         raise ConfigError(f"{path}: server.url must start with http:// or https://")

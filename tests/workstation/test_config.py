@@ -132,3 +132,15 @@ def test_card_reader_section_is_checked_when_present(tmp_path):
         load(path)
     path.write_text("[server]\n", encoding="utf-8")
     assert load(path).card is None
+
+
+def test_call_panel_keys_are_configurable_and_checked(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text('[keys]\ncall_next = "F12"\nfinish = "Ctrl+Return"\n', encoding="utf-8")
+    assert load(path).keys == {"call_next": "F12", "finish": "Ctrl+Return"}
+    path.write_text('[keys]\nlaunch_rocket = "F2"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="keys.launch_rocket"):
+        load(path)
+    path.write_text('[keys]\ncall_next = "F2"\nrecall = "F2"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="more than one"):
+        load(path)
