@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import DataError, IntegrityError
 
-from server import auth, records, reference
+from server import auth, records, reference, security
 from server.auth import Principal, require
 from server.db import Database
 from server.events import EVERYONE, EventBus
@@ -79,6 +79,7 @@ def create_app(db: Database) -> FastAPI:
     app = FastAPI(title="Hall server", version=__version__, lifespan=lifespan,
                   openapi_url="/openapi.json", docs_url=None, redoc_url=None)
     app.state.db = db
+    app.state.principals = auth.PrincipalCache()
     app.state.bus = bus
     app.add_middleware(BodyLimit)
 
@@ -123,6 +124,7 @@ def create_app(db: Database) -> FastAPI:
     def logout(token: str = Depends(auth.bearer_token), _: Principal = Depends(any_enrolled)) -> None:
         with db.session() as session:
             auth.logout(session, token)
+        app.state.principals.drop(security.token_hash(token))
 
     @app.get(f"{API_PREFIX}/me", response_model=Me, tags=["auth"])
     def me(caller: Principal = Depends(any_enrolled)) -> Me:

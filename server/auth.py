@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -9,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from fastapi import Depends, HTTPException, Request, status
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from server import security
 from server.models import Account, Device, EnrolmentCode, LoginSession
@@ -114,11 +117,60 @@ def resolve(session: Session, token: str) -> Principal:
     return Principal(device.id, kind, device.window, role=kind.own_role)
 
 
-def principal(request: Request) -> Principal:
-    """The caller, from its bearer token (a device token or a login session)."""
+class PrincipalCache:
+    """Recently resolved tokens, so a window calling tickets all day does not look its
+    session up in the database on every request. Entries live a few seconds at most
+    (never past the session's end) and logging out drops them at once."""
+
+    def __init__(self, ttl: float = 10.0, size: int = 10_000) -> None:
+        self.ttl = ttl
+        self.size = size
+        self._entries: dict[str, tuple[Principal, float]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, digest: str) -> Principal | None:
+        with self._lock:
+            found = self._entries.get(digest)
+            if found is None:
+                return None
+            if found[1] < time.monotonic():
+                del self._entries[digest]
+                return None
+            return found[0]
+
+    def put(self, digest: str, caller: Principal, lifetime: float) -> None:
+        with self._lock:
+            if len(self._entries) >= self.size:
+                self._entries.clear()
+            self._entries[digest] = (caller, time.monotonic() + min(self.ttl, lifetime))
+
+    def drop(self, digest: str) -> None:
+        with self._lock:
+            self._entries.pop(digest, None)
+
+
+def _resolve_fresh(db, token: str) -> tuple[Principal, float]:
+    with db.reading() as session:
+        caller = resolve(session, token)
+        lifetime = float("inf")
+        if token.startswith("ses_"):
+            row = session.get(LoginSession, security.token_hash(token))
+            if row is not None:
+                lifetime = (row.expires_at - datetime.now(UTC)).total_seconds()
+        return caller, lifetime
+
+
+async def principal(request: Request) -> Principal:
+    """The caller, from its bearer token (a device token or a login session). Runs on the
+    event loop for a cached token; only a miss goes to the database, in the thread pool."""
     token = _bearer(request)
-    with request.app.state.db.reading() as session:
-        return resolve(session, token)
+    digest = security.token_hash(token)
+    cache: PrincipalCache = request.app.state.principals
+    caller = cache.get(digest)
+    if caller is None:
+        caller, lifetime = await run_in_threadpool(_resolve_fresh, request.app.state.db, token)
+        cache.put(digest, caller, lifetime)
+    return caller
 
 
 def bearer_token(request: Request) -> str:
@@ -129,7 +181,7 @@ def require(*roles: Role, devices: tuple[DeviceKind, ...] = ()):
     """A dependency that lets through callers acting in one of `roles`, or devices of
     one of the `devices` kinds whoever is logged in at them; everyone else gets 403."""
 
-    def check(caller: Principal = Depends(principal)) -> Principal:
+    async def check(caller: Principal = Depends(principal)) -> Principal:
         if caller.role in roles or caller.device_kind in devices:
             return caller
         raise HTTPException(status.HTTP_403_FORBIDDEN, "this role may not do that")

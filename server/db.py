@@ -13,7 +13,10 @@ def make_engine(url: str) -> Engine:
     """An engine tuned for the hall: WAL and a busy timeout on SQLite (one writer at a
     time, readers never blocked), a pool sized for many windows on PostgreSQL."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        # A pool as large as the thread pool: reopening SQLite connections under load (the
+        # default pool keeps 5) costs more than the queries.
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+                               pool_size=40, max_overflow=20)
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_connection, _record):  # pragma: no cover - trivial
