@@ -51,6 +51,7 @@ class ClerkApp(QObject):
         self.main_window.citizen_screen_requested.connect(lambda: self.citizen.place("window"))
         self.main_window.materials.checklist_changed.connect(self.citizen.show_checklist)
         self.main_window.materials.decided.connect(self._decided)
+        self.main_window.diagnostics_requested.connect(self.show_diagnostics)
         applicant = self.main_window.applicant
         applicant.applicant_shown.connect(self.citizen.show_applicant)
         applicant.reader_state.connect(self.main_window.status.show_reader)
@@ -72,6 +73,17 @@ class ClerkApp(QObject):
         self._revision = -1
         run_in_background(self.workstation.status, self._first_status)
         run_in_background(self.workstation.hall, self._show_hall)
+
+    @Slot()
+    def show_diagnostics(self):
+        from ui.diagnostics import ReaderDiagnostics
+
+        applicant = self.main_window.applicant
+        dialog = ReaderDiagnostics(applicant.card_reading, self.settings.card, applicant.clerk,
+                                   applicant.window, self.main_window)
+        dialog.show()
+        self.diagnostics = dialog
+        return dialog
 
     def _open_call_panel(self, clerk: Clerk) -> None:
         from ui.call_panel import CallPanel

@@ -47,6 +47,7 @@ def _holder(title: str, name: str, content: QWidget) -> QGroupBox:
 class MainWindow(QMainWindow):
     logout_requested = Signal()
     citizen_screen_requested = Signal()
+    diagnostics_requested = Signal()
     closed = Signal()
 
     def __init__(self, clerk: Clerk, hall_name: str | None, window: int | None) -> None:
@@ -112,7 +113,10 @@ class MainWindow(QMainWindow):
         quit_ = QAction(self.tr("&Quit"), self)
         quit_.setShortcut(QKeySequence.StandardKey.Quit)
         quit_.triggered.connect(self.close)
-        for action in (citizen, logout, quit_):
+        diagnostics = QAction(self.tr("Card reader &diagnostics"), self)
+        diagnostics.setShortcut(QKeySequence("Ctrl+Shift+D"))
+        diagnostics.triggered.connect(self.diagnostics_requested)
+        for action in (citizen, diagnostics, logout, quit_):
             work.addAction(action)
         help_ = self.menuBar().addMenu(self.tr("&Help"))
         about = QAction(self.tr("&About"), self)

@@ -75,3 +75,28 @@ def test_card_read_fills_the_panel_masked_and_reveal_is_audited(qtbot, clerk_app
     assert len(outcomes) == 2 and outcomes[-1] != "ok"
     qtbot.wait(100)
     app.main_window.grab().save(str(tmp_path / "card_panel.png"))
+
+
+def test_diagnostics_shows_the_reader_and_a_masked_test_read(qtbot, clerk_app, sqlite_hall, sim):
+    settings = Settings(server=ServerSettings(url=sqlite_hall.url), sync=FAST_SYNC,
+                        ui=UiSettings(citizen_screen="off"),
+                        card={"backend": "serial", "port": sim.port, "timeout": 2.0})
+    app = clerk_app(settings)
+    app.start()
+    start = app.start_window
+    qtbot.waitUntil(lambda: start.pages.currentIndex() == 1, timeout=30000)
+    qtbot.keyClicks(start.code, sqlite_hall.enrol_code(window=5))
+    qtbot.keyClick(start.code, "\r")
+    _log_in(qtbot, app)
+    qtbot.waitUntil(lambda: app.main_window is not None, timeout=30000)
+    dialog = app.show_diagnostics()
+    qtbot.waitUntil(lambda: '"backend": "serial"' in dialog.text.toPlainText(), timeout=15000)
+    assert sim.port in dialog.text.toPlainText()
+    assert '"reader_status"' in dialog.text.toPlainText()
+    dialog.test_button.click()
+    qtbot.waitUntil(lambda: "110101********1233" in dialog.text.toPlainText(), timeout=15000)
+    assert NUMBER not in dialog.text.toPlainText()
+    sim.unplug()
+    dialog.test_button.click()
+    qtbot.waitUntil(lambda: '"last_error": "' in dialog.text.toPlainText(), timeout=20000)
+    dialog.close()
