@@ -65,6 +65,7 @@ class ClerkApp(QObject):
         self._open_call_panel(clerk)
         if reading is not None:
             self.main_window.status.show_reader(self.tr("Card reader: %1").replace("%1", reading.backend))
+            self._watch_reader(reading)
         self.bridge.status.connect(self.main_window.status.show_status)
         self.main_window.show()
         self.start_window.hide()
@@ -73,6 +74,23 @@ class ClerkApp(QObject):
         self._revision = -1
         run_in_background(self.workstation.status, self._first_status)
         run_in_background(self.workstation.hall, self._show_hall)
+
+    def _watch_reader(self, reading) -> None:
+        """Ask the reader how it is every few seconds (on its own worker, between reads), so
+        the status bar notices it unplugged and plugged in again."""
+        self._reader_timer = QTimer(self)
+
+        def poll() -> None:
+            def shown(status) -> None:
+                if self.main_window is not None:
+                    word = self.tr("ready") if status.ready else self.tr("not ready")
+                    self.main_window.status.show_reader(
+                        self.tr("Card reader: %1 (%2)").replace("%1", word).replace("%2", status.detail))
+
+            run_in_background(reading.status, shown, lambda exc: log.info("reader status: %s", exc))
+
+        self._reader_timer.timeout.connect(poll)
+        self._reader_timer.start(5000)
 
     @Slot()
     def show_diagnostics(self):
@@ -181,6 +199,8 @@ class ClerkApp(QObject):
 
     @Slot()
     def logout(self) -> None:
+        if getattr(self, "_reader_timer", None) is not None:
+            self._reader_timer.stop()
         if self.call_desk is not None:
             self.call_desk.close()
             self.call_desk = None

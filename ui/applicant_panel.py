@@ -112,6 +112,10 @@ class ApplicantPanel(QWidget):
         QShortcut(QKeySequence("F11"), self, lambda: self.read_card(self.applicant_fields))
         QShortcut(QKeySequence("F12"), self, lambda: self.read_card(self.agent_fields))
 
+        self.mrz = QLineEdit()
+        self.mrz.setObjectName("passportMrz")
+        self.mrz.setPlaceholderText(self.tr("Passport: type or scan the two MRZ lines"))
+        self.mrz.hide()
         self.message = QLabel()
         self.message.setObjectName("applicantMessage")
         self.message.setWordWrap(True)
@@ -129,6 +133,7 @@ class ApplicantPanel(QWidget):
         top.addWidget(self.photo, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
+        layout.addWidget(self.mrz)
         layout.addLayout(top)
         layout.addWidget(self.details)
         layout.addWidget(self.reveal_button)
@@ -139,6 +144,7 @@ class ApplicantPanel(QWidget):
 
     def set_reader(self, card_reading, clerk: str = "", window: int | None = None) -> None:
         self.card_reading, self.clerk, self.window = card_reading, clerk, window
+        self.mrz.setVisible(bool(card_reading is not None and card_reading.needs_mrz))
         for button in (self.read_button, self.read_agent_button):
             button.setEnabled(card_reading is not None)
             button.setToolTip("" if card_reading else self.tr("No card reader is configured for this window."))
@@ -153,8 +159,14 @@ class ApplicantPanel(QWidget):
         self.read_button.setEnabled(False)
         self.read_agent_button.setEnabled(False)
         reading, clerk, window = self.card_reading, self.clerk, self.window
-        run_in_background(lambda: reading.read(clerk, window),
-                          lambda result: self._read_done(target, result), self._read_failed)
+        mrz = self.mrz.text().strip() if self.mrz.isVisible() else None
+
+        def read():
+            if mrz is not None:
+                reading.set_mrz(mrz)
+            return reading.read_in_background(clerk, window).result()
+
+        run_in_background(read, lambda result: self._read_done(target, result), self._read_failed)
 
     def _read_done(self, target: _PersonFields, result) -> None:
         self.set_reader(self.card_reading, self.clerk, self.window)

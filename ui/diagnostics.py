@@ -22,15 +22,17 @@ def collect(card_reading, settings_card: dict | None) -> dict:
         info["pcsc"] = pcsc_versions()
     except Exception as exc:  # pyscard missing or broken: say so, do not fail the dialog
         info["pcsc"] = {"error": str(exc)}
-    try:
-        from smartcard.System import readers
+    if (settings_card or {}).get("backend") == "pcsc-passport":
+        # Only for a PC/SC reader: the first PC/SC call fixes this process's service socket.
+        try:
+            from smartcard.System import readers
 
-        info["pcsc_readers"] = [str(r) for r in readers()]
-    except Exception as exc:
-        info["pcsc_readers"] = f"unavailable: {exc}"
+            info["pcsc_readers"] = [str(r) for r in readers()]
+        except Exception as exc:
+            info["pcsc_readers"] = f"unavailable: {exc}"
     if card_reading is not None:
         try:
-            status = card_reading.reader.status()
+            status = card_reading.status()
             info["reader_status"] = {"ready": status.ready, "detail": status.detail}
         except Exception as exc:
             info["reader_status"] = {"ready": False, "detail": str(exc)}

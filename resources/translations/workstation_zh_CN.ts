@@ -14,120 +14,125 @@
     </message>
     <message>
         <location filename="../../ui/applicant_panel.py" line="106" />
-        <location filename="../../ui/applicant_panel.py" line="216" />
+        <location filename="../../ui/applicant_panel.py" line="228" />
         <source>Show full number</source>
         <translation>显示完整号码</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="119" />
+        <location filename="../../ui/applicant_panel.py" line="117" />
+        <source>Passport: type or scan the two MRZ lines</source>
+        <translation>护照：请输入或扫描机读区两行</translation>
+    </message>
+    <message>
+        <location filename="../../ui/applicant_panel.py" line="123" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="120" />
-        <location filename="../../ui/applicant_panel.py" line="240" />
+        <location filename="../../ui/applicant_panel.py" line="124" />
+        <location filename="../../ui/applicant_panel.py" line="252" />
         <source>ID number</source>
         <translation>证件号码</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="121" />
+        <location filename="../../ui/applicant_panel.py" line="125" />
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="122" />
+        <location filename="../../ui/applicant_panel.py" line="126" />
         <source>Agent</source>
         <translation>代理人</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="123" />
-        <location filename="../../ui/applicant_panel.py" line="241" />
+        <location filename="../../ui/applicant_panel.py" line="127" />
+        <location filename="../../ui/applicant_panel.py" line="253" />
         <source>Agent's ID number</source>
         <translation>代理人证件号码</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="144" />
         <location filename="../../ui/applicant_panel.py" line="150" />
+        <location filename="../../ui/applicant_panel.py" line="156" />
         <source>No card reader is configured for this window.</source>
         <translation>本窗口未配置读卡器。</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="152" />
+        <location filename="../../ui/applicant_panel.py" line="158" />
         <source>Reading the card…</source>
         <translation>正在读取证件…</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="165" />
+        <location filename="../../ui/applicant_panel.py" line="177" />
         <source>Check this card: %1</source>
         <translation>请核对证件：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="167" />
+        <location filename="../../ui/applicant_panel.py" line="179" />
         <source>The card expires soon or has expired (%1).</source>
         <translation>证件即将到期或已过期（%1）。</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="169" />
+        <location filename="../../ui/applicant_panel.py" line="181" />
         <source>Card read.</source>
         <translation>证件已读取。</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="171" />
+        <location filename="../../ui/applicant_panel.py" line="183" />
         <source>Card reader: last read OK</source>
         <translation>读卡器：上次读取成功</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="195" />
+        <location filename="../../ui/applicant_panel.py" line="207" />
         <source>no card on the reader; place the card and try again</source>
         <translation>读卡器上没有证件，请放好证件后重试</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="196" />
+        <location filename="../../ui/applicant_panel.py" line="208" />
         <source>the card was moved during the read; place it again</source>
         <translation>读取时证件被移开，请重新放好</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="197" />
+        <location filename="../../ui/applicant_panel.py" line="209" />
         <source>the reader does not answer</source>
         <translation>读卡器无响应</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="198" />
+        <location filename="../../ui/applicant_panel.py" line="210" />
         <source>the reader is not connected or not usable</source>
         <translation>读卡器未连接或无法使用</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="199" />
+        <location filename="../../ui/applicant_panel.py" line="211" />
         <source>the reader sent data that cannot be used</source>
         <translation>读卡器返回的数据无法使用</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="208" />
+        <location filename="../../ui/applicant_panel.py" line="220" />
         <source>The card could not be read: %1</source>
         <translation>未能读取证件：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="210" />
+        <location filename="../../ui/applicant_panel.py" line="222" />
         <source>Card reader: %1</source>
         <translation>读卡器：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="217" />
+        <location filename="../../ui/applicant_panel.py" line="229" />
         <source>Why do you need the full number for this case?</source>
         <translation>本办件为何需要查看完整号码？</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="239" />
+        <location filename="../../ui/applicant_panel.py" line="251" />
         <source>Enter the applicant's name.</source>
         <translation>请填写申请人姓名。</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="247" />
+        <location filename="../../ui/applicant_panel.py" line="259" />
         <source>%1 is not a valid resident ID number.</source>
         <translation>%1不是有效的居民身份证号码。</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="249" />
+        <location filename="../../ui/applicant_panel.py" line="261" />
         <source>Enter the agent's ID number.</source>
         <translation>请填写代理人证件号码。</translation>
     </message>
@@ -521,27 +526,42 @@
         <translation>读卡器：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="99" />
+        <location filename="../../ui/app.py" line="86" />
+        <source>ready</source>
+        <translation>就绪</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="86" />
+        <source>not ready</source>
+        <translation>未就绪</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="88" />
+        <source>Card reader: %1 (%2)</source>
+        <translation>读卡器：%1（%2）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="117" />
         <source>Logged in while the hall server was unreachable: log in again when it is back to call tickets. Everything else works.</source>
         <translation>登录时无法连接大厅服务器：连接恢复后请重新登录才能叫号，其他功能照常使用。</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="155" />
+        <location filename="../../ui/app.py" line="173" />
         <source>Case %1 saved: %2.</source>
         <translation>办件 %1 已保存：%2。</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="158" />
+        <location filename="../../ui/app.py" line="176" />
         <source> Promised completion: %1.</source>
         <translation>承诺办结日期：%1。</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="160" />
+        <location filename="../../ui/app.py" line="178" />
         <source> The completion date is unknown: %1</source>
         <translation>无法计算办结日期：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="170" />
+        <location filename="../../ui/app.py" line="188" />
         <source>The case was not saved: %1</source>
         <translation>办件未能保存：%1</translation>
     </message>

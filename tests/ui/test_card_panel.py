@@ -48,7 +48,8 @@ def test_card_read_fills_the_panel_masked_and_reveal_is_audited(qtbot, clerk_app
     assert NUMBER not in panel.details.text()
     assert "张*" in app.citizen.applicant.text()
     assert "张三" not in app.citizen.applicant.text()
-    assert app.main_window.status.reader.text() == "读卡器：上次读取成功"
+    assert panel.message.text() == "证件已读取。"
+    assert app.main_window.status.reader.text().startswith("读卡器：")
 
     reads = _audits(app, "audit.card_read")
     assert len(reads) == 1 and reads[0].payload["outcome"] == "ok"

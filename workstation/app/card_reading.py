@@ -186,10 +186,31 @@ class CardReading:
 
     def read_in_background(self, clerk: str, window: int | None) -> Future[CardRead]:
         """`read` on the reader's own worker thread (one at a time, in order)."""
+        return self.submit(self.read, clerk, window)
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Future[Any]:
+        """Run `fn` on the reader's worker thread, after whatever is queued there: a status
+        poll never interleaves its frames with a read's on the same port."""
         with self._executor_lock:
             if self._executor is None:
                 self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="card-reader")
-            return self._executor.submit(self.read, clerk, window)
+            return self._executor.submit(fn, *args)
+
+    def status(self):
+        """The reader's state (ReaderStatus), asked on the reader's worker thread."""
+        return self.submit(self.reader.status).result()
+
+    def set_mrz(self, mrz: str) -> None:
+        """A passport's MRZ (typed by the clerk or by a scanner) for the next read; only
+        readers that need one (PC/SC passports) take it."""
+        setter = getattr(self.reader, "set_access_key", None)
+        if setter is None:
+            raise ValueError("this reader reads no passports")
+        self.submit(setter, mrz or None).result()
+
+    @property
+    def needs_mrz(self) -> bool:
+        return hasattr(self.reader, "set_access_key")
 
     def reveal(self, document: IdentityDocument, clerk: str, window: int | None, reason: str) -> str:
         """The full ID number, for the clerk who asked to see it, after auditing who, where
