@@ -1,6 +1,6 @@
 """`python main.py card read …`: read the card on a reader and print it as JSON, for IT.
 
-    python main.py card read [--backend serial|termb|sdtapi] [--port PORT] [--library PATH] [--reveal]
+    python main.py card read [--backend serial|termb|sdtapi|pcsc-passport] [--port PORT] [--library PATH] [--mrz MRZ] [--reveal]
 
 Masked by default (first 6 and last 4 of the number, the name's first character); with
 --reveal the full values, after an `audit.id_reveal` record. Every attempt is audited in
@@ -31,7 +31,7 @@ from workstation.devices.idcard import (
 )
 
 EXIT_OK, EXIT_USAGE, EXIT_NO_CARD, EXIT_READER = 0, 2, 3, 4
-CLI_BACKENDS = ["serial", "termb", "sdtapi"]  # the passport backend needs an MRZ first: not from here
+CLI_BACKENDS = ["serial", "termb", "sdtapi", "pcsc-passport"]  # a passport needs --mrz
 
 
 def _user() -> str:
@@ -55,6 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
     read.add_argument("--library", help="termb/sdtapi: the vendor library file (.dll / .so)")
     read.add_argument("--baudrate", type=int, default=115200, help="serial: line speed (default 115200)")
     read.add_argument("--timeout", type=float, default=2.0, help="seconds to wait for each answer (default 2)")
+    read.add_argument("--mrz", help="pcsc-passport: the passport's two MRZ lines (joined, or as typed "
+                                    "by a scanner), for Basic Access Control")
     read.add_argument("--reveal", action="store_true", help="print full values (audited)")
     read.add_argument("--reason", default="IT check of the card reader",
                       help="why the full values are needed (goes into the audit record)")
@@ -78,10 +80,20 @@ def main(argv: Sequence[str]) -> int:
         return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
     if args.baudrate <= 0 or args.timeout <= 0:
         return _fail(EXIT_USAGE, "card read: --baudrate and --timeout must be positive")
+    if args.backend == "pcsc-passport" and not args.mrz:
+        return _fail(EXIT_USAGE, "card read: a passport needs --mrz (its two machine-readable lines)")
     settings = ReaderSettings(backend=args.backend, port=args.port or "", library=args.library or "",
                               baudrate=args.baudrate, timeout=args.timeout)
     try:
         reader = create_reader(settings)
+        if args.mrz:
+            setter = getattr(reader, "set_access_key", None)
+            if setter is None:
+                return _fail(EXIT_USAGE, f"card read: --mrz is for passports, not {args.backend}")
+            try:
+                setter(args.mrz)
+            except ValueError as exc:  # MrzError names the field that does not check out
+                return _fail(EXIT_USAGE, f"card read: the MRZ does not check out: {exc}")
     except ReaderConfigError as exc:
         return _fail(EXIT_USAGE, f"card read: {exc}")
     except ReaderError as exc:

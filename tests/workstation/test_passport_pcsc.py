@@ -426,3 +426,20 @@ def test_monitor_survives_a_pcscd_restart(pcscd: PcscDaemon, card: VirtualCard) 
         data = PcscPassportReader(READER).read_passport(BacKey.from_mrz("\n".join(card.chip.holder.mrz_lines)))
         assert data.face_image == FACE_JPEG
     assert monitor._thread is None
+
+
+def test_card_read_command_reads_a_passport_with_its_mrz(card: VirtualCard, tmp_path, monkeypatch, capsys) -> None:
+    """`python main.py card read --backend pcsc-passport --mrz …` for IT, masked JSON."""
+    import json
+
+    from workstation.cardcli import main
+
+    monkeypatch.setenv("COUNTER_HOME", str(tmp_path / "home"))
+    mrz = "".join(card.chip.holder.mrz_lines)
+    assert main(["read", "--backend", "pcsc-passport", "--port", READER, "--mrz", mrz]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["document"]["card_type"] == "passport"
+    assert "C01X00T47" not in json.dumps(printed, ensure_ascii=False)
+    assert main(["read", "--backend", "pcsc-passport", "--port", READER]) == 2
+    assert "--mrz" in capsys.readouterr().err
+    assert main(["read", "--backend", "pcsc-passport", "--port", READER, "--mrz", mrz[:-1] + "X"]) == 2
