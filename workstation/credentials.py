@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from dataclasses import asdict, dataclass
 
 import keyring
@@ -28,19 +27,19 @@ class DeviceCredential:
     window: int | None
 
 
-# Keyrings of the operating system. A file keyring (keyrings.alt) is either plain text or
-# asks for a password on the terminal, which a counter PC's GUI would hang on.
-_OS_KEYRINGS = ("keyring.backends.SecretService", "keyring.backends.kwallet", "keyring.backends.libsecret",
-                "keyring.backends.macOS", "keyring.backends.Windows")
+def _unusable(backend) -> bool:
+    # No keyring at all, or a file keyring (keyrings.alt): plain text, or a password asked on
+    # a terminal that a counter PC's GUI would hang on.
+    return (isinstance(backend, keyring.backends.fail.Keyring)
+            or type(backend).__module__.startswith("keyrings.alt")
+            or "Plaintext" in type(backend).__name__)
 
 
 def _usable_backend() -> bool:
-    if os.environ.get("PYTHON_KEYRING_BACKEND"):
-        return True  # chosen deliberately by IT (or by the tests)
     backend = keyring.get_keyring()
     members = getattr(backend, "backends", None)
     members = list(members) if members is not None else [backend]
-    return bool(members) and all(type(m).__module__.startswith(_OS_KEYRINGS) for m in members)
+    return bool(members) and not any(_unusable(m) for m in members)
 
 
 class CredentialStore:
