@@ -4,6 +4,7 @@
     python main.py --role supervisor|display|kiosk
     python main.py server …             the hall server and its admin commands
     python main.py card read …          read an ID card or passport without the GUI (for IT)
+    python main.py document sample …    write a sample receipt or notice PDF (for IT)
 """
 
 from __future__ import annotations
@@ -17,6 +18,10 @@ def main(argv: list[str] | None = None) -> int:
         from server.cli import main as server_main
 
         return server_main(argv[1:])
+    if argv[:1] == ["document"]:
+        from workstation.documents.cli import main as document_main
+
+        return document_main(argv[1:])
     if argv[:1] == ["card"]:
         from workstation.cardcli import main as card_main
 
