@@ -6,19 +6,22 @@ import logging
 import os
 import sys
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Slot
 from PySide6.QtWidgets import QApplication
 
 from ui.bridge import HubBridge
 from ui.citizen_screen import CitizenScreen
-from ui.main_window import MainWindow
 from ui.start_window import StartWindow
 from ui.tasks import run_in_background
-from workstation.app.guide import GuideSnapshot
 from workstation.app.workstation import Clerk, Workstation
 from workstation.config import Settings
 from workstation.sync.status import SyncStatus
+
+if TYPE_CHECKING:  # the main window and the guide load after login, not before the login window
+    from ui.main_window import MainWindow
+    from workstation.app.guide import GuideSnapshot
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +47,8 @@ class ClerkApp(QObject):
 
     @Slot(object)
     def open_main(self, clerk: Clerk) -> None:
+        from ui.main_window import MainWindow
+
         window = self.workstation.device.window if self.workstation.device else None
         self.main_window = MainWindow(clerk, self.workstation.connection_hall_name(), window)
         self.main_window.logout_requested.connect(self.logout)

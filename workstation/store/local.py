@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, delete, event, func, select, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -187,14 +188,22 @@ class LocalStore:
     def apply_reference_page(self, page: ChangesPage) -> int:
         """Apply one page of the change feed and move the cursor, in one transaction:
         an interruption leaves the cache at a page boundary, from which the pull resumes."""
+        # One bulk upsert for the page: merging row by row cost a SELECT per item.
+        latest = {}
+        for entry in page.entries:  # in revision order: a later entry for a key wins
+            latest[(entry.kind.value, entry.key)] = entry
+        upserts = [{"kind": kind, "key": key, "revision": e.revision, "payload": e.payload or {}}
+                   for (kind, key), e in latest.items() if not e.deleted]
+        deletions = [(kind, key) for (kind, key), e in latest.items() if e.deleted]
         with self._transaction() as session:
-            for entry in page.entries:
-                if entry.deleted:
-                    session.execute(delete(CachedReference).where(
-                        CachedReference.kind == entry.kind.value, CachedReference.key == entry.key))
-                else:
-                    session.merge(CachedReference(kind=entry.kind.value, key=entry.key,
-                                                  revision=entry.revision, payload=entry.payload or {}))
+            for kind, key in deletions:
+                session.execute(delete(CachedReference).where(
+                    CachedReference.kind == kind, CachedReference.key == key))
+            if upserts:
+                statement = sqlite_insert(CachedReference).values(upserts)
+                session.execute(statement.on_conflict_do_update(
+                    index_elements=["kind", "key"],
+                    set_={"revision": statement.excluded.revision, "payload": statement.excluded.payload}))
             self._set_state(session, REFERENCE_CURSOR, str(page.next_since))
         return len(page.entries)
 
