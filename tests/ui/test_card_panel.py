@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ui.test_shell import FAST_SYNC, _log_in
+from tests.ui.test_shell import FAST_SYNC, open_main_window
 from tests.workstation.sim_reader import ResidentCard, SimulatedReader, card
 from workstation.config import ServerSettings, Settings, UiSettings
 
@@ -28,13 +28,7 @@ def test_card_read_fills_the_panel_masked_and_reveal_is_audited(qtbot, clerk_app
                         ui=UiSettings(citizen_screen="window"),
                         card={"backend": "serial", "port": sim.port, "timeout": 2.0})
     app = clerk_app(settings)
-    app.start()
-    start = app.start_window
-    qtbot.waitUntil(lambda: start.pages.currentIndex() == 1, timeout=30000)
-    qtbot.keyClicks(start.code, sqlite_hall.enrol_code(window=4))
-    qtbot.keyClick(start.code, "\r")
-    _log_in(qtbot, app)
-    qtbot.waitUntil(lambda: app.main_window is not None, timeout=30000)
+    open_main_window(qtbot, app, sqlite_hall, 4)
     panel = app.main_window.applicant
     assert panel.read_button.isEnabled()
 
@@ -83,13 +77,7 @@ def test_diagnostics_shows_the_reader_and_a_masked_test_read(qtbot, clerk_app, s
                         ui=UiSettings(citizen_screen="off"),
                         card={"backend": "serial", "port": sim.port, "timeout": 2.0})
     app = clerk_app(settings)
-    app.start()
-    start = app.start_window
-    qtbot.waitUntil(lambda: start.pages.currentIndex() == 1, timeout=30000)
-    qtbot.keyClicks(start.code, sqlite_hall.enrol_code(window=5))
-    qtbot.keyClick(start.code, "\r")
-    _log_in(qtbot, app)
-    qtbot.waitUntil(lambda: app.main_window is not None, timeout=30000)
+    open_main_window(qtbot, app, sqlite_hall, 5)
     dialog = app.show_diagnostics()
     qtbot.waitUntil(lambda: '"backend": "serial"' in dialog.text.toPlainText(), timeout=15000)
     assert sim.port in dialog.text.toPlainText()

@@ -9,7 +9,7 @@ import time
 import pytest
 from PySide6.QtCore import Qt
 
-from tests.ui.test_shell import FAST_SYNC, _log_in
+from tests.ui.test_shell import FAST_SYNC, open_main_window
 from workstation.config import ServerSettings, Settings, UiSettings
 from workstation.domain.case_number import parse, validate
 from workstation.domain.checklist import (
@@ -28,13 +28,7 @@ def logged_in(qtbot, clerk_app, sqlite_hall):
     settings = Settings(server=ServerSettings(url=sqlite_hall.url), sync=FAST_SYNC,
                         ui=UiSettings(citizen_screen="window"))
     app = clerk_app(settings)
-    app.start()
-    start = app.start_window
-    qtbot.waitUntil(lambda: start.pages.currentIndex() == 1, timeout=30000)
-    qtbot.keyClicks(start.code, sqlite_hall.enrol_code(window=2))
-    qtbot.keyClick(start.code, "\r")
-    _log_in(qtbot, app)
-    qtbot.waitUntil(lambda: app.main_window is not None, timeout=30000)
+    open_main_window(qtbot, app, sqlite_hall, 2)
     panel = app.main_window.materials
     qtbot.waitUntil(lambda: panel.snapshot is not None and len(panel.snapshot.index) >= 20, timeout=30000)
     return app

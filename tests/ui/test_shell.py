@@ -19,6 +19,22 @@ def _log_in(qtbot, app: ClerkApp, username: str = "clerk1", password: str = "dem
     qtbot.keyClick(start.password, "\r")
 
 
+def start_enrolled(qtbot, app: ClerkApp, hall, window: int) -> None:
+    """Start the app on a new PC, type IT's one-time code for `window`, reach the login page."""
+    app.start()
+    start = app.start_window
+    qtbot.waitUntil(lambda: start.pages.currentIndex() == 1, timeout=30000)
+    qtbot.keyClicks(start.code, hall.enrol_code(window=window))
+    qtbot.keyClick(start.code, "\r")
+
+
+def open_main_window(qtbot, app: ClerkApp, hall, window: int, username: str = "clerk1") -> None:
+    """Enrol for `window`, log in as `username` and wait for the main window."""
+    start_enrolled(qtbot, app, hall, window)
+    _log_in(qtbot, app, username)
+    qtbot.waitUntil(lambda: app.main_window is not None, timeout=30000)
+
+
 def test_enrol_login_main_window_online_with_nothing_pending(qtbot, clerk_app, sqlite_hall, tmp_path):
     settings = Settings(server=ServerSettings(url=sqlite_hall.url), sync=FAST_SYNC,
                         ui=UiSettings(citizen_screen="window"))
@@ -65,13 +81,7 @@ def test_status_bar_says_offline_and_counts_what_waits(qtbot, clerk_app, sqlite_
     settings = Settings(server=ServerSettings(url=sqlite_hall.url), sync=FAST_SYNC,
                         ui=UiSettings(citizen_screen="off"))
     app = clerk_app(settings)
-    app.start()
-    start = app.start_window
-    qtbot.waitUntil(lambda: start.pages.currentIndex() == 1, timeout=30000)
-    qtbot.keyClicks(start.code, sqlite_hall.enrol_code(window=2))
-    qtbot.keyClick(start.code, "\r")
-    _log_in(qtbot, app)
-    qtbot.waitUntil(lambda: app.main_window is not None, timeout=30000)
+    open_main_window(qtbot, app, sqlite_hall, 2)
     status = app.main_window.status
     qtbot.waitUntil(lambda: status.connection.text() == "● 大厅服务器已连接", timeout=30000)
 
@@ -90,11 +100,8 @@ def test_wrong_password_is_refused_plainly(qtbot, clerk_app, sqlite_hall):
     settings = Settings(server=ServerSettings(url=sqlite_hall.url), sync=FAST_SYNC,
                         ui=UiSettings(citizen_screen="off"))
     app = clerk_app(settings)
-    app.start()
+    start_enrolled(qtbot, app, sqlite_hall, 1)
     start = app.start_window
-    qtbot.waitUntil(lambda: start.pages.currentIndex() == 1, timeout=30000)
-    qtbot.keyClicks(start.code, sqlite_hall.enrol_code(window=1))
-    qtbot.keyClick(start.code, "\r")
     _log_in(qtbot, app, password="wrong-password")
     qtbot.waitUntil(lambda: start.message.text() == "账号或密码错误。", timeout=30000)
     assert app.main_window is None
