@@ -215,11 +215,7 @@ class MaterialsPanel(QWidget):
         self._rebuild_checklist()
 
     def _build_situations(self, item: ServiceItem) -> None:
-        while self.situations_layout.count():
-            child = self.situations_layout.takeAt(0).widget()
-            if child is not None:
-                child.deleteLater()
-        self._situation_buttons = {}
+        self._clear_situations()
         for group in item.situations:
             box = QGroupBox(group.name)
             row = QHBoxLayout(box)
@@ -490,7 +486,7 @@ class MaterialsPanel(QWidget):
         self.evaluation = None
         self._materials = []
         self.table.setRowCount(0)
-        self._build_situations_empty()
+        self._clear_situations()
         self.problems.clear()
         self.guide_button.setEnabled(False)
         for button in self.buttons.values():
@@ -498,7 +494,7 @@ class MaterialsPanel(QWidget):
         self.header.setText(self.tr("Choose the service item to check the materials."))
         self.checklist_changed.emit("", [])
 
-    def _build_situations_empty(self) -> None:
+    def _clear_situations(self) -> None:
         while self.situations_layout.count():
             child = self.situations_layout.takeAt(0).widget()
             if child is not None:
