@@ -6,7 +6,19 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Uuid
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Uuid,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -219,3 +231,38 @@ class Appointment(Base):
     checked_in_at: Mapped[datetime | None]
     ticket_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime]
+
+
+# ---------------------------------------------------------------------------------------
+# Documents (receipts and notices): the PDFs themselves, by SHA-256, and an index by
+# 办件编号 for the check the document's QR code points to.
+# ---------------------------------------------------------------------------------------
+
+
+class DocumentBlob(Base):
+    """A document's bytes, stored once under the SHA-256 of those bytes."""
+
+    __tablename__ = "document_blobs"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    device_id: Mapped[str] = mapped_column(String(36))
+    received_at: Mapped[datetime]
+
+
+class IssuedDocument(Base):
+    """A document handed to an applicant, as its `document` record described it."""
+
+    __tablename__ = "issued_documents"
+
+    record_uuid: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    case_number: Mapped[str] = mapped_column(String(32), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(64))
+    sha256: Mapped[str] = mapped_column(String(64))
+    decision: Mapped[str] = mapped_column(String(16))
+    applicant_signed: Mapped[bool] = mapped_column(Boolean)
+    hall_signed: Mapped[bool] = mapped_column(Boolean)
+    issued_at: Mapped[datetime]
+    received_at: Mapped[datetime]
