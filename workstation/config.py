@@ -47,6 +47,18 @@ citizen_screen = "auto"
 # no_show F7, transfer F8, pause F9, call_number F10, call_back Shift+F6.
 # call_next = "F2"
 
+[documents]
+# The hall's certificate and key for signing receipts and notices (PAdES), as a PKCS#12
+# file. Its password is kept in the OS keyring, never here: IT stores it with
+#   python main.py document set-password --p12 FILE
+# Leave empty to hand out documents signed by the applicant only. The embedded demo hall
+# makes its own demo CA and hall certificate.
+signing_p12 = ""
+
+[rating]
+# Seconds the citizen screen waits for the applicant's rating before going back to idle.
+timeout = 90
+
 [sync]
 # Records sent to the hall server in one request.
 batch_size = 500
@@ -86,10 +98,22 @@ class SyncSettings:
 
 
 @dataclass(frozen=True)
+class DocumentSettings:
+    signing_p12: str = ""
+
+
+@dataclass(frozen=True)
+class RatingSettings:
+    timeout: float = 90.0
+
+
+@dataclass(frozen=True)
 class Settings:
     server: ServerSettings = field(default_factory=ServerSettings)
     ui: UiSettings = field(default_factory=UiSettings)
     sync: SyncSettings = field(default_factory=SyncSettings)
+    documents: DocumentSettings = field(default_factory=DocumentSettings)
+    rating: RatingSettings = field(default_factory=RatingSettings)
     # The [card] table as written; None when the window has no reader.
     # workstation.devices.idcard.ReaderSettings.from_mapping reads it (checked at load).
     card: dict[str, Any] | None = None
@@ -137,7 +161,8 @@ def load(path: Path) -> Settings:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from None
-    sections = {"server": ServerSettings, "ui": UiSettings, "sync": SyncSettings}
+    sections = {"server": ServerSettings, "ui": UiSettings, "sync": SyncSettings,
+                "documents": DocumentSettings, "rating": RatingSettings}
     unknown = set(data) - set(sections) - {"card", "printer", "keys"}
     if unknown:
         raise ConfigError(f"{path}: unknown section [{sorted(unknown)[0]}]")
