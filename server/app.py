@@ -240,9 +240,11 @@ def create_app(db: Database) -> FastAPI:
         return StreamingResponse(stream(), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
 
+    from server.documents import documents_router
     from server.queue_api import queue_router
 
     app.include_router(queue_router(db, bus))
+    app.include_router(documents_router(db))
     return app
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -13,6 +14,20 @@ from sqlalchemy.orm import Session
 
 from server.models import Record, RecordConflict
 from workstation.protocol import records as wire
+
+# What else a new record of a kind sets off (an index, a task), in the same transaction.
+Indexer = Callable[[Session, Record], None]
+_indexers: dict[str, list[Indexer]] = {}
+
+
+def indexer(kind: str) -> Callable[[Indexer], Indexer]:
+    """Registers `function(session, record)` to run for every new record of `kind`."""
+
+    def register(function: Indexer) -> Indexer:
+        _indexers.setdefault(kind, []).append(function)
+        return function
+
+    return register
 
 
 def content_hash(kind: str, created_at: datetime, payload: dict[str, Any]) -> str:
@@ -67,6 +82,9 @@ def store_batch(session: Session, device_id: str, batch: wire.UploadBatch) -> tu
             conflicts += 1
     session.add_all(new_rows)
     session.flush()
+    for row in new_rows:
+        for index in _indexers.get(row.kind, ()):
+            index(session, row)
     return wire.UploadResult(results=results), stored, conflicts
 
 

@@ -1,0 +1,112 @@
+"""Issued documents: their PDFs kept by SHA-256, an index by 办件编号 filled from the
+`document` records workstations upload, and the public check a document's QR code opens."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Request, Response, status
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from server import records
+from server.auth import Principal, require
+from server.db import Database
+from server.models import DocumentBlob, IssuedDocument, Record
+from workstation.domain import case_number as case_numbers
+from workstation.domain.roles import DeviceKind, Role
+from workstation.protocol import API_PREFIX
+from workstation.protocol import documents as wire
+
+log = logging.getLogger(__name__)
+
+PDF_MAGIC = b"%PDF-"
+
+
+@records.indexer(wire.RECORD_KIND)
+def index_document(session: Session, row: Record) -> None:
+    """A new `document` record: remembered under its 办件编号 for the check."""
+    try:
+        doc = wire.DocumentRecord.model_validate(row.payload)
+    except ValidationError as exc:
+        # Kept as a record all the same; it just cannot be found by the check.
+        log.warning("document record %s is not indexed: %s", row.uuid, exc.errors()[0]["msg"])
+        return
+    session.add(IssuedDocument(
+        record_uuid=row.uuid, case_number=doc.case_number, kind=doc.kind, title=doc.title,
+        sha256=doc.sha256, decision=doc.decision, applicant_signed=doc.applicant_signed,
+        hall_signed=doc.hall_signed, issued_at=doc.issued_at.astimezone(UTC), received_at=row.received_at))
+
+
+def store_blob(db: Database, sha256: str, content: bytes, device_id: str) -> wire.BlobStored:
+    if hashlib.sha256(content).hexdigest() != sha256:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY,
+                            "the body's SHA-256 is not the one in the address")
+    if not content.startswith(PDF_MAGIC):
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, "the body is not a PDF")
+    try:
+        with db.session() as session:
+            if session.get(DocumentBlob, sha256) is not None:
+                return wire.BlobStored(sha256=sha256, size=len(content), created=False)
+            session.add(DocumentBlob(sha256=sha256, size=len(content), content=content,
+                                     device_id=device_id, received_at=datetime.now(UTC)))
+    except IntegrityError:
+        # The same bytes arrived from another upload at the same moment: stored all the same.
+        return wire.BlobStored(sha256=sha256, size=len(content), created=False)
+    return wire.BlobStored(sha256=sha256, size=len(content), created=True)
+
+
+def check(session: Session, case_number: str) -> wire.CheckAnswer:
+    rows = session.execute(
+        select(IssuedDocument, DocumentBlob.sha256.is_not(None))
+        .outerjoin(DocumentBlob, DocumentBlob.sha256 == IssuedDocument.sha256)
+        .where(IssuedDocument.case_number == case_number)
+        .order_by(IssuedDocument.issued_at)
+    ).all()
+    return wire.CheckAnswer(case_number=case_number, documents=[
+        wire.CheckedDocument(kind=doc.kind, title=doc.title, sha256=doc.sha256,
+                             applicant_signed=doc.applicant_signed, hall_signed=doc.hall_signed,
+                             issued_at=doc.issued_at, stored=bool(stored))
+        for doc, stored in rows])
+
+
+def documents_router(db: Database) -> APIRouter:
+    router = APIRouter(prefix=f"{API_PREFIX}{wire.DOCUMENTS_PREFIX}", tags=["documents"])
+    workstation_device = require(devices=(DeviceKind.WORKSTATION,))
+    supervising = require(Role.SUPERVISOR, Role.ADMIN)
+    sha_path = Path(pattern=wire.SHA256_PATTERN)
+
+    @router.put("/{sha256}", response_model=wire.BlobStored)
+    async def upload(request: Request, response: Response, sha256: str = sha_path,
+                     device: Principal = Depends(workstation_device)) -> wire.BlobStored:
+        content = await request.body()
+        stored = await run_in_threadpool(store_blob, db, sha256, content, device.device_id)
+        response.status_code = status.HTTP_201_CREATED if stored.created else status.HTTP_200_OK
+        return stored
+
+    @router.get("/{sha256}", response_class=Response,
+                responses={200: {"content": {"application/pdf": {}}}})
+    def download(sha256: str = sha_path, _: Principal = Depends(supervising)) -> Response:
+        with db.reading() as session:
+            blob = session.get(DocumentBlob, sha256)
+            if blob is None:
+                raise HTTPException(status.HTTP_404_NOT_FOUND, "no document with this SHA-256")
+            return Response(blob.content, media_type="application/pdf")
+
+    # Public: this is what the QR code on a printed document opens. It tells which
+    # documents exist under a 办件编号 and their hashes, and nothing about the applicant.
+    @router.get("/check/{case_number}", response_model=wire.CheckAnswer)
+    def check_case(case_number: str = Path(min_length=1, max_length=48, pattern=r"^[0-9A-Za-z -]+$")
+                   ) -> wire.CheckAnswer:
+        with db.reading() as session:
+            answer = check(session, case_numbers.canonical(case_number))
+        if not answer.documents:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "no document was issued under this number")
+        return answer
+
+    return router
