@@ -39,7 +39,7 @@ def index_document(session: Session, row: Record) -> None:
         return
     session.add(IssuedDocument(
         record_uuid=row.uuid, case_number=doc.case_number, kind=doc.kind, title=doc.title,
-        sha256=doc.sha256, decision=doc.decision, applicant_signed=doc.applicant_signed,
+        sha256=doc.sha256, applicant_signed=doc.applicant_signed,
         hall_signed=doc.hall_signed, issued_at=doc.issued_at.astimezone(UTC), received_at=row.received_at))
 
 

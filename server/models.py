@@ -258,10 +258,9 @@ class IssuedDocument(Base):
 
     record_uuid: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     case_number: Mapped[str] = mapped_column(String(32), index=True)
-    kind: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(32))
     title: Mapped[str] = mapped_column(String(64))
     sha256: Mapped[str] = mapped_column(String(64))
-    decision: Mapped[str] = mapped_column(String(16))
     applicant_signed: Mapped[bool] = mapped_column(Boolean)
     hall_signed: Mapped[bool] = mapped_column(Boolean)
     issued_at: Mapped[datetime]

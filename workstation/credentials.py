@@ -101,3 +101,29 @@ class CredentialStore:
 
     def save_session(self, token: str | None) -> None:
         self._set("session", token)
+
+
+def hall_signing_password(p12_path: str) -> str | None:
+    """The password of the hall's signing certificate (a PKCS#12 file), from the keyring."""
+    if not _usable_backend():
+        return None
+    try:
+        return keyring.get_password(SERVICE, _signing_key(p12_path))
+    except KeyringError as exc:
+        log.warning("keyring read failed: %s", exc)
+        return None
+
+
+def save_hall_signing_password(p12_path: str, password: str) -> None:
+    """Keep the signing certificate's password in the OS keyring; refused where there is
+    none, since it must never be written to a file."""
+    if not _usable_backend():
+        raise KeyringError("this PC has no usable OS keyring (Windows Credential Manager, "
+                           "macOS Keychain or a Secret Service such as GNOME Keyring)")
+    keyring.set_password(SERVICE, _signing_key(p12_path), password)
+
+
+def _signing_key(p12_path: str) -> str:
+    import os
+
+    return f"hall-signing@{os.path.realpath(os.path.expanduser(p12_path))}"

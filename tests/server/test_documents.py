@@ -22,11 +22,11 @@ def case_number(sequence: int = 1) -> str:
     return str(CaseNumber("110101", datetime(2026, 11, 23).date(), 1, "ABCD", sequence))
 
 
-def document_record(number: str, sha: str = SHA, kind: str = "acceptance") -> dict:
+def document_record(number: str, sha: str = SHA, kind: str = "accept") -> dict:
     return {"uuid": str(uuid.uuid4()), "kind": "document", "created_at": datetime.now(UTC).isoformat(),
-            "payload": {"case_number": number, "kind": kind, "title": "受理通知书", "decision": "accept",
+            "payload": {"case_number": number, "kind": kind, "title": "受理通知书",
                         "sha256": sha, "size": len(PDF), "applicant_signed": True, "hall_signed": True,
-                        "issued_at": datetime.now(UTC).isoformat(), "signature_uuid": str(uuid.uuid4())}}
+                        "issued_at": datetime.now(UTC).isoformat(), "signed_content_sha256": "0" * 64}}
 
 
 @pytest.fixture

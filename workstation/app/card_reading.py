@@ -39,7 +39,8 @@ log = logging.getLogger(__name__)
 
 AUDIT_CARD_READ = "audit.card_read"
 AUDIT_ID_REVEAL = "audit.id_reveal"
-AUDIT_KINDS = (AUDIT_CARD_READ, AUDIT_ID_REVEAL)
+AUDIT_DOCUMENT_PRINT = "audit.document_print"  # written by workstation.app.documents
+AUDIT_KINDS = (AUDIT_CARD_READ, AUDIT_ID_REVEAL, AUDIT_DOCUMENT_PRINT)
 HEAD_KEY = "audit_head:"
 
 

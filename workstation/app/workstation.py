@@ -88,6 +88,7 @@ class Workstation:
         self._hall_name: str | None = None
         self._guide = None
         self._card_reading = None
+        self._documents = None
 
     def _client(self, token: str | None = None) -> HallClient:
         from workstation.sync.client import HallClient
@@ -197,6 +198,22 @@ class Workstation:
         if self._guide is None:
             self._guide = GuideDesk(self.store)
         return self._guide
+
+    def documents(self):
+        """The document desk (after enrolment): the hall's seal from [documents] signing_p12
+        and the keyring, or the demo hall's own certificate when running embedded."""
+        if self._documents is None:
+            from workstation.app.card_reading import AuditTrail
+            from workstation.app.documents import DocumentDesk, hall_seal
+            from workstation.credentials import hall_signing_password
+
+            assert self.store is not None and self.device is not None
+            seal = hall_seal(self.settings.documents.signing_p12, hall_signing_password,
+                             demo_folder=self.paths.data_dir / "pki" if self.embedded else None)
+            if seal.note:
+                log.warning("documents will not carry the hall's signature: %s", seal.note)
+            self._documents = DocumentDesk(self.store, self.hall, seal, AuditTrail(self.store, self.device.device_id))
+        return self._documents
 
     def card_reading(self):
         """The card-reading use case for the configured reader, or None when the window has

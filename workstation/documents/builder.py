@@ -104,8 +104,12 @@ def _pages(kind: str) -> tuple[tuple[str, str], ...]:
 
 
 def check_url(hall: Mapping[str, Any], case_number: str) -> str:
-    """The address the QR code carries: the hall's check page with the case number."""
+    """The address the QR code carries: the hall's check address with the case number, in
+    place of `{case_number}` when the address has it (the hall server's own check is
+    https://HALL/api/v1/documents/check/{case_number}), else as `?case=`."""
     base = str(hall.get("check_url") or "").strip()
+    if "{case_number}" in base:
+        return base.replace("{case_number}", case_number)
     return f"{base}?case={case_number}"
 
 

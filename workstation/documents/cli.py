@@ -98,6 +98,33 @@ def sample_case(kind: str, *, sequence: int = 1) -> dict[str, Any]:
     }
 
 
+def _set_password(p12: Path, from_stdin: bool) -> int:
+    """Check the password opens the certificate, then keep it in the keyring."""
+    import getpass
+    import sys
+
+    from keyring.errors import KeyringError
+
+    from workstation.credentials import save_hall_signing_password
+
+    if not p12.is_file():
+        print(f"{p12}: no such file", file=sys.stderr)
+        return 2
+    secret = sys.stdin.readline().rstrip("\r\n") if from_stdin else getpass.getpass(f"password of {p12}: ")
+    try:
+        PadesSigner(p12, secret)
+    except Exception as exc:
+        print(f"{p12} cannot be opened with this password: {exc}", file=sys.stderr)
+        return 1
+    try:
+        save_hall_signing_password(str(p12), secret)
+    except KeyringError as exc:
+        print(f"not saved: {exc}", file=sys.stderr)
+        return 1
+    print(f"the password of {p12} is in the OS keyring; documents will be signed with it")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="main.py document", description="受理文书 (receipts and notices)")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -105,7 +132,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     sample.add_argument("--kind", required=True, choices=sorted(SAMPLE_KINDS))
     sample.add_argument("--out", required=True, type=Path)
     sample.add_argument("--sign", action="store_true", help="sign it (PAdES) with the demo hall certificate")
+    password = sub.add_parser("set-password", help="keep the hall signing certificate's password in the OS keyring")
+    password.add_argument("--p12", required=True, type=Path, help="the PKCS#12 file named by [documents] signing_p12")
+    password.add_argument("--stdin", action="store_true", help="read the password from standard input")
     args = parser.parse_args(list(argv) if argv is not None else None)
+    if args.command == "set-password":
+        return _set_password(args.p12, args.stdin)
 
     kind = SAMPLE_KINDS[args.kind]
     pdf = build_document(kind, sample_case(kind), demo_hall())

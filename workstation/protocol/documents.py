@@ -20,16 +20,17 @@ class DocumentRecord(BaseModel):
     """The payload of a `document` record."""
 
     case_number: str = Field(min_length=1, max_length=32)
-    kind: str = Field(pattern=r"^(acceptance|deficiency|commitment|notice|rejection)$")
+    # The decision the document is for (workstation.documents.builder.KINDS).
+    kind: str = Field(pattern=r"^(accept|accept_with_deficiency|accept_on_commitment|notify_once|reject)$")
     title: str = Field(max_length=64)
-    decision: str = Field(max_length=16)
     sha256: str = Field(pattern=SHA256_PATTERN)
     size: int = Field(ge=1)
     applicant_signed: bool
     hall_signed: bool
     issued_at: datetime
-    # The signature record given for this document, when the applicant signed.
-    signature_uuid: str | None = None
+    # The SHA-256 of the content the applicant was shown and signed for (before their
+    # signature and the hall's were added): their `signature` record carries the same.
+    signed_content_sha256: str | None = Field(default=None, pattern=SHA256_PATTERN)
 
 
 class CheckedDocument(BaseModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import threading
@@ -23,7 +24,7 @@ from workstation.protocol.records import KIND_PATTERN, RecordIn
 from workstation.protocol.reference import ChangesPage
 from workstation.store import migrate
 from workstation.store.errors import StoreError
-from workstation.store.models import CachedReference, LocalRecord, OutboxEntry, SyncState
+from workstation.store.models import CachedReference, DocumentBlob, LocalRecord, OutboxEntry, SyncState
 
 REFERENCE_CURSOR = "reference_since"
 
@@ -45,6 +46,29 @@ class SavedRecord:
     kind: str
     created_at: datetime
     payload: dict[str, Any]
+
+
+def _checked(items: list[tuple[str, dict[str, Any]]]) -> list[tuple[str, dict[str, Any]]]:
+    for kind, payload in items:
+        if not isinstance(kind, str) or not re.fullmatch(KIND_PATTERN, kind):
+            raise ValueError(f"record kind {kind!r} does not match {KIND_PATTERN}")
+        if not isinstance(payload, dict):
+            raise ValueError(f"the payload of a {kind} record must be a JSON object")
+    # Round-trip through JSON now, so what is stored is exactly what will be sent.
+    return [(kind, json.loads(json.dumps(payload, ensure_ascii=False, allow_nan=False)))
+            for kind, payload in items]
+
+
+def _insert_records(session: Session, items: list[tuple[str, dict[str, Any]]]) -> list[SavedRecord]:
+    saved = []
+    for kind, payload in items:
+        record = LocalRecord(uuid=new_record_id(), kind=kind, created_at=datetime.now(UTC),
+                             payload=payload, uploaded_at=None)
+        session.add(record)
+        session.flush()
+        session.add(OutboxEntry(record_uuid=record.uuid, attempts=0, state="pending"))
+        saved.append(SavedRecord(record.uuid, kind, record.created_at, payload))
+    return saved
 
 
 class LocalStore:
@@ -107,25 +131,37 @@ class LocalStore:
         """Save records and queue them, all or none. A record the hall server would refuse
         (a malformed kind, a payload that is not a JSON object) raises ValueError and saves
         nothing: queued, it would block the outbox forever."""
-        saved = []
-        for kind, payload in items:
-            if not isinstance(kind, str) or not re.fullmatch(KIND_PATTERN, kind):
-                raise ValueError(f"record kind {kind!r} does not match {KIND_PATTERN}")
-            if not isinstance(payload, dict):
-                raise ValueError(f"the payload of a {kind} record must be a JSON object")
-        # Round-trip through JSON now, so what is stored is exactly what will be sent.
-        items = [(kind, json.loads(json.dumps(payload, ensure_ascii=False, allow_nan=False)))
-                 for kind, payload in items]
+        items = _checked(items)
         with self._transaction() as session:
-            for kind, payload in items:
-                record = LocalRecord(uuid=new_record_id(), kind=kind, created_at=datetime.now(UTC),
-                                     payload=payload, uploaded_at=None)
-                session.add(record)
-                session.flush()
-                session.add(OutboxEntry(record_uuid=record.uuid, attempts=0, state="pending"))
-                saved.append(SavedRecord(record.uuid, kind, record.created_at, payload))
+            saved = _insert_records(session, items)
         self._changed()
         return saved
+
+    def add_document(self, content: bytes, items: list[tuple[str, dict[str, Any]]]) -> list[SavedRecord]:
+        """Keep a document's bytes by their SHA-256 and save the records about it (its
+        `document` record, the signature given for it…), all in one transaction."""
+        items = _checked(items)
+        digest = hashlib.sha256(content).hexdigest()
+        with self._transaction() as session:
+            if session.get(DocumentBlob, digest) is None:
+                session.add(DocumentBlob(sha256=digest, content=content, created_at=datetime.now(UTC)))
+            saved = _insert_records(session, items)
+        self._changed()
+        return saved
+
+    def document(self, sha256: str) -> bytes | None:
+        with self._transaction() as session:
+            row = session.get(DocumentBlob, sha256)
+            return bytes(row.content) if row else None
+
+    def records_of(self, kind: str, **match: Any) -> list[SavedRecord]:
+        """This window's records of a kind whose payload has the given values, oldest first."""
+        with self._transaction() as session:
+            query = select(LocalRecord).where(LocalRecord.kind == kind)
+            for key, value in match.items():
+                query = query.where(LocalRecord.payload[key].as_string() == str(value))
+            rows = session.execute(query.order_by(LocalRecord.created_at)).scalars().all()
+            return [SavedRecord(r.uuid, r.kind, r.created_at, r.payload) for r in rows]
 
     def record(self, record_uuid: uuid.UUID) -> SavedRecord | None:
         with self._transaction() as session:

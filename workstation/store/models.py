@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Integer, String, Text, Uuid
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Integer, LargeBinary, String, Text, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -56,6 +56,18 @@ class OutboxEntry(Base):
     # "pending", or "conflict" when the server holds other content under the UUID.
     state: Mapped[str] = mapped_column(String(16), default="pending", index=True)
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class DocumentBlob(Base):
+    """A document this window issued (a PDF), kept by the SHA-256 of its bytes. The
+    `document` record that names it goes through the outbox; the uploader sends these
+    bytes first."""
+
+    __tablename__ = "document_blobs"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime]
 
 
 class CachedReference(Base):

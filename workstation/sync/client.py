@@ -11,6 +11,7 @@ import requests
 
 from workstation.protocol import API_PREFIX
 from workstation.protocol.auth import EnrolRequest, EnrolResponse, Health, LoginRequest, LoginResponse, Me
+from workstation.protocol.documents import DOCUMENTS_PREFIX, BlobStored, CheckAnswer
 from workstation.protocol.events import Event
 from workstation.protocol.records import RecordIn, UploadBatch, UploadResult
 from workstation.protocol.reference import ChangesPage
@@ -37,10 +38,11 @@ class HallClient:
         return {"Authorization": f"Bearer {token}"} if token else {}
 
     def _call(self, method: str, path: str, *, token: str | None = None, body: Any = None,
-              params: dict[str, Any] | None = None, data: bytes | None = None) -> Any:
+              params: dict[str, Any] | None = None, data: bytes | None = None,
+              content_type: str = "application/json") -> Any:
         headers = self._headers(token)
         if data is not None:
-            headers["Content-Type"] = "application/json"
+            headers["Content-Type"] = content_type
         try:
             response = self._http.request(method, f"{self.base_url}{API_PREFIX}{path}", json=body,
                                           data=data, params=params, headers=headers,
@@ -81,6 +83,15 @@ class HallClient:
     def upload(self, records: list[RecordIn]) -> UploadResult:
         data = UploadBatch(records=records).model_dump_json().encode()
         return UploadResult.model_validate(self._call("POST", "/records", data=data))
+
+    def put_document(self, sha256: str, content: bytes) -> BlobStored:
+        """Upload a document's PDF under its SHA-256 (the server checks it); idempotent."""
+        return BlobStored.model_validate(self._call("PUT", f"{DOCUMENTS_PREFIX}/{sha256}", data=content,
+                                                    content_type="application/pdf"))
+
+    def check_document(self, case_number: str) -> CheckAnswer:
+        """What the hall server answers to a check by 办件编号 (the QR code's target)."""
+        return CheckAnswer.model_validate(self._call("GET", f"{DOCUMENTS_PREFIX}/check/{case_number}"))
 
     def events(self, last_event_id: int | None = None, read_timeout: float = 45.0,
                on_open: Callable[[], None] | None = None) -> Iterator[Event]:

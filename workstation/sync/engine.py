@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 
 from workstation.config import SyncSettings
+from workstation.protocol.documents import RECORD_KIND as DOCUMENT_KIND
 from workstation.protocol.events import Event, EventType
 from workstation.protocol.records import ALREADY_STORED, CONFLICT, STORED, RecordIn
 from workstation.store.local import LocalStore, StoreError
@@ -142,6 +143,7 @@ class SyncEngine:
 
     def _send(self, client: HallClient, batch: list[RecordIn]) -> None:
         try:
+            self._send_documents(client, batch)
             result = client.upload(batch)
         except HallUnreachable as exc:
             self.store.note_failure([r.uuid for r in batch], str(exc))
@@ -161,6 +163,19 @@ class SyncEngine:
                 log.error("record %s conflicts with the server's copy: %s", r.uuid, r.detail)
                 self.store.mark_conflict(r.uuid, r.detail)
         self.store.acknowledge(done)
+
+    def _send_documents(self, client: HallClient, batch: list[RecordIn]) -> None:
+        """The PDFs that the batch's `document` records name go first, so the server never
+        holds a document record whose file it cannot show."""
+        for record in batch:
+            if record.kind != DOCUMENT_KIND:
+                continue
+            digest = str(record.payload.get("sha256", ""))
+            content = self.store.document(digest)
+            if content is None:
+                log.error("document record %s names a PDF this window does not hold", record.uuid)
+                continue
+            client.put_document(digest, content)
 
     def pull(self, client: HallClient, page_size: int = 500) -> int:
         """Pull reference changes since the cached revision until there are no more."""

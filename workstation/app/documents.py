@@ -1,0 +1,161 @@
+"""Issuing a case's document: build it, have the applicant sign it, seal it with the
+hall's certificate, keep it, and audit every printed copy.
+
+    draft = desk.prepare(case)          # the PDF the applicant is shown (no signature yet)
+    issued = desk.issue(draft, sig)     # signed by the applicant (or None: on paper),
+                                        # sealed by the hall when it has a certificate,
+                                        # stored by SHA-256 with its records, in one go
+    desk.printed(issued, clerk, window, printer)  # audit.document_print, copy 1, 2, …
+
+Building and signing take tens to hundreds of milliseconds: call them off the GUI thread."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from workstation.app.card_reading import AUDIT_DOCUMENT_PRINT, AuditTrail
+from workstation.app.guide import SavedCase
+from workstation.documents.builder import build_document, document_titles
+from workstation.documents.signature import Signature, signature_payload
+from workstation.documents.signing import DocumentSigner, PadesSigner, content_hash, demo_pki
+from workstation.protocol.documents import RECORD_KIND, SIGNATURE_KIND, DocumentRecord
+from workstation.store.local import LocalStore
+
+log = logging.getLogger(__name__)
+
+SIGNING_SECRET = "hall-signing"
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A document as the applicant is shown it, before they sign."""
+
+    case: SavedCase
+    kind: str
+    titles: tuple[str, ...]
+    pdf: bytes
+    sha256: str
+
+    @property
+    def title(self) -> str:
+        return " + ".join(self.titles)
+
+
+@dataclass(frozen=True)
+class Issued:
+    case_number: str
+    kind: str
+    title: str
+    pdf: bytes
+    sha256: str
+    applicant_signed: bool
+    hall_signed: bool
+    record_uuid: str
+    # Why the hall's seal is missing, when it is (no certificate, a wrong password…).
+    seal_note: str = ""
+
+
+@dataclass(frozen=True)
+class HallSeal:
+    """The hall's signer, or why there is none."""
+
+    signer: DocumentSigner | None
+    note: str = ""
+
+
+def hall_seal(p12_path: str, password: Callable[[str], str | None], *, demo_folder: Path | None) -> HallSeal:
+    """The hall's signer from the PKCS#12 named in config, its password from the keyring
+    (`password(path)`). With no file configured, the embedded demo hall (`demo_folder`)
+    makes its own demo CA and hall certificate on first use."""
+    if not p12_path:
+        if demo_folder is None:
+            return HallSeal(None, "no hall certificate is configured ([documents] signing_p12)")
+        _, demo_p12, demo_password = demo_pki(demo_folder)
+        return HallSeal(PadesSigner(demo_p12, demo_password))
+    path = os.path.expanduser(p12_path)
+    if not os.path.exists(path):
+        return HallSeal(None, f"the hall certificate {path} does not exist")
+    secret = password(path)
+    if secret is None:
+        return HallSeal(None, f"the password of {path} is not in the keyring "
+                              "(python main.py document set-password --p12 FILE)")
+    try:
+        return HallSeal(PadesSigner(path, secret))
+    except Exception as exc:  # a wrong password or a damaged file: documents go out unsealed
+        return HallSeal(None, f"the hall certificate {path} cannot be opened: {exc}")
+
+
+class DocumentDesk:
+    def __init__(self, store: LocalStore, hall: Callable[[], dict[str, Any] | None], seal: HallSeal,
+                 audit: AuditTrail, *, mask_applicant: bool = True) -> None:
+        self.store = store
+        self._hall = hall
+        self.seal = seal
+        self.audit = audit
+        self.mask_applicant = mask_applicant
+
+    def _hall_data(self) -> dict[str, Any]:
+        return dict(self._hall() or {})
+
+    def prepare(self, case: SavedCase) -> Draft:
+        kind = case.decision
+        pdf = build_document(kind, case.payload, self._hall_data(), mask_applicant=self.mask_applicant)
+        return Draft(case, kind, document_titles(kind), pdf, content_hash(pdf))
+
+    def issue(self, draft: Draft, signature: Signature | None, *, now: datetime | None = None) -> Issued:
+        """The final document: with the applicant's signature (None when they sign the
+        paper copy instead), sealed by the hall when it can be, stored by SHA-256 together
+        with its `document` record and the `signature` record, all or nothing."""
+        case = draft.case
+        pdf = build_document(draft.kind, case.payload, self._hall_data(), mask_applicant=self.mask_applicant,
+                             signature_png=signature.png if signature else None,
+                             signed_at=signature.signed_at if signature else None)
+        seal_note = self.seal.note
+        hall_signed = False
+        if self.seal.signer is not None:
+            try:
+                pdf = self.seal.signer.sign(pdf)
+                hall_signed = True
+            except Exception as exc:  # the applicant still gets the document; the clerk is told
+                log.exception("sealing %s failed", case.case_number)
+                seal_note = f"the hall's signature failed: {exc}"
+        items: list[tuple[str, dict[str, Any]]] = []
+        if signature is not None:
+            items.append((SIGNATURE_KIND, signature_payload(
+                signature, case_number=case.case_number, document_kind=draft.kind,
+                document_sha256=draft.sha256)))
+        digest = content_hash(pdf)
+        record = DocumentRecord(
+            case_number=case.case_number, kind=draft.kind, title=draft.title, sha256=digest, size=len(pdf),
+            applicant_signed=signature is not None, hall_signed=hall_signed,
+            issued_at=now or datetime.now(UTC),
+            signed_content_sha256=draft.sha256 if signature is not None else None)
+        items.append((RECORD_KIND, record.model_dump(mode="json")))
+        saved = self.store.add_document(pdf, items)
+        return Issued(case.case_number, draft.kind, draft.title, pdf, digest, signature is not None,
+                      hall_signed, str(saved[-1].uuid), seal_note)
+
+    def printed(self, issued: Issued, clerk: str, window: int | None, printer: str) -> int:
+        """Audit one printed copy; returns its number (1 for the first, then reprints)."""
+        earlier = len(self.store.records_of(AUDIT_DOCUMENT_PRINT, sha256=issued.sha256))
+        copy = earlier + 1
+        self.audit.append(AUDIT_DOCUMENT_PRINT, {
+            "event": "document_print" if copy == 1 else "document_reprint",
+            "at": datetime.now(UTC).isoformat(), "clerk": clerk, "window": window,
+            "case_number": issued.case_number, "kind": issued.kind, "sha256": issued.sha256,
+            "copy": copy, "printer": printer,
+        })
+        return copy
+
+    def issued_for(self, case_number: str) -> list[dict[str, Any]]:
+        """The `document` records of a case at this window, oldest first."""
+        return [r.payload for r in self.store.records_of(RECORD_KIND, case_number=case_number)]
+
+    def pdf(self, sha256: str) -> bytes | None:
+        return self.store.document(sha256)
