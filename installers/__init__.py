@@ -1,0 +1,1 @@
+"""Building, signing and verifying the installers (AppImage, MSI); see installers/README.md."""
