@@ -16,6 +16,7 @@ from server import auth, records, reference, security
 from server.auth import Principal, require
 from server.db import Database
 from server.events import EVERYONE, EventBus
+from server.ratings import RatingJob, RatingSettings
 from workstation import __version__
 from workstation.domain.roles import DeviceKind, Role
 from workstation.protocol import API_PREFIX
@@ -67,13 +68,16 @@ class EnrolmentCodeResponse(BaseModel):
     code: str
 
 
-def create_app(db: Database) -> FastAPI:
+def create_app(db: Database, rating_settings: RatingSettings | None = None) -> FastAPI:
     bus = EventBus()
+    rating_job = RatingJob(db, bus, rating_settings or RatingSettings())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         bus.bind_loop(asyncio.get_running_loop())
+        rating_job.start()
         yield
+        await rating_job.stop()
         bus.close_all()
 
     app = FastAPI(title="Hall server", version=__version__, lifespan=lifespan,
@@ -241,9 +245,13 @@ def create_app(db: Database) -> FastAPI:
                                  headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
 
     from server.documents import documents_router
-    from server.queue_api import queue_router
+    from server.queue import QueueError
+    from server.queue_api import queue_refused, queue_router
+    from server.ratings_api import ratings_router
 
     app.include_router(queue_router(db, bus))
+    app.add_exception_handler(QueueError, queue_refused)
+    app.include_router(ratings_router(db, bus, rating_job.settings))
     app.include_router(documents_router(db))
     return app
 

@@ -54,7 +54,35 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("file", type=Path, help="where to write; - for standard output")
 
     sub.add_parser("migrate", help="bring the database schema up to date and exit")
+
+    ratings = sub.add_parser("export-ratings", help="write the ratings given on a range of days (hall "
+                             "time) in the national report's field set")
+    ratings.add_argument("--from", dest="first", type=_day, required=True, metavar="YYYY-MM-DD")
+    ratings.add_argument("--to", dest="last", type=_day, required=True, metavar="YYYY-MM-DD")
+    ratings.add_argument("--format", choices=["csv", "json"], default="csv",
+                         help="csv (UTF-8 with a byte order mark, opens in spreadsheet programs) or json")
+    ratings.add_argument("--out", type=Path, default=Path("-"), help="where to write; - (default) for "
+                         "standard output")
+    sub.add_parser("rate-defaults", help="run the default-rating job once: cases unrated for "
+                   "--rating-default-days working days get 满意 (channel system default); "
+                   "prints how many")
     return parser
+
+
+def _day(text: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date written YYYY-MM-DD") from None
+
+
+def _whole(name: str, default: int) -> int:
+    raw = os.environ.get(name, str(default))
+    if not raw.isdigit():
+        raise SystemExit(f"{name}={raw!r}: give a whole number")
+    return int(raw)
 
 
 def _run_options(parser: argparse.ArgumentParser) -> None:
@@ -65,6 +93,19 @@ def _run_options(parser: argparse.ArgumentParser) -> None:
                         "default SQLite file)")
     parser.add_argument("--parent-watch", action="store_true",
                         help="stop when standard input closes (used by the workstation's embedded hall)")
+    parser.add_argument("--rating-default-days", type=int, metavar="N",
+                        default=_whole("COUNTER_RATING_DEFAULT_DAYS", 5),
+                        help="working days after which an unrated case gets 满意 with channel system "
+                        "default (default 5, or COUNTER_RATING_DEFAULT_DAYS)")
+    parser.add_argument("--follow-up-days", type=int, metavar="N",
+                        default=_whole("COUNTER_FOLLOW_UP_DAYS", 5),
+                        help="working days within which a bad rating's follow-up is due (default 5, or "
+                        "COUNTER_FOLLOW_UP_DAYS)")
+    parser.add_argument("--rating-job-interval", type=int, metavar="SECONDS",
+                        default=_whole("COUNTER_RATING_JOB_INTERVAL", 3600),
+                        help="how often the server runs the default-rating job; 0: never, run "
+                        "`rate-defaults` from a scheduler instead (default 3600, or "
+                        "COUNTER_RATING_JOB_INTERVAL)")
 
 
 def main(argv: list[str]) -> int:
@@ -112,13 +153,47 @@ def main(argv: list[str]) -> int:
             return 0
         if args.command == "migrate":
             return 0
+        settings = _rating_settings(args)
+        if args.command == "export-ratings":
+            from server import ratings
+            from workstation.protocol.ratings import ExportFormat, render_export
+
+            try:
+                with db.reading() as session:
+                    rows = ratings.export_rows(session, args.first, args.last, settings.timezone)
+            except ValueError as exc:
+                print(f"export refused: {exc}", file=sys.stderr)
+                return 2
+            data = render_export(rows, ExportFormat(args.format))
+            if str(args.out) == "-":
+                sys.stdout.buffer.write(data)
+                sys.stdout.flush()
+            else:
+                args.out.write_bytes(data)
+            print(f"{len(rows)} ratings", file=sys.stderr)
+            return 0
+        if args.command == "rate-defaults":
+            from server import ratings
+
+            print(ratings.apply_default_ratings(db, settings))
+            return 0
         demo = args.demo if args.demo is not None else args.db is None
-        return serve(db, args.host, args.port, demo, args.parent_watch)
+        return serve(db, args.host, args.port, demo, args.parent_watch, settings)
     finally:
         db.dispose()
 
 
-def serve(db, host: str, port: int, demo: bool, parent_watch: bool) -> int:
+def _rating_settings(args):
+    from server.ratings import RatingSettings
+
+    for name in ("rating_default_days", "follow_up_days", "rating_job_interval"):
+        if getattr(args, name) < 0:
+            raise SystemExit(f"--{name.replace('_', '-')} cannot be negative")
+    return RatingSettings(default_days=args.rating_default_days, follow_up_days=args.follow_up_days,
+                          job_interval=float(args.rating_job_interval))
+
+
+def serve(db, host: str, port: int, demo: bool, parent_watch: bool, ratings=None) -> int:
     import uvicorn
 
     from server import auth, seed
@@ -141,7 +216,7 @@ def serve(db, host: str, port: int, demo: bool, parent_watch: bool) -> int:
     sock.bind((host, port))
     sock.listen(2048)
     bound = sock.getsockname()[1]
-    app = create_app(db)
+    app = create_app(db, ratings)
 
     class Server(uvicorn.Server):
         async def shutdown(self, sockets=None) -> None:

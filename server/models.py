@@ -265,3 +265,63 @@ class IssuedDocument(Base):
     hall_signed: Mapped[bool] = mapped_column(Boolean)
     issued_at: Mapped[datetime]
     received_at: Mapped[datetime]
+
+
+# ---------------------------------------------------------------------------------------
+# Ratings (好差评): an index of the `case` and `rating` records for the default-rating job
+# and the report, and the follow-up tasks of bad ratings with their history.
+# ---------------------------------------------------------------------------------------
+
+
+class RatedCase(Base):
+    """A case (办件) the hall holds, by 办件编号: what the default-rating job looks at."""
+
+    __tablename__ = "rating_cases"
+
+    case_number: Mapped[str] = mapped_column(String(32), primary_key=True)
+    record_uuid: Mapped[uuid.UUID] = mapped_column(Uuid)
+    device_id: Mapped[str] = mapped_column(String(36))
+    accepted_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class Rating(Base):
+    """A `rating` record, indexed for the report and the default-rating job."""
+
+    __tablename__ = "ratings"
+
+    record_uuid: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    case_number: Mapped[str] = mapped_column(String(32), index=True)
+    rated_at: Mapped[datetime] = mapped_column(index=True)
+    level: Mapped[int] = mapped_column(Integer)
+    channel: Mapped[int] = mapped_column(Integer)
+
+
+class FollowUp(Base):
+    """The follow-up of one bad rating (回访 → 整改 or 解释 → 办结)."""
+
+    __tablename__ = "rating_follow_ups"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rating_uuid: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True)
+    case_number: Mapped[str] = mapped_column(String(32), index=True)
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    opened_at: Mapped[datetime]
+    # None while the working-day calendar of its year is unpublished; the rating job fills it in.
+    due_on: Mapped[date | None] = mapped_column(Date)
+    changed_at: Mapped[datetime]
+
+
+class FollowUpStep(Base):
+    """One step of a follow-up: who did what, when, and their note."""
+
+    __tablename__ = "rating_follow_up_steps"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    follow_up_id: Mapped[int] = mapped_column(ForeignKey("rating_follow_ups.id"), index=True)
+    at: Mapped[datetime]
+    actor_username: Mapped[str] = mapped_column(String(64))
+    actor_name: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(16))
+    from_state: Mapped[str | None] = mapped_column(String(16))
+    to_state: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(String(2000))  # workstation.domain.rating.MAX_STEP_NOTE

@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request, status
+from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
@@ -23,8 +24,9 @@ from workstation.protocol import queue as wire
 PREFIX = f"{API_PREFIX}{wire.QUEUE_PREFIX}"
 
 
-def _http(exc: QueueError) -> HTTPException:
-    return HTTPException(exc.status, exc.detail)
+async def queue_refused(request: Request, exc: QueueError) -> JSONResponse:
+    """Every QueueError, from any endpoint: its status (404, 409…) and its plain detail."""
+    return JSONResponse({"detail": exc.detail}, status_code=exc.status)
 
 
 def _issue_request(raw: bytes) -> wire.IssueRequest:
@@ -71,50 +73,32 @@ def queue_router(db: Database, bus: EventBus, settings: QueueSettings | None = N
                  openapi_extra=_json_body(wire.IssueRequest))
     async def issue(request: Request, _: Principal = Depends(kiosk_or_admin)) -> wire.Ticket:
         body = _issue_request(await request.body())
-        try:
-            return await run_in_threadpool(service.issue, body)
-        except QueueError as exc:
-            raise _http(exc) from None
+        return await run_in_threadpool(service.issue, body)
 
     @router.get("/tickets/{ticket_id}", response_model=wire.Ticket)
     def get_ticket(ticket_id: int, _: Principal = Depends(ticket_reader)) -> wire.Ticket:
-        try:
-            return service.ticket(ticket_id)
-        except QueueError as exc:
-            raise _http(exc) from None
+        return service.ticket(ticket_id)
 
     @router.post("/tickets/{ticket_id}/cancel", response_model=wire.Ticket)
     def cancel(ticket_id: int, _: Principal = Depends(kiosk_or_admin)) -> wire.Ticket:
-        try:
-            return service.cancel(ticket_id)
-        except QueueError as exc:
-            raise _http(exc) from None
+        return service.cancel(ticket_id)
 
     @router.post("/call-next", response_model=wire.Ticket)
     def call_next(window: int = Depends(at_window)) -> wire.Ticket:
         """Calls the next waiting ticket by the ordering policy. Refused (409) while the
         window is paused or still has a ticket called or serving: finish, park or mark it
         no-show first. 404 when nobody is waiting."""
-        try:
-            return service.call_next(window)
-        except QueueError as exc:
-            raise _http(exc) from None
+        return service.call_next(window)
 
     @router.post("/call", response_model=wire.Ticket)
     def call_ticket(body: wire.CallRequest, window: int = Depends(at_window)) -> wire.Ticket:
         """Calls one waiting ticket out of order, by id or by today's number."""
-        try:
-            ticket_id = body.ticket_id if body.ticket_id is not None else service.resolve_number(body.number or "")
-            return service.operate(window, ticket_id, Operation.CALL)
-        except QueueError as exc:
-            raise _http(exc) from None
+        ticket_id = body.ticket_id if body.ticket_id is not None else service.resolve_number(body.number or "")
+        return service.operate(window, ticket_id, Operation.CALL)
 
     def _operation(operation: Operation, doc: str):
         def endpoint(ticket_id: int, window: int = Depends(at_window)) -> wire.Ticket:
-            try:
-                return service.operate(window, ticket_id, operation)
-            except QueueError as exc:
-                raise _http(exc) from None
+            return service.operate(window, ticket_id, operation)
 
         endpoint.__doc__ = doc
         endpoint.__name__ = f"ticket_{operation.value}"
@@ -136,24 +120,15 @@ def queue_router(db: Database, bus: EventBus, settings: QueueSettings | None = N
     def transfer(ticket_id: int, body: wire.TransferRequest, window: int = Depends(at_window)) -> wire.Ticket:
         """Ends this record as transferred and returns the new waiting one, in the target
         queue with the same number and the original arrival time."""
-        try:
-            return service.operate(window, ticket_id, Operation.TRANSFER, body)
-        except QueueError as exc:
-            raise _http(exc) from None
+        return service.operate(window, ticket_id, Operation.TRANSFER, body)
 
     @router.post("/window/pause", response_model=wire.WindowState)
     def pause(window: int = Depends(at_window)) -> wire.WindowState:
-        try:
-            return service.set_paused(window, True)
-        except QueueError as exc:
-            raise _http(exc) from None
+        return service.set_paused(window, True)
 
     @router.post("/window/resume", response_model=wire.WindowState)
     def resume(window: int = Depends(at_window)) -> wire.WindowState:
-        try:
-            return service.set_paused(window, False)
-        except QueueError as exc:
-            raise _http(exc) from None
+        return service.set_paused(window, False)
 
     @router.get("/summary", response_model=wire.QueueSummary)
     def summary(_: Principal = Depends(reader)) -> wire.QueueSummary:
@@ -161,10 +136,7 @@ def queue_router(db: Database, bus: EventBus, settings: QueueSettings | None = N
 
     @router.get("/windows/{number}", response_model=wire.WindowState)
     def window_state(number: int, _: Principal = Depends(reader)) -> wire.WindowState:
-        try:
-            return service.window_state(number)
-        except QueueError as exc:
-            raise _http(exc) from None
+        return service.window_state(number)
 
     @router.get("/windows/{number}/parked", response_model=list[wire.Ticket])
     def parked(number: int, caller: Principal = Depends(parked_reader)) -> list[wire.Ticket]:
@@ -174,9 +146,6 @@ def queue_router(db: Database, bus: EventBus, settings: QueueSettings | None = N
 
     @router.post("/appointments", response_model=wire.Appointment, status_code=201)
     def add_appointment(body: wire.AppointmentIn, _: Principal = Depends(require(Role.ADMIN))) -> wire.Appointment:
-        try:
-            return service.add_appointment(body)
-        except QueueError as exc:
-            raise _http(exc) from None
+        return service.add_appointment(body)
 
     return router

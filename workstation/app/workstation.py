@@ -88,6 +88,7 @@ class Workstation:
         self._hall_name: str | None = None
         self._guide = None
         self._card_reading = None
+        self._rating = None
         self._documents = None
 
     def _client(self, token: str | None = None) -> HallClient:
@@ -214,6 +215,15 @@ class Workstation:
                 log.warning("documents will not carry the hall's signature: %s", seal.note)
             self._documents = DocumentDesk(self.store, self.hall, seal, AuditTrail(self.store, self.device.device_id))
         return self._documents
+
+    def rating(self):
+        """The rating desk over this workstation's local store (after `connect`)."""
+        from workstation.app.rating import RatingDesk
+
+        assert self.store is not None
+        if self._rating is None:
+            self._rating = RatingDesk(self.store)
+        return self._rating
 
     def card_reading(self):
         """The card-reading use case for the configured reader, or None when the window has

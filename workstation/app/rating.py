@@ -1,0 +1,86 @@
+"""Ratings' use cases: the applicant's rating of a case at the counter (saved through the
+outbox like every record of the window), and a supervisor's follow-up of bad ratings on
+the hall server.
+
+Every method may wait on the disk or the network; front ends call them off their GUI
+thread (ui/tasks.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, TypeVar
+
+from workstation.domain.rating import RECORD_KIND, Channel, RatingAnswer
+from workstation.protocol import ratings as wire
+from workstation.sync.errors import HallRefused
+
+if TYPE_CHECKING:
+    from workstation.app.guide import SavedCase
+    from workstation.app.workstation import Workstation
+    from workstation.store.local import LocalStore, SavedRecord
+    from workstation.sync.supervisor_client import SupervisorClient
+
+T = TypeVar("T")
+
+
+class AlreadyRated(RuntimeError):
+    """The case was rated at this window already: one rating per case per visit."""
+
+
+class RatingDesk:
+    """Rating cases at one window."""
+
+    def __init__(self, store: LocalStore) -> None:
+        self.store = store
+
+    def is_rated(self, case_number: str) -> bool:
+        return bool(self.store.records_of(RECORD_KIND, case_number=case_number))
+
+    def rate(self, case: SavedCase, answer: RatingAnswer, now: datetime | None = None) -> SavedRecord:
+        """Save the applicant's rating of `case` with its outbox entry; AlreadyRated when
+        the case has its rating. The record carries the national report's fields, taken
+        from the case (region, department and item codes, clerk, acceptance time)."""
+        if self.is_rated(case.case_number):
+            raise AlreadyRated(f"case {case.display_number} is rated already")
+        record = wire.RatingRecord.from_case(case.payload, answer, Channel.EVALUATOR, now or datetime.now(UTC))
+        return self.store.add_record(RECORD_KIND, record.model_dump(mode="json"))
+
+
+class FollowUpDesk:
+    """The bad-rating follow-up, for a supervisor logged in at a workstation. Each call
+    opens its own client: calls come from any of the UI's worker threads."""
+
+    def __init__(self, url: str, session_token: str, timeout: float = 10.0) -> None:
+        self.url, self.token, self.timeout = url, session_token, timeout
+
+    @classmethod
+    def for_workstation(cls, workstation: Workstation) -> FollowUpDesk:
+        """The desk of the person logged in at `workstation` (after connect and login)."""
+        assert workstation.url and workstation.credentials
+        token = workstation.credentials.session_token()
+        if not token:
+            raise HallRefused(403, "nobody is logged in online at this workstation")
+        return cls(workstation.url, token, workstation.settings.server.timeout)
+
+    def _with_client(self, work: Callable[[SupervisorClient], T]) -> T:
+        from workstation.sync.supervisor_client import SupervisorClient  # requests loads off the GUI thread
+
+        client = SupervisorClient(self.url, self.token, self.timeout)
+        try:
+            return work(client)
+        finally:
+            client.close()
+
+    def tasks(self, view: wire.FollowUpFilter) -> list[wire.FollowUpSummary]:
+        return self._with_client(lambda c: c.follow_ups(view))
+
+    def task(self, task_id: int) -> wire.FollowUpDetail:
+        return self._with_client(lambda c: c.follow_up(task_id))
+
+    def act(self, task_id: int, action: wire.FollowUpAction, note: str) -> wire.FollowUpDetail:
+        return self._with_client(lambda c: c.act(task_id, action, note))
+
+    def export(self, first: date, last: date, fmt: wire.ExportFormat) -> bytes:
+        return self._with_client(lambda c: c.export(first, last, fmt))
+
