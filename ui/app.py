@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections import deque
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -41,6 +42,7 @@ class ClerkApp(QObject):
         self._case_started = datetime.now(UTC)
         self._revision = -1
         self.bridge.status.connect(self._status_changed)
+        self._init_ratings()
 
     def start(self) -> None:
         self.start_window.start()
@@ -57,6 +59,12 @@ class ClerkApp(QObject):
         self.main_window.materials.checklist_changed.connect(self.citizen.show_checklist)
         self.main_window.materials.decided.connect(self._decided)
         self.main_window.diagnostics_requested.connect(self.show_diagnostics)
+        self.main_window.rating_requested.connect(self._rating_requested)
+        from ui.document_flow import DocumentFlow
+
+        self.documents = DocumentFlow(self.workstation, self.citizen, self.main_window.documents, self.main_window)
+        # The applicant rates once their document is signed (or handed over to sign on paper).
+        self.documents.issued.connect(lambda case, _issued: self.main_window and self.main_window.ask_for_rating(case))
         applicant = self.main_window.applicant
         applicant.applicant_shown.connect(self.citizen.show_applicant)
         applicant.reader_state.connect(self.main_window.status.show_reader)
@@ -68,6 +76,8 @@ class ClerkApp(QObject):
             self.main_window.status.show_reader(self.tr("Card reader: %1").replace("%1", str(exc)))
         applicant.set_reader(reading, clerk.username, window)
         self._open_call_panel(clerk)
+        if self.call_desk is not None:
+            self.main_window.call_panel.current_ticket_changed.connect(self._ticket_at_counter)
         if reading is not None:
             self.main_window.status.show_reader(self.tr("Card reader: %1").replace("%1", reading.backend))
             self._watch_reader(reading)
@@ -184,6 +194,8 @@ class ClerkApp(QObject):
         self.main_window.materials.show_saved(text)
         self.main_window.applicant.clear()
         self.last_case = saved
+        self._visit_cases.setdefault(self._ticket_id, []).append(saved)
+        self.documents.start(saved)
         self._case_started = datetime.now(UTC)
 
     @Slot(object)
@@ -202,8 +214,81 @@ class ClerkApp(QObject):
         if self.main_window is not None:
             self.main_window.show_hall(hall.get("name"))
 
+    # -- ratings: asked when the clerk finishes the ticket, for the cases of that ticket,
+    # one rating per case. (Cases saved with no ticket at the counter wait for a caller of
+    # MainWindow.ask_for_rating, e.g. the document flow once the applicant has signed.)
+
+    def _init_ratings(self) -> None:
+        self._visit_cases: dict[int | None, list] = {}  # by the ticket served when they were saved
+        self._ticket_id: int | None = None  # the ticket at the counter
+        self._rating_queue: deque = deque()  # asked for, waiting for the citizen screen
+        self._rating_case = None  # on the citizen screen now
+        self._asked: set[str] = set()
+        self.bridge.server_event.connect(self._ticket_event)
+        self.citizen.rating.rated.connect(self._rated)
+        self.citizen.rating.dismissed.connect(lambda: self._rating_state("none"))
+        self.citizen.rating.finished.connect(self._next_rating)
+
+    @Slot(object)
+    def _ticket_event(self, event) -> None:
+        from workstation.domain.queue import TicketState
+        from workstation.protocol.queue import QueueEventType
+
+        device = self.workstation.device
+        if (self.main_window is None or device is None or event.type != QueueEventType.TICKET_STATE
+                or event.data.get("state") != TicketState.FINISHED or event.data.get("window") != device.window):
+            return
+        cases = self._visit_cases.pop(event.data.get("ticket_id"), [])
+        for case in cases:
+            if not self.documents.awaiting_signature(case):  # else asked once it is signed
+                self.main_window.ask_for_rating(case)
+
+    @Slot(object)
+    def _ticket_at_counter(self, ticket) -> None:
+        self._ticket_id = ticket.id if ticket is not None else None
+
+    @Slot(object)
+    def _rating_requested(self, case) -> None:
+        if case.case_number in self._asked:  # one rating per case per visit
+            return
+        self._asked.add(case.case_number)
+        self._rating_queue.append(case)
+        if self._rating_case is None:
+            self._next_rating()
+
+    @Slot()
+    def _next_rating(self) -> None:
+        self._rating_case = None
+        if not self._rating_queue or self.main_window is None:
+            return
+        case = self._rating_case = self._rating_queue.popleft()
+        if self.settings.ui.citizen_screen == "off":  # nowhere to ask
+            self._rating_state("none")
+            self._next_rating()
+            return
+        # The person at the counter may be called back: the agent when there is one.
+        phone = ((case.payload.get("agent") or {}).get("phone")
+                 or (case.payload.get("applicant") or {}).get("phone", ""))
+        self.citizen.ask_for_rating(case.payload["item"]["name"], phone, self.settings.rating.timeout)
+
+    @Slot(object)
+    def _rated(self, answer) -> None:
+        case = self._rating_case
+        if case is None:
+            return
+        run_in_background(lambda: self.workstation.rating().rate(case, answer),
+                          lambda _record: self._rating_state("rated"),
+                          lambda exc: self._rating_state("failed", str(exc)))
+
+    def _rating_state(self, state: str, detail: str = "") -> None:
+        if self.main_window is not None:
+            self.main_window.show_rating_state(state, detail)
+
     @Slot()
     def logout(self) -> None:
+        self._rating_queue.clear()
+        self._visit_cases = {}
+        self.citizen.rating.cancel()
         if getattr(self, "_reader_timer", None) is not None:
             self._reader_timer.stop()
         if self.call_desk is not None:
@@ -300,7 +385,7 @@ class DeviceApp(QObject):
             self.feed.stop()
 
 
-def run(settings: Settings, workstation: Workstation) -> int:
+def run(settings: Settings, workstation: Workstation, role: str = "clerk") -> int:
     from ui.style import install_fonts, install_style, install_translator
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -309,7 +394,12 @@ def run(settings: Settings, workstation: Workstation) -> int:
     install_fonts(app)
     install_style(app)
     install_translator(app, settings.ui.lang)
-    front = ClerkApp(workstation, settings) if workstation.kind == "workstation" else DeviceApp(workstation, settings)
+    if role == "supervisor":
+        from ui.supervisor import SupervisorApp
+
+        front = SupervisorApp(workstation, settings)
+    else:
+        front = ClerkApp(workstation, settings) if workstation.kind == "workstation" else DeviceApp(workstation, settings)
     app.aboutToQuit.connect(workstation.shutdown)
     front.start_window.destroyed.connect(app.quit)
     if isinstance(front, DeviceApp):
@@ -323,4 +413,28 @@ def run(settings: Settings, workstation: Workstation) -> int:
             app.quit()
 
         QTimer.singleShot(0, shown)
+    if os.environ.get("COUNTER_SMOKE_EXIT"):
+        _exit_when_connected(app, front.start_window)
     return app.exec()
+
+
+def _exit_when_connected(app: QApplication, window: StartWindow) -> None:
+    """COUNTER_SMOKE_EXIT=1 (the installers' smoke test of a frozen build): once the start
+    window has connected to the hall, or given up, print one line saying what it shows and
+    quit: exit code 0 if the login form is ready, 1 if not."""
+    timer = QTimer(window)
+
+    def check() -> None:
+        connection = window.connection
+        if connection is None and not window.message.property("error"):
+            return  # still connecting
+        timer.stop()
+        ready = window.login_button.isEnabled() and window.pages.currentIndex() == 0
+        fields = {"login_ready": ready, "online": connection.online, "embedded": connection.embedded,
+                  "window": connection.window, "url": connection.url} if connection else {"login_ready": False}
+        print("smoke:", " ".join(f"{key}={value}" for key, value in fields.items()),
+              f"message={window.message.text()}", flush=True)
+        app.exit(0 if ready else 1)
+
+    timer.timeout.connect(check)
+    timer.start(100)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QDateTime, QLocale, Qt, QTimer
+from PySide6.QtCore import QDateTime, QLocale, Qt, QTimer, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
+
+from ui.rating_panel import RatingPanel
+from ui.signing_page import SigningPage
 
 
 class CitizenScreen(QWidget):
@@ -44,10 +47,17 @@ class CitizenScreen(QWidget):
         checklist_layout.addWidget(self.checklist_title)
         checklist_layout.addWidget(self.checklist, 1)
 
+        self.signing = SigningPage()
+
         self.pages = QStackedWidget()
         self.pages.addWidget(welcome_page)
         self.pages.addWidget(checklist_page)
+        self.pages.addWidget(self.signing)
+        self.rating = RatingPanel()
+        self.rating.finished.connect(self._rating_finished)
+        self.pages.addWidget(self.rating)
         self.checklist_rows: list[tuple[str, str]] = []
+        self._checklist_title = ""
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(48, 48, 48, 48)
@@ -86,6 +96,9 @@ class CitizenScreen(QWidget):
         """Mirror the clerk's checklist in large text: what is received, what is missing.
         An empty title returns to the welcome page."""
         self.checklist_rows = list(rows)
+        self._checklist_title = title
+        if self.rating.active:  # the applicant is rating: the checklist waits until they are done
+            return
         if not title:
             self.pages.setCurrentIndex(0)
             return
@@ -102,6 +115,30 @@ class CitizenScreen(QWidget):
         self.checklist_title.setText(self.tr("Your materials for: %1").replace("%1", title))
         self.checklist.setText("<table style='font-size:26pt'>" + "".join(lines) + "</table>")
         self.pages.setCurrentIndex(1)
+
+    def show_signing(self, title: str, case_number: str) -> None:
+        """Ask the applicant to sign `title`; its preview follows with `signing.show_preview`.
+        The signature arrives as `signing.signed(Signature)`."""
+        self.signing.start(title, case_number)
+        self.pages.setCurrentWidget(self.signing)
+
+    def show_idle(self) -> None:
+        """Back to the welcome page, nothing of the last applicant left in view."""
+        self.checklist_rows = []
+        self.applicant.setText("")
+        self.pages.setCurrentIndex(0)
+
+    def ask_for_rating(self, item_name: str, phone: str = "", timeout: float = 90.0) -> None:
+        """Ask the applicant to rate the case of `item_name` (the rating panel's signals tell
+        what they answered); back to the welcome, or the next checklist, when done."""
+        self.rating.timeout = timeout
+        self.rating.ask(item_name, phone)
+        self.pages.setCurrentWidget(self.rating)
+
+    @Slot()
+    def _rating_finished(self) -> None:
+        if self.pages.currentWidget() is self.rating:  # not if another page took over meanwhile
+            self.show_checklist(self._checklist_title, self.checklist_rows)
 
     def _tick(self) -> None:
         now = QDateTime.currentDateTime()

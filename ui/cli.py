@@ -28,10 +28,11 @@ def build_parser() -> argparse.ArgumentParser:
             "The hall server and its admin commands: python main.py server --help"
         ),
     )
-    parser.add_argument("--role", choices=["clerk", "kiosk", "display"], default="clerk",
+    parser.add_argument("--role", choices=["clerk", "supervisor", "kiosk", "display"], default="clerk",
                         help="which screen to run: clerk (the counter workstation, default), "
-                        "kiosk (the ticket machine) or display (the hall's calling screen); "
-                        "a kiosk or display is enrolled with a code made for that kind")
+                        "supervisor (the follow-up of bad ratings; enrolled and logged in like a "
+                        "workstation), kiosk (the ticket machine) or display (the hall's calling "
+                        "screen); a kiosk or display is enrolled with a code made for that kind")
     parser.add_argument("--config", type=Path, metavar="FILE",
                         help="read settings from FILE instead of the config file above")
     parser.add_argument("--server", metavar="URL",
@@ -74,5 +75,5 @@ def main(argv: list[str]) -> int:
     from ui.app import run
     from workstation.app.workstation import Workstation
 
-    kind = {"clerk": "workstation"}.get(args.role, args.role)
-    return run(settings, Workstation(settings, paths, kind=kind))
+    kind = {"clerk": "workstation", "supervisor": "workstation"}.get(args.role, args.role)
+    return run(settings, Workstation(settings, paths, kind=kind), args.role)

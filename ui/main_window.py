@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.applicant_panel import ApplicantPanel
+from ui.documents_panel import DocumentsPanel
 from ui.materials_panel import MaterialsPanel
 from ui.status_bar import WorkstationStatusBar
 from workstation import __version__
@@ -48,6 +49,7 @@ class MainWindow(QMainWindow):
     logout_requested = Signal()
     citizen_screen_requested = Signal()
     diagnostics_requested = Signal()
+    rating_requested = Signal(object)  # SavedCase: to be rated on the citizen screen
     closed = Signal()
 
     def __init__(self, clerk: Clerk, hall_name: str | None, window: int | None) -> None:
@@ -68,8 +70,12 @@ class MainWindow(QMainWindow):
                 "admin": self.tr("Administrator")}.get(clerk.role, clerk.role)
         self.clerk_label = QLabel(f"{clerk.display_name}（{role}）")
         self.clerk_label.setObjectName("headerClerk")
+        self.rating_label = QLabel()
+        self.rating_label.setObjectName("headerRating")
         head.addWidget(self.hall_label)
         head.addStretch(1)
+        head.addWidget(self.rating_label)
+        head.addSpacing(24)
         head.addWidget(self.window_label)
         head.addSpacing(24)
         head.addWidget(self.clerk_label)
@@ -80,8 +86,8 @@ class MainWindow(QMainWindow):
         self.applicant_panel = _holder(self.tr("Applicant"), "applicantPanel", self.applicant)
         self.materials = MaterialsPanel()
         self.materials_panel = _holder(self.tr("Materials"), "materialsPanel", self.materials)
-        self.documents_panel, _ = _panel(self.tr("Documents"), "documentsPanel",
-                                         self.tr("No document for this case yet."))
+        self.documents = DocumentsPanel()
+        self.documents_panel = _holder(self.tr("Documents"), "documentsPanel", self.documents)
         grid = QGridLayout()
         grid.addWidget(self.queue_panel, 0, 0)
         grid.addWidget(self.applicant_panel, 1, 0)
@@ -141,6 +147,21 @@ class MainWindow(QMainWindow):
     def show_hall(self, hall_name: str | None) -> None:
         self.hall_label.setText(hall_name or "")
         self.setWindowTitle(self.tr("Counter workstation — %1").replace("%1", hall_name or ""))
+
+    def ask_for_rating(self, case) -> None:
+        """The one trigger of a rating: ask the applicant to rate `case` (a SavedCase) on the
+        citizen screen. This screen learns only whether they rated, never the level."""
+        self.show_rating_state("waiting")
+        self.rating_requested.emit(case)
+
+    def show_rating_state(self, state: str, detail: str = "") -> None:
+        """waiting, rated, none (no rating in time) or failed (not saved: `detail`)."""
+        self.rating_label.setText({
+            "waiting": self.tr("Rating: the applicant is rating…"),
+            "rated": self.tr("Rating: the applicant has rated."),
+            "none": self.tr("Rating: none given."),
+            "failed": self.tr("Rating not saved: %1").replace("%1", detail),
+        }[state])
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         self.closed.emit()

@@ -240,7 +240,7 @@
     <message>
         <location filename="../../ui/call_panel.py" line="105" />
         <source>Call back</source>
-        <translation>回呼</translation>
+        <translation>回访</translation>
     </message>
     <message>
         <location filename="../../ui/call_panel.py" line="122" />
@@ -330,7 +330,7 @@
     <message>
         <location filename="../../ui/call_panel.py" line="166" />
         <source>The hall server refused: %1</source>
-        <translation>大厅服务器拒绝了操作：%1</translation>
+        <translation>大厅服务器拒绝了请求：%1</translation>
     </message>
     <message>
         <location filename="../../ui/call_panel.py" line="280" />
@@ -467,52 +467,52 @@
 <context>
     <name>CitizenScreen</name>
     <message>
-        <location filename="../../ui/citizen_screen.py" line="16" />
+        <location filename="../../ui/citizen_screen.py" line="19" />
         <source>Citizen screen</source>
         <translation>群众屏</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen_screen.py" line="73" />
+        <location filename="../../ui/citizen_screen.py" line="83" />
         <source>Welcome</source>
         <translation>欢迎</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen_screen.py" line="74" />
+        <location filename="../../ui/citizen_screen.py" line="84" />
         <source>Window %1</source>
         <translation>%1 号窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen_screen.py" line="78" />
+        <location filename="../../ui/citizen_screen.py" line="88" />
         <source>Now serving: %1</source>
         <translation>正在办理：%1 号</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen_screen.py" line="82" />
+        <location filename="../../ui/citizen_screen.py" line="92" />
         <source>Applicant: %1 — please confirm this is you</source>
         <translation>申请人：%1　请确认是否为您本人</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen_screen.py" line="92" />
+        <location filename="../../ui/citizen_screen.py" line="105" />
         <source>received</source>
         <translation>已收取</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen_screen.py" line="93" />
+        <location filename="../../ui/citizen_screen.py" line="106" />
         <source>missing</source>
         <translation>缺少</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen_screen.py" line="94" />
+        <location filename="../../ui/citizen_screen.py" line="107" />
         <source>needs correcting</source>
         <translation>需补正</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen_screen.py" line="95" />
+        <location filename="../../ui/citizen_screen.py" line="108" />
         <source>being checked</source>
         <translation>核验中</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen_screen.py" line="102" />
+        <location filename="../../ui/citizen_screen.py" line="115" />
         <source>Your materials for: %1</source>
         <translation>您办理的事项：%1</translation>
     </message>
@@ -520,48 +520,48 @@
 <context>
     <name>ClerkApp</name>
     <message>
-        <location filename="../../ui/app.py" line="63" />
-        <location filename="../../ui/app.py" line="67" />
+        <location filename="../../ui/app.py" line="76" />
+        <location filename="../../ui/app.py" line="82" />
         <source>Card reader: %1</source>
         <translation>读卡器：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="86" />
+        <location filename="../../ui/app.py" line="101" />
         <source>ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="86" />
+        <location filename="../../ui/app.py" line="101" />
         <source>not ready</source>
         <translation>未就绪</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="88" />
+        <location filename="../../ui/app.py" line="103" />
         <source>Card reader: %1 (%2)</source>
         <translation>读卡器：%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="117" />
+        <location filename="../../ui/app.py" line="132" />
         <source>Logged in while the hall server was unreachable: log in again when it is back to call tickets. Everything else works.</source>
         <translation>登录时无法连接大厅服务器：连接恢复后请重新登录才能叫号，其他功能照常使用。</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="173" />
+        <location filename="../../ui/app.py" line="188" />
         <source>Case %1 saved: %2.</source>
         <translation>办件 %1 已保存：%2。</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="176" />
+        <location filename="../../ui/app.py" line="191" />
         <source> Promised completion: %1.</source>
         <translation>承诺办结日期：%1。</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="178" />
+        <location filename="../../ui/app.py" line="193" />
         <source> The completion date is unknown: %1</source>
         <translation>无法计算办结日期：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="188" />
+        <location filename="../../ui/app.py" line="205" />
         <source>The case was not saved: %1</source>
         <translation>办件未能保存：%1</translation>
     </message>
@@ -622,6 +622,410 @@
         <location filename="../../ui/display.py" line="320" />
         <source>The voice is not working (%1); calls are shown only.</source>
         <translation>语音播报故障（%1），叫号只在屏幕上显示。</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentFlow</name>
+    <message>
+        <location filename="../../ui/document_flow.py" line="101" />
+        <source>The document could not be made: %1</source>
+        <translation>文书未能生成：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/document_flow.py" line="124" />
+        <source>The print was not recorded: %1</source>
+        <translation>打印记录未能保存：%1</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentPrinting</name>
+    <message>
+        <location filename="../../ui/document_printing.py" line="53" />
+        <source>Print %1</source>
+        <translation>打印 %1</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentsPanel</name>
+    <message>
+        <location filename="../../ui/documents_panel.py" line="20" />
+        <location filename="../../ui/documents_panel.py" line="47" />
+        <source>No document for this case yet.</source>
+        <translation>本件尚无文书。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/documents_panel.py" line="24" />
+        <source>Signs on paper instead</source>
+        <translation>改为纸质签名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/documents_panel.py" line="26" />
+        <source>The applicant cannot sign on the screen: issue the document and let them sign the printed copy</source>
+        <translation>申请人无法在屏上签名：直接出具文书，由申请人在打印件上手写签名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/documents_panel.py" line="28" />
+        <location filename="../../ui/documents_panel.py" line="80" />
+        <source>Print… (Ctrl+P)</source>
+        <translation>打印…（Ctrl+P）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/documents_panel.py" line="52" />
+        <source>Preparing the document…</source>
+        <translation>正在生成文书…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/documents_panel.py" line="57" />
+        <source>%1
+
+Waiting for the applicant to sign on the citizen screen.</source>
+        <translation>%1
+
+等待申请人在群众屏上签名。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/documents_panel.py" line="64" />
+        <source>Signed. Sealing and saving the document…</source>
+        <translation>已签名，正在加盖电子签章并保存…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/documents_panel.py" line="70" />
+        <source>Signed by the applicant</source>
+        <translation>申请人已签名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/documents_panel.py" line="71" />
+        <source>To be signed by hand on the printed copy</source>
+        <translation>由申请人在打印件上手写签名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/documents_panel.py" line="73" />
+        <source>Sealed with the hall's digital signature</source>
+        <translation>已加盖中心电子签章</translation>
+    </message>
+    <message>
+        <location filename="../../ui/documents_panel.py" line="75" />
+        <source>Not sealed digitally: %1</source>
+        <translation>未加盖电子签章：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/documents_panel.py" line="76" />
+        <source>SHA-256 %1…</source>
+        <translation>SHA-256 %1…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/documents_panel.py" line="84" />
+        <source>Print again… (Ctrl+P)</source>
+        <translation>再次打印…（Ctrl+P）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/documents_panel.py" line="85" />
+        <source>Printed (copy %1).</source>
+        <translation>已打印（第 %1 份）。</translation>
+    </message>
+</context>
+<context>
+    <name>ExportDialog</name>
+    <message>
+        <location filename="../../ui/supervisor.py" line="144" />
+        <source>Export ratings</source>
+        <translation>导出评价数据</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor.py" line="152" />
+        <source>CSV (spreadsheet)</source>
+        <translation>CSV（电子表格）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor.py" line="153" />
+        <source>JSON</source>
+        <translation>JSON</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor.py" line="158" />
+        <source>From</source>
+        <translation>起始日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor.py" line="159" />
+        <source>To</source>
+        <translation>截止日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor.py" line="160" />
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+</context>
+<context>
+    <name>FollowUpScreen</name>
+    <message>
+        <location filename="../../ui/supervisor.py" line="190" />
+        <source>Open</source>
+        <translation>待处理</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor.py" line="191" />
+        <source>Overdue</source>
+        <translation>已超期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor.py" line="192" />
+        <source>Closed</source>
+        <translation>已办结</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor.py" line="193" />
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor.py" line="204" />
+        <source>Export ratings…</source>
+        <translation>导出评价数据…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor.py" line="211" />
+        <location filename="../../ui/supervisor.py" line="365" />
+        <source>Due</source>
+        <translation>整改期限</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor.py" line="211" />
+        <location filename="../../ui/supervisor.py" line="364" />
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor.py" line="211" />
+        <location filename="../../ui/supervisor.py" line="359" />
+        <source>Rating</source>
+        <translation>评价</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor.py" line="212" />
+        <location filename="../../ui/supervisor.py" line="352" />
+        <source>Service item</source>
+        <translation>办理事项</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor.py" line="212" />
+        <location filename="../../ui/supervisor.py" line="354" />
+        <source>Window / clerk</source>
+        <translation>窗口 / 工作人员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor.py" line="213" />
+        <location filename="../../ui/supervisor.py" line="359" />
+        <source>Rated</source>
+        <translation>评价时间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor.py" line="213" />
+        <location filename="../../ui/supervisor.py" line="352" />
+        <source>Case</source>
+        <translation>办件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor.py" line="225" />
+        <source>Choose a task to see its case, its rating and what was done.</source>
+        <translation>请选择一件差评，查看办件、评价内容和处理经过。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor.py" line="271" />
+        <source>The hall server cannot be reached; the list is tried again by itself.</source>
+        <translation>无法连接大厅服务器，稍后会自动重试。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor.py" line="273" />
+        <source>Your login has ended or may not do this. Please log in again.</source>
+        <translation>登录已过期或无此权限，请重新登录。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor.py" line="275" />
+        <source>The hall server refused: %1</source>
+        <translation>大厅服务器拒绝了请求：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor.py" line="277" />
+        <source>Something went wrong: %1</source>
+        <translation>出现问题：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor.py" line="303" />
+        <source>%1 — overdue</source>
+        <translation>%1（已超期）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor.py" line="304" />
+        <location filename="../../ui/supervisor.py" line="365" />
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor.py" line="306" />
+        <location filename="../../ui/supervisor.py" line="354" />
+        <source>Window %1 · %2</source>
+        <translation>%1 号窗口 · %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor.py" line="318" />
+        <source>%1 tasks, %2 overdue</source>
+        <translation>共 %1 件，其中 %2 件已超期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor.py" line="353" />
+        <source>Department</source>
+        <translation>部门</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor.py" line="356" />
+        <source>Decision</source>
+        <translation>办理结果</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor.py" line="356" />
+        <source>Accepted</source>
+        <translation>受理时间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor.py" line="357" />
+        <source>Promised by</source>
+        <translation>承诺办结时间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor.py" line="358" />
+        <source>Applicant</source>
+        <translation>申请人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor.py" line="360" />
+        <source>What went wrong</source>
+        <translation>不满意的方面</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor.py" line="361" />
+        <source>Indicators</source>
+        <translation>评价指标</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor.py" line="362" />
+        <source>In their words</source>
+        <translation>评价人原话</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor.py" line="363" />
+        <source>Call back</source>
+        <translation>回访</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor.py" line="363" />
+        <source>not wanted</source>
+        <translation>不需要回访</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor.py" line="366" />
+        <source>(overdue)</source>
+        <translation>（已超期）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor.py" line="369" />
+        <source>Handwritten note:</source>
+        <translation>手写意见：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor.py" line="373" />
+        <source>System</source>
+        <translation>系统</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor.py" line="378" />
+        <source>History</source>
+        <translation>处理经过</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor.py" line="403" />
+        <source>Case %1: %2.</source>
+        <translation>办件 %1：%2。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor.py" line="419" />
+        <source>Export ratings</source>
+        <translation>导出评价数据</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor.py" line="431" />
+        <source>Ratings exported to %1.</source>
+        <translation>评价数据已导出到 %1。</translation>
+    </message>
+</context>
+<context>
+    <name>FollowUpWords</name>
+    <message>
+        <location filename="../../ui/supervisor.py" line="83" />
+        <source>Open</source>
+        <translation>待处理</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor.py" line="83" />
+        <location filename="../../ui/supervisor.py" line="96" />
+        <source>Called back</source>
+        <translation>已回访</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor.py" line="84" />
+        <location filename="../../ui/supervisor.py" line="90" />
+        <location filename="../../ui/supervisor.py" line="96" />
+        <source>Rectified</source>
+        <translation>已整改</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor.py" line="84" />
+        <location filename="../../ui/supervisor.py" line="90" />
+        <location filename="../../ui/supervisor.py" line="97" />
+        <source>Explained</source>
+        <translation>已解释说明</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor.py" line="85" />
+        <location filename="../../ui/supervisor.py" line="97" />
+        <source>Closed</source>
+        <translation>已办结</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor.py" line="89" />
+        <source>Record a call-back</source>
+        <translation>登记回访</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor.py" line="91" />
+        <source>Close</source>
+        <translation>办结</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor.py" line="95" />
+        <source>Opened by the bad rating</source>
+        <translation>差评生成整改任务</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor.py" line="100" />
+        <source>What did the applicant say on the call?</source>
+        <translation>回访时申请人怎么说？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor.py" line="101" />
+        <source>What was fixed?</source>
+        <translation>整改了什么？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor.py" line="102" />
+        <source>What was explained to the applicant?</source>
+        <translation>向申请人作了哪些解释说明？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor.py" line="103" />
+        <source>A closing note (optional)</source>
+        <translation>办结说明（可不填）</translation>
     </message>
 </context>
 <context>
@@ -703,7 +1107,7 @@
     <message>
         <location filename="../../ui/kiosk.py" line="261" />
         <source>Clear</source>
-        <translation>清空</translation>
+        <translation>清除</translation>
     </message>
     <message>
         <location filename="../../ui/kiosk.py" line="264" />
@@ -873,103 +1277,118 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="57" />
-        <location filename="../../ui/main_window.py" line="143" />
+        <location filename="../../ui/main_window.py" line="59" />
+        <location filename="../../ui/main_window.py" line="149" />
         <source>Counter workstation — %1</source>
         <translation>窗口工作台 — %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="65" />
+        <location filename="../../ui/main_window.py" line="67" />
         <source>Window %1</source>
         <translation>%1 号窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="67" />
+        <location filename="../../ui/main_window.py" line="69" />
         <source>Clerk</source>
         <translation>窗口人员</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="67" />
+        <location filename="../../ui/main_window.py" line="69" />
         <source>Supervisor</source>
         <translation>值班长</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="68" />
+        <location filename="../../ui/main_window.py" line="70" />
         <source>Administrator</source>
         <translation>管理员</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="77" />
+        <location filename="../../ui/main_window.py" line="83" />
         <source>Queue</source>
         <translation>叫号</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="78" />
+        <location filename="../../ui/main_window.py" line="84" />
         <source>No ticket is being served.</source>
         <translation>当前没有正在办理的号。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="80" />
+        <location filename="../../ui/main_window.py" line="86" />
         <source>Applicant</source>
         <translation>申请人</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="82" />
+        <location filename="../../ui/main_window.py" line="88" />
         <source>Materials</source>
         <translation>材料核验</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="83" />
+        <location filename="../../ui/main_window.py" line="90" />
         <source>Documents</source>
         <translation>文书</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="84" />
-        <source>No document for this case yet.</source>
-        <translation>本办件暂无文书。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="106" />
+        <location filename="../../ui/main_window.py" line="112" />
         <source>&amp;Workstation</source>
         <translation>工作台(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="107" />
+        <location filename="../../ui/main_window.py" line="113" />
         <source>Show the &amp;citizen screen</source>
         <translation>显示群众屏(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="110" />
+        <location filename="../../ui/main_window.py" line="116" />
         <source>&amp;Log out</source>
         <translation>退出登录(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="113" />
+        <location filename="../../ui/main_window.py" line="119" />
         <source>&amp;Quit</source>
-        <translation>退出(&amp;Q)</translation>
+        <translation>退出程序(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="116" />
+        <location filename="../../ui/main_window.py" line="122" />
         <source>Card reader &amp;diagnostics</source>
         <translation>读卡器诊断(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="121" />
+        <location filename="../../ui/main_window.py" line="127" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="122" />
+        <location filename="../../ui/main_window.py" line="128" />
         <source>&amp;About</source>
         <translation>关于(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="151" />
+        <location filename="../../ui/main_window.py" line="160" />
+        <source>Rating: the applicant is rating…</source>
+        <translation>评价：申请人正在评价…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="161" />
+        <source>Rating: the applicant has rated.</source>
+        <translation>评价：申请人已评价。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="162" />
+        <source>Rating: none given.</source>
+        <translation>评价：未评价。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="163" />
+        <source>Rating not saved: %1</source>
+        <translation>评价未能保存：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="172" />
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="152" />
+        <location filename="../../ui/main_window.py" line="173" />
         <source>Counter workstation %1</source>
         <translation>窗口工作台 %1</translation>
     </message>
@@ -983,7 +1402,7 @@
     </message>
     <message>
         <location filename="../../ui/materials_panel.py" line="87" />
-        <location filename="../../ui/materials_panel.py" line="498" />
+        <location filename="../../ui/materials_panel.py" line="494" />
         <source>Choose the service item to check the materials.</source>
         <translation>请选择办理事项后核验材料。</translation>
     </message>
@@ -1029,7 +1448,7 @@
     </message>
     <message>
         <location filename="../../ui/materials_panel.py" line="125" />
-        <location filename="../../ui/materials_panel.py" line="461" />
+        <location filename="../../ui/materials_panel.py" line="457" />
         <source>Accept with deficiency</source>
         <translation>容缺受理</translation>
     </message>
@@ -1045,7 +1464,7 @@
     </message>
     <message>
         <location filename="../../ui/materials_panel.py" line="128" />
-        <location filename="../../ui/materials_panel.py" line="445" />
+        <location filename="../../ui/materials_panel.py" line="441" />
         <source>Reject</source>
         <translation>不予受理</translation>
     </message>
@@ -1065,97 +1484,314 @@
         <translation>承诺 %1 个%2内办结</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="269" />
+        <location filename="../../ui/materials_panel.py" line="265" />
         <source>required</source>
         <translation>必要</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="269" />
+        <location filename="../../ui/materials_panel.py" line="265" />
         <source>optional</source>
         <translation>非必要</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="270" />
+        <location filename="../../ui/materials_panel.py" line="266" />
         <source>may follow later</source>
         <translation>容缺后补</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="319" />
+        <location filename="../../ui/materials_panel.py" line="315" />
         <source>not checked</source>
         <translation>未核验</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="320" />
+        <location filename="../../ui/materials_panel.py" line="316" />
         <source>received</source>
         <translation>已收取</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="321" />
+        <location filename="../../ui/materials_panel.py" line="317" />
         <source>electronic</source>
         <translation>电子材料</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="322" />
+        <location filename="../../ui/materials_panel.py" line="318" />
         <source>fetched by data sharing</source>
         <translation>共享免提交</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="323" />
+        <location filename="../../ui/materials_panel.py" line="319" />
         <source>missing</source>
         <translation>缺少</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="324" />
+        <location filename="../../ui/materials_panel.py" line="320" />
         <source>defective</source>
         <translation>不符合要求</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="364" />
+        <location filename="../../ui/materials_panel.py" line="360" />
         <source>count the originals or copies received</source>
         <translation>请填写收取的原件或复印件份数</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="366" />
+        <location filename="../../ui/materials_panel.py" line="362" />
         <source>choose or type what is wrong</source>
         <translation>请选择或填写问题</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="388" />
+        <location filename="../../ui/materials_panel.py" line="384" />
         <source>Choose: %1</source>
         <translation>请选择：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="392" />
+        <location filename="../../ui/materials_panel.py" line="388" />
         <source>Every material is in order.</source>
         <translation>材料齐全，符合要求。</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="451" />
+        <location filename="../../ui/materials_panel.py" line="447" />
         <source>The specific reason the application is not accepted:</source>
         <translation>不予受理的具体理由：</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="463" />
+        <location filename="../../ui/materials_panel.py" line="459" />
         <source>By when will the applicant bring each missing material?</source>
         <translation>申请人补交各项材料的期限：</translation>
     </message>
 </context>
 <context>
+    <name>NoteDialog</name>
+    <message>
+        <location filename="../../ui/supervisor.py" line="131" />
+        <source>Please write a note.</source>
+        <translation>请填写说明。</translation>
+    </message>
+</context>
+<context>
+    <name>RatingPanel</name>
+    <message>
+        <location filename="../../ui/rating_panel.py" line="60" />
+        <source>非常满意</source>
+        <translation>非常满意</translation>
+    </message>
+    <message>
+        <location filename="../../ui/rating_panel.py" line="61" />
+        <source>满意</source>
+        <translation>满意</translation>
+    </message>
+    <message>
+        <location filename="../../ui/rating_panel.py" line="62" />
+        <source>基本满意</source>
+        <translation>基本满意</translation>
+    </message>
+    <message>
+        <location filename="../../ui/rating_panel.py" line="63" />
+        <source>不满意</source>
+        <translation>不满意</translation>
+    </message>
+    <message>
+        <location filename="../../ui/rating_panel.py" line="64" />
+        <source>非常不满意</source>
+        <translation>非常不满意</translation>
+    </message>
+    <message>
+        <location filename="../../ui/rating_panel.py" line="70" />
+        <source>服务效率</source>
+        <translation>服务效率</translation>
+    </message>
+    <message>
+        <location filename="../../ui/rating_panel.py" line="71" />
+        <source>服务水平</source>
+        <translation>服务水平</translation>
+    </message>
+    <message>
+        <location filename="../../ui/rating_panel.py" line="72" />
+        <source>服务态度</source>
+        <translation>服务态度</translation>
+    </message>
+    <message>
+        <location filename="../../ui/rating_panel.py" line="78" />
+        <source>It took too long</source>
+        <translation>等候或办理时间太长</translation>
+    </message>
+    <message>
+        <location filename="../../ui/rating_panel.py" line="79" />
+        <source>Things were not explained clearly</source>
+        <translation>没有讲清楚要求</translation>
+    </message>
+    <message>
+        <location filename="../../ui/rating_panel.py" line="80" />
+        <source>I have to come again</source>
+        <translation>还要再跑一趟</translation>
+    </message>
+    <message>
+        <location filename="../../ui/rating_panel.py" line="81" />
+        <source>The staff were unfriendly</source>
+        <translation>工作人员态度不好</translation>
+    </message>
+    <message>
+        <location filename="../../ui/rating_panel.py" line="82" />
+        <source>My matter was not done</source>
+        <translation>事情没有办成</translation>
+    </message>
+    <message>
+        <location filename="../../ui/rating_panel.py" line="83" />
+        <source>Something else</source>
+        <translation>其他问题</translation>
+    </message>
+    <message>
+        <location filename="../../ui/rating_panel.py" line="224" />
+        <source>How was our service today? Please touch one.</source>
+        <translation>您对今天的服务满意吗？请点选一项。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/rating_panel.py" line="235" />
+        <source>Only you see what you choose. The staff do not.</source>
+        <translation>您的选择只有您自己能看到，工作人员看不到。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/rating_panel.py" line="258" />
+        <location filename="../../ui/rating_panel.py" line="323" />
+        <source>Back</source>
+        <translation>返回</translation>
+    </message>
+    <message>
+        <location filename="../../ui/rating_panel.py" line="264" />
+        <location filename="../../ui/rating_panel.py" line="321" />
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <location filename="../../ui/rating_panel.py" line="266" />
+        <source>Thank you! Was anything especially good? (You may skip this.)</source>
+        <translation>谢谢！有哪些方面让您特别满意？（可以跳过）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/rating_panel.py" line="273" />
+        <location filename="../../ui/rating_panel.py" line="291" />
+        <source>Next</source>
+        <translation>下一步</translation>
+    </message>
+    <message>
+        <location filename="../../ui/rating_panel.py" line="275" />
+        <source>We are sorry. What went wrong? Touch all that apply.</source>
+        <translation>非常抱歉。请问哪里让您不满意？可以多选。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/rating_panel.py" line="286" />
+        <source>Or type here</source>
+        <translation>或在这里输入文字</translation>
+    </message>
+    <message>
+        <location filename="../../ui/rating_panel.py" line="288" />
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <location filename="../../ui/rating_panel.py" line="293" />
+        <source>Would you like to tell us more? Write with your finger in the white box. (You may skip this.)</source>
+        <translation>您还想说点什么吗？可以用手指在白框里写。（可以跳过）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/rating_panel.py" line="303" />
+        <location filename="../../ui/rating_panel.py" line="359" />
+        <source>Yes, call me</source>
+        <translation>可以，请打给我</translation>
+    </message>
+    <message>
+        <location filename="../../ui/rating_panel.py" line="305" />
+        <source>No, thank you</source>
+        <translation>不用了，谢谢</translation>
+    </message>
+    <message>
+        <location filename="../../ui/rating_panel.py" line="307" />
+        <source>May we call you back about this?</source>
+        <translation>我们可以打电话回访您吗？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/rating_panel.py" line="325" />
+        <source>Please enter your phone number</source>
+        <translation>请输入您的电话号码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/rating_panel.py" line="332" />
+        <source>Thank you for your rating!</source>
+        <translation>感谢您的评价！</translation>
+    </message>
+    <message>
+        <location filename="../../ui/rating_panel.py" line="356" />
+        <source>Yes, call me on %1</source>
+        <translation>可以，请打 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/rating_panel.py" line="358" />
+        <source>Yes, on another number</source>
+        <translation>可以，换一个号码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/rating_panel.py" line="431" />
+        <source>Please enter a phone number we can call.</source>
+        <translation>请输入可以联系到您的电话号码。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/rating_panel.py" line="438" />
+        <source>We will call you back.</source>
+        <translation>我们会打电话回访您。</translation>
+    </message>
+</context>
+<context>
     <name>ReaderDiagnostics</name>
     <message>
-        <location filename="../../ui/diagnostics.py" line="46" />
+        <location filename="../../ui/diagnostics.py" line="48" />
         <source>Card reader diagnostics</source>
         <translation>读卡器诊断</translation>
     </message>
     <message>
-        <location filename="../../ui/diagnostics.py" line="53" />
+        <location filename="../../ui/diagnostics.py" line="55" />
         <source>Test read</source>
         <translation>测试读卡</translation>
     </message>
     <message>
-        <location filename="../../ui/diagnostics.py" line="67" />
+        <location filename="../../ui/diagnostics.py" line="69" />
         <source>Collecting…</source>
         <translation>正在收集…</translation>
+    </message>
+</context>
+<context>
+    <name>SignaturePad</name>
+    <message>
+        <location filename="../../ui/signature_pad.py" line="72" />
+        <source>Please sign here</source>
+        <translation>请在此处签名</translation>
+    </message>
+</context>
+<context>
+    <name>SigningPage</name>
+    <message>
+        <location filename="../../ui/signing_page.py" line="28" />
+        <location filename="../../ui/signing_page.py" line="76" />
+        <source>Preparing the document…</source>
+        <translation>正在生成文书…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signing_page.py" line="38" />
+        <source>Please read the document on the left, then sign in the box below with the pen.</source>
+        <translation>请先看左边的文书，再用笔在下面的框里签上您的名字。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signing_page.py" line="43" />
+        <source>Clear and sign again</source>
+        <translation>擦掉重签</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signing_page.py" line="45" />
+        <source>Confirm my signature</source>
+        <translation>确认签名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/signing_page.py" line="74" />
+        <source>%1 — case number %2</source>
+        <translation>%1（办件编号 %2）</translation>
     </message>
 </context>
 <context>
@@ -1320,6 +1956,63 @@
         <location filename="../../ui/start_window.py" line="234" />
         <source>Logged out.</source>
         <translation>已退出登录。</translation>
+    </message>
+</context>
+<context>
+    <name>SupervisorApp</name>
+    <message>
+        <location filename="../../ui/supervisor.py" line="544" />
+        <source>This account may not use the supervisor screens.</source>
+        <translation>此账号不能使用值班长界面。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor.py" line="552" />
+        <source>Logged in while the hall server was unreachable: the supervisor screens need it. Log in again when it is back.</source>
+        <translation>登录时大厅服务器无法连接，值班长界面需要连接服务器。请待服务器恢复后重新登录。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor.py" line="556" />
+        <source>Bad-rating follow-up</source>
+        <translation>差评整改回访</translation>
+    </message>
+</context>
+<context>
+    <name>SupervisorWindow</name>
+    <message>
+        <location filename="../../ui/supervisor.py" line="455" />
+        <location filename="../../ui/supervisor.py" line="496" />
+        <source>Supervisor — %1</source>
+        <translation>值班长 — %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor.py" line="462" />
+        <source>Supervisor</source>
+        <translation>值班长</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor.py" line="462" />
+        <source>Administrator</source>
+        <translation>管理员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor.py" line="484" />
+        <source>&amp;Supervisor</source>
+        <translation>值班长(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor.py" line="485" />
+        <source>&amp;Log out</source>
+        <translation>退出登录(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor.py" line="488" />
+        <source>&amp;Quit</source>
+        <translation>退出程序(&amp;Q)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor.py" line="511" />
+        <source>Notice</source>
+        <translation>一次性告知</translation>
     </message>
 </context>
 <context>

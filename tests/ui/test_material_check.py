@@ -111,7 +111,8 @@ def test_search_check_decide_and_sync_a_case(qtbot, logged_in, sqlite_hall, tmp_
     assert saved.display_number in panel.result.text()
     assert saved.promised_date is not None  # 即办件: promised on the day (or the next working day)
     assert window.applicant.name.text() == ""  # ready for the next applicant
-    assert citizen.pages.currentIndex() == 0
+    # The applicant is asked to sign the receipt (tests/ui/test_document_flow.py goes on).
+    qtbot.waitUntil(lambda: citizen.pages.currentWidget() is citizen.signing, timeout=30000)
 
     # The case reaches the hall server with its materials and decision.
     supervisor = sqlite_hall.login("supervisor")

@@ -187,9 +187,15 @@ def _local_time(value: Any) -> str:
 
 
 def _local_date(value: Any) -> str:
+    """A date, or the hall's local day of a moment (a UTC decision time is often the
+    previous day in UTC)."""
     if not value:
         return "—"
-    day = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+    if isinstance(value, datetime) or (isinstance(value, str) and len(value) > 10):
+        moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+        day = moment.astimezone(HALL_TIMEZONE).date() if moment.tzinfo else moment.date()
+    else:
+        day = value if isinstance(value, date) else date.fromisoformat(str(value))
     return f"{day.year}年{day.month}月{day.day}日"
 
 
@@ -245,6 +251,8 @@ def _info_table(kind: str, case: Mapping[str, Any], department: str, styles: dic
     window = case.get("window")
     limit = item.get("promised_limit") or {}
     limit_text = f"{limit.get('value')} {limit.get('unit', '')}".strip() if limit else "—"
+    if limit and not limit.get("value"):
+        limit_text = "即办"
     decided_label = "受理时间" if kind.startswith("accept") else "处理时间"
     promised = _local_date(case.get("promised_date")) if kind.startswith("accept") else "—"
 

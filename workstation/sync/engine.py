@@ -175,7 +175,14 @@ class SyncEngine:
             if content is None:
                 log.error("document record %s names a PDF this window does not hold", record.uuid)
                 continue
-            client.put_document(digest, content)
+            try:
+                client.put_document(digest, content)
+            except HallRefused as exc:
+                if exc.status not in (413, 422):
+                    raise
+                # The server will never take these bytes; the record still goes, so the
+                # outbox keeps moving, and the check shows the document as not stored.
+                log.error("the PDF of document record %s was refused: %s", record.uuid, exc.detail)
 
     def pull(self, client: HallClient, page_size: int = 500) -> int:
         """Pull reference changes since the cached revision until there are no more."""

@@ -1,0 +1,107 @@
+"""The supervisor's window through the real windows and a real hall server process: a
+supervisor logs in like a clerk and sees the bad-rating follow-ups, overdue ones first and
+flagged, in the open, overdue, closed and all views; exports a day's ratings in the
+national field set; a clerk's account is refused the supervisor's screens."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, date, datetime
+
+import pytest
+
+from tests.ui.rating_fixtures import *  # noqa: F403 - the supervisor's app
+from tests.ui.rating_fixtures import CaseMaker, hall_time
+from tests.ui.test_shell import _log_in, start_enrolled
+from workstation.domain.rating import NATIONAL_COLUMNS, Level, RatingAnswer, Reason
+from workstation.protocol.ratings import ExportFormat, FollowUpFilter
+from workstation.store.local import LocalStore
+
+BAD = RatingAnswer(Level.VERY_DISSATISFIED, reasons=frozenset({Reason.NOT_DONE}), text="材料被退回三次")
+
+
+@pytest.fixture
+def three_tasks(sqlite_hall, tmp_path):
+    """An overdue task (rated before 国庆 2025), one rated today, and one closed."""
+    store = LocalStore(tmp_path / "cases.sqlite3")
+    maker = CaseMaker(sqlite_hall, store)
+    old = maker.case(at=hall_time(2025, 9, 29, 10))
+    maker.rate(old, BAD, at=hall_time(2025, 9, 29, 10, 5))
+    now = datetime.now(UTC)
+    fresh = maker.case(at=now)
+    maker.rate(fresh, RatingAnswer(Level.DISSATISFIED, reasons=frozenset({Reason.SLOW})), at=now)
+    done = maker.case(at=hall_time(2025, 9, 30, 9))
+    maker.rate(done, BAD, at=hall_time(2025, 9, 30, 9, 5))
+    maker.upload()
+    store.close()
+    supervisor = sqlite_hall.login("supervisor")
+    tasks = {t["case_number"]: t["id"] for t in supervisor.get(sqlite_hall.api("/ratings/follow-ups"),
+                                                                timeout=30).json()}
+    for action, note in (("contact", "已回访"), ("explain", "已解释"), ("close", "")):
+        answer = supervisor.post(sqlite_hall.api(f"/ratings/follow-ups/{tasks[done.case_number]}/actions"),
+                                 json={"action": action, "note": note}, timeout=30)
+        assert answer.status_code == 200, answer.text
+    return old, fresh, done
+
+
+def _open(qtbot, supervisor_app, hall, username: str = "supervisor"):
+    app = supervisor_app(hall.url)
+    start_enrolled(qtbot, app, hall, None)  # a supervisor's PC serves no window
+    _log_in(qtbot, app, username)
+    return app
+
+
+def test_follow_ups_listed_overdue_first_by_view_and_exported(qtbot, sqlite_hall, three_tasks, supervisor_app,
+                                                              tmp_path):
+    old, fresh, done = three_tasks
+    app = _open(qtbot, supervisor_app, sqlite_hall)
+    qtbot.waitUntil(lambda: app.follow_ups is not None, timeout=30000)
+    screen = app.follow_ups
+    window = app.main_window
+    assert window.nav.count() == 1 and window.screens.currentWidget() is screen  # room for more screens
+    qtbot.waitUntil(lambda: [t.case_number for t in screen.tasks] == [old.case_number, fresh.case_number],
+                    timeout=30000)
+    first, second = screen.tasks
+    assert first.overdue and not second.overdue
+    assert first.due_on == date(2025, 10, 13)
+    assert screen.table.item(0, 0).foreground().color().name() == "#b3261e"
+    assert screen.table.item(1, 0).foreground().color().name() != "#b3261e"
+    assert screen.table.item(0, 2).text() == "非常不满意"
+    qtbot.waitUntil(lambda: window.hall_label.text() == "演示区政务服务中心", timeout=30000)
+    qtbot.wait(200)
+    window.grab().save(str(tmp_path / "supervisor_list.png"))
+
+    expected = {FollowUpFilter.OVERDUE: [old.case_number], FollowUpFilter.CLOSED: [done.case_number],
+                FollowUpFilter.ALL: [old.case_number, fresh.case_number, done.case_number],
+                FollowUpFilter.OPEN: [old.case_number, fresh.case_number]}
+    for view, numbers in expected.items():
+        with qtbot.waitSignal(screen.tasks_shown, timeout=30000):
+            screen.view_buttons[view].click()
+        assert [t.case_number for t in screen.tasks] == numbers, view
+
+    # The closed task's history: who did what.
+    screen.view_buttons[FollowUpFilter.CLOSED].click()
+    qtbot.waitUntil(lambda: [t.case_number for t in screen.tasks] == [done.case_number], timeout=30000)
+    with qtbot.waitSignal(screen.detail_shown, timeout=30000):
+        screen.table.selectRow(0)
+    text = screen.detail_view.toPlainText()
+    assert "王丽" in text and "已回访" in text and "材料被退回三次" in text
+    assert not any(button.isEnabled() for button in screen.action_buttons.values())
+
+    # A day's ratings, in the national field set.
+    path = tmp_path / "ratings.csv"
+    with qtbot.waitSignal(screen.exported, timeout=30000):
+        screen.export_to(path, date(2025, 9, 29), date(2025, 9, 30), ExportFormat.CSV)
+    rows = list(csv.DictReader(io.StringIO(path.read_bytes().decode("utf-8-sig"))))
+    assert list(rows[0]) == list(NATIONAL_COLUMNS)
+    assert [(r["projectNo"], r["satisfaction"], r["pf"]) for r in rows] == [
+        (old.case_number, "1", "4"), (done.case_number, "1", "4")]
+
+
+def test_a_clerk_may_not_open_the_supervisor_screens(qtbot, sqlite_hall, supervisor_app):
+    app = _open(qtbot, supervisor_app, sqlite_hall, "clerk2")
+    start = app.start_window
+    refused = app.tr("This account may not use the supervisor screens.")
+    qtbot.waitUntil(lambda: start.message.text() == refused, timeout=30000)
+    assert app.main_window is None and start.isVisible()

@@ -1,0 +1,585 @@
+"""The supervisor's window (`python main.py --role supervisor`): a list of screens on the
+left, the chosen screen on the right. Its first screen is the bad-rating follow-up
+(回访 → 整改 or 解释 → 办结): open, overdue and closed tasks, each task's case, rating and
+history, and the actions that move it on. More screens (the hall's monitoring) join
+with `SupervisorWindow.add_screen`.
+
+Every call to the hall runs in the background (ui.tasks); the list refreshes by itself."""
+
+from __future__ import annotations
+
+import base64
+import html
+import logging
+from datetime import date, datetime
+from pathlib import Path
+
+import shiboken6
+from PySide6.QtCore import QDate, QObject, Qt, QTimer, QUrl, Signal, Slot
+from PySide6.QtGui import QAction, QColor, QImage, QKeySequence, QTextDocument
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QButtonGroup,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.bridge import HubBridge
+from ui.call_panel import _while_alive, fill
+from ui.rating_panel import indicator_words, level_words, reason_words
+from ui.start_window import StartWindow
+from ui.tasks import run_in_background
+from workstation.app.workstation import Clerk, Workstation
+from workstation.config import Settings
+from workstation.domain.rating import NOTE_REQUIRED, FollowUpAction, FollowUpState
+from workstation.protocol import ratings as wire
+from workstation.sync.errors import HallRefused, HallUnreachable
+
+log = logging.getLogger(__name__)
+
+REFRESH_MS = 15000
+SUPERVISING_ROLES = ("supervisor", "admin")
+COL_DUE, COL_STATE, COL_LEVEL, COL_ITEM, COL_WINDOW, COL_RATED, COL_CASE = range(7)
+
+_STYLE = """
+QListWidget#supervisorNav { font-size: 13pt; }
+QListWidget#supervisorNav::item { padding: 10px; }
+QPushButton#followUpView { background: #e3e8ef; color: #1f3a5f; }
+QPushButton#followUpView:checked { background: #1f3a5f; color: white; }
+QTableWidget { font-size: 12pt; }
+QTextBrowser#followUpDetail { font-size: 12pt; }
+QLabel#followUpMessage { font-size: 11pt; color: #33475b; }
+QLabel#followUpMessage[error="true"] { color: #b3261e; font-weight: bold; }
+"""
+
+
+def _local(moment: datetime | None) -> str:
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment else "—"
+
+
+class FollowUpWords(QObject):
+    """The follow-up's states and actions in the supervisor's words."""
+
+    def state(self, state: FollowUpState) -> str:
+        return {FollowUpState.OPEN: self.tr("Open"), FollowUpState.CONTACTED: self.tr("Called back"),
+                FollowUpState.RECTIFIED: self.tr("Rectified"), FollowUpState.EXPLAINED: self.tr("Explained"),
+                FollowUpState.CLOSED: self.tr("Closed")}[state]
+
+    def action(self, action: FollowUpAction) -> str:
+        """An action's button."""
+        return {FollowUpAction.CONTACT: self.tr("Record a call-back"),
+                FollowUpAction.RECTIFY: self.tr("Rectified"), FollowUpAction.EXPLAIN: self.tr("Explained"),
+                FollowUpAction.CLOSE: self.tr("Close")}[action]
+
+    def done(self, action: FollowUpAction) -> str:
+        """An action in the history."""
+        return {FollowUpAction.OPEN: self.tr("Opened by the bad rating"),
+                FollowUpAction.CONTACT: self.tr("Called back"), FollowUpAction.RECTIFY: self.tr("Rectified"),
+                FollowUpAction.EXPLAIN: self.tr("Explained"), FollowUpAction.CLOSE: self.tr("Closed")}[action]
+
+    def note_prompt(self, action: FollowUpAction) -> str:
+        return {FollowUpAction.CONTACT: self.tr("What did the applicant say on the call?"),
+                FollowUpAction.RECTIFY: self.tr("What was fixed?"),
+                FollowUpAction.EXPLAIN: self.tr("What was explained to the applicant?"),
+                FollowUpAction.CLOSE: self.tr("A closing note (optional)")}.get(action, "")
+
+
+class NoteDialog(QDialog):
+    """Asks for the note of an action; refuses an empty one where the action needs it."""
+
+    note_given = Signal(str)
+
+    def __init__(self, title: str, prompt: str, required: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.required = required
+        self.note = QPlainTextEdit()
+        self.note.setObjectName("followUpNote")
+        self.problem = QLabel()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(prompt))
+        layout.addWidget(self.note)
+        layout.addWidget(self.problem)
+        layout.addWidget(buttons)
+        self.resize(480, 260)
+
+    def _accept(self) -> None:
+        text = self.note.toPlainText().strip()
+        if self.required and not text:
+            self.problem.setText(self.tr("Please write a note."))
+            return
+        self.accept()
+        self.note_given.emit(text)
+
+
+class ExportDialog(QDialog):
+    """Which days and which format to export the ratings in."""
+
+    chosen = Signal(object, object, object)  # first day, last day, wire.ExportFormat
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Export ratings"))
+        today = QDate.currentDate()
+        self.first = QDateEdit(QDate(today.year(), today.month(), 1))
+        self.last = QDateEdit(today)
+        for edit in (self.first, self.last):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+        self.format = QComboBox()
+        self.format.addItem(self.tr("CSV (spreadsheet)"), wire.ExportFormat.CSV)
+        self.format.addItem(self.tr("JSON"), wire.ExportFormat.JSON)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow(self.tr("From"), self.first)
+        form.addRow(self.tr("To"), self.last)
+        form.addRow(self.tr("Format"), self.format)
+        form.addRow(buttons)
+
+    def _accept(self) -> None:
+        self.accept()
+        self.chosen.emit(self.first.date().toPython(), self.last.date().toPython(), self.format.currentData())
+
+
+class FollowUpScreen(QWidget):
+    """The bad-rating follow-up over a FollowUpDesk-like `desk`."""
+
+    detail_shown = Signal(object)  # wire.FollowUpDetail
+    tasks_shown = Signal(object)  # list[wire.FollowUpSummary]
+    exported = Signal(str)  # the file written
+
+    def __init__(self, desk, parent: QWidget | None = None, *, refresh_ms: int = REFRESH_MS) -> None:
+        super().__init__(parent)
+        self.setObjectName("followUpScreen")
+        self.setStyleSheet(_STYLE)
+        self.desk = desk
+        self.words = FollowUpWords(self)
+        self.view = wire.FollowUpFilter.OPEN
+        self.tasks: list[wire.FollowUpSummary] = []
+        self.detail: wire.FollowUpDetail | None = None
+        self.busy = False
+        self._dialog: QDialog | None = None
+
+        self.view_buttons: dict[wire.FollowUpFilter, QPushButton] = {}
+        group = QButtonGroup(self)
+        views = QHBoxLayout()
+        for view, text in ((wire.FollowUpFilter.OPEN, self.tr("Open")),
+                           (wire.FollowUpFilter.OVERDUE, self.tr("Overdue")),
+                           (wire.FollowUpFilter.CLOSED, self.tr("Closed")),
+                           (wire.FollowUpFilter.ALL, self.tr("All"))):
+            button = QPushButton(text)
+            button.setObjectName("followUpView")
+            button.setCheckable(True)
+            button.clicked.connect(lambda _=False, v=view: self.show_view(v))
+            group.addButton(button)
+            views.addWidget(button)
+            self.view_buttons[view] = button
+        self.view_buttons[self.view].setChecked(True)
+        self.count = QLabel()
+        views.addWidget(self.count, 1)
+        self.export_button = QPushButton(self.tr("Export ratings…"))
+        self.export_button.setObjectName("followUpExport")
+        self.export_button.clicked.connect(self._ask_export)
+        views.addWidget(self.export_button)
+
+        self.table = QTableWidget(0, 7)
+        self.table.setObjectName("followUpTable")
+        self.table.setHorizontalHeaderLabels([self.tr("Due"), self.tr("State"), self.tr("Rating"),
+                                              self.tr("Service item"), self.tr("Window / clerk"),
+                                              self.tr("Rated"), self.tr("Case")])
+        self.table.verticalHeader().hide()
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COL_ITEM, QHeaderView.ResizeMode.Stretch)
+        self.table.itemSelectionChanged.connect(self._selected)
+
+        self.detail_view = QTextBrowser()
+        self.detail_view.setObjectName("followUpDetail")
+        self.detail_view.setPlaceholderText(self.tr("Choose a task to see its case, its rating and what was done."))
+        self.action_buttons: dict[FollowUpAction, QPushButton] = {}
+        actions = QHBoxLayout()
+        for action in (FollowUpAction.CONTACT, FollowUpAction.RECTIFY, FollowUpAction.EXPLAIN,
+                       FollowUpAction.CLOSE):
+            button = QPushButton(self.words.action(action))
+            button.setObjectName(f"followUp_{action.value}")
+            button.setEnabled(False)
+            button.clicked.connect(lambda _=False, a=action: self._ask_note(a))
+            actions.addWidget(button)
+            self.action_buttons[action] = button
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.detail_view, 1)
+        right_layout.addLayout(actions)
+        splitter = QSplitter()
+        splitter.addWidget(self.table)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([660, 440])
+
+        self.message = QLabel()
+        self.message.setObjectName("followUpMessage")
+        self.message.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addLayout(views)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.message)
+
+        self._poll = QTimer(self)
+        self._poll.timeout.connect(self.refresh)
+        self._poll.start(refresh_ms)
+        self.refresh()
+
+    def say(self, text: str, error: bool = False) -> None:
+        self.message.setProperty("error", error)
+        self.message.setText(text)
+        self.message.style().unpolish(self.message)
+        self.message.style().polish(self.message)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.busy = False
+        self._enable()
+        if isinstance(exc, HallUnreachable):
+            self.say(self.tr("The hall server cannot be reached; the list is tried again by itself."), True)
+        elif isinstance(exc, HallRefused) and exc.status in (401, 403):
+            self.say(self.tr("Your login has ended or may not do this. Please log in again."), True)
+        elif isinstance(exc, HallRefused):
+            self.say(fill(self.tr("The hall server refused: %1"), exc.detail), True)
+        else:
+            self.say(fill(self.tr("Something went wrong: %1"), exc), True)
+
+    # -- the list -------------------------------------------------------------------------
+
+    def show_view(self, view: wire.FollowUpFilter) -> None:
+        self.view = view
+        self.view_buttons[view].setChecked(True)
+        self.refresh()
+
+    @Slot()
+    def refresh(self) -> None:
+        view = self.view
+        run_in_background(lambda: self.desk.tasks(view), _while_alive(self, lambda tasks: self._show(view, tasks)),
+                          _while_alive(self, self._failed))
+
+    def _show(self, view: wire.FollowUpFilter, tasks: list[wire.FollowUpSummary]) -> None:
+        if view is not self.view:
+            return  # a later view was asked for meanwhile
+        selected = self.detail.id if self.detail else None
+        self.tasks = tasks
+        self.table.blockSignals(True)
+        self.table.setRowCount(len(tasks))
+        red = QColor("#b3261e")
+        for row, task in enumerate(tasks):
+            state = self.words.state(task.state)
+            if task.overdue:
+                state = fill(self.tr("%1 — overdue"), state)
+            cells = [task.due_on.isoformat() if task.due_on else self.tr("unknown"), state,
+                     level_words(task.level), task.item_name,
+                     fill(self.tr("Window %1 · %2"), task.window or "–", task.clerk_name), _local(task.rated_at),
+                     task.case_number]
+            for col, text in enumerate(cells):
+                cell = QTableWidgetItem(text)
+                cell.setData(Qt.ItemDataRole.UserRole, task.id)
+                if task.overdue:
+                    cell.setForeground(red)
+                self.table.setItem(row, col, cell)
+            if task.id == selected:
+                self.table.selectRow(row)
+        self.table.blockSignals(False)
+        overdue = sum(t.overdue for t in tasks)
+        self.count.setText(fill(self.tr("%1 tasks, %2 overdue"), len(tasks), overdue))
+        # A task that left this view (just closed, say) stays in the detail as it was.
+        if selected is not None and selected in {t.id for t in tasks}:
+            self.open_task(selected)
+        self.tasks_shown.emit(tasks)
+
+    def row_of(self, task_id: int) -> int | None:
+        return next((i for i, t in enumerate(self.tasks) if t.id == task_id), None)
+
+    @Slot()
+    def _selected(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if rows:
+            self.open_task(self.tasks[rows[0].row()].id)
+
+    # -- one task -------------------------------------------------------------------------
+
+    def open_task(self, task_id: int) -> None:
+        run_in_background(lambda: self.desk.task(task_id), _while_alive(self, self._show_detail),
+                          _while_alive(self, self._failed))
+
+    def _show_detail(self, detail: wire.FollowUpDetail) -> None:
+        self.detail = detail
+        document = self.detail_view.document()
+        if detail.rating.note_png:
+            image = QImage.fromData(base64.b64decode(detail.rating.note_png))
+            document.addResource(QTextDocument.ResourceType.ImageResource, QUrl("note.png"), image)
+        self.detail_view.setHtml(self.detail_html(detail))
+        self._enable()
+        self.detail_shown.emit(detail)
+
+    def detail_html(self, d: wire.FollowUpDetail) -> str:
+        e = html.escape
+        r = d.rating
+        rows = [(self.tr("Case"), d.case_number), (self.tr("Service item"), r.item_name),
+                (self.tr("Department"), r.department_name),
+                (self.tr("Window / clerk"), fill(self.tr("Window %1 · %2"), r.window or "–", r.clerk.name))]
+        if d.case is not None:
+            rows += [(self.tr("Decision"), d.case.decision), (self.tr("Accepted"), _local(d.case.accepted_at)),
+                     (self.tr("Promised by"), d.case.promised_date.isoformat() if d.case.promised_date else "—")]
+        rows += [(self.tr("Applicant"), f"{r.rater.masked_name} {r.rater.masked_id}"),
+                 (self.tr("Rating"), level_words(r.level)), (self.tr("Rated"), _local(r.rated_at)),
+                 (self.tr("What went wrong"), "、".join(reason_words(x) for x in r.reasons) or "—"),
+                 (self.tr("Indicators"), "、".join(indicator_words(i) for i in r.indicators) or "—"),
+                 (self.tr("In their words"), r.text or "—"),
+                 (self.tr("Call back"), r.phone if r.callback else self.tr("not wanted")),
+                 (self.tr("State"), self.words.state(d.state)),
+                 (self.tr("Due"), (d.due_on.isoformat() if d.due_on else self.tr("unknown"))
+                  + (" " + self.tr("(overdue)") if d.overdue else ""))]
+        table = "".join(f"<tr><td style='color:#4a5a70; padding-right:12px'>{e(k)}</td><td>{e(str(v))}</td></tr>"
+                        for k, v in rows)
+        note = ("<p>" + e(self.tr("Handwritten note:")) + "<br><img src='note.png' width='360'></p>"
+                if r.note_png else "")
+        steps = []
+        for step in d.history:
+            who = self.tr("System") if step.actor_username == "system" else step.actor_name or step.actor_username
+            line = f"{e(_local(step.at))} · {e(who)} · <b>{e(self.words.done(step.action))}</b>"
+            if step.note:
+                line += f"<br>{e(step.note)}"
+            steps.append(f"<li>{line}</li>")
+        history = self.tr("History")
+        return f"<table>{table}</table>{note}<h3>{e(history)}</h3><ol>{''.join(steps)}</ol>"
+
+    def _enable(self) -> None:
+        allowed = set(self.detail.allowed) if self.detail and not self.busy else set()
+        for action, button in self.action_buttons.items():
+            button.setEnabled(action in allowed)
+
+    def _ask_note(self, action: FollowUpAction) -> None:
+        if self.detail is None:
+            return
+        task_id = self.detail.id
+        dialog = NoteDialog(self.words.action(action), self.words.note_prompt(action),
+                            action in NOTE_REQUIRED, self)
+        dialog.note_given.connect(lambda note: self.act(task_id, action, note))
+        self._open(dialog)
+
+    def act(self, task_id: int, action: FollowUpAction, note: str) -> None:
+        if self.busy:
+            return
+        self.busy = True
+        self._enable()
+
+        def done(detail: wire.FollowUpDetail) -> None:
+            self.busy = False
+            self.say(fill(self.tr("Case %1: %2."), detail.case_number, self.words.state(detail.state)))
+            self._show_detail(detail)
+            self.refresh()
+
+        run_in_background(lambda: self.desk.act(task_id, action, note), _while_alive(self, done),
+                          _while_alive(self, self._failed))
+
+    # -- export ---------------------------------------------------------------------------
+
+    def _ask_export(self) -> None:
+        dialog = ExportDialog(self)
+        dialog.chosen.connect(self._export_chosen)
+        self._open(dialog)
+
+    def _export_chosen(self, first: date, last: date, fmt: wire.ExportFormat) -> None:
+        name = f"ratings-{first.isoformat()}-{last.isoformat()}.{fmt.value}"
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export ratings"), str(Path.home() / name))
+        if path:
+            self.export_to(Path(path), first, last, fmt)
+
+    def export_to(self, path: Path, first: date, last: date, fmt: wire.ExportFormat) -> None:
+        """Write the ratings of first…last to `path` in the national field set."""
+
+        def work() -> str:
+            path.write_bytes(self.desk.export(first, last, fmt))
+            return str(path)
+
+        def done(written: str) -> None:
+            self.say(fill(self.tr("Ratings exported to %1."), written))
+            self.exported.emit(written)
+
+        run_in_background(work, _while_alive(self, done), _while_alive(self, self._failed))
+
+    def _open(self, dialog: QDialog) -> None:
+        # open(), not exec(): no nested event loop; the list keeps refreshing meanwhile.
+        if self._dialog is not None and shiboken6.isValid(self._dialog):
+            self._dialog.close()
+        self._dialog = dialog
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+
+class SupervisorWindow(QMainWindow):
+    """The supervisor role's window: screens chosen on the left."""
+
+    logout_requested = Signal()
+    closed = Signal()
+
+    def __init__(self, person: Clerk, hall_name: str | None) -> None:
+        super().__init__()
+        self.setObjectName("supervisorWindow")
+        self.person = person
+        self.setWindowTitle(fill(self.tr("Supervisor — %1"), hall_name or ""))
+        self.resize(1280, 800)
+        header = QWidget()
+        header.setObjectName("header")
+        head = QHBoxLayout(header)
+        self.hall_label = QLabel(hall_name or "")
+        self.hall_label.setObjectName("headerHall")
+        role = self.tr("Supervisor") if person.role == "supervisor" else self.tr("Administrator")
+        self.person_label = QLabel(f"{person.display_name}（{role}）")
+        head.addWidget(self.hall_label)
+        head.addStretch(1)
+        head.addWidget(self.person_label)
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("supervisorNav")
+        self.nav.setFixedWidth(220)
+        self.nav.setStyleSheet(_STYLE)
+        self.screens = QStackedWidget()
+        self.nav.currentRowChanged.connect(self.screens.setCurrentIndex)
+        body = QHBoxLayout()
+        body.addWidget(self.nav)
+        body.addWidget(self.screens, 1)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(8, 0, 8, 8)
+        layout.addWidget(header)
+        layout.addLayout(body, 1)
+        self.setCentralWidget(central)
+
+        menu = self.menuBar().addMenu(self.tr("&Supervisor"))
+        logout = QAction(self.tr("&Log out"), self)
+        logout.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        logout.triggered.connect(self.logout_requested)
+        quit_ = QAction(self.tr("&Quit"), self)
+        quit_.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_.triggered.connect(self.close)
+        menu.addAction(logout)
+        menu.addAction(quit_)
+
+    def show_hall(self, name: str) -> None:
+        self.hall_label.setText(name)
+        self.setWindowTitle(fill(self.tr("Supervisor — %1"), name))
+
+    def add_screen(self, title: str, screen: QWidget) -> int:
+        """Add a screen and its entry in the list; the first one added is shown."""
+        index = self.screens.addWidget(screen)
+        self.nav.addItem(title)
+        if index == 0:
+            self.nav.setCurrentRow(0)
+        return index
+
+    def show_message(self, text: str) -> None:
+        """In place of the screens, when there is nothing to show (e.g. logged in offline)."""
+        label = QLabel(text)
+        label.setWordWrap(True)
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.add_screen(self.tr("Notice"), label)
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self.closed.emit()
+        super().closeEvent(event)
+
+
+class SupervisorApp(QObject):
+    """The supervisor role: the start window's enrolment and login, then SupervisorWindow."""
+
+    def __init__(self, workstation: Workstation, settings: Settings) -> None:
+        super().__init__()
+        self.workstation = workstation
+        self.settings = settings
+        self.start_window = StartWindow(workstation)
+        self.start_window.logged_in.connect(self.open_main)
+        self.main_window: SupervisorWindow | None = None
+        self.follow_ups: FollowUpScreen | None = None
+        # The hall's name comes with reference data: shown again whenever it moves.
+        self.bridge = HubBridge(workstation.hub)
+        self.bridge.status.connect(self._status_changed)
+        self._revision = -1
+
+    def start(self) -> None:
+        self.start_window.start()
+
+    @Slot(object)
+    def open_main(self, person: Clerk) -> None:
+        from workstation.app.rating import FollowUpDesk
+
+        if person.role not in SUPERVISING_ROLES:
+            run_in_background(self.workstation.logout)
+            self.start_window.reset_for_login()
+            self.start_window.message.setText(self.tr("This account may not use the supervisor screens."))
+            return
+        window = SupervisorWindow(person, self.workstation.connection_hall_name())
+        window.logout_requested.connect(self.logout)
+        window.closed.connect(self._main_closed)
+        try:
+            desk = FollowUpDesk.for_workstation(self.workstation)
+        except HallRefused:
+            window.show_message(self.tr("Logged in while the hall server was unreachable: the supervisor "
+                                        "screens need it. Log in again when it is back."))
+        else:
+            self.follow_ups = FollowUpScreen(desk)
+            window.add_screen(self.tr("Bad-rating follow-up"), self.follow_ups)
+        self.main_window = window
+        window.show()
+        self.start_window.hide()
+        run_in_background(self.workstation.hall, self._show_hall)
+
+    @Slot(object)
+    def _status_changed(self, status) -> None:
+        if status.revision != self._revision:
+            self._revision = status.revision
+            run_in_background(self.workstation.hall, self._show_hall)
+
+    def _show_hall(self, hall: dict | None) -> None:
+        if hall and self.main_window is not None:
+            self.main_window.show_hall(hall.get("name", ""))
+
+    @Slot()
+    def logout(self) -> None:
+        window, self.main_window, self.follow_ups = self.main_window, None, None
+        if window is not None:
+            window.closed.disconnect(self._main_closed)
+            window.close()
+            window.deleteLater()
+        self.start_window.reset_for_login()
+        self.start_window.show()
+        run_in_background(self.workstation.logout)
+
+    @Slot()
+    def _main_closed(self) -> None:
+        QApplication.instance().quit()
