@@ -76,29 +76,32 @@ def queue_router(db: Database, bus: EventBus, settings: QueueSettings | None = N
         return await run_in_threadpool(service.issue, body)
 
     @router.get("/tickets/{ticket_id}", response_model=wire.Ticket)
-    def get_ticket(ticket_id: int, _: Principal = Depends(ticket_reader)) -> wire.Ticket:
-        return service.ticket(ticket_id)
+    async def get_ticket(ticket_id: int, _: Principal = Depends(ticket_reader)) -> wire.Ticket:
+        return await run_in_threadpool(service.ticket, ticket_id)
 
     @router.post("/tickets/{ticket_id}/cancel", response_model=wire.Ticket)
-    def cancel(ticket_id: int, _: Principal = Depends(kiosk_or_admin)) -> wire.Ticket:
-        return service.cancel(ticket_id)
+    async def cancel(ticket_id: int, _: Principal = Depends(kiosk_or_admin)) -> wire.Ticket:
+        return await run_in_threadpool(service.cancel, ticket_id)
 
     @router.post("/call-next", response_model=wire.Ticket)
-    def call_next(window: int = Depends(at_window)) -> wire.Ticket:
+    async def call_next(window: int = Depends(at_window)) -> wire.Ticket:
         """Calls the next waiting ticket by the ordering policy. Refused (409) while the
         window is paused or still has a ticket called or serving: finish, park or mark it
         no-show first. 404 when nobody is waiting."""
-        return service.call_next(window)
+        return await run_in_threadpool(service.call_next, window)
 
     @router.post("/call", response_model=wire.Ticket)
-    def call_ticket(body: wire.CallRequest, window: int = Depends(at_window)) -> wire.Ticket:
+    async def call_ticket(body: wire.CallRequest, window: int = Depends(at_window)) -> wire.Ticket:
         """Calls one waiting ticket out of order, by id or by today's number."""
-        ticket_id = body.ticket_id if body.ticket_id is not None else service.resolve_number(body.number or "")
-        return service.operate(window, ticket_id, Operation.CALL)
+        def call() -> wire.Ticket:
+            ticket_id = body.ticket_id if body.ticket_id is not None else service.resolve_number(body.number or "")
+            return service.operate(window, ticket_id, Operation.CALL)
+
+        return await run_in_threadpool(call)
 
     def _operation(operation: Operation, doc: str):
-        def endpoint(ticket_id: int, window: int = Depends(at_window)) -> wire.Ticket:
-            return service.operate(window, ticket_id, operation)
+        async def endpoint(ticket_id: int, window: int = Depends(at_window)) -> wire.Ticket:
+            return await run_in_threadpool(service.operate, window, ticket_id, operation)
 
         endpoint.__doc__ = doc
         endpoint.__name__ = f"ticket_{operation.value}"
@@ -117,35 +120,35 @@ def queue_router(db: Database, bus: EventBus, settings: QueueSettings | None = N
                              methods=["POST"], response_model=wire.Ticket)
 
     @router.post("/tickets/{ticket_id}/transfer", response_model=wire.Ticket)
-    def transfer(ticket_id: int, body: wire.TransferRequest, window: int = Depends(at_window)) -> wire.Ticket:
+    async def transfer(ticket_id: int, body: wire.TransferRequest, window: int = Depends(at_window)) -> wire.Ticket:
         """Ends this record as transferred and returns the new waiting one, in the target
         queue with the same number and the original arrival time."""
-        return service.operate(window, ticket_id, Operation.TRANSFER, body)
+        return await run_in_threadpool(service.operate, window, ticket_id, Operation.TRANSFER, body)
 
     @router.post("/window/pause", response_model=wire.WindowState)
-    def pause(window: int = Depends(at_window)) -> wire.WindowState:
-        return service.set_paused(window, True)
+    async def pause(window: int = Depends(at_window)) -> wire.WindowState:
+        return await run_in_threadpool(service.set_paused, window, True)
 
     @router.post("/window/resume", response_model=wire.WindowState)
-    def resume(window: int = Depends(at_window)) -> wire.WindowState:
-        return service.set_paused(window, False)
+    async def resume(window: int = Depends(at_window)) -> wire.WindowState:
+        return await run_in_threadpool(service.set_paused, window, False)
 
     @router.get("/summary", response_model=wire.QueueSummary)
-    def summary(_: Principal = Depends(reader)) -> wire.QueueSummary:
-        return service.summary()
+    async def summary(_: Principal = Depends(reader)) -> wire.QueueSummary:
+        return await run_in_threadpool(service.summary)
 
     @router.get("/windows/{number}", response_model=wire.WindowState)
-    def window_state(number: int, _: Principal = Depends(reader)) -> wire.WindowState:
-        return service.window_state(number)
+    async def window_state(number: int, _: Principal = Depends(reader)) -> wire.WindowState:
+        return await run_in_threadpool(service.window_state, number)
 
     @router.get("/windows/{number}/parked", response_model=list[wire.Ticket])
-    def parked(number: int, caller: Principal = Depends(parked_reader)) -> list[wire.Ticket]:
+    async def parked(number: int, caller: Principal = Depends(parked_reader)) -> list[wire.Ticket]:
         if caller.role is Role.CLERK and caller.window != number:
             raise HTTPException(status.HTTP_403_FORBIDDEN, "a clerk sees the parked tickets of their own window")
-        return service.parked(number)
+        return await run_in_threadpool(service.parked, number)
 
     @router.post("/appointments", response_model=wire.Appointment, status_code=201)
-    def add_appointment(body: wire.AppointmentIn, _: Principal = Depends(require(Role.ADMIN))) -> wire.Appointment:
-        return service.add_appointment(body)
+    async def add_appointment(body: wire.AppointmentIn, _: Principal = Depends(require(Role.ADMIN))) -> wire.Appointment:
+        return await run_in_threadpool(service.add_appointment, body)
 
     return router
