@@ -13,7 +13,6 @@ import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 
-import shiboken6
 from PySide6.QtCore import QCoreApplication, QRegularExpression, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeySequence, QRegularExpressionValidator, QShortcut
 from PySide6.QtWidgets import (
@@ -32,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.tasks import run_in_background
+from ui.tasks import run_in_background, while_alive
 from workstation.app.queue_desk import DeskState
 from workstation.domain.queue import Operation, TicketState, allowed_operations
 from workstation.protocol import queue as wire
@@ -176,17 +175,6 @@ def _elapsed(since: datetime | None) -> str:
     hours, minutes = divmod(minutes, 60)
     return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes:02d}:{seconds:02d}"
 
-
-
-def _while_alive(widget: QWidget, fn):
-    """`fn`, skipped once `widget` is deleted: a background answer may come back after its
-    widget closed. (A candidate for ui.tasks.run_in_background(owner=…).)"""
-
-    def call(*args) -> None:
-        if shiboken6.isValid(widget):
-            fn(*args)
-
-    return call
 
 class CallNumberDialog(QDialog):
     """Asks for the ticket number to call out of order (A017)."""
@@ -381,8 +369,8 @@ class CallPanel(QWidget):
             self._refresh_again = True
             return
         self._refreshing, self._refresh_again = True, False
-        run_in_background(self.desk.state, _while_alive(self, self._show_state),
-                          _while_alive(self, self._refresh_failed))
+        run_in_background(self.desk.state, while_alive(self, self._show_state),
+                          while_alive(self, self._refresh_failed))
 
     def _refreshed(self) -> None:
         self._refreshing = False
@@ -506,8 +494,8 @@ class CallPanel(QWidget):
             return
         self.busy = True
         self._update_buttons()
-        run_in_background(work, _while_alive(self, lambda result: self._done(done, result)),
-                          _while_alive(self, self._op_failed))
+        run_in_background(work, while_alive(self, lambda result: self._done(done, result)),
+                          while_alive(self, self._op_failed))
 
     def _done(self, done: Callable[[object], None], result: object) -> None:
         self.busy = False

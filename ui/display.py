@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import logging
 
-import shiboken6
 from PySide6.QtCore import QDateTime, QLocale, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ui.announcer import Announcer
-from ui.tasks import run_in_background
+from ui.tasks import run_in_background, while_alive
 from workstation.app.queue_desk import Connected, Disconnected
 from workstation.domain.announce import Announcement
 from workstation.protocol import queue as wire
@@ -46,17 +45,6 @@ QLabel#displayCountValue {{ font-size: {row}px; font-weight: bold; }}
 QLabel#displayStatus {{ font-size: {small}px; color: #ffb4a8; }}
 """
 
-
-
-def _while_alive(widget: QWidget, fn):
-    """`fn`, skipped once `widget` is deleted: a background answer may come back after its
-    widget closed. (A candidate for ui.tasks.run_in_background(owner=…).)"""
-
-    def call(*args) -> None:
-        if shiboken6.isValid(widget):
-            fn(*args)
-
-    return call
 
 class FeedBridge(QObject):
     """Carries the feed's updates from its thread to the GUI thread (queued signal)."""
@@ -179,7 +167,7 @@ class DisplayWindow(QWidget):
 
     def start(self) -> None:
         """Follow the hall's queue (call once, after showing the window)."""
-        run_in_background(self.feed.hall_name, _while_alive(self, self._show_hall),
+        run_in_background(self.feed.hall_name, while_alive(self, self._show_hall),
                           lambda exc: log.info("hall name: %s", exc))
         self.feed.start(self.bridge.update.emit)  # the feed's thread; the signal is queued to us
 

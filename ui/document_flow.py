@@ -14,7 +14,7 @@ from ui.citizen_screen import CitizenScreen
 from ui.document_printing import PRINT_DPI, preview_and_print
 from ui.documents_panel import DocumentsPanel
 from ui.pdf_pages import page_images
-from ui.tasks import run_in_background
+from ui.tasks import run_in_background, while_alive
 from workstation.app.documents import Draft, Issued
 from workstation.app.guide import SavedCase
 
@@ -44,6 +44,10 @@ class DocumentFlow(QObject):
         panel.print_requested.connect(self.print_current)
         citizen.signing.signed.connect(self._signed)
 
+    def _alive(self, fn):
+        """A background answer is dropped once the clerk's window (and its panel) is gone."""
+        return while_alive(self.panel, fn)
+
     def _desk(self):
         return self.workstation.documents()
 
@@ -60,7 +64,8 @@ class DocumentFlow(QObject):
         self.failed = False
         self.panel.show_preparing()
         run_in_background(lambda: self._desk().prepare(saved),
-                          lambda draft: self._drafted(saved, draft), lambda exc: self._failed(saved, exc))
+                          self._alive(lambda draft: self._drafted(saved, draft)),
+                          self._alive(lambda exc: self._failed(saved, exc)))
 
     def _drafted(self, case: SavedCase, draft: Draft) -> None:
         if not self._still(case):
@@ -69,7 +74,7 @@ class DocumentFlow(QObject):
         self.panel.show_draft(draft)
         self.citizen.show_signing(draft.title, case.display_number)
         run_in_background(lambda: page_images(draft.pdf, PREVIEW_DPI),
-                          lambda pages: self._still(case) and self.citizen.signing.show_preview(pages))
+                          self._alive(lambda pages: self._still(case) and self.citizen.signing.show_preview(pages)))
 
     @Slot(object)
     def _signed(self, signature) -> None:
@@ -85,7 +90,8 @@ class DocumentFlow(QObject):
             return
         self.panel.show_issuing()
         run_in_background(lambda: self._desk().issue(draft, signature),
-                          lambda issued: self._kept(case, issued), lambda exc: self._failed(case, exc))
+                          self._alive(lambda issued: self._kept(case, issued)),
+                          self._alive(lambda exc: self._failed(case, exc)))
 
     def _kept(self, case: SavedCase, issued: Issued) -> None:
         if not self._still(case):
@@ -107,8 +113,8 @@ class DocumentFlow(QObject):
             return
         self.panel.print_button.setEnabled(False)
         run_in_background(lambda: page_images(issued.pdf, PRINT_DPI),
-                          lambda pages: self._print(issued, pages),
-                          lambda exc: self._failed(self.case, exc) if self.case else None)
+                          self._alive(lambda pages: self._print(issued, pages)),
+                          self._alive(lambda exc: self._failed(self.case, exc) if self.case else None))
 
     def _print(self, issued: Issued, pages) -> None:
         self.panel.print_button.setEnabled(True)
@@ -120,8 +126,9 @@ class DocumentFlow(QObject):
         run_in_background(
             lambda: self._desk().printed(issued, clerk.username if clerk else "", device.window if device else None,
                                          printer),
-            lambda copy: self.current is issued and self.panel.show_printed(copy),
-            lambda exc: self.panel.show_error(self.tr("The print was not recorded: %1").replace("%1", str(exc))))
+            self._alive(lambda copy: self.current is issued and self.panel.show_printed(copy)),
+            self._alive(lambda exc: self.panel.show_error(
+                self.tr("The print was not recorded: %1").replace("%1", str(exc)))))
 
     def clear(self) -> None:
         """The next applicant: nothing of the last document stays in view."""

@@ -12,7 +12,6 @@ import logging
 import re
 from datetime import UTC, datetime
 
-import shiboken6
 from PySide6.QtCore import QDateTime, QLocale, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -25,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.tasks import run_in_background
+from ui.tasks import run_in_background, while_alive
 from workstation.app.queue_desk import IssuedTicket
 from workstation.devices.printer import NullTicketPrinter, TicketLabels, TicketPrint, TicketPrinter
 from workstation.domain.queue import GreenReason
@@ -85,17 +84,6 @@ def _label(text: str = "", name: str = "", wrap: bool = True) -> QLabel:
     label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
     return label
 
-
-
-def _while_alive(widget: QWidget, fn):
-    """`fn`, skipped once `widget` is deleted: a background answer may come back after its
-    widget closed. (A candidate for ui.tasks.run_in_background(owner=…).)"""
-
-    def call(*args) -> None:
-        if shiboken6.isValid(widget):
-            fn(*args)
-
-    return call
 
 class BusinessButton(QPushButton):
     """A business type: its name, large, and how many wait."""
@@ -372,7 +360,7 @@ class KioskWindow(QWidget):
 
     def start(self) -> None:
         """Show the counts and the hall's name (call once after showing the window)."""
-        run_in_background(self.desk.hall_name, _while_alive(self, self._show_hall),
+        run_in_background(self.desk.hall_name, while_alive(self, self._show_hall),
                           lambda exc: log.info("hall name: %s", exc))
         self.refresh()
 
@@ -383,8 +371,8 @@ class KioskWindow(QWidget):
 
     @Slot()
     def refresh(self) -> None:
-        run_in_background(self.desk.business_types, _while_alive(self, self._show_kinds),
-                          _while_alive(self, self._kinds_failed))
+        run_in_background(self.desk.business_types, while_alive(self, self._show_kinds),
+                          while_alive(self, self._kinds_failed))
 
     def _show_hall(self, name: str | None) -> None:
         if name:
@@ -518,7 +506,7 @@ class KioskWindow(QWidget):
             return self.desk.issue(business_type, green_reason=green, appointment_code=appointment_code,
                                    id_number=id_number)
 
-        run_in_background(work, _while_alive(self, self._issued), _while_alive(self, self._issue_failed))
+        run_in_background(work, while_alive(self, self._issued), while_alive(self, self._issue_failed))
 
     def _issued(self, issued: IssuedTicket) -> None:
         self.busy = False
@@ -550,8 +538,8 @@ class KioskWindow(QWidget):
                               green_channel=ticket.green_channel, labels=self.ticket_labels())
         printer = self.printer
         run_in_background(lambda: printer.print_ticket(printed),
-                          _while_alive(self, lambda _: self._printed(issued, "")),
-                          _while_alive(self, lambda exc: self._printed(issued, str(exc))))
+                          while_alive(self, lambda _: self._printed(issued, "")),
+                          while_alive(self, lambda exc: self._printed(issued, str(exc))))
 
     def _printed(self, issued: IssuedTicket, problem: str) -> None:
         if problem:

@@ -44,10 +44,10 @@ from PySide6.QtWidgets import (
 )
 
 from ui.bridge import HubBridge
-from ui.call_panel import _while_alive, fill
+from ui.call_panel import fill
 from ui.rating_panel import indicator_words, level_words, reason_words
 from ui.start_window import StartWindow
-from ui.tasks import run_in_background
+from ui.tasks import run_in_background, while_alive
 from workstation.app.workstation import Clerk, Workstation
 from workstation.config import Settings
 from workstation.domain.rating import NOTE_REQUIRED, FollowUpAction, FollowUpState
@@ -286,8 +286,8 @@ class FollowUpScreen(QWidget):
     @Slot()
     def refresh(self) -> None:
         view = self.view
-        run_in_background(lambda: self.desk.tasks(view), _while_alive(self, lambda tasks: self._show(view, tasks)),
-                          _while_alive(self, self._failed))
+        run_in_background(lambda: self.desk.tasks(view), while_alive(self, lambda tasks: self._show(view, tasks)),
+                          while_alive(self, self._failed))
 
     def _show(self, view: wire.FollowUpFilter, tasks: list[wire.FollowUpSummary]) -> None:
         if view is not self.view:
@@ -333,8 +333,8 @@ class FollowUpScreen(QWidget):
     # -- one task -------------------------------------------------------------------------
 
     def open_task(self, task_id: int) -> None:
-        run_in_background(lambda: self.desk.task(task_id), _while_alive(self, self._show_detail),
-                          _while_alive(self, self._failed))
+        run_in_background(lambda: self.desk.task(task_id), while_alive(self, self._show_detail),
+                          while_alive(self, self._failed))
 
     def _show_detail(self, detail: wire.FollowUpDetail) -> None:
         self.detail = detail
@@ -404,8 +404,8 @@ class FollowUpScreen(QWidget):
             self._show_detail(detail)
             self.refresh()
 
-        run_in_background(lambda: self.desk.act(task_id, action, note), _while_alive(self, done),
-                          _while_alive(self, self._failed))
+        run_in_background(lambda: self.desk.act(task_id, action, note), while_alive(self, done),
+                          while_alive(self, self._failed))
 
     # -- export ---------------------------------------------------------------------------
 
@@ -431,7 +431,7 @@ class FollowUpScreen(QWidget):
             self.say(fill(self.tr("Ratings exported to %1."), written))
             self.exported.emit(written)
 
-        run_in_background(work, _while_alive(self, done), _while_alive(self, self._failed))
+        run_in_background(work, while_alive(self, done), while_alive(self, self._failed))
 
     def _open(self, dialog: QDialog) -> None:
         # open(), not exec(): no nested event loop; the list keeps refreshing meanwhile.

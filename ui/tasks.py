@@ -10,6 +10,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)
@@ -68,3 +69,14 @@ def run_in_background(fn: Callable[[], Any], on_done: Callable[[Any], None] | No
 def wait_for_background(timeout_ms: int = 30000) -> bool:
     """For shutdown and tests: wait until every background task has finished."""
     return QThreadPool.globalInstance().waitForDone(timeout_ms)
+
+
+def while_alive(widget: QObject, fn: Callable[..., None]) -> Callable[..., None]:
+    """`fn`, skipped once `widget` is deleted: a background answer may come back after its
+    widget closed (a logout, a closed window)."""
+
+    def call(*args: Any) -> None:
+        if shiboken6.isValid(widget):
+            fn(*args)
+
+    return call

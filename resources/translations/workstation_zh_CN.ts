@@ -140,12 +140,12 @@
 <context>
     <name>CallNumberDialog</name>
     <message>
-        <location filename="../../ui/call_panel.py" line="198" />
+        <location filename="../../ui/call_panel.py" line="186" />
         <source>Call a number</source>
         <translation>指定叫号</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="207" />
+        <location filename="../../ui/call_panel.py" line="195" />
         <source>Ticket number</source>
         <translation>号码</translation>
     </message>
@@ -153,313 +153,313 @@
 <context>
     <name>CallPanel</name>
     <message>
-        <location filename="../../ui/call_panel.py" line="83" />
+        <location filename="../../ui/call_panel.py" line="82" />
         <source>waiting</source>
         <translation>正在等候</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="84" />
+        <location filename="../../ui/call_panel.py" line="83" />
         <source>called, not started yet</source>
         <translation>已呼叫，尚未开始办理</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="85" />
+        <location filename="../../ui/call_panel.py" line="84" />
         <source>being served</source>
         <translation>正在办理</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="86" />
+        <location filename="../../ui/call_panel.py" line="85" />
         <source>parked</source>
         <translation>已挂起</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="87" />
+        <location filename="../../ui/call_panel.py" line="86" />
         <source>a no-show</source>
         <translation>已过号</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="88" />
+        <location filename="../../ui/call_panel.py" line="87" />
         <source>transferred</source>
         <translation>已转移</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="89" />
+        <location filename="../../ui/call_panel.py" line="88" />
         <source>finished</source>
         <translation>已办结</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="90" />
+        <location filename="../../ui/call_panel.py" line="89" />
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="96" />
+        <location filename="../../ui/call_panel.py" line="95" />
         <source>Call next</source>
         <translation>呼叫下一位</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="97" />
+        <location filename="../../ui/call_panel.py" line="96" />
         <source>Call again</source>
         <translation>重呼</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="98" />
+        <location filename="../../ui/call_panel.py" line="97" />
         <source>Start</source>
         <translation>开始办理</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="99" />
+        <location filename="../../ui/call_panel.py" line="98" />
         <source>Finish</source>
         <translation>办结</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="100" />
+        <location filename="../../ui/call_panel.py" line="99" />
         <source>Park</source>
         <translation>挂起</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="101" />
+        <location filename="../../ui/call_panel.py" line="100" />
         <source>No-show</source>
         <translation>过号</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="102" />
+        <location filename="../../ui/call_panel.py" line="101" />
         <source>Transfer</source>
         <translation>转移</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="103" />
+        <location filename="../../ui/call_panel.py" line="102" />
         <source>Pause</source>
         <translation>暂停叫号</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="104" />
+        <location filename="../../ui/call_panel.py" line="103" />
         <source>Call a number</source>
         <translation>指定叫号</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="105" />
+        <location filename="../../ui/call_panel.py" line="104" />
         <source>Call back</source>
         <translation>回访</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="122" />
+        <location filename="../../ui/call_panel.py" line="121" />
         <source>Your login has ended. Please log out and log in again.</source>
         <translation>登录已失效，请退出后重新登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="124" />
+        <location filename="../../ui/call_panel.py" line="123" />
         <source>This PC or account may not call tickets. Ask IT to check the window set-up.</source>
         <translation>这台电脑或这个账号不能叫号，请联系信息科检查窗口设置。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="127" />
+        <location filename="../../ui/call_panel.py" line="126" />
         <source>This window is paused. Press “Resume” before calling.</source>
         <translation>本窗口已暂停。请先按“恢复叫号”再呼叫。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="129" />
+        <location filename="../../ui/call_panel.py" line="128" />
         <source>Ticket %1 is still at this window. Finish it, park it or mark it as a no-show first.</source>
         <translation>%1 号仍在本窗口。请先办结、挂起或标记过号。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="138" />
+        <location filename="../../ui/call_panel.py" line="137" />
         <source>Ticket %1 is %2: “%3” is not possible now.</source>
         <translation>%1 号%2，现在不能“%3”。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="141" />
+        <location filename="../../ui/call_panel.py" line="140" />
         <source>Press “Start” when the applicant arrives.</source>
         <translation>申请人到窗口后请先按“开始办理”。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="142" />
+        <location filename="../../ui/call_panel.py" line="141" />
         <source>%1 %2</source>
         <translation>%1%2</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="145" />
+        <location filename="../../ui/call_panel.py" line="144" />
         <source>Nobody is waiting for this window.</source>
         <translation>本窗口暂时没有人等候。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="147" />
+        <location filename="../../ui/call_panel.py" line="146" />
         <source>There is no ticket %1 today.</source>
         <translation>今天没有 %1 号。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="149" />
+        <location filename="../../ui/call_panel.py" line="148" />
         <source>Ticket %1 waits for window %2.</source>
         <translation>%1 号要到 %2 号窗口办理。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="151" />
+        <location filename="../../ui/call_panel.py" line="150" />
         <source>Ticket %1 is for a business type this window does not serve.</source>
         <translation>%1 号办理的业务不在本窗口的范围内。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="154" />
+        <location filename="../../ui/call_panel.py" line="153" />
         <source>Ticket %1 is not at this window.</source>
         <translation>%1 号不在本窗口。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="156" />
+        <location filename="../../ui/call_panel.py" line="155" />
         <source>This window is already paused.</source>
         <translation>本窗口已经暂停了。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="158" />
+        <location filename="../../ui/call_panel.py" line="157" />
         <source>This window is not paused.</source>
         <translation>本窗口没有暂停。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="160" />
+        <location filename="../../ui/call_panel.py" line="159" />
         <source>The ticket is already there: choose another business type or window.</source>
         <translation>这个号已经在那里了，请选择其他业务或窗口。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="162" />
+        <location filename="../../ui/call_panel.py" line="161" />
         <source>The applicant already holds waiting ticket %1 there.</source>
         <translation>这位申请人在那里已经有一个等候中的号：%1。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="165" />
+        <location filename="../../ui/call_panel.py" line="164" />
         <source>Ticket %1 is from another day.</source>
         <translation>%1 号不是今天的号。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="166" />
+        <location filename="../../ui/call_panel.py" line="165" />
         <source>The hall server refused: %1</source>
         <translation>大厅服务器拒绝了请求：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="280" />
+        <location filename="../../ui/call_panel.py" line="268" />
         <source>Paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="286" />
-        <location filename="../../ui/call_panel.py" line="416" />
+        <location filename="../../ui/call_panel.py" line="274" />
+        <location filename="../../ui/call_panel.py" line="404" />
         <source>No ticket at the counter.</source>
         <translation>窗口前暂无办理的号。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="302" />
+        <location filename="../../ui/call_panel.py" line="290" />
         <source>Parked tickets</source>
         <translation>挂起的号</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="366" />
+        <location filename="../../ui/call_panel.py" line="354" />
         <source>Resume</source>
         <translation>恢复叫号</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="407" />
+        <location filename="../../ui/call_panel.py" line="395" />
         <source>The hall server is reachable again: calling works.</source>
         <translation>已重新连接大厅服务器，可以叫号了。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="410" />
+        <location filename="../../ui/call_panel.py" line="398" />
         <source>Window %1</source>
         <translation>%1 号窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="424" />
+        <location filename="../../ui/call_panel.py" line="412" />
         <source>called %1 times</source>
         <translation>已呼叫 %1 次</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="426" />
+        <location filename="../../ui/call_panel.py" line="414" />
         <source>priority</source>
         <translation>优先</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="430" />
+        <location filename="../../ui/call_panel.py" line="418" />
         <source>Waiting: %1</source>
         <translation>等候：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="442" />
+        <location filename="../../ui/call_panel.py" line="430" />
         <source>Parked tickets: %1</source>
         <translation>挂起的号：%1 个</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="466" />
+        <location filename="../../ui/call_panel.py" line="454" />
         <source>Serving for %1</source>
         <translation>已办理 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="468" />
+        <location filename="../../ui/call_panel.py" line="456" />
         <source>Called %1 ago</source>
         <translation>已呼叫 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="532" />
+        <location filename="../../ui/call_panel.py" line="520" />
         <source>Something went wrong: %1</source>
         <translation>出现问题：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="535" />
+        <location filename="../../ui/call_panel.py" line="523" />
         <source>The hall server cannot be reached, so calling is not possible now. You can go on with the applicant at the counter; calling comes back by itself.</source>
         <translation>无法连接大厅服务器，暂时不能叫号。您可以继续为窗口前的申请人办理；连接恢复后叫号会自动恢复。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="542" />
+        <location filename="../../ui/call_panel.py" line="530" />
         <source>There is no ticket at the counter.</source>
         <translation>窗口前没有正在办理的号。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="551" />
+        <location filename="../../ui/call_panel.py" line="539" />
         <source>Calling %1.</source>
         <translation>正在呼叫 %1 号。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="567" />
+        <location filename="../../ui/call_panel.py" line="555" />
         <source>Choose a parked ticket first.</source>
         <translation>请先选择一个挂起的号。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="576" />
+        <location filename="../../ui/call_panel.py" line="564" />
         <source>Calling %1 again.</source>
         <translation>再次呼叫 %1 号。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="577" />
+        <location filename="../../ui/call_panel.py" line="565" />
         <source>Serving %1.</source>
         <translation>开始为 %1 号办理。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="578" />
+        <location filename="../../ui/call_panel.py" line="566" />
         <source>%1 is finished.</source>
         <translation>%1 号已办结。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="579" />
+        <location filename="../../ui/call_panel.py" line="567" />
         <source>%1 is parked; you can call the next one.</source>
         <translation>%1 号已挂起，可以呼叫下一位。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="580" />
+        <location filename="../../ui/call_panel.py" line="568" />
         <source>%1 is marked as a no-show.</source>
         <translation>%1 号已标记为过号。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="585" />
+        <location filename="../../ui/call_panel.py" line="573" />
         <source>%1 did not come after the last call: marked as a no-show.</source>
         <translation>%1 号多次呼叫未到，已标记为过号。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="601" />
+        <location filename="../../ui/call_panel.py" line="589" />
         <source>%1 is transferred.</source>
         <translation>%1 号已转移。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="610" />
+        <location filename="../../ui/call_panel.py" line="598" />
         <source>The window is open again.</source>
         <translation>本窗口已恢复叫号。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="613" />
+        <location filename="../../ui/call_panel.py" line="601" />
         <source>The window is paused: no ticket is called to it.</source>
         <translation>本窗口已暂停，不会有号被叫到本窗口。</translation>
     </message>
@@ -569,57 +569,57 @@
 <context>
     <name>DisplayWindow</name>
     <message>
-        <location filename="../../ui/display.py" line="105" />
+        <location filename="../../ui/display.py" line="93" />
         <source>Hall display</source>
         <translation>大厅综合屏</translation>
     </message>
     <message>
-        <location filename="../../ui/display.py" line="118" />
+        <location filename="../../ui/display.py" line="106" />
         <source>Government service hall</source>
         <translation>政务服务中心</translation>
     </message>
     <message>
-        <location filename="../../ui/display.py" line="126" />
+        <location filename="../../ui/display.py" line="114" />
         <source>Now calling</source>
         <translation>正在呼叫</translation>
     </message>
     <message>
-        <location filename="../../ui/display.py" line="135" />
+        <location filename="../../ui/display.py" line="123" />
         <source>Window · now serving</source>
         <translation>窗口 · 正在办理</translation>
     </message>
     <message>
-        <location filename="../../ui/display.py" line="150" />
+        <location filename="../../ui/display.py" line="138" />
         <source>Waiting</source>
         <translation>等候人数</translation>
     </message>
     <message>
-        <location filename="../../ui/display.py" line="249" />
+        <location filename="../../ui/display.py" line="237" />
         <source>Window %1</source>
         <translation>%1 号窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/display.py" line="255" />
+        <location filename="../../ui/display.py" line="243" />
         <source>Please go to %1</source>
         <translation>请到 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/display.py" line="279" />
+        <location filename="../../ui/display.py" line="267" />
         <source>Paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../ui/display.py" line="308" />
+        <location filename="../../ui/display.py" line="296" />
         <source>%1 people</source>
         <translation>%1 人</translation>
     </message>
     <message>
-        <location filename="../../ui/display.py" line="313" />
+        <location filename="../../ui/display.py" line="301" />
         <source>Connecting to the hall server…</source>
         <translation>正在连接大厅服务器…</translation>
     </message>
     <message>
-        <location filename="../../ui/display.py" line="320" />
+        <location filename="../../ui/display.py" line="308" />
         <source>The voice is not working (%1); calls are shown only.</source>
         <translation>语音播报故障（%1），叫号只在屏幕上显示。</translation>
     </message>
@@ -627,12 +627,12 @@
 <context>
     <name>DocumentFlow</name>
     <message>
-        <location filename="../../ui/document_flow.py" line="101" />
+        <location filename="../../ui/document_flow.py" line="107" />
         <source>The document could not be made: %1</source>
         <translation>文书未能生成：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/document_flow.py" line="124" />
+        <location filename="../../ui/document_flow.py" line="131" />
         <source>The print was not recorded: %1</source>
         <translation>打印记录未能保存：%1</translation>
     </message>
@@ -1031,245 +1031,245 @@ Waiting for the applicant to sign on the citizen screen.</source>
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../../ui/kiosk.py" line="132" />
+        <location filename="../../ui/kiosk.py" line="120" />
         <source>Ticket machine</source>
         <translation>取号机</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="144" />
+        <location filename="../../ui/kiosk.py" line="132" />
         <source>Government service hall</source>
         <translation>政务服务中心</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="178" />
-        <location filename="../../ui/kiosk.py" line="435" />
-        <location filename="../../ui/kiosk.py" line="460" />
+        <location filename="../../ui/kiosk.py" line="166" />
+        <location filename="../../ui/kiosk.py" line="423" />
+        <location filename="../../ui/kiosk.py" line="448" />
         <source>Please choose your business</source>
         <translation>请选择您要办理的业务</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="180" />
+        <location filename="../../ui/kiosk.py" line="168" />
         <source>Cancel priority</source>
         <translation>取消优先</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="190" />
+        <location filename="../../ui/kiosk.py" line="178" />
         <source>Connecting to the hall…</source>
         <translation>正在连接大厅…</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="191" />
+        <location filename="../../ui/kiosk.py" line="179" />
         <source>Priority service (green channel)</source>
         <translation>绿色通道 优先办理</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="194" />
+        <location filename="../../ui/kiosk.py" line="182" />
         <source>Check in an appointment</source>
         <translation>预约签到</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="211" />
+        <location filename="../../ui/kiosk.py" line="199" />
         <source>Who is the priority service for?</source>
         <translation>请选择优先办理的人员</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="220" />
+        <location filename="../../ui/kiosk.py" line="208" />
         <source>Please show your certificate to the staff at the window.</source>
         <translation>办理时请向窗口工作人员出示相关证件。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="222" />
-        <location filename="../../ui/kiosk.py" line="267" />
-        <location filename="../../ui/kiosk.py" line="581" />
+        <location filename="../../ui/kiosk.py" line="210" />
+        <location filename="../../ui/kiosk.py" line="255" />
+        <location filename="../../ui/kiosk.py" line="569" />
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="231" />
+        <location filename="../../ui/kiosk.py" line="219" />
         <source>The code is in the message you got when you booked.</source>
         <translation>预约码在您预约成功时收到的短信里。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="239" />
+        <location filename="../../ui/kiosk.py" line="227" />
         <source>ABC</source>
         <translation>字母</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="249" />
+        <location filename="../../ui/kiosk.py" line="237" />
         <source>123</source>
         <translation>数字</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="258" />
+        <location filename="../../ui/kiosk.py" line="246" />
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="261" />
+        <location filename="../../ui/kiosk.py" line="249" />
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="264" />
+        <location filename="../../ui/kiosk.py" line="252" />
         <source>OK</source>
         <translation>确定</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="278" />
+        <location filename="../../ui/kiosk.py" line="266" />
         <source>Please enter your appointment code</source>
         <translation>请输入预约码</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="296" />
-        <location filename="../../ui/kiosk.py" line="341" />
+        <location filename="../../ui/kiosk.py" line="284" />
+        <location filename="../../ui/kiosk.py" line="329" />
         <source>Your number</source>
         <translation>您的号码</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="301" />
-        <location filename="../../ui/kiosk.py" line="345" />
+        <location filename="../../ui/kiosk.py" line="289" />
+        <location filename="../../ui/kiosk.py" line="333" />
         <source>Please listen for your number and watch the screen.</source>
         <translation>请留意叫号，关注屏幕提示。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="335" />
+        <location filename="../../ui/kiosk.py" line="323" />
         <source>Elderly (70 and over)</source>
         <translation>老年人（70岁以上）</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="336" />
+        <location filename="../../ui/kiosk.py" line="324" />
         <source>People with disabilities</source>
         <translation>残疾人</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="337" />
+        <location filename="../../ui/kiosk.py" line="325" />
         <source>Military personnel</source>
         <translation>军人</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="342" />
-        <location filename="../../ui/kiosk.py" line="537" />
+        <location filename="../../ui/kiosk.py" line="330" />
+        <location filename="../../ui/kiosk.py" line="525" />
         <source>%1 people waiting ahead of you</source>
         <translation>前面还有 %1 人等候</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="343" />
+        <location filename="../../ui/kiosk.py" line="331" />
         <source>Issued at %1</source>
         <translation>取号时间 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="344" />
-        <location filename="../../ui/kiosk.py" line="532" />
+        <location filename="../../ui/kiosk.py" line="332" />
+        <location filename="../../ui/kiosk.py" line="520" />
         <source>Priority service</source>
         <translation>优先办理</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="349" />
+        <location filename="../../ui/kiosk.py" line="337" />
         <source>Tickets cannot be given out right now. Please try again in a moment or ask the staff.</source>
         <translation>现在暂时不能取号，请稍后再试或咨询工作人员。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="352" />
+        <location filename="../../ui/kiosk.py" line="340" />
         <source>Something went wrong. Please ask the staff.</source>
         <translation>出现了问题，请咨询工作人员。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="355" />
+        <location filename="../../ui/kiosk.py" line="343" />
         <source>All of today's numbers for this business are given out. Please ask the staff.</source>
         <translation>这项业务今天的号已经取完了，请咨询工作人员。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="358" />
+        <location filename="../../ui/kiosk.py" line="346" />
         <source>This appointment code was not found. Please check it and enter it again.</source>
         <translation>没有找到这个预约码，请核对后重新输入。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="360" />
+        <location filename="../../ui/kiosk.py" line="348" />
         <source>This appointment has already been checked in.</source>
         <translation>这个预约已经签到过了。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="362" />
+        <location filename="../../ui/kiosk.py" line="350" />
         <source>This appointment is not for today. It is booked for %1.</source>
         <translation>这个预约不是今天的，预约日期是 %1。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="365" />
+        <location filename="../../ui/kiosk.py" line="353" />
         <source>You already have number %1 for this business. Please wait to be called.</source>
         <translation>您已经取过这项业务的号（%1），请耐心等候叫号。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="368" />
+        <location filename="../../ui/kiosk.py" line="356" />
         <source>Priority for the elderly is from the age of 70.</source>
         <translation>老年人优先办理需年满70岁。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="369" />
+        <location filename="../../ui/kiosk.py" line="357" />
         <source>A number cannot be given out. Please ask the staff.</source>
         <translation>暂时不能取号，请咨询工作人员。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="414" />
+        <location filename="../../ui/kiosk.py" line="402" />
         <source>Nobody waiting</source>
         <translation>无人等候</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="415" />
+        <location filename="../../ui/kiosk.py" line="403" />
         <source>%1 waiting</source>
         <translation>等候 %1 人</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="451" />
+        <location filename="../../ui/kiosk.py" line="439" />
         <source>Priority: %1</source>
         <translation>优先办理：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="452" />
+        <location filename="../../ui/kiosk.py" line="440" />
         <source>Now choose your business</source>
         <translation>请选择您要办理的业务</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="514" />
+        <location filename="../../ui/kiosk.py" line="502" />
         <source>Getting your number…</source>
         <translation>正在取号，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="534" />
+        <location filename="../../ui/kiosk.py" line="522" />
         <source>Appointment checked in</source>
         <translation>预约已签到</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="539" />
+        <location filename="../../ui/kiosk.py" line="527" />
         <source>Nobody is waiting ahead of you</source>
         <translation>前面没有人等候</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="541" />
+        <location filename="../../ui/kiosk.py" line="529" />
         <source>Printing your ticket…</source>
         <translation>正在打印号票…</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="544" />
+        <location filename="../../ui/kiosk.py" line="532" />
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="561" />
+        <location filename="../../ui/kiosk.py" line="549" />
         <source>The printer is not working. Please remember your number.</source>
         <translation>打印机暂时不能使用，请记住您的号码。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="563" />
+        <location filename="../../ui/kiosk.py" line="551" />
         <source>Please remember your number.</source>
         <translation>请记住您的号码。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="565" />
+        <location filename="../../ui/kiosk.py" line="553" />
         <source>Please take your ticket.</source>
         <translation>请取走您的号票。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="592" />
+        <location filename="../../ui/kiosk.py" line="580" />
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
@@ -2018,32 +2018,32 @@ Waiting for the applicant to sign on the citizen screen.</source>
 <context>
     <name>TransferDialog</name>
     <message>
-        <location filename="../../ui/call_panel.py" line="225" />
+        <location filename="../../ui/call_panel.py" line="213" />
         <source>Transfer the ticket</source>
         <translation>转移这个号</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="229" />
+        <location filename="../../ui/call_panel.py" line="217" />
         <source>(the same business type)</source>
         <translation>（业务不变）</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="235" />
+        <location filename="../../ui/call_panel.py" line="223" />
         <source>(any window that serves it)</source>
         <translation>（任一办理该业务的窗口）</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="244" />
+        <location filename="../../ui/call_panel.py" line="232" />
         <source>Business type</source>
         <translation>业务</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="245" />
+        <location filename="../../ui/call_panel.py" line="233" />
         <source>Window</source>
         <translation>窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="252" />
+        <location filename="../../ui/call_panel.py" line="240" />
         <source>Choose a business type or a window.</source>
         <translation>请选择业务或窗口。</translation>
     </message>
