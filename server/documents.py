@@ -4,11 +4,9 @@
 from __future__ import annotations
 
 import hashlib
-import logging
 from datetime import UTC, datetime
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Request, Response, status
-from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -23,20 +21,12 @@ from workstation.domain.roles import DeviceKind, Role
 from workstation.protocol import API_PREFIX
 from workstation.protocol import documents as wire
 
-log = logging.getLogger(__name__)
-
 PDF_MAGIC = b"%PDF-"
 
 
-@records.indexer(wire.RECORD_KIND)
-def index_document(session: Session, row: Record) -> None:
+@records.indexer(wire.RECORD_KIND, wire.DocumentRecord)
+def index_document(session: Session, row: Record, doc: wire.DocumentRecord) -> None:
     """A new `document` record: remembered under its 办件编号 for the check."""
-    try:
-        doc = wire.DocumentRecord.model_validate(row.payload)
-    except ValidationError as exc:
-        # Kept as a record all the same; it just cannot be found by the check.
-        log.warning("document record %s is not indexed: %s", row.uuid, exc.errors()[0]["msg"])
-        return
     session.add(IssuedDocument(
         record_uuid=row.uuid, case_number=doc.case_number, kind=doc.kind, title=doc.title,
         sha256=doc.sha256, applicant_signed=doc.applicant_signed,

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy import and_, exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
@@ -95,11 +94,11 @@ def hall_calendar(session: Session) -> WorkCalendar:
 
 
 @records.indexer(CASE_KIND)
-def index_case(session: Session, row: Record) -> None:
+def index_case(session: Session, row: Record, payload: dict[str, Any]) -> None:
     """A new `case` record: remembered by its 办件编号 and acceptance time."""
     try:
-        number = str(row.payload["case_number"])
-        accepted = datetime.fromisoformat(row.payload["decided_at"])
+        number = str(payload["case_number"])
+        accepted = datetime.fromisoformat(payload["decided_at"])
     except (KeyError, TypeError, ValueError):
         log.warning("case record %s is not indexed for ratings: no case number or decision time", row.uuid)
         return
@@ -113,15 +112,9 @@ def index_case(session: Session, row: Record) -> None:
                           accepted_at=accepted))
 
 
-@records.indexer(RECORD_KIND)
-def index_rating(session: Session, row: Record) -> None:
+@records.indexer(RECORD_KIND, wire.RatingRecord)
+def index_rating(session: Session, row: Record, rating: wire.RatingRecord) -> None:
     """A new `rating` record: indexed for the report; a bad one opens a follow-up task."""
-    try:
-        rating = wire.RatingRecord.model_validate(row.payload)
-    except ValidationError as exc:
-        # Kept as a record all the same; it is just not in the report.
-        log.warning("rating record %s is not indexed: %s", row.uuid, exc.errors()[0]["msg"])
-        return
     session.add(Rating(record_uuid=row.uuid, case_number=rating.case_number, rated_at=rating.rated_at,
                        level=int(rating.level), channel=int(rating.channel)))
     if rating.bad and rating.channel is not Channel.SYSTEM_DEFAULT:
@@ -214,7 +207,7 @@ def _apply_defaults(session: Session, settings: RatingSettings, now: datetime) -
                      content_hash=records.content_hash(RECORD_KIND, now, body), payload=body)
         session.add(row)
         session.flush()
-        index_rating(session, row)
+        index_rating(session, row, rating)  # already a RatingRecord
         given += 1
     return given
 

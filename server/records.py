@@ -4,30 +4,49 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.models import Record, RecordConflict
 from workstation.protocol import records as wire
 
+log = logging.getLogger(__name__)
+
 # What else a new record of a kind sets off (an index, a task), in the same transaction.
-Indexer = Callable[[Session, Record], None]
-_indexers: dict[str, list[Indexer]] = {}
+Indexer = Callable[[Session, Record, Any], None]
+_indexers: dict[str, list[tuple[type[BaseModel] | None, Indexer]]] = {}
 
 
-def indexer(kind: str) -> Callable[[Indexer], Indexer]:
-    """Registers `function(session, record)` to run for every new record of `kind`."""
+def indexer(kind: str, model: type[BaseModel] | None = None) -> Callable[[Indexer], Indexer]:
+    """Registers `function(session, record, payload)` to run for every new record of
+    `kind`. With a `model`, `payload` is the record's payload validated by it, and a record
+    it refuses is kept all the same but not indexed (logged); without, the raw payload."""
 
     def register(function: Indexer) -> Indexer:
-        _indexers.setdefault(kind, []).append(function)
+        _indexers.setdefault(kind, []).append((model, function))
         return function
 
     return register
+
+
+def _index(session: Session, row: Record) -> None:
+    for model, index in _indexers.get(row.kind, ()):
+        if model is None:
+            index(session, row, row.payload)
+            continue
+        try:
+            payload = model.model_validate(row.payload)
+        except ValidationError as exc:
+            log.warning("%s record %s is not indexed: %s", row.kind, row.uuid, exc.errors()[0]["msg"])
+            continue
+        index(session, row, payload)
 
 
 def content_hash(kind: str, created_at: datetime, payload: dict[str, Any]) -> str:
@@ -83,8 +102,7 @@ def store_batch(session: Session, device_id: str, batch: wire.UploadBatch) -> tu
     session.add_all(new_rows)
     session.flush()
     for row in new_rows:
-        for index in _indexers.get(row.kind, ()):
-            index(session, row)
+        _index(session, row)
     return wire.UploadResult(results=results), stored, conflicts
 
 

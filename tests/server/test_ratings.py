@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 import pytest
 
 from tests.support.hall_server import HallServer
+from tests.support.waiting import wait_for
 from tests.ui.rating_fixtures import (
     ON_THE_SPOT,
     PROMISED,
@@ -24,7 +25,6 @@ from tests.ui.rating_fixtures import (
     demo_item,
     hall_time,
     records,
-    wait_for,
 )
 from workstation.app.guide import Person
 from workstation.domain.rating import NATIONAL_COLUMNS, Indicator, Level, RatingAnswer, Reason
@@ -143,7 +143,7 @@ def test_unrated_cases_get_satisfied_from_the_system_exactly_once(scheduled_serv
     def ratings_of(number: str) -> list[dict]:
         return [r for r in records(scheduled_server, supervisor, "rating") if r["payload"]["case_number"] == number]
 
-    [default] = wait_for(lambda: ratings_of(old.case_number), "the scheduled default rating")
+    [default] = wait_for(lambda: ratings_of(old.case_number), "the scheduled default rating", step=0.2)
     # …and the admin command, run three times at once while the schedule keeps running, adds nothing.
     outputs: list[str] = []
     runs = [threading.Thread(target=lambda: outputs.append(_rate_defaults(scheduled_server))) for _ in range(3)]

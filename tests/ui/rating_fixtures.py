@@ -7,7 +7,6 @@ Qt is imported only by the `supervisor_app` fixture, so the server's tests use t
 from __future__ import annotations
 
 import json
-import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -116,16 +115,6 @@ def records(server: HallServer, session: requests.Session, kind: str) -> list[di
         if not after:
             return found
 
-
-def wait_for(predicate, what: str, timeout: float = 30.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.2)
 
 
 def publish_holidays(server: HallServer, admin: requests.Session, days: list[date]) -> WorkCalendar:

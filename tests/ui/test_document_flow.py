@@ -53,7 +53,8 @@ def pen_stroke(pad, points: list[tuple[float, float, float]]) -> None:
             Qt.KeyboardModifier.NoModifier, Qt.MouseButton.LeftButton, Qt.MouseButton.LeftButton))
 
 
-def accept_a_case(qtbot, app) -> None:
+def press_accept(qtbot, app, id_number: str = "11010519491231002X") -> None:
+    """个体工商户设立登记 by the operator in person, every material received, 受理 pressed."""
     window = app.main_window
     panel = window.materials
     qtbot.waitUntil(lambda: panel.snapshot is not None and len(panel.snapshot.index) >= 20, timeout=30000)
@@ -65,8 +66,12 @@ def accept_a_case(qtbot, app) -> None:
     for material_id in ("application", "operator_id", "premises_proof"):
         panel.mark(material_id, MaterialStatus.RECEIVED)
     window.applicant.name.setText("李明")
-    window.applicant.id_number.setText("11010519491231002X")
+    window.applicant.id_number.setText(id_number)
     qtbot.mouseClick(panel.buttons[Decision.ACCEPT], Qt.MouseButton.LeftButton)
+
+
+def accept_a_case(qtbot, app) -> None:
+    press_accept(qtbot, app)
     qtbot.waitUntil(lambda: app.last_case is not None, timeout=30000)
 
 

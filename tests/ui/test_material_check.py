@@ -9,6 +9,7 @@ import time
 import pytest
 from PySide6.QtCore import Qt
 
+from tests.ui.test_document_flow import press_accept
 from tests.ui.test_shell import FAST_SYNC, open_main_window
 from workstation.config import ServerSettings, Settings, UiSettings
 from workstation.domain.case_number import parse, validate
@@ -133,17 +134,7 @@ def test_search_check_decide_and_sync_a_case(qtbot, logged_in, sqlite_hall, tmp_
 
 
 def test_an_invalid_id_number_stops_the_case(qtbot, logged_in):
-    window = logged_in.main_window
-    panel = window.materials
-    panel.search.setFocus()
-    qtbot.keyClicks(panel.search, "gtgshsldj")
-    qtbot.keyClick(panel.search, Qt.Key.Key_Return)
-    panel.choose_situation("individual")
-    panel.choose_situation("self")
-    for material_id in ("application", "operator_id", "premises_proof"):
-        panel.mark(material_id, MaterialStatus.RECEIVED)
-    window.applicant.name.setText("李明")
-    window.applicant.id_number.setText("110105194912310021")  # wrong check digit
-    qtbot.mouseClick(panel.buttons[Decision.ACCEPT], Qt.MouseButton.LeftButton)
+    panel = logged_in.main_window.materials
+    press_accept(qtbot, logged_in, id_number="110105194912310021")  # wrong check digit
     qtbot.waitUntil(lambda: "不是有效的居民身份证号码" in panel.result.text(), timeout=5000)
     assert logged_in.last_case is None

@@ -28,9 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tests.support.waiting import wait_for
 from tests.ui.queue_fixtures import *  # noqa: F403 - the kiosk fixture
 from tests.ui.rating_fixtures import *  # noqa: F403 - the supervisor's app
-from tests.ui.rating_fixtures import publish_holidays, records, wait_for
+from tests.ui.rating_fixtures import publish_holidays, records
 from tests.ui.test_document_flow import accept_a_case
 from tests.ui.test_shell import FAST_SYNC, _log_in, open_main_window, start_enrolled
 from ui.call_panel import CALL_NEXT, FINISH, START
@@ -186,7 +187,8 @@ def test_bad_rating_at_the_counter_is_followed_up_to_closed(qtbot, clerk_app, sq
     # The record reaches the hall with the national report's fields.
     supervisor = sqlite_hall.login("supervisor")
     [record] = wait_for(lambda: [r for r in records(sqlite_hall, supervisor, "rating")
-                                 if r["payload"]["case_number"] == case.case_number], "the rating record")
+                                 if r["payload"]["case_number"] == case.case_number], "the rating record",
+                        step=0.2)
     rated = RatingRecord.model_validate(record["payload"])
     row = rated.national_row(HALL)
     assert tuple(row) == NATIONAL_COLUMNS

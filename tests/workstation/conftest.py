@@ -4,7 +4,6 @@ settings that retry quickly so the tests stay fast."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ import requests
 
 from tests.support.hall_server import HallServer
 from tests.support.keyring_backend import MemoryKeyring
+from tests.support.waiting import wait_for
 from workstation.app.workstation import Workstation
 from workstation.config import ServerSettings, Settings, SyncSettings
 from workstation.paths import Paths
@@ -51,17 +51,7 @@ def wait() -> Callable[..., Any]:
     its value; fail naming `what` when the deadline passes. Never a timing assertion:
     the deadline is only there so a broken build fails instead of hanging."""
 
-    def _wait(predicate: Callable[[], Any], what: str, timeout: float = 30.0, step: float = 0.05) -> Any:
-        deadline = time.monotonic() + timeout
-        while True:
-            value = predicate()
-            if value:
-                return value
-            if time.monotonic() > deadline:
-                pytest.fail(f"gave up waiting ({timeout:.0f} s) until {what}; last value {value!r}")
-            time.sleep(step)
-
-    return _wait
+    return wait_for
 
 
 @pytest.fixture

@@ -21,12 +21,13 @@ import socket
 import subprocess
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.support.waiting import wait_for
 from tests.workstation.emrtd_card import ATR, FACE_JPEG, FID_DG2, EmrtdChip, Holder, VirtualCard
 from workstation.devices.mrz import BacKey
 
@@ -198,23 +199,13 @@ def card(pcscd: PcscDaemon, chip: EmrtdChip) -> Iterator[VirtualCard]:
         pcscd.start()
     virtual = VirtualCard(chip, port=pcscd.port)
     virtual.insert()
-    _wait_for(lambda: _card_present(READER), "pcscd sees the test card")
+    wait_for(lambda: _card_present(READER), "pcscd sees the test card", timeout=15.0)
     yield virtual
     virtual.remove()
     if pcscd.process is not None:
-        _wait_for(lambda: not _card_present(READER), "pcscd sees the test card gone")
+        wait_for(lambda: not _card_present(READER), "pcscd sees the test card gone", timeout=15.0)
     assert virtual.error is None, f"the test card failed: {virtual.error!r}"
 
-
-def _wait_for(predicate: Callable[[], Any], what: str, timeout: float = 15.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            pytest.fail(f"gave up waiting ({timeout:.0f} s) until {what}; last value {value!r}")
-        time.sleep(0.05)
 
 
 def _card_present(reader: str) -> bool:
@@ -338,7 +329,7 @@ def test_card_removed_mid_read_is_reported_clearly(card: VirtualCard, chip: Emrt
 
     chip.pull_during_read = None                              # put it back: it reads again
     card.insert()
-    _wait_for(lambda: _card_present(READER), "the card is back")
+    wait_for(lambda: _card_present(READER), "the card is back", timeout=15.0)
     assert _reader().read_passport(BacKey.from_mrz("\n".join(key))).face_image == FACE_JPEG
 
 
@@ -354,7 +345,7 @@ def test_no_card_and_no_reader(card: VirtualCard, chip: EmrtdChip) -> None:
     from workstation.devices.passport import NoCardError, NoReaderError, PcscPassportReader
 
     card.remove()
-    _wait_for(lambda: not _card_present(READER), "pcscd sees the card gone")
+    wait_for(lambda: not _card_present(READER), "pcscd sees the card gone", timeout=15.0)
     key = BacKey.from_mrz("\n".join(chip.holder.mrz_lines))
     with pytest.raises(NoCardError, match="no passport on the reader") as caught:
         _reader().read_passport(key)
@@ -390,12 +381,12 @@ def test_monitor_sees_card_removal_and_insertion(card: VirtualCard) -> None:
 
     seen = Recorder()
     with ReaderMonitor(seen, poll_timeout=0.3):
-        _wait_for(lambda: seen.card_atr() == ATR, "the monitor sees the card with its ATR")
+        wait_for(lambda: seen.card_atr() == ATR, "the monitor sees the card with its ATR", timeout=15.0)
         card.remove()
-        _wait_for(lambda: seen.last().service_available and READER in seen.last().reader_names
-                  and READER not in seen.last().cards, "the monitor sees the card removed")
+        wait_for(lambda: seen.last().service_available and READER in seen.last().reader_names
+                  and READER not in seen.last().cards, "the monitor sees the card removed", timeout=15.0)
         card.insert()
-        _wait_for(lambda: seen.card_atr() == ATR, "the monitor sees the card again")
+        wait_for(lambda: seen.card_atr() == ATR, "the monitor sees the card again", timeout=15.0)
 
 
 def test_monitor_survives_a_pcscd_restart(pcscd: PcscDaemon, card: VirtualCard) -> None:
@@ -404,9 +395,9 @@ def test_monitor_survives_a_pcscd_restart(pcscd: PcscDaemon, card: VirtualCard) 
     seen = Recorder()
     monitor = ReaderMonitor(seen, poll_timeout=0.3, min_backoff=0.05, max_backoff=0.5)
     with monitor:
-        _wait_for(lambda: seen.card_atr() == ATR, "the monitor sees the card")
+        wait_for(lambda: seen.card_atr() == ATR, "the monitor sees the card", timeout=15.0)
         pcscd.stop()
-        _wait_for(lambda: not seen.last().service_available, "the monitor reports the service gone")
+        wait_for(lambda: not seen.last().service_available, "the monitor reports the service gone", timeout=15.0)
         assert seen.last().error and seen.last().readers == ()
         status = PcscPassportReader(READER).status()
         assert not status.ready and "not running" in status.detail
@@ -414,7 +405,7 @@ def test_monitor_survives_a_pcscd_restart(pcscd: PcscDaemon, card: VirtualCard) 
             PcscPassportReader(READER).read_passport(BacKey.from_mrz("\n".join(card.chip.holder.mrz_lines)))
 
         pcscd.start()          # the card, still "in the reader", reconnects to the new vpcd
-        _wait_for(lambda: seen.card_atr() == ATR, "the monitor sees the reader and card after the restart")
+        wait_for(lambda: seen.card_atr() == ATR, "the monitor sees the reader and card after the restart", timeout=15.0)
         snapshot = seen.last()
         assert snapshot.service_available and snapshot.error is None and snapshot.last_error
         info = monitor.diagnostics()
