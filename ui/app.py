@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication
 from ui.bridge import HubBridge
 from ui.citizen_screen import CitizenScreen
 from ui.start_window import StartWindow
-from ui.tasks import run_in_background
+from ui.tasks import collect_garbage_on_gui_thread, run_in_background
 from workstation.app.workstation import Clerk, Workstation
 from workstation.config import Settings
 from workstation.sync.status import SyncStatus
@@ -284,8 +284,10 @@ class ClerkApp(QObject):
         if self.main_window is not None:
             self.main_window.show_rating_state(state, detail)
 
-    @Slot()
-    def logout(self) -> None:
+    def _end_session(self) -> None:
+        """Stops what runs on its own for the logged-in clerk (the reader's poll, the call
+        panel's, a rating being asked) and deletes the main window on the GUI thread, so
+        nothing of it polls on, or is destroyed later on a worker thread."""
         self._rating_queue.clear()
         self._visit_cases = {}
         self.citizen.rating.cancel()
@@ -298,6 +300,11 @@ class ClerkApp(QObject):
         if window is not None:
             window.closed.disconnect(self._main_closed)
             window.close()
+            window.deleteLater()
+
+    @Slot()
+    def logout(self) -> None:
+        self._end_session()
         self.citizen.hide()
         self.start_window.reset_for_login()
         self.start_window.show()
@@ -306,6 +313,13 @@ class ClerkApp(QObject):
     @Slot()
     def _main_closed(self) -> None:
         QApplication.instance().quit()
+
+    def shutdown(self) -> None:
+        """At quit, and between tests: the session ends and every window is deleted."""
+        self._end_session()
+        for widget in (self.citizen, self.start_window):
+            widget.close()
+            widget.deleteLater()
 
 
 class DeviceApp(QObject):
@@ -381,8 +395,14 @@ class DeviceApp(QObject):
         self._card_timer.start(2000)
 
     def shutdown(self) -> None:
+        if getattr(self, "_card_timer", None) is not None:
+            self._card_timer.stop()
         if self.feed is not None:
             self.feed.stop()
+        for widget in (self.window, self.start_window):
+            if widget is not None:
+                widget.close()
+                widget.deleteLater()
 
 
 def run(settings: Settings, workstation: Workstation, role: str = "clerk") -> int:
@@ -394,17 +414,18 @@ def run(settings: Settings, workstation: Workstation, role: str = "clerk") -> in
     install_fonts(app)
     install_style(app)
     install_translator(app, settings.ui.lang)
+    collect_garbage_on_gui_thread(app)
     if role == "supervisor":
         from ui.supervisor import SupervisorApp
 
         front = SupervisorApp(workstation, settings)
     else:
         front = ClerkApp(workstation, settings) if workstation.kind == "workstation" else DeviceApp(workstation, settings)
+    app.aboutToQuit.connect(front.shutdown)
     app.aboutToQuit.connect(workstation.shutdown)
     front.start_window.destroyed.connect(app.quit)
     if isinstance(front, DeviceApp):
         app.setQuitOnLastWindowClosed(True)
-        app.aboutToQuit.connect(front.shutdown)
     front.start()
     if os.environ.get("COUNTER_BENCH_STARTUP"):
         # bench/startup.py: report once the login window has been shown and painted.

@@ -231,4 +231,7 @@ class StartWindow(QWidget):
 
     def reset_for_login(self) -> None:
         self._show_login()
+        # The next clerk types over the last one's account; the same clerk just tabs on.
+        self.username.selectAll()
+        self.username.setFocus()
         self._say(self.tr("Logged out."))

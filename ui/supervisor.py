@@ -569,13 +569,17 @@ class SupervisorApp(QObject):
         if hall and self.main_window is not None:
             self.main_window.show_hall(hall.get("name", ""))
 
-    @Slot()
-    def logout(self) -> None:
+    def _close_main(self) -> None:
+        """Deletes the main window (and so its polling) on the GUI thread."""
         window, self.main_window, self.follow_ups = self.main_window, None, None
         if window is not None:
             window.closed.disconnect(self._main_closed)
             window.close()
             window.deleteLater()
+
+    @Slot()
+    def logout(self) -> None:
+        self._close_main()
         self.start_window.reset_for_login()
         self.start_window.show()
         run_in_background(self.workstation.logout)
@@ -583,3 +587,9 @@ class SupervisorApp(QObject):
     @Slot()
     def _main_closed(self) -> None:
         QApplication.instance().quit()
+
+    def shutdown(self) -> None:
+        """At quit, and between tests: every window deleted."""
+        self._close_main()
+        self.start_window.close()
+        self.start_window.deleteLater()

@@ -5,65 +5,88 @@ the GUI thread. Widgets never start threads of their own."""
 
 from __future__ import annotations
 
+import gc
+import itertools
 import logging
 import traceback
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
 log = logging.getLogger(__name__)
 
 
-class _Relay(QObject):
-    """Lives on the GUI thread; the worker's signals reach it queued."""
+@dataclass(eq=False)
+class _Job:
+    fn: Callable[[], Any]
+    on_done: Callable[[Any], None] | None
+    on_failed: Callable[[BaseException], None] | None
+    outcome: tuple[bool, Any] | None = None
 
-    finished = Signal(bool, object)
 
-    def __init__(self, on_done: Callable[[Any], None] | None,
-                 on_failed: Callable[[BaseException], None] | None) -> None:
+# Every job from its start until the GUI thread has delivered its outcome. The GUI thread
+# adds and removes them; a worker only reads its own. So the function, the callbacks and
+# what they hold (often widgets) are let go on the GUI thread, never on a worker: a Qt
+# object whose last reference drops on a worker thread is destroyed there, and crashes.
+_jobs: dict[int, _Job] = {}
+_keys = itertools.count(1)
+
+
+class _Dispatcher(QObject):
+    """Lives on the GUI thread; the workers' signals reach it queued."""
+
+    finished = Signal(int)
+
+    def __init__(self) -> None:
         super().__init__()
-        self._on_done = on_done
-        self._on_failed = on_failed
         self.finished.connect(self._deliver)
 
-    @Slot(bool, object)
-    def _deliver(self, ok: bool, value: object) -> None:
-        _pending.discard(self)
-        if ok and self._on_done is not None:
-            self._on_done(value)
-        elif not ok:
-            if self._on_failed is not None:
-                self._on_failed(value)  # type: ignore[arg-type]
-            else:
-                log.error("background task failed: %s", value)
+    @Slot(int)
+    def _deliver(self, key: int) -> None:
+        job = _jobs.pop(key)
+        assert job.outcome is not None
+        ok, value = job.outcome
+        if ok:
+            if job.on_done is not None:
+                job.on_done(value)
+        elif job.on_failed is not None:
+            job.on_failed(value)
+        else:
+            log.error("background task failed: %s", value)
+
+
+_dispatcher: _Dispatcher | None = None
 
 
 class _Task(QRunnable):
-    def __init__(self, fn: Callable[[], Any], relay: _Relay) -> None:
+    def __init__(self, key: int) -> None:
         super().__init__()
-        self._fn = fn
-        self._relay = relay
+        self._key = key
 
     def run(self) -> None:
+        job = _jobs[self._key]
         try:
-            result = self._fn()
+            job.outcome = (True, job.fn())
         except Exception as exc:  # reported to the GUI thread, never lost
             log.debug("task failed:\n%s", traceback.format_exc())
-            self._relay.finished.emit(False, exc)
-        else:
-            self._relay.finished.emit(True, result)
-
-
-_pending: set[_Relay] = set()
+            job.outcome = (False, exc)
+        del job  # hold nothing once the GUI thread may have it
+        assert _dispatcher is not None
+        _dispatcher.finished.emit(self._key)
 
 
 def run_in_background(fn: Callable[[], Any], on_done: Callable[[Any], None] | None = None,
                       on_failed: Callable[[BaseException], None] | None = None) -> None:
-    relay = _Relay(on_done, on_failed)
-    _pending.add(relay)
-    QThreadPool.globalInstance().start(_Task(fn, relay))
+    """Called on the GUI thread; `on_done(result)` or `on_failed(exception)` run there too."""
+    global _dispatcher
+    if _dispatcher is None:
+        _dispatcher = _Dispatcher()
+    key = next(_keys)
+    _jobs[key] = _Job(fn, on_done, on_failed)
+    QThreadPool.globalInstance().start(_Task(key))
 
 
 def wait_for_background(timeout_ms: int = 30000) -> bool:
@@ -80,3 +103,32 @@ def while_alive(widget: QObject, fn: Callable[..., None]) -> Callable[..., None]
             fn(*args)
 
     return call
+
+
+class _GuiThreadCollector(QObject):
+    """Python's cycle collector runs in whichever thread allocates past its threshold. A
+    cycle holding a widget, collected on a worker thread, destroys the widget there and
+    crashes the program. So automatic collection is off, and this collects on the GUI
+    thread, generation by generation as the thresholds would."""
+
+    def __init__(self, parent: QObject, interval_ms: int) -> None:
+        super().__init__(parent)
+        self.threshold = gc.get_threshold()
+        gc.disable()
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self.check)
+        self._timer.start(interval_ms)
+
+    @Slot()
+    def check(self) -> None:
+        counts = gc.get_count()
+        if counts[0] <= self.threshold[0]:
+            return
+        generation = 2 if counts[2] > self.threshold[2] else 1 if counts[1] > self.threshold[1] else 0
+        gc.collect(generation)
+
+
+def collect_garbage_on_gui_thread(app: QObject, interval_ms: int = 500) -> None:
+    """Once per application, before any worker starts."""
+    if app.findChild(_GuiThreadCollector) is None:
+        _GuiThreadCollector(app, interval_ms)

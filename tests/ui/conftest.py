@@ -6,8 +6,9 @@ import keyring
 import pytest
 
 from tests.support.keyring_backend import MemoryKeyring
+from tests.support.qt_apps import close_front
 from ui.app import ClerkApp
-from ui.tasks import wait_for_background
+from ui.tasks import collect_garbage_on_gui_thread
 from workstation.app.workstation import Workstation
 from workstation.config import Settings
 from workstation.paths import Paths
@@ -27,6 +28,7 @@ def memory_keyring(monkeypatch):
 def styled_qapp(qapp):
     from ui.style import install_fonts, install_style, install_translator
 
+    collect_garbage_on_gui_thread(qapp)
     install_fonts(qapp)
     install_style(qapp)
     assert install_translator(qapp, "zh_CN")
@@ -60,12 +62,6 @@ def clerk_app(styled_qapp, tmp_path, request):
 
     yield make
     for app in apps:
-        if app.main_window is not None:
-            app.main_window.closed.disconnect()
-            app.main_window.close()
-        app.citizen.close()
-        app.start_window.close()
-        wait_for_background()
-        app.workstation.shutdown()
+        close_front(app)
 
 

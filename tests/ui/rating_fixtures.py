@@ -139,8 +139,8 @@ def supervisor_app(styled_qapp, tmp_path):
     """make(server_url): the supervisor's application on a workstation of its own (its own
     folder; give the server's URL spelled differently from a clerk's app in the same test,
     since the keyring keeps one device per server URL)."""
+    from tests.support.qt_apps import close_front
     from ui.supervisor import SupervisorApp
-    from ui.tasks import wait_for_background
     from workstation.app.workstation import Workstation
     from workstation.config import ServerSettings, Settings, SyncSettings, UiSettings
     from workstation.paths import Paths
@@ -159,9 +159,4 @@ def supervisor_app(styled_qapp, tmp_path):
 
     yield make
     for app in apps:
-        if app.main_window is not None:
-            app.main_window.closed.disconnect()
-            app.main_window.close()
-        app.start_window.close()
-        wait_for_background()
-        app.workstation.shutdown()
+        close_front(app)

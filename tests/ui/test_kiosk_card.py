@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support.qt_apps import close_front
 from tests.workstation.sim_reader import ResidentCard, SimulatedReader, card
 from ui.app import DeviceApp
-from ui.tasks import wait_for_background
 from workstation.app.workstation import Workstation
 from workstation.config import ServerSettings, Settings
 from workstation.paths import Paths
@@ -48,9 +48,4 @@ def test_kiosk_takes_tickets_by_id_card_one_waiting_per_person(qtbot, styled_qap
         reads = [r for r in workstation.store.next_batch(1000) if r.kind == "audit.card_read"]
         assert reads and all("110101199003071233" not in str(r.payload) for r in reads)
     finally:
-        app.shutdown()
-        if app.window is not None:
-            app.window.close()
-        app.start_window.close()
-        wait_for_background()
-        workstation.shutdown()
+        close_front(app)

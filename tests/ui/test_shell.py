@@ -3,6 +3,8 @@ server connection and the upload count, and the citizen screen."""
 
 from __future__ import annotations
 
+import shiboken6
+
 from ui.app import ClerkApp
 from workstation.config import ServerSettings, Settings, SyncSettings, UiSettings
 
@@ -75,6 +77,16 @@ def test_enrol_login_main_window_online_with_nothing_pending(qtbot, clerk_app, s
     citizen.grab().save(str(tmp_path / "citizen_screen.png"))
     assert (tmp_path / "main_window.png").stat().st_size > 10_000
     assert (tmp_path / "citizen_screen.png").stat().st_size > 10_000
+
+    # Logging out: back to the login page; the main window is gone, not hidden and polling
+    # on; the next clerk gets a window of their own.
+    window.logout_requested.emit()
+    qtbot.waitUntil(lambda: start.isVisible() and start.pages.currentIndex() == 0, timeout=30000)
+    assert app.main_window is None and not citizen.isVisible()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(window), timeout=5000)
+    _log_in(qtbot, app, "clerk2")
+    qtbot.waitUntil(lambda: app.main_window is not None and app.main_window.isVisible(), timeout=30000)
+    assert "李娜" in app.main_window.clerk_label.text()
 
 
 def test_status_bar_says_offline_and_counts_what_waits(qtbot, clerk_app, sqlite_hall):

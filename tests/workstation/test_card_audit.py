@@ -18,6 +18,7 @@ from workstation.app.card_reading import (
     HEAD_KEY,
     AuditTrail,
     CardReading,
+    ReaderClosed,
 )
 from workstation.devices.idcard import ManualReader, NoCard, Timeout
 from workstation.devices.sam_serial import SamSerialReader
@@ -247,3 +248,18 @@ def test_reads_run_on_the_reader_thread_never_the_gui_thread(store, sim):
         assert len(audit_payloads(store)) == 1  # the refused call touched nothing
     finally:
         use_case.close()
+
+
+def test_a_closed_reader_is_never_opened_again(store, sim):
+    """A window's timer may poll once more after the workstation shut down: the poll is
+    refused, and the port (whose name may belong to another device by then) stays shut."""
+    use_case = CardReading(store, SamSerialReader(sim.port, timeout=0.3), DEVICE)
+    assert use_case.status().ready
+    use_case.close()
+    received = sim.bytes_received
+    with pytest.raises(ReaderClosed, match="closed"):
+        use_case.status()
+    with pytest.raises(ReaderClosed):
+        use_case.read_in_background("clerk1", 1)
+    assert sim.bytes_received == received
+    assert audit_payloads(store) == []

@@ -116,6 +116,10 @@ class AuditTrail:
             return saved
 
 
+class ReaderClosed(ReaderError):
+    """The workstation closed the reader; nothing reads from it any more."""
+
+
 @dataclass(frozen=True)
 class CardRead:
     """A document read, what is wrong with it, and whether it is about to expire."""
@@ -144,6 +148,7 @@ class CardReading:
         self._gui_thread = gui_thread
         self._executor: ThreadPoolExecutor | None = None
         self._executor_lock = threading.Lock()
+        self._closed = False
 
     def _check_thread(self) -> None:
         if self._gui_thread is not None and threading.current_thread() is self._gui_thread:
@@ -193,6 +198,8 @@ class CardReading:
         """Run `fn` on the reader's worker thread, after whatever is queued there: a status
         poll never interleaves its frames with a read's on the same port."""
         with self._executor_lock:
+            if self._closed:
+                raise ReaderClosed("the card reader was closed: the workstation is shutting down")
             if self._executor is None:
                 self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="card-reader")
             return self._executor.submit(fn, *args)
@@ -227,7 +234,10 @@ class CardReading:
         return document.id_number
 
     def close(self) -> None:
+        """For good: a late poll must not open the device again (on a test machine its
+        pseudo-terminal's name may belong to another reader by then)."""
         with self._executor_lock:
+            self._closed = True
             executor, self._executor = self._executor, None
         if executor is not None:
             executor.shutdown(wait=True)
