@@ -69,8 +69,11 @@ class EnrolmentCodeResponse(BaseModel):
 
 
 def create_app(db: Database, rating_settings: RatingSettings | None = None) -> FastAPI:
+    from server.queue import QueueService
+
     bus = EventBus()
     rating_job = RatingJob(db, bus, rating_settings or RatingSettings())
+    queue = QueueService(db, bus)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -78,6 +81,7 @@ def create_app(db: Database, rating_settings: RatingSettings | None = None) -> F
         rating_job.start()
         yield
         await rating_job.stop()
+        queue.close()
         bus.close_all()
 
     app = FastAPI(title="Hall server", version=__version__, lifespan=lifespan,
@@ -249,7 +253,7 @@ def create_app(db: Database, rating_settings: RatingSettings | None = None) -> F
     from server.queue_api import queue_refused, queue_router
     from server.ratings_api import ratings_router
 
-    app.include_router(queue_router(db, bus))
+    app.include_router(queue_router(queue))
     app.add_exception_handler(QueueError, queue_refused)
     app.include_router(ratings_router(db, bus, rating_job.settings))
     app.include_router(documents_router(db))

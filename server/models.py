@@ -18,6 +18,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Uuid,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -189,8 +190,15 @@ class Ticket(Base):
     ended_at: Mapped[datetime | None]
     transferred_from: Mapped[int | None] = mapped_column(ForeignKey("queue_tickets.id"))
 
+    # Calling next reads, per business type, the first few waiting tickets of each group
+    # in arrival order: each group is an index range, never a scan of everyone waiting.
     __table_args__ = (
-        Index("ix_queue_tickets_queue", "service_date", "state", "business_type", "arrived_at"),
+        Index("ix_queue_tickets_next", "service_date", "state", "business_type", "green_channel", "arrived_at"),
+        Index("ix_queue_tickets_appointment", "service_date", "state", "business_type", "green_channel",
+              "arrived_at", sqlite_where=text("slot_start IS NOT NULL"),
+              postgresql_where=text("slot_start IS NOT NULL")),
+        Index("ix_queue_tickets_target", "target_window", "state", "arrived_at",
+              sqlite_where=text("target_window IS NOT NULL"), postgresql_where=text("target_window IS NOT NULL")),
         Index("ix_queue_tickets_window", "window", "state"),
         Index("ix_queue_tickets_id_hash", "id_hash"),
     )

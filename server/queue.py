@@ -17,24 +17,28 @@ building an ORM statement costs more than running it.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import hmac
 import logging
 import os
+import queue
 import secrets
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Integer, and_, any_, bindparam, func, literal, or_, select, union_all
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from starlette.concurrency import run_in_threadpool
 
 from server.db import Database
 from server.events import EVERYONE, EventBus
@@ -44,7 +48,6 @@ from workstation.domain.queue import (
     ACTIVE_STATES,
     Candidate,
     GreenReason,
-    LookaheadGroup,
     Operation,
     OrderingPolicy,
     PriorityPolicy,
@@ -56,11 +59,13 @@ from workstation.protocol.reference import ReferenceKind
 
 log = logging.getLogger("hall.queue")
 
-# How many of each look-ahead group the server shows the policy. On PostgreSQL more than
-# the windows that can be calling at once, so the ones being taken by others (skipped,
-# locked) do not hide the rest; on SQLite writers are serialized, so a few suffice.
-LOOKAHEAD = {"postgresql": 64, "sqlite": 8}
+# How many of each look-ahead group (per business type) the server shows the policy. On
+# PostgreSQL more than the windows that can be calling at once (PG_WRITERS), so the ones
+# being taken by others (skipped, locked) do not hide the rest; on SQLite writers are
+# serialized, so a few suffice. Past a full group, _pick does not trust the policy's order.
+LOOKAHEAD = {"postgresql": 16, "sqlite": 4}
 MAX_PICK_ROUNDS = 20
+MAX_BATCH = 64  # queue operations per SQLite transaction (see _BatchWriter)
 PG_WRITERS = 8  # queue transactions at once on PostgreSQL (see QueueService.__init__)
 COUNTS_INTERVAL = 0.1  # seconds: queue.counts is coalesced to at most this often
 
@@ -189,8 +194,6 @@ C = DailyCounter.__table__
 A = Appointment.__table__
 R = ReferenceEntry.__table__
 
-_GROUPS = (LookaheadGroup.GREEN, LookaheadGroup.APPOINTMENT, LookaheadGroup.OTHER)
-
 
 class _Statements:
     """The queue's statements with bound parameters: building a statement costs more
@@ -242,26 +245,8 @@ class _Statements:
             T.c.id_hash == bindparam("id_hash"), T.c.service_date == p_day, T.c.business_type == p_bt,
             T.c.state == _WAITING).limit(1)
 
-        # The look-ahead of each group (see OrderingPolicy), in one round trip.
-        scope = or_(and_(T.c.business_type.in_(bindparam("types", expanding=True)),
-                         T.c.target_window.is_(None)),
-                    T.c.target_window == p_window)
-        in_slot = and_(T.c.slot_start <= p_now, T.c.slot_end > p_now)
-        filters = {
-            LookaheadGroup.GREEN: T.c.green_channel.is_(True),
-            LookaheadGroup.APPOINTMENT: and_(T.c.green_channel.is_(False), in_slot),
-            LookaheadGroup.OTHER: and_(T.c.green_channel.is_(False),
-                                       or_(T.c.slot_start.is_(None), T.c.slot_end.is_(None),
-                                           T.c.slot_start > p_now, T.c.slot_end <= p_now)),
-        }
-        parts = []
-        for index, group in enumerate(_GROUPS):
-            part = (select(literal(index).label("grp"), T.c.id, T.c.business_type, T.c.arrived_at,
-                           T.c.green_channel, T.c.slot_start, T.c.slot_end)
-                    .where(T.c.service_date == p_day, T.c.state == _WAITING, scope, filters[group])
-                    .order_by(T.c.arrived_at, T.c.id).limit(self.lookahead).subquery(f"g{index}"))
-            parts.append(select(part))
-        self.candidates = union_all(*parts)
+        self._candidates: dict[int, Any] = {}
+
         # PostgreSQL only: the first of the ids, in their order, that no other window is
         # taking; one array parameter keeps the statement the same whatever the ids.
         ids = bindparam("ids", type_=postgresql.ARRAY(Integer))
@@ -284,6 +269,43 @@ class _Statements:
             checked_in=True, checked_in_at=p_now, ticket_id=bindparam("tid"))
         self.appointment_exists = select(A.c.code).where(A.c.code == bindparam("code"))
         self.appointment_insert = A.insert().returning(*A.c)
+
+    def candidates(self, types: int) -> Any:
+        """The look-ahead statement for a window serving `types` business types."""
+        statement = self._candidates.get(types)
+        if statement is None:
+            statement = self._candidates[types] = _candidates_statement(types, self.lookahead)
+        return statement
+
+
+def _candidates_statement(types: int, lookahead: int) -> Any:
+    """What calling next shows the policy, in one round trip: for each of the window's
+    `types` business types (bound as t0, t1…) the first `lookahead` waiting tickets of
+    each group (see OrderingPolicy) in arrival order, and those transferred to the window
+    itself. Each part is one range of an index (ix_queue_tickets_next, _appointment,
+    _target), so the cost does not grow with the number waiting. Rows: (part, id,
+    business_type, arrived_at, green_channel, slot_start, slot_end)."""
+    p_day, p_now = bindparam("day"), bindparam("now")
+    in_slot = and_(T.c.slot_start <= p_now, T.c.slot_end > p_now)
+    outside_slot = or_(T.c.slot_start.is_(None), T.c.slot_end.is_(None), T.c.slot_start > p_now,
+                       T.c.slot_end <= p_now)
+    columns = (T.c.id, T.c.business_type, T.c.arrived_at, T.c.green_channel, T.c.slot_start, T.c.slot_end)
+
+    def part(where: tuple[Any, ...]) -> Any:
+        index = len(parts)
+        return select(select(literal(index).label("part"), *columns)
+                      .where(T.c.service_date == p_day, T.c.state == _WAITING, *where)
+                      .order_by(T.c.arrived_at, T.c.id).limit(lookahead).subquery(f"p{index}"))
+
+    parts: list[Any] = []
+    for n in range(types):
+        of_type = (T.c.business_type == bindparam(f"t{n}"), T.c.target_window.is_(None))
+        for group in (T.c.green_channel.is_(True),
+                      and_(T.c.slot_start.is_not(None), T.c.green_channel.is_(False), in_slot),
+                      and_(T.c.green_channel.is_(False), outside_slot)):
+            parts.append(part((*of_type, group)))
+    parts.append(part((T.c.target_window == bindparam("window"),)))
+    return union_all(*parts)
 
 
 class _Reference:
@@ -341,8 +363,102 @@ class _Op:
     counts: bool = False
 
 
+Result = TypeVar("Result")
+
+
+class _BatchWriter:
+    """SQLite: the one thread that writes the queue. Operations wait in a queue; the thread
+    takes all that are waiting (up to MAX_BATCH) and runs them one after another in one
+    transaction, each in a savepoint of its own, so a refused operation undoes only
+    itself. One commit then answers them all. The operations stay serialized, each seeing
+    everything before it, as with a transaction apiece; under load the commit, the
+    transaction's setup and the hops between threads are paid once per batch instead of
+    once per operation. Nothing is answered before its batch is committed; if the commit
+    fails, every operation of the batch fails with it and none is announced."""
+
+    def __init__(self, service: QueueService) -> None:
+        self._service = service
+        self._jobs: queue.SimpleQueue[tuple[Callable[..., Any], tuple[Any, ...], Future[Any]] | None] = (
+            queue.SimpleQueue())
+        self._thread: threading.Thread | None = None
+        self._start_lock = threading.Lock()
+
+    def submit(self, operation: Callable[..., Any], args: tuple[Any, ...]) -> Future[Any]:
+        if self._thread is None:
+            with self._start_lock:
+                if self._thread is None:
+                    self._thread = threading.Thread(target=self._run, name="queue-writer", daemon=True)
+                    self._thread.start()
+        future: Future[Any] = Future()
+        self._jobs.put((operation, args, future))
+        return future
+
+    def stop(self) -> None:
+        if self._thread is not None:
+            self._jobs.put(None)
+            self._thread.join(30)
+
+    def _run(self) -> None:
+        while True:
+            job = self._jobs.get()
+            if job is None:
+                return
+            batch = [job]
+            while len(batch) < MAX_BATCH:
+                try:
+                    job = self._jobs.get_nowait()
+                except queue.Empty:
+                    break
+                if job is None:
+                    self._jobs.put(None)  # stop after this batch
+                    break
+                batch.append(job)
+            self._run_batch(batch)
+
+    def _run_batch(self, batch: list[tuple[Callable[..., Any], tuple[Any, ...], Future[Any]]]) -> None:
+        service = self._service
+        done: list[tuple[Future[Any], _Op | None, Any, BaseException | None]] = []
+        try:
+            with service.db.session() as session:
+                conn = session.connection()
+                reference = service._reference(conn)
+                # Savepoints straight on the driver's connection: SQLAlchemy compiles its
+                # SAVEPOINT statements anew each time, which costs more than the operation.
+                driver = conn.connection.driver_connection
+                assert driver is not None
+                for operation, args, future in batch:
+                    op = service._op(conn, reference)
+                    driver.execute("SAVEPOINT queue_operation")
+                    try:
+                        value = operation(op, *args)
+                    except Exception as exc:  # refused or failed: undo this one only
+                        driver.execute("ROLLBACK TO queue_operation")
+                        driver.execute("RELEASE queue_operation")
+                        done.append((future, None, None, exc))
+                    else:
+                        driver.execute("RELEASE queue_operation")
+                        done.append((future, op, value, None))
+        except Exception as exc:  # the commit (or the transaction) failed: nothing was saved
+            log.error("a batch of %d queue operations failed: %s", len(batch), exc)
+            for _, _, future in batch:
+                future.set_exception(exc)
+            return
+        for future, op, value, error in done:
+            if error is not None:
+                future.set_exception(error)
+                continue
+            assert op is not None
+            service._announce(op)
+            future.set_result(value)
+
+
 class QueueService:
-    """Every queue operation, each in one transaction, announcing its changes after commit."""
+    """Every queue operation, atomic, announcing its changes after they are committed.
+
+    The write operations (issue, call_next, operate, cancel, set_paused, add_appointment)
+    take an `op` (the transaction's connection, time and reference data) and are run by
+    `write` or `write_async`: on PostgreSQL each in a transaction of its own, on SQLite
+    by the batch writer."""
 
     def __init__(self, db: Database, bus: EventBus, settings: QueueSettings | None = None,
                  policy: OrderingPolicy | None = None) -> None:
@@ -351,11 +467,12 @@ class QueueService:
         self.settings = settings or QueueSettings.from_env()
         self.policy = policy or PriorityPolicy()
         self._sqlite = db.dialect == "sqlite"
-        # SQLite takes one writer at a time anyway: queue here rather than in its busy
-        # handler. PostgreSQL takes many, but each holds a worker thread that competes for
-        # the GIL with the event loop that streams the calls to the displays: a few at a
-        # time keep the loop responsive and the database just as busy.
-        self._write_lock = threading.Lock() if self._sqlite else threading.BoundedSemaphore(PG_WRITERS)
+        # PostgreSQL takes many writers at once, but each holds a worker thread that
+        # competes for the GIL with the event loop that streams the calls to the displays:
+        # a few at a time keep the loop responsive and the database just as busy. SQLite
+        # takes one writer at a time anyway: there the batch writer is the only one.
+        self._write_lock = threading.BoundedSemaphore(PG_WRITERS)
+        self._writer = _BatchWriter(self) if self._sqlite else None
         self._sql = _Statements(self._sqlite)
         self._reference_cache = _Reference(-1, {}, {})
         self._counts = _CountsPublisher(self.counts, bus)
@@ -381,18 +498,40 @@ class QueueService:
             current = self._reference_cache = _Reference(head, dict(sorted(windows.items())), types)
         return current
 
-    @contextlib.contextmanager
-    def _writing(self) -> Iterator[_Op]:
-        """One write transaction; its events are published after it commits."""
-        with self._write_lock, self.db.session() as session:
-            conn = session.connection()
-            now = self.now()
-            op = _Op(conn, now, self.today(now), self._reference(conn))
-            yield op
+    def _op(self, conn: Connection, reference: _Reference | None = None) -> _Op:
+        now = self.now()
+        return _Op(conn, now, self.today(now), reference or self._reference(conn))
+
+    def _announce(self, op: _Op) -> None:
+        """After the commit: the operation's events, in order, and the counts if they moved."""
         for type_, data in op.events:
             self.bus.publish(type_, data, EVERYONE)  # the hall display must see calls
         if op.counts:
             self._counts.mark()
+
+    def _transaction(self, operation: Callable[..., Result], *args: Any) -> Result:
+        """PostgreSQL: `operation` in a transaction of its own, on the caller's thread."""
+        with self._write_lock, self.db.session() as session:
+            op = self._op(session.connection())
+            value = operation(op, *args)
+        self._announce(op)
+        return value
+
+    def write(self, operation: Callable[..., Result], *args: Any) -> Result:
+        """Runs `operation(op, *args)` atomically; returns its value once committed."""
+        if self._writer is not None:
+            return self._writer.submit(operation, args).result()
+        return self._transaction(operation, *args)
+
+    async def write_async(self, operation: Callable[..., Result], *args: Any) -> Result:
+        """`write` for the event loop: it waits without holding a thread."""
+        if self._writer is not None:
+            return await asyncio.wrap_future(self._writer.submit(operation, args))
+        return await run_in_threadpool(self._transaction, operation, *args)
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.stop()
 
     @contextlib.contextmanager
     def _reading(self) -> Iterator[tuple[Connection, date, _Reference]]:
@@ -478,88 +617,88 @@ class QueueService:
 
     # -- issuing -------------------------------------------------------------------------
 
-    def issue(self, request: wire.IssueRequest) -> wire.Ticket:
+    def issue(self, op: _Op, request: wire.IssueRequest) -> wire.Ticket:
         """A new waiting ticket: the type's letter and the day's next number, within the quota."""
-        with self._writing() as op:
-            appointment = None
-            code = request.business_type
-            if request.appointment_code is not None:
-                appointment = op.conn.execute(self._sql.appointment_lock,
-                                              {"code": request.appointment_code}).mappings().one_or_none()
-                if appointment is None:
-                    raise QueueError(404, f"no appointment {request.appointment_code}")
-                if appointment["checked_in"]:
-                    raise QueueError(409, f"appointment {appointment['code']} is already checked in")
-                booked_day = self.today(appointment["slot_start"])
-                if booked_day != op.day:
-                    raise QueueError(409, f"appointment {appointment['code']} is booked for "
-                                          f"{booked_day.isoformat()}, not today ({op.day.isoformat()})")
-                if code is not None and code != appointment["business_type"]:
-                    raise QueueError(409, f"appointment {appointment['code']} is for business type "
-                                          f"{appointment['business_type']}, not {code}")
-                code = appointment["business_type"]
-            assert code is not None
-            kind = self._business_type(op, code)
-            if request.green_reason is GreenReason.ELDERLY and request.id_number is not None:
-                age = domain.age_on(request.id_number, op.day)
-                if age < domain.ELDERLY_AGE:
-                    raise QueueError(422, f"the elderly green channel is from age {domain.ELDERLY_AGE}; "
-                                          f"the ID number gives {age}")
-            issued = self._lock_counter(op, code)  # serializes this type's issuing
-            id_hash = self.id_hash(request.id_number) if request.id_number is not None else None
-            if id_hash is not None:
-                holding = self._waiting_duplicate(op, code, id_hash)
-                if holding is not None:
-                    raise QueueError(409, f"this ID number already holds waiting ticket {holding} for "
-                                          f"{kind['name']}: one waiting ticket per person and business type")
-            if issued >= kind["daily_quota"]:
-                raise QueueError(409, f"today's quota of {kind['daily_quota']} tickets for {kind['name']} "
-                                      "is used up; numbering starts again tomorrow")
-            sequence = issued + 1
-            op.conn.execute(self._sql.counter_set, {"day": op.day, "bt": code, "value": sequence})
-            row = op.conn.execute(self._sql.insert, {
-                "service_date": op.day, "business_type": code, "sequence": sequence,
-                "number": domain.ticket_number(kind["prefix"], sequence), "state": _WAITING,
-                "arrived_at": op.now, "issued_at": op.now, "green_channel": request.green_channel,
-                "green_reason": request.green_reason.value if request.green_reason else None,
-                "appointment_code": appointment["code"] if appointment else None,
-                "slot_start": appointment["slot_start"] if appointment else None,
-                "slot_end": appointment["slot_end"] if appointment else None,
-                "id_hash": id_hash,
-                "id_masked": domain.mask_id_number(request.id_number) if request.id_number else None,
-                "window": None, "target_window": None, "call_count": 0, "called_at": None,
-                "served_at": None, "ended_at": None, "transferred_from": None,
-            }).mappings().one()
-            if appointment is not None:
-                op.conn.execute(self._sql.appointment_check_in,
-                                {"code_": appointment["code"], "now": op.now, "tid": row["id"]})
-            op.events.append(_state_event(row))
-            op.counts = True
+        appointment = None
+        code = request.business_type
+        if request.appointment_code is not None:
+            appointment = op.conn.execute(self._sql.appointment_lock,
+                                          {"code": request.appointment_code}).mappings().one_or_none()
+            if appointment is None:
+                raise QueueError(404, f"no appointment {request.appointment_code}")
+            if appointment["checked_in"]:
+                raise QueueError(409, f"appointment {appointment['code']} is already checked in")
+            booked_day = self.today(appointment["slot_start"])
+            if booked_day != op.day:
+                raise QueueError(409, f"appointment {appointment['code']} is booked for "
+                                      f"{booked_day.isoformat()}, not today ({op.day.isoformat()})")
+            if code is not None and code != appointment["business_type"]:
+                raise QueueError(409, f"appointment {appointment['code']} is for business type "
+                                      f"{appointment['business_type']}, not {code}")
+            code = appointment["business_type"]
+        assert code is not None
+        kind = self._business_type(op, code)
+        if request.green_reason is GreenReason.ELDERLY and request.id_number is not None:
+            age = domain.age_on(request.id_number, op.day)
+            if age < domain.ELDERLY_AGE:
+                raise QueueError(422, f"the elderly green channel is from age {domain.ELDERLY_AGE}; "
+                                      f"the ID number gives {age}")
+        issued = self._lock_counter(op, code)  # serializes this type's issuing
+        id_hash = self.id_hash(request.id_number) if request.id_number is not None else None
+        if id_hash is not None:
+            holding = self._waiting_duplicate(op, code, id_hash)
+            if holding is not None:
+                raise QueueError(409, f"this ID number already holds waiting ticket {holding} for "
+                                      f"{kind['name']}: one waiting ticket per person and business type")
+        if issued >= kind["daily_quota"]:
+            raise QueueError(409, f"today's quota of {kind['daily_quota']} tickets for {kind['name']} "
+                                  "is used up; numbering starts again tomorrow")
+        sequence = issued + 1
+        op.conn.execute(self._sql.counter_set, {"day": op.day, "bt": code, "value": sequence})
+        row = op.conn.execute(self._sql.insert, {
+            "service_date": op.day, "business_type": code, "sequence": sequence,
+            "number": domain.ticket_number(kind["prefix"], sequence), "state": _WAITING,
+            "arrived_at": op.now, "issued_at": op.now, "green_channel": request.green_channel,
+            "green_reason": request.green_reason.value if request.green_reason else None,
+            "appointment_code": appointment["code"] if appointment else None,
+            "slot_start": appointment["slot_start"] if appointment else None,
+            "slot_end": appointment["slot_end"] if appointment else None,
+            "id_hash": id_hash,
+            "id_masked": domain.mask_id_number(request.id_number) if request.id_number else None,
+            "window": None, "target_window": None, "call_count": 0, "called_at": None,
+            "served_at": None, "ended_at": None, "transferred_from": None,
+        }).mappings().one()
+        if appointment is not None:
+            op.conn.execute(self._sql.appointment_check_in,
+                            {"code_": appointment["code"], "now": op.now, "tid": row["id"]})
+        op.events.append(_state_event(row))
+        op.counts = True
         return to_wire(row)
 
-    def add_appointment(self, body: wire.AppointmentIn) -> wire.Appointment:
+    def add_appointment(self, op: _Op, body: wire.AppointmentIn) -> wire.Appointment:
         start, end = body.slot_start, body.slot_end
         if start.tzinfo is None:  # the hall's local time
             start = start.replace(tzinfo=self.settings.timezone)
             end = end.replace(tzinfo=self.settings.timezone)
-        with self._writing() as op:
-            self._business_type(op, body.business_type)
-            if op.conn.execute(self._sql.appointment_exists, {"code": body.code}).first() is not None:
-                raise QueueError(409, f"appointment {body.code} exists already")
-            row = op.conn.execute(self._sql.appointment_insert, {
-                "code": body.code, "business_type": body.business_type,
-                "slot_start": start.astimezone(UTC), "slot_end": end.astimezone(UTC),
-                "checked_in": False, "checked_in_at": None, "ticket_id": None, "created_at": op.now,
-            }).mappings().one()
+        self._business_type(op, body.business_type)
+        if op.conn.execute(self._sql.appointment_exists, {"code": body.code}).first() is not None:
+            raise QueueError(409, f"appointment {body.code} exists already")
+        row = op.conn.execute(self._sql.appointment_insert, {
+            "code": body.code, "business_type": body.business_type,
+            "slot_start": start.astimezone(UTC), "slot_end": end.astimezone(UTC),
+            "checked_in": False, "checked_in_at": None, "ticket_id": None, "created_at": op.now,
+        }).mappings().one()
         return wire.Appointment.model_validate(dict(row))
 
     # -- calling -------------------------------------------------------------------------
 
     def _pick(self, op: _Op, config: dict[str, Any], window: int) -> int | None:
         """The id of the ticket this window calls; on PostgreSQL locked by this transaction."""
-        params = {"day": op.day, "now": op.now, "window": window, "types": list(config["business_types"])}
+        types = list(config["business_types"])
+        params = {"day": op.day, "now": op.now, "window": window, **{f"t{n}": t for n, t in enumerate(types)}}
+        statement = self._sql.candidates(len(types))
         for _ in range(MAX_PICK_ROUNDS):
-            rows = op.conn.execute(self._sql.candidates, params).all()
+            rows = op.conn.execute(statement, params).all()
             candidates = [Candidate(*row[1:]) for row in rows]
             groups: dict[int, list[Candidate]] = {}
             for row, candidate in zip(rows, candidates, strict=True):
@@ -581,21 +720,20 @@ class QueueService:
             # waiting beyond the look-ahead: look again (a new snapshot per statement).
         return None
 
-    def call_next(self, window: int | None) -> wire.Ticket:
+    def call_next(self, op: _Op, window: int | None) -> wire.Ticket:
         """The next ticket by the policy, for the business types this window serves."""
-        with self._writing() as op:
-            config = self._window_config(op, window)
-            assert window is not None
-            state = self._lock_window(op, window)
-            self._may_call(window, state)
-            picked = self._pick(op, config, window)
-            if picked is None:
-                raise QueueError(404, f"no ticket is waiting for window {window}")
-            row = self._update(op, picked, state=TicketState.CALLED.value, window=window,
-                               call_count=1, called_at=op.now)
-            op.events += [self._called_event(op, row, config, recall=False),
-                          self._window_event(config, state["paused"], state["parked"], row)]
-            op.counts = True
+        config = self._window_config(op, window)
+        assert window is not None
+        state = self._lock_window(op, window)
+        self._may_call(window, state)
+        picked = self._pick(op, config, window)
+        if picked is None:
+            raise QueueError(404, f"no ticket is waiting for window {window}")
+        row = self._update(op, picked, state=TicketState.CALLED.value, window=window,
+                           call_count=1, called_at=op.now)
+        op.events += [self._called_event(op, row, config, recall=False),
+                      self._window_event(config, state["paused"], state["parked"], row)]
+        op.counts = True
         return to_wire(row)
 
     def resolve_number(self, number: str) -> int:
@@ -608,76 +746,75 @@ class QueueService:
 
     # -- operations on one ticket at the caller's window ---------------------------------
 
-    def operate(self, window: int | None, ticket_id: int, operation: Operation,
+    def operate(self, op: _Op, window: int | None, ticket_id: int, operation: Operation,
                 transfer: wire.TransferRequest | None = None) -> wire.Ticket:
         """One counter operation on a ticket, as the transition table allows; the ticket's
         state is checked first, so a refusal names it."""
         if operation is Operation.CANCEL:
             raise ValueError("cancel is not a counter operation; use cancel()")
-        with self._writing() as op:
-            config = self._window_config(op, window)
-            assert window is not None
-            state = self._lock_window(op, window)
-            ticket = self._lock_ticket(op, ticket_id)
-            try:
-                target = domain.next_state(operation, TicketState(ticket["state"]), ticket["number"])
-            except TransitionRefused as exc:
-                raise QueueError(409, str(exc)) from None
-            number = ticket["number"]
+        config = self._window_config(op, window)
+        assert window is not None
+        state = self._lock_window(op, window)
+        ticket = self._lock_ticket(op, ticket_id)
+        try:
+            target = domain.next_state(operation, TicketState(ticket["state"]), ticket["number"])
+        except TransitionRefused as exc:
+            raise QueueError(409, str(exc)) from None
+        number = ticket["number"]
 
-            if operation is Operation.CALL:
-                self._may_call(window, state)
-                if ticket["service_date"] != op.day:
-                    raise QueueError(409, f"ticket {number} is from {ticket['service_date'].isoformat()}")
-                target_window = ticket["target_window"]
-                served = (target_window == window if target_window is not None
-                          else ticket["business_type"] in config["business_types"])
-                if not served:
-                    where = (f"window {target_window}" if target_window is not None
-                             else f"business type {ticket['business_type']}")
-                    raise QueueError(409, f"ticket {number} waits for {where}, "
-                                          f"which window {window} does not serve")
-                op.counts = True
-            elif ticket["window"] != window:
-                at = f"window {ticket['window']}" if ticket["window"] is not None else "no window"
-                raise QueueError(409, f"ticket {number} is {ticket['state']} at {at}, not at window {window}")
-            elif operation is Operation.CALL_BACK:
-                self._may_call(window, state)
-            elif operation is Operation.RECALL:
-                target = domain.after_recall(ticket["call_count"], self.settings.max_calls)
+        if operation is Operation.CALL:
+            self._may_call(window, state)
+            if ticket["service_date"] != op.day:
+                raise QueueError(409, f"ticket {number} is from {ticket['service_date'].isoformat()}")
+            target_window = ticket["target_window"]
+            served = (target_window == window if target_window is not None
+                      else ticket["business_type"] in config["business_types"])
+            if not served:
+                where = (f"window {target_window}" if target_window is not None
+                         else f"business type {ticket['business_type']}")
+                raise QueueError(409, f"ticket {number} waits for {where}, "
+                                      f"which window {window} does not serve")
+            op.counts = True
+        elif ticket["window"] != window:
+            at = f"window {ticket['window']}" if ticket["window"] is not None else "no window"
+            raise QueueError(409, f"ticket {number} is {ticket['state']} at {at}, not at window {window}")
+        elif operation is Operation.CALL_BACK:
+            self._may_call(window, state)
+        elif operation is Operation.RECALL:
+            target = domain.after_recall(ticket["call_count"], self.settings.max_calls)
 
-            result = None
-            if operation in (Operation.CALL, Operation.CALL_BACK):
-                row = self._update(op, ticket_id, state=target.value, window=window, call_count=1,
-                                   called_at=op.now)
-            elif operation is Operation.RECALL and target is TicketState.CALLED:
-                row = self._update(op, ticket_id, call_count=ticket["call_count"] + 1, called_at=op.now)
-            elif operation is Operation.START:
-                row = self._update(op, ticket_id, state=target.value, served_at=op.now)
-            elif operation is Operation.TRANSFER:
-                assert transfer is not None
-                row, result = self._transfer(op, ticket, window, transfer)
-            else:  # PARK, NO_SHOW, FINISH, or a recall past the last call
-                changes: dict[str, Any] = {"state": target.value}
-                if target in domain.FINAL_STATES:
-                    changes["ended_at"] = op.now
-                row = self._update(op, ticket_id, **changes)
+        result = None
+        if operation in (Operation.CALL, Operation.CALL_BACK):
+            row = self._update(op, ticket_id, state=target.value, window=window, call_count=1,
+                               called_at=op.now)
+        elif operation is Operation.RECALL and target is TicketState.CALLED:
+            row = self._update(op, ticket_id, call_count=ticket["call_count"] + 1, called_at=op.now)
+        elif operation is Operation.START:
+            row = self._update(op, ticket_id, state=target.value, served_at=op.now)
+        elif operation is Operation.TRANSFER:
+            assert transfer is not None
+            row, result = self._transfer(op, ticket, window, transfer)
+        else:  # PARK, NO_SHOW, FINISH, or a recall past the last call
+            changes: dict[str, Any] = {"state": target.value}
+            if target in domain.FINAL_STATES:
+                changes["ended_at"] = op.now
+            row = self._update(op, ticket_id, **changes)
 
-            if row["state"] == TicketState.CALLED.value:
-                op.events.append(self._called_event(op, row, config, recall=operation is Operation.RECALL))
-            else:
-                op.events.append(_state_event(row))
-            if result is not None:
-                op.events.append(_state_event(result))
-            before, after = ticket["state"], row["state"]
-            if after in _ACTIVE:
-                active = row
-            elif before in _ACTIVE or state["active_number"] is None:
-                active = None
-            else:  # a parked ticket ended while another is at the counter
-                active = self._active(op.conn, window, op.day)
-            parked = state["parked"] + (after == _PARKED) - (before == _PARKED)
-            op.events.append(self._window_event(config, state["paused"], parked, active))
+        if row["state"] == TicketState.CALLED.value:
+            op.events.append(self._called_event(op, row, config, recall=operation is Operation.RECALL))
+        else:
+            op.events.append(_state_event(row))
+        if result is not None:
+            op.events.append(_state_event(result))
+        before, after = ticket["state"], row["state"]
+        if after in _ACTIVE:
+            active = row
+        elif before in _ACTIVE or state["active_number"] is None:
+            active = None
+        else:  # a parked ticket ended while another is at the counter
+            active = self._active(op.conn, window, op.day)
+        parked = state["parked"] + (after == _PARKED) - (before == _PARKED)
+        op.events.append(self._window_event(config, state["paused"], parked, active))
         return to_wire(result if result is not None else row)
 
     def _transfer(self, op: _Op, ticket: Row, window: int, body: wire.TransferRequest) -> tuple[Row, Row]:
@@ -708,34 +845,32 @@ class QueueService:
         op.counts = True
         return old, new
 
-    def cancel(self, ticket_id: int) -> wire.Ticket:
+    def cancel(self, op: _Op, ticket_id: int) -> wire.Ticket:
         """The applicant left: a waiting or parked ticket ends (kiosk or admin)."""
-        with self._writing() as op:
-            ticket = self._lock_ticket(op, ticket_id)
-            try:
-                target = domain.next_state(Operation.CANCEL, TicketState(ticket["state"]), ticket["number"])
-            except TransitionRefused as exc:
-                raise QueueError(409, str(exc)) from None
-            row = self._update(op, ticket_id, state=target.value, ended_at=op.now)
-            op.events.append(_state_event(row))
-            op.counts = ticket["state"] == _WAITING
-            config = op.reference.windows.get(row["window"]) if row["window"] is not None else None
-            if ticket["state"] == _PARKED and config is not None:
-                state = self._read_window(op.conn, row["window"], op.day)
-                op.events.append(self._window_event(config, state["paused"], state["parked"],
-                                                    self._active(op.conn, row["window"], op.day)))
+        ticket = self._lock_ticket(op, ticket_id)
+        try:
+            target = domain.next_state(Operation.CANCEL, TicketState(ticket["state"]), ticket["number"])
+        except TransitionRefused as exc:
+            raise QueueError(409, str(exc)) from None
+        row = self._update(op, ticket_id, state=target.value, ended_at=op.now)
+        op.events.append(_state_event(row))
+        op.counts = ticket["state"] == _WAITING
+        config = op.reference.windows.get(row["window"]) if row["window"] is not None else None
+        if ticket["state"] == _PARKED and config is not None:
+            state = self._read_window(op.conn, row["window"], op.day)
+            op.events.append(self._window_event(config, state["paused"], state["parked"],
+                                                self._active(op.conn, row["window"], op.day)))
         return to_wire(row)
 
-    def set_paused(self, window: int | None, paused: bool) -> wire.WindowState:
-        with self._writing() as op:
-            config = self._window_config(op, window)
-            assert window is not None
-            state = self._lock_window(op, window)
-            if state["paused"] == paused:
-                raise QueueError(409, f"window {window} is {'already paused' if paused else 'not paused'}")
-            op.conn.execute(self._sql.window_set, {"window": window, "paused": paused, "now": op.now})
-            event = self._window_event(config, paused, state["parked"], self._active(op.conn, window, op.day))
-            op.events.append(event)
+    def set_paused(self, op: _Op, window: int | None, paused: bool) -> wire.WindowState:
+        config = self._window_config(op, window)
+        assert window is not None
+        state = self._lock_window(op, window)
+        if state["paused"] == paused:
+            raise QueueError(409, f"window {window} is {'already paused' if paused else 'not paused'}")
+        op.conn.execute(self._sql.window_set, {"window": window, "paused": paused, "now": op.now})
+        event = self._window_event(config, paused, state["parked"], self._active(op.conn, window, op.day))
+        op.events.append(event)
         return wire.WindowState.model_validate(event[1])
 
     # -- reading -------------------------------------------------------------------------
@@ -743,16 +878,16 @@ class QueueService:
     def counts(self) -> wire.QueueCounts:
         with self._reading() as (conn, day, reference):
             waiting = dict.fromkeys(reference.types, 0)
-            waiting.update(conn.execute(self._sql.waiting_counts, {"day": day}).tuples().all())
+            waiting.update(conn.execute(self._sql.waiting_counts, {"day": day}).all())
         return wire.QueueCounts(service_date=day, waiting=waiting)
 
     def summary(self) -> wire.QueueSummary:
         with self._reading() as (conn, day, reference):
-            waiting = dict(conn.execute(self._sql.waiting_counts, {"day": day}).tuples().all())
-            issued = dict(conn.execute(self._sql.issued, {"day": day}).tuples().all())
-            paused = dict(conn.execute(self._sql.all_paused).tuples().all())
+            waiting = dict(conn.execute(self._sql.waiting_counts, {"day": day}).all())
+            issued = dict(conn.execute(self._sql.issued, {"day": day}).all())
+            paused = dict(conn.execute(self._sql.all_paused).all())
             active = {r["window"]: r for r in conn.execute(self._sql.all_active, {"day": day}).mappings()}
-            parked = dict(conn.execute(self._sql.all_parked, {"day": day}).tuples().all())
+            parked = dict(conn.execute(self._sql.all_parked, {"day": day}).all())
         return wire.QueueSummary(
             service_date=day,
             business_types=[

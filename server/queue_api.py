@@ -8,14 +8,12 @@ import json
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request, status
-from fastapi.responses import JSONResponse
-from pydantic import ValidationError
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from server.auth import Principal, require
-from server.db import Database
-from server.events import EventBus
-from server.queue import QueueError, QueueService, QueueSettings
+from server.queue import QueueError, QueueService
 from workstation.domain.queue import Operation
 from workstation.domain.roles import DeviceKind, Role
 from workstation.protocol import API_PREFIX
@@ -27,6 +25,13 @@ PREFIX = f"{API_PREFIX}{wire.QUEUE_PREFIX}"
 async def queue_refused(request: Request, exc: QueueError) -> JSONResponse:
     """Every QueueError, from any endpoint: its status (404, 409…) and its plain detail."""
     return JSONResponse({"detail": exc.detail}, status_code=exc.status)
+
+
+def _answer(model: BaseModel, status_code: int = 200) -> Response:
+    """A counter operation's answer, serialized once. Returned as a model, FastAPI would
+    validate it against the response model again first; the route's response_model still
+    describes it in /openapi.json."""
+    return Response(model.model_dump_json(), status_code=status_code, media_type="application/json")
 
 
 def _issue_request(raw: bytes) -> wire.IssueRequest:
@@ -50,9 +55,8 @@ def _json_body(model) -> dict[str, Any]:
     return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
 
 
-def queue_router(db: Database, bus: EventBus, settings: QueueSettings | None = None) -> APIRouter:
-    """The queue endpoints over one database and the app's event bus."""
-    service = QueueService(db, bus, settings)
+def queue_router(service: QueueService) -> APIRouter:
+    """The queue endpoints over the hall's queue service."""
     router = APIRouter(prefix=PREFIX, tags=["queue"])
 
     kiosk_or_admin = require(Role.KIOSK, Role.ADMIN)
@@ -71,37 +75,36 @@ def queue_router(db: Database, bus: EventBus, settings: QueueSettings | None = N
 
     @router.post("/tickets", response_model=wire.Ticket, status_code=201,
                  openapi_extra=_json_body(wire.IssueRequest))
-    async def issue(request: Request, _: Principal = Depends(kiosk_or_admin)) -> wire.Ticket:
+    async def issue(request: Request, _: Principal = Depends(kiosk_or_admin)) -> Response:
         body = _issue_request(await request.body())
-        return await run_in_threadpool(service.issue, body)
+        return _answer(await service.write_async(service.issue, body), 201)
 
     @router.get("/tickets/{ticket_id}", response_model=wire.Ticket)
     async def get_ticket(ticket_id: int, _: Principal = Depends(ticket_reader)) -> wire.Ticket:
         return await run_in_threadpool(service.ticket, ticket_id)
 
     @router.post("/tickets/{ticket_id}/cancel", response_model=wire.Ticket)
-    async def cancel(ticket_id: int, _: Principal = Depends(kiosk_or_admin)) -> wire.Ticket:
-        return await run_in_threadpool(service.cancel, ticket_id)
+    async def cancel(ticket_id: int, _: Principal = Depends(kiosk_or_admin)) -> Response:
+        return _answer(await service.write_async(service.cancel, ticket_id))
 
     @router.post("/call-next", response_model=wire.Ticket)
-    async def call_next(window: int = Depends(at_window)) -> wire.Ticket:
+    async def call_next(window: int = Depends(at_window)) -> Response:
         """Calls the next waiting ticket by the ordering policy. Refused (409) while the
         window is paused or still has a ticket called or serving: finish, park or mark it
         no-show first. 404 when nobody is waiting."""
-        return await run_in_threadpool(service.call_next, window)
+        return _answer(await service.write_async(service.call_next, window))
 
     @router.post("/call", response_model=wire.Ticket)
-    async def call_ticket(body: wire.CallRequest, window: int = Depends(at_window)) -> wire.Ticket:
+    async def call_ticket(body: wire.CallRequest, window: int = Depends(at_window)) -> Response:
         """Calls one waiting ticket out of order, by id or by today's number."""
-        def call() -> wire.Ticket:
-            ticket_id = body.ticket_id if body.ticket_id is not None else service.resolve_number(body.number or "")
-            return service.operate(window, ticket_id, Operation.CALL)
-
-        return await run_in_threadpool(call)
+        ticket_id = body.ticket_id
+        if ticket_id is None:
+            ticket_id = await run_in_threadpool(service.resolve_number, body.number or "")
+        return _answer(await service.write_async(service.operate, window, ticket_id, Operation.CALL))
 
     def _operation(operation: Operation, doc: str):
-        async def endpoint(ticket_id: int, window: int = Depends(at_window)) -> wire.Ticket:
-            return await run_in_threadpool(service.operate, window, ticket_id, operation)
+        async def endpoint(ticket_id: int, window: int = Depends(at_window)) -> Response:
+            return _answer(await service.write_async(service.operate, window, ticket_id, operation))
 
         endpoint.__doc__ = doc
         endpoint.__name__ = f"ticket_{operation.value}"
@@ -120,18 +123,18 @@ def queue_router(db: Database, bus: EventBus, settings: QueueSettings | None = N
                              methods=["POST"], response_model=wire.Ticket)
 
     @router.post("/tickets/{ticket_id}/transfer", response_model=wire.Ticket)
-    async def transfer(ticket_id: int, body: wire.TransferRequest, window: int = Depends(at_window)) -> wire.Ticket:
+    async def transfer(ticket_id: int, body: wire.TransferRequest, window: int = Depends(at_window)) -> Response:
         """Ends this record as transferred and returns the new waiting one, in the target
         queue with the same number and the original arrival time."""
-        return await run_in_threadpool(service.operate, window, ticket_id, Operation.TRANSFER, body)
+        return _answer(await service.write_async(service.operate, window, ticket_id, Operation.TRANSFER, body))
 
     @router.post("/window/pause", response_model=wire.WindowState)
-    async def pause(window: int = Depends(at_window)) -> wire.WindowState:
-        return await run_in_threadpool(service.set_paused, window, True)
+    async def pause(window: int = Depends(at_window)) -> Response:
+        return _answer(await service.write_async(service.set_paused, window, True))
 
     @router.post("/window/resume", response_model=wire.WindowState)
-    async def resume(window: int = Depends(at_window)) -> wire.WindowState:
-        return await run_in_threadpool(service.set_paused, window, False)
+    async def resume(window: int = Depends(at_window)) -> Response:
+        return _answer(await service.write_async(service.set_paused, window, False))
 
     @router.get("/summary", response_model=wire.QueueSummary)
     async def summary(_: Principal = Depends(reader)) -> wire.QueueSummary:
@@ -149,6 +152,6 @@ def queue_router(db: Database, bus: EventBus, settings: QueueSettings | None = N
 
     @router.post("/appointments", response_model=wire.Appointment, status_code=201)
     async def add_appointment(body: wire.AppointmentIn, _: Principal = Depends(require(Role.ADMIN))) -> wire.Appointment:
-        return await run_in_threadpool(service.add_appointment, body)
+        return await service.write_async(service.add_appointment, body)
 
     return router
