@@ -11,7 +11,8 @@ Two phases: paced (the windows together call --rate tickets a second, --paced-ca
 them), then saturated (every window calls again the moment it is free, until nobody waits).
 Before each phase every window reads its own state once, as a working window would have
 lately, so the phase does not start with fifty expired entries of the server's token
-cache at once.
+cache at once. --listeners N: the first N windows' workstations also follow the event
+stream, as every workstation in a hall does (in the display's process).
 Prints lines `name value unit`, the saturated phase's with the suffix _saturated:
   call_to_display_p50 / _p99   from the clerk's call request to ticket.called at the display
   counter_ops_per_s            counter operations (calls and what follows) per second
@@ -64,7 +65,21 @@ class Client:
         return response.status, json.loads(response.read() or b"null")
 
 
-def follow_display(url: str, token: str, ready, stop, results) -> None:
+def listen(url: str, token: str, stop) -> None:
+    """A workstation following /api/v1/events: every window's workstation does, beside the
+    displays. It reads and drops what comes."""
+    parsed = urlparse(url)
+    while not stop.is_set():
+        connection = http.client.HTTPConnection(parsed.hostname, parsed.port)
+        connection.request("GET", f"{API}/events", headers={"Authorization": f"Bearer {token}",
+                                                             "Accept": "text/event-stream"})
+        stream = connection.getresponse().fp
+        while not stop.is_set() and stream.read1(65536):
+            pass
+        connection.close()
+
+
+def follow_display(url: str, token: str, ready, stop, results, listeners: list[str]) -> None:
     """The hall display, in its own process: the arrival time (time.monotonic, one clock
     for every process on Linux) of every ticket.called event. Like a real display it
     reconnects with Last-Event-ID when the server cuts it off for falling behind."""
@@ -97,6 +112,8 @@ def follow_display(url: str, token: str, ready, stop, results) -> None:
             connection.close()
 
     threading.Thread(target=read, daemon=True).start()
+    for listener in listeners:
+        threading.Thread(target=listen, args=(url, listener, stop), daemon=True).start()
     stop.wait()
     results.send((list(arrivals), counters["leaks"], counters["reconnects"]))
 
@@ -151,7 +168,8 @@ def run(server: HallServer, args, server_pid: int | None) -> dict[str, float]:
     context = multiprocessing.get_context("spawn")
     ready, stop = context.Event(), context.Event()
     receive, send = context.Pipe(duplex=False)
-    display = context.Process(target=follow_display, args=(server.url, display_token, ready, stop, send))
+    display = context.Process(target=follow_display, args=(server.url, display_token, ready, stop, send,
+                                                           clerks[:args.listeners]))
     display.start()
     assert ready.wait(30), "the display did not connect"
     time.sleep(0.5)
@@ -235,6 +253,7 @@ def run(server: HallServer, args, server_pid: int | None) -> dict[str, float]:
         "calls_without_display_event": sum(1 for t in called if t not in first_call),
         "id_numbers_in_events": id_numbers_seen,
         "display_reconnects": reconnects,
+        "event_listeners": args.listeners + 1,
     }
     for phase in phases:
         latencies = sorted((first_call[t] - sent) * 1000 for t, _, sent in calls[phase] if t in first_call)
@@ -262,6 +281,9 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=2000)
     parser.add_argument("--green-every", type=int, default=10)
     parser.add_argument("--serve", action="store_true", help="start and finish each ticket instead of no-show")
+    parser.add_argument("--listeners", type=int, default=0,
+                        help="windows whose workstations also follow the event stream, as in a hall "
+                             "(default 0: the display alone)")
     parser.add_argument("--rate", type=float, default=25.0,
                         help="calls per second, all windows together, in the paced phase (default 25)")
     parser.add_argument("--paced-calls", type=int, default=500,

@@ -228,20 +228,22 @@ def create_app(db: Database, rating_settings: RatingSettings | None = None) -> F
 
         async def stream():
             try:
-                yield "retry: 2000\n: connected\n\n"
-                for event in missed:
-                    yield _sse(event)
+                yield "retry: 2000\n: connected\n\n" + "".join(missed)
                 while True:
                     try:
-                        event = await asyncio.wait_for(subscriber.queue.get(), HEARTBEAT_SECONDS)
+                        texts = await subscriber.next_texts(HEARTBEAT_SECONDS)
                     except TimeoutError:
                         if await request.is_disconnected():
                             return
                         yield ": keepalive\n\n"
                         continue
-                    if event is None:
+                    ending = texts[-1] is None
+                    if ending:
+                        texts.pop()
+                    if texts:
+                        yield "".join(texts)  # one write for everything waiting
+                    if ending:
                         return
-                    yield _sse(event)
             finally:
                 bus.unsubscribe(subscriber)
 
@@ -259,6 +261,3 @@ def create_app(db: Database, rating_settings: RatingSettings | None = None) -> F
     app.include_router(documents_router(db))
     return app
 
-
-def _sse(event) -> str:
-    return f"id: {event.id}\nevent: {event.type}\ndata: {event.model_dump_json(include={'type', 'data'})}\n\n"

@@ -1,7 +1,10 @@
 """The server's live event bus, feeding the Server-Sent Events stream.
 
-Handlers run in worker threads (FastAPI runs plain `def` endpoints in a pool) while
-subscribers wait on the event loop, so publishing hops onto the loop thread-safely."""
+Handlers run in worker threads (the thread pool, the queue's batch writer) while
+subscribers wait on the event loop, so publishing hops onto the loop thread-safely. An
+event is turned into its SSE text once, however many subscribers it has (a hall has a
+display and a workstation at every window listening), and what a subscriber has waiting
+goes out in one write."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ import asyncio
 import itertools
 import threading
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,12 +20,32 @@ from workstation.domain.roles import Role
 from workstation.protocol.events import Event
 
 EVERYONE = frozenset(Role)
+QUEUE_SIZE = 1000  # events a subscriber may fall behind before it is cut off
+
+
+def sse_text(event: Event) -> str:
+    return f"id: {event.id}\nevent: {event.type}\ndata: {event.model_dump_json(include={'type', 'data'})}\n\n"
+
+
+@dataclass(frozen=True)
+class Published:
+    event: Event
+    audience: frozenset[Role]
+    text: str  # the event as Server-Sent Events
 
 
 @dataclass(eq=False)  # identity: each subscriber is its own set member
 class _Subscriber:
     roles: frozenset[Role]
-    queue: asyncio.Queue[Event | None] = field(default_factory=lambda: asyncio.Queue(maxsize=1000))
+    # SSE texts, or None: the stream ends (shutdown, or cut off for falling behind).
+    queue: asyncio.Queue[str | None] = field(default_factory=lambda: asyncio.Queue(maxsize=QUEUE_SIZE))
+
+    async def next_texts(self, timeout: float) -> list[str | None]:
+        """What is waiting, at least one item: waits up to `timeout` (TimeoutError)."""
+        items = [await asyncio.wait_for(self.queue.get(), timeout)]
+        while items[-1] is not None and not self.queue.empty():
+            items.append(self.queue.get_nowait())
+        return items
 
 
 class EventBus:
@@ -31,7 +55,7 @@ class EventBus:
     def __init__(self, history: int = 1000) -> None:
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
-        self._history: deque[tuple[Event, frozenset[Role]]] = deque(maxlen=history)
+        self._history: deque[Published] = deque(maxlen=history)
         self._subscribers: set[_Subscriber] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
 
@@ -39,23 +63,36 @@ class EventBus:
         self._loop = loop
 
     def publish(self, type_: str, data: dict[str, Any], audience: frozenset[Role] = EVERYONE) -> None:
+        self.publish_all([(type_, data, audience)])
+
+    def publish_all(self, items: Iterable[tuple[str, dict[str, Any], frozenset[Role]]]) -> None:
+        """Several events, in order, with one hop to the loop per subscriber."""
         with self._lock:
-            event = Event(id=next(self._ids), type=type_, data=data)
-            self._history.append((event, audience))
-            subscribers = [s for s in self._subscribers if s.roles & audience]
-        if self._loop is None or not subscribers:
+            published = []
+            for type_, data, audience in items:
+                event = Event(id=next(self._ids), type=type_, data=data)
+                published.append(Published(event, audience, sse_text(event)))
+            self._history.extend(published)
+            subscribers = list(self._subscribers)
+        if self._loop is None:
             return
         for subscriber in subscribers:
-            self._loop.call_soon_threadsafe(_offer, subscriber, event)
+            texts = [p.text for p in published if subscriber.roles & p.audience]
+            if texts:
+                self._loop.call_soon_threadsafe(_offer, subscriber, texts)
 
-    def subscribe(self, role: Role, last_event_id: int | None) -> tuple[_Subscriber, list[Event]]:
+    def events(self) -> list[Event]:
+        """The history, oldest first (for tests and diagnostics)."""
+        with self._lock:
+            return [p.event for p in self._history]
+
+    def subscribe(self, role: Role, last_event_id: int | None) -> tuple[_Subscriber, list[str]]:
+        """A new subscriber, and the SSE texts it missed since `last_event_id`."""
         subscriber = _Subscriber(roles=frozenset({role}))
         with self._lock:
             self._subscribers.add(subscriber)
-            missed = [
-                e for e, audience in self._history
-                if last_event_id is not None and e.id > last_event_id and role in audience
-            ]
+            missed = [p.text for p in self._history
+                      if last_event_id is not None and p.event.id > last_event_id and role in p.audience]
         return subscriber, missed
 
     def unsubscribe(self, subscriber: _Subscriber) -> None:
@@ -68,12 +105,13 @@ class EventBus:
         if self._loop is None:
             return
         for subscriber in subscribers:
-            self._loop.call_soon_threadsafe(_offer, subscriber, None)
+            self._loop.call_soon_threadsafe(_offer, subscriber, [None])
 
 
-def _offer(subscriber: _Subscriber, event: Event | None) -> None:
+def _offer(subscriber: _Subscriber, texts: list[str | None]) -> None:
     try:
-        subscriber.queue.put_nowait(event)
+        for text in texts:
+            subscriber.queue.put_nowait(text)
     except asyncio.QueueFull:
         # A subscriber that stopped reading is cut off; it reconnects and catches up.
         subscriber.queue = asyncio.Queue(maxsize=1)

@@ -443,13 +443,12 @@ class _BatchWriter:
             for _, _, future in batch:
                 future.set_exception(exc)
             return
-        for future, op, value, error in done:
+        service._announce(*(op for _, op, _, _ in done if op is not None))
+        for future, _, value, error in done:
             if error is not None:
                 future.set_exception(error)
-                continue
-            assert op is not None
-            service._announce(op)
-            future.set_result(value)
+            else:
+                future.set_result(value)
 
 
 class QueueService:
@@ -502,11 +501,11 @@ class QueueService:
         now = self.now()
         return _Op(conn, now, self.today(now), reference or self._reference(conn))
 
-    def _announce(self, op: _Op) -> None:
-        """After the commit: the operation's events, in order, and the counts if they moved."""
-        for type_, data in op.events:
-            self.bus.publish(type_, data, EVERYONE)  # the hall display must see calls
-        if op.counts:
+    def _announce(self, *ops: _Op) -> None:
+        """After the commit: the operations' events, in order, and the counts if they moved."""
+        # To everyone: the hall display must see the calls.
+        self.bus.publish_all((type_, data, EVERYONE) for op in ops for type_, data in op.events)
+        if any(op.counts for op in ops):
             self._counts.mark()
 
     def _transaction(self, operation: Callable[..., Result], *args: Any) -> Result:

@@ -35,7 +35,7 @@ def service(tmp_path):
 
 
 def _events(service: QueueService) -> list[tuple[str, dict]]:
-    return [(event.type, event.data) for event, _ in service.bus._history]
+    return [(event.type, event.data) for event in service.bus.events()]
 
 
 def test_a_batch_commits_once_and_a_refusal_undoes_only_itself(service):
