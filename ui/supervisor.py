@@ -183,6 +183,9 @@ class FollowUpScreen(QWidget):
         self.detail: wire.FollowUpDetail | None = None
         self.busy = False
         self._dialog: QDialog | None = None
+        # Detail answers come back in any order: only the latest asked for is shown, and
+        # an action's own answer outdates every fetch begun before it.
+        self._detail_asked = 0
 
         self.view_buttons: dict[wire.FollowUpFilter, QPushButton] = {}
         group = QButtonGroup(self)
@@ -333,7 +336,14 @@ class FollowUpScreen(QWidget):
     # -- one task -------------------------------------------------------------------------
 
     def open_task(self, task_id: int) -> None:
-        run_in_background(lambda: self.desk.task(task_id), while_alive(self, self._show_detail),
+        self._detail_asked += 1
+        asked = self._detail_asked
+
+        def show(detail: wire.FollowUpDetail) -> None:
+            if asked == self._detail_asked:  # not outdated by a later fetch or an action
+                self._show_detail(detail)
+
+        run_in_background(lambda: self.desk.task(task_id), while_alive(self, show),
                           while_alive(self, self._failed))
 
     def _show_detail(self, detail: wire.FollowUpDetail) -> None:
@@ -400,6 +410,7 @@ class FollowUpScreen(QWidget):
 
         def done(detail: wire.FollowUpDetail) -> None:
             self.busy = False
+            self._detail_asked += 1  # what a poll fetched before this answer is older than it
             self.say(fill(self.tr("Case %1: %2."), detail.case_number, self.words.state(detail.state)))
             self._show_detail(detail)
             self.refresh()

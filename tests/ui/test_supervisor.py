@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
+import time
 from datetime import UTC, date, datetime
 
 import pytest
@@ -14,7 +16,7 @@ import pytest
 from tests.ui.rating_fixtures import *  # noqa: F403 - the supervisor's app
 from tests.ui.rating_fixtures import CaseMaker, hall_time
 from tests.ui.test_shell import _log_in, start_enrolled
-from workstation.domain.rating import NATIONAL_COLUMNS, Level, RatingAnswer, Reason
+from workstation.domain.rating import NATIONAL_COLUMNS, FollowUpAction, Level, RatingAnswer, Reason
 from workstation.protocol.ratings import ExportFormat, FollowUpFilter
 from workstation.store.local import LocalStore
 
@@ -105,3 +107,44 @@ def test_a_clerk_may_not_open_the_supervisor_screens(qtbot, sqlite_hall, supervi
     refused = app.tr("This account may not use the supervisor screens.")
     qtbot.waitUntil(lambda: start.message.text() == refused, timeout=30000)
     assert app.main_window is None and start.isVisible()
+
+
+def test_an_answer_fetched_before_an_action_never_shows_over_it(qtbot, sqlite_hall, three_tasks, supervisor_app):
+    """A poll's fetch of the task may come back after the supervisor's own action (a slow
+    link to the hall): the screen keeps showing the action's result, not the older state."""
+    old, _, _ = three_tasks
+    app = _open(qtbot, supervisor_app, sqlite_hall)
+    qtbot.waitUntil(lambda: app.follow_ups is not None, timeout=30000)
+    screen = app.follow_ups
+    qtbot.waitUntil(lambda: any(t.case_number == old.case_number for t in screen.tasks), timeout=30000)
+    task_id = next(t.id for t in screen.tasks if t.case_number == old.case_number)
+    with qtbot.waitSignal(screen.detail_shown, timeout=30000):
+        screen.table.selectRow(screen.row_of(task_id))
+    assert screen.detail.state.value == "open"
+
+    desk, fetched, lagged = screen.desk, threading.Event(), threading.Event()
+
+    class SlowLink:
+        """The real desk, whose task answers reach the screen three seconds late."""
+
+        def __getattr__(self, name):
+            return getattr(desk, name)
+
+        def task(self, wanted):
+            detail = desk.task(wanted)
+            fetched.set()
+            time.sleep(3.0)
+            lagged.set()
+            return detail
+
+    screen.desk = SlowLink()
+    screen.open_task(task_id)  # as the poll does; it reads "open", then lags
+    assert fetched.wait(10)
+    screen.act(task_id, FollowUpAction.CONTACT, "已回访")
+    qtbot.waitUntil(lambda: screen.detail.state.value == "contacted", timeout=30000)
+    assert not lagged.is_set()  # the action's answer came first: the race this is about
+    assert lagged.wait(10)
+    qtbot.wait(500)  # the lagging answer reaches the GUI thread
+    assert screen.detail.state.value == "contacted"
+    assert screen.action_buttons[FollowUpAction.RECTIFY].isEnabled()
+    assert "已回访" in screen.detail_view.toPlainText()  # the step just taken, in the history
