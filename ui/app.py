@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Slot
 from PySide6.QtWidgets import QApplication
 
-from ui.bridge import HubBridge
 from ui.citizen_screen import CitizenScreen
+from ui.front import PersonFront
 from ui.start_window import StartWindow
 from ui.tasks import collect_garbage_on_gui_thread, run_in_background
 from workstation.app.workstation import Clerk, Workstation
@@ -27,25 +27,15 @@ if TYPE_CHECKING:  # the main window and the guide load after login, not before 
 log = logging.getLogger(__name__)
 
 
-class ClerkApp(QObject):
+class ClerkApp(PersonFront):
     def __init__(self, workstation: Workstation, settings: Settings) -> None:
-        super().__init__()
-        self.workstation = workstation
-        self.settings = settings
-        self.bridge = HubBridge(workstation.hub)
-        self.start_window = StartWindow(workstation)
-        self.start_window.logged_in.connect(self.open_main)
+        super().__init__(workstation, settings)
         self.citizen = CitizenScreen()
         self.main_window: MainWindow | None = None
         self.last_case = None
         self.call_desk = None
         self._case_started = datetime.now(UTC)
-        self._revision = -1
-        self.bridge.status.connect(self._status_changed)
         self._init_ratings()
-
-    def start(self) -> None:
-        self.start_window.start()
 
     @Slot(object)
     def open_main(self, clerk: Clerk) -> None:
@@ -143,14 +133,11 @@ class ClerkApp(QObject):
         if status is not None:
             self.bridge.status.emit(status)
 
-    @Slot(object)
-    def _status_changed(self, status: SyncStatus) -> None:
-        # The hall's name and greeting come with reference data; refresh when it moves.
-        if status.revision != self._revision:
-            self._revision = status.revision
-            run_in_background(self.workstation.hall, self._show_hall)
-            if self.main_window is not None:
-                run_in_background(self.workstation.guide().load, self._show_guide)
+    def _reference_moved(self) -> None:
+        # The hall's name and greeting, and the guide, come with reference data.
+        super()._reference_moved()
+        if self.main_window is not None:
+            run_in_background(self.workstation.guide().load, self._show_guide)
 
     @Slot(object)
     def _show_guide(self, snapshot: GuideSnapshot) -> None:
@@ -286,8 +273,7 @@ class ClerkApp(QObject):
 
     def _end_session(self) -> None:
         """Stops what runs on its own for the logged-in clerk (the reader's poll, the call
-        panel's, a rating being asked) and deletes the main window on the GUI thread, so
-        nothing of it polls on, or is destroyed later on a worker thread."""
+        panel's, a rating being asked) and deletes the main window."""
         self._rating_queue.clear()
         self._visit_cases = {}
         self.citizen.rating.cancel()
@@ -296,30 +282,18 @@ class ClerkApp(QObject):
         if self.call_desk is not None:
             self.call_desk.close()
             self.call_desk = None
-        window, self.main_window = self.main_window, None
-        if window is not None:
-            window.closed.disconnect(self._main_closed)
-            window.close()
-            window.deleteLater()
+        self._close_main()
 
     @Slot()
     def logout(self) -> None:
         self._end_session()
         self.citizen.hide()
-        self.start_window.reset_for_login()
-        self.start_window.show()
-        run_in_background(self.workstation.logout)
-
-    @Slot()
-    def _main_closed(self) -> None:
-        QApplication.instance().quit()
+        self._back_to_login()
 
     def shutdown(self) -> None:
         """At quit, and between tests: the session ends and every window is deleted."""
         self._end_session()
-        for widget in (self.citizen, self.start_window):
-            widget.close()
-            widget.deleteLater()
+        self._delete(self.citizen, self.start_window)
 
 
 class DeviceApp(QObject):
@@ -399,10 +373,7 @@ class DeviceApp(QObject):
             self._card_timer.stop()
         if self.feed is not None:
             self.feed.stop()
-        for widget in (self.window, self.start_window):
-            if widget is not None:
-                widget.close()
-                widget.deleteLater()
+        PersonFront._delete(*(w for w in (self.window, self.start_window) if w is not None))
 
 
 def run(settings: Settings, workstation: Workstation, role: str = "clerk") -> int:

@@ -19,7 +19,6 @@ from PySide6.QtCore import QDate, QObject, Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QAction, QColor, QImage, QKeySequence, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QButtonGroup,
     QComboBox,
     QDateEdit,
@@ -43,10 +42,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.bridge import HubBridge
 from ui.call_panel import fill
+from ui.front import PersonFront
 from ui.rating_panel import indicator_words, level_words, reason_words
-from ui.start_window import StartWindow
 from ui.tasks import run_in_background, while_alive
 from workstation.app.workstation import Clerk, Workstation
 from workstation.config import Settings
@@ -526,32 +524,20 @@ class SupervisorWindow(QMainWindow):
         super().closeEvent(event)
 
 
-class SupervisorApp(QObject):
+class SupervisorApp(PersonFront):
     """The supervisor role: the start window's enrolment and login, then SupervisorWindow."""
 
     def __init__(self, workstation: Workstation, settings: Settings) -> None:
-        super().__init__()
-        self.workstation = workstation
-        self.settings = settings
-        self.start_window = StartWindow(workstation)
-        self.start_window.logged_in.connect(self.open_main)
+        super().__init__(workstation, settings)
         self.main_window: SupervisorWindow | None = None
         self.follow_ups: FollowUpScreen | None = None
-        # The hall's name comes with reference data: shown again whenever it moves.
-        self.bridge = HubBridge(workstation.hub)
-        self.bridge.status.connect(self._status_changed)
-        self._revision = -1
-
-    def start(self) -> None:
-        self.start_window.start()
 
     @Slot(object)
     def open_main(self, person: Clerk) -> None:
         from workstation.app.rating import FollowUpDesk
 
         if person.role not in SUPERVISING_ROLES:
-            run_in_background(self.workstation.logout)
-            self.start_window.reset_for_login()
+            self._back_to_login()
             self.start_window.message.setText(self.tr("This account may not use the supervisor screens."))
             return
         window = SupervisorWindow(person, self.workstation.connection_hall_name())
@@ -570,37 +556,20 @@ class SupervisorApp(QObject):
         self.start_window.hide()
         run_in_background(self.workstation.hall, self._show_hall)
 
-    @Slot(object)
-    def _status_changed(self, status) -> None:
-        if status.revision != self._revision:
-            self._revision = status.revision
-            run_in_background(self.workstation.hall, self._show_hall)
-
     def _show_hall(self, hall: dict | None) -> None:
         if hall and self.main_window is not None:
             self.main_window.show_hall(hall.get("name", ""))
 
     def _close_main(self) -> None:
-        """Deletes the main window (and so its polling) on the GUI thread."""
-        window, self.main_window, self.follow_ups = self.main_window, None, None
-        if window is not None:
-            window.closed.disconnect(self._main_closed)
-            window.close()
-            window.deleteLater()
+        self.follow_ups = None
+        super()._close_main()
 
     @Slot()
     def logout(self) -> None:
         self._close_main()
-        self.start_window.reset_for_login()
-        self.start_window.show()
-        run_in_background(self.workstation.logout)
-
-    @Slot()
-    def _main_closed(self) -> None:
-        QApplication.instance().quit()
+        self._back_to_login()
 
     def shutdown(self) -> None:
         """At quit, and between tests: every window deleted."""
         self._close_main()
-        self.start_window.close()
-        self.start_window.deleteLater()
+        self._delete(self.start_window)

@@ -1,0 +1,75 @@
+"""What the clerk's and the supervisor's applications share: the start window's
+enrolment and login, one main window at a time, the hall's name kept current, logging
+out, and ending on the GUI thread."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Slot
+from PySide6.QtWidgets import QApplication, QWidget
+
+from ui.bridge import HubBridge
+from ui.start_window import StartWindow
+from ui.tasks import run_in_background
+from workstation.app.workstation import Clerk, Workstation
+from workstation.config import Settings
+from workstation.sync.status import SyncStatus
+
+
+class PersonFront(QObject):
+    """A front a person logs in at. Subclasses open their main window in `open_main`
+    (its `closed` signal connected to `_main_closed`) and show the hall in `_show_hall`."""
+
+    def __init__(self, workstation: Workstation, settings: Settings) -> None:
+        super().__init__()
+        self.workstation = workstation
+        self.settings = settings
+        self.bridge = HubBridge(workstation.hub)
+        self.start_window = StartWindow(workstation)
+        self.start_window.logged_in.connect(self.open_main)
+        self.main_window: QWidget | None = None
+        self._revision = -1
+        # The hall's name comes with reference data: shown again whenever it moves.
+        self.bridge.status.connect(self._status_changed)
+
+    def start(self) -> None:
+        self.start_window.start()
+
+    @Slot(object)
+    def open_main(self, person: Clerk) -> None:
+        raise NotImplementedError
+
+    def _show_hall(self, hall: dict | None) -> None:
+        raise NotImplementedError
+
+    def _reference_moved(self) -> None:
+        run_in_background(self.workstation.hall, self._show_hall)
+
+    @Slot(object)
+    def _status_changed(self, status: SyncStatus) -> None:
+        if status.revision != self._revision:
+            self._revision = status.revision
+            self._reference_moved()
+
+    def _close_main(self) -> None:
+        """Deletes the main window (and so its polling) on the GUI thread, so nothing of it
+        polls on, or is destroyed later on a worker thread."""
+        window, self.main_window = self.main_window, None
+        if window is not None:
+            window.closed.disconnect(self._main_closed)
+            window.close()
+            window.deleteLater()
+
+    def _back_to_login(self) -> None:
+        self.start_window.reset_for_login()
+        self.start_window.show()
+        run_in_background(self.workstation.logout)
+
+    @Slot()
+    def _main_closed(self) -> None:
+        QApplication.instance().quit()
+
+    @staticmethod
+    def _delete(*widgets: QWidget) -> None:
+        for widget in widgets:
+            widget.close()
+            widget.deleteLater()
