@@ -68,16 +68,20 @@ class EnrolmentCodeResponse(BaseModel):
     code: str
 
 
-def create_app(db: Database, rating_settings: RatingSettings | None = None) -> FastAPI:
+def create_app(db: Database, rating_settings: RatingSettings | None = None,
+               queue_writer: str = "process") -> FastAPI:
+    """The server's application. `queue_writer`: on SQLite, whether the queue is written by
+    a process of its own ("process", using a second core) or by a thread ("thread")."""
     from server.queue import QueueService
 
     bus = EventBus()
     rating_job = RatingJob(db, bus, rating_settings or RatingSettings())
-    queue = QueueService(db, bus)
+    queue = QueueService(db, bus, writer=queue_writer)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         bus.bind_loop(asyncio.get_running_loop())
+        queue.start()
         rating_job.start()
         yield
         await rating_job.stop()

@@ -109,6 +109,10 @@ def _run_options(parser: argparse.ArgumentParser) -> None:
 
 
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["queue-writer"]:  # the server's own child (server.queue_writer), not for people
+        from server.queue_writer import child_main
+
+        return child_main(argv[1:])
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)

@@ -32,7 +32,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Connection, Integer, and_, any_, bindparam, func, literal, or_, select, union_all
 from sqlalchemy.dialects import postgresql
@@ -57,6 +57,9 @@ from workstation.domain.queue import (
 from workstation.protocol import queue as wire
 from workstation.protocol.reference import ReferenceKind
 
+if TYPE_CHECKING:
+    from server.queue_writer import ProcessWriter
+
 log = logging.getLogger("hall.queue")
 
 # How many of each look-ahead group (per business type) the server shows the policy. On
@@ -80,6 +83,9 @@ class QueueError(Exception):
     def __init__(self, status: int, detail: str) -> None:
         super().__init__(detail)
         self.status, self.detail = status, detail
+
+    def __reduce__(self):  # crosses to and from the queue's writer process
+        return QueueError, (self.status, self.detail)
 
 
 # ---------------------------------------------------------------------------------------
@@ -383,12 +389,15 @@ class _BatchWriter:
         self._thread: threading.Thread | None = None
         self._start_lock = threading.Lock()
 
-    def submit(self, operation: Callable[..., Any], args: tuple[Any, ...]) -> Future[Any]:
+    def start(self) -> None:
         if self._thread is None:
             with self._start_lock:
                 if self._thread is None:
                     self._thread = threading.Thread(target=self._run, name="queue-writer", daemon=True)
                     self._thread.start()
+
+    def submit(self, operation: Callable[..., Any], args: tuple[Any, ...]) -> Future[Any]:
+        self.start()
         future: Future[Any] = Future()
         self._jobs.put((operation, args, future))
         return future
@@ -417,38 +426,55 @@ class _BatchWriter:
 
     def _run_batch(self, batch: list[tuple[Callable[..., Any], tuple[Any, ...], Future[Any]]]) -> None:
         service = self._service
-        done: list[tuple[Future[Any], _Op | None, Any, BaseException | None]] = []
         try:
-            with service.db.session() as session:
-                conn = session.connection()
-                reference = service._reference(conn)
-                # Savepoints straight on the driver's connection: SQLAlchemy compiles its
-                # SAVEPOINT statements anew each time, which costs more than the operation.
-                driver = conn.connection.driver_connection
-                assert driver is not None
-                for operation, args, future in batch:
-                    op = service._op(conn, reference)
-                    driver.execute("SAVEPOINT queue_operation")
-                    try:
-                        value = operation(op, *args)
-                    except Exception as exc:  # refused or failed: undo this one only
-                        driver.execute("ROLLBACK TO queue_operation")
-                        driver.execute("RELEASE queue_operation")
-                        done.append((future, None, None, exc))
-                    else:
-                        driver.execute("RELEASE queue_operation")
-                        done.append((future, op, value, None))
+            outcomes = run_batch(service, [(operation, args) for operation, args, _ in batch])
         except Exception as exc:  # the commit (or the transaction) failed: nothing was saved
             log.error("a batch of %d queue operations failed: %s", len(batch), exc)
             for _, _, future in batch:
                 future.set_exception(exc)
             return
-        service._announce(*(op for _, op, _, _ in done if op is not None))
-        for future, _, value, error in done:
-            if error is not None:
-                future.set_exception(error)
+        service._announce(*(outcome.op for outcome in outcomes if outcome.op is not None))
+        for (_, _, future), outcome in zip(batch, outcomes, strict=True):
+            if outcome.error is not None:
+                future.set_exception(outcome.error)
             else:
-                future.set_result(value)
+                future.set_result(outcome.value)
+
+
+@dataclass
+class Outcome:
+    """One operation of a batch: its context and value once committed, or its refusal."""
+
+    op: _Op | None
+    value: Any = None
+    error: BaseException | None = None
+
+
+def run_batch(service: QueueService, batch: list[tuple[Callable[..., Any], tuple[Any, ...]]]) -> list[Outcome]:
+    """SQLite: the operations one after another in one transaction, each in a savepoint of
+    its own, so a refusal undoes only itself; committed once. Raises if the transaction
+    fails, and then nothing of it was saved."""
+    outcomes: list[Outcome] = []
+    with service.db.session() as session:
+        conn = session.connection()
+        reference = service._reference(conn)
+        # Savepoints straight on the driver's connection: SQLAlchemy compiles its
+        # SAVEPOINT statements anew each time, which costs more than the operation.
+        driver = conn.connection.driver_connection
+        assert driver is not None
+        for operation, args in batch:
+            op = service._op(conn, reference)
+            driver.execute("SAVEPOINT queue_operation")
+            try:
+                value = operation(op, *args)
+            except Exception as exc:  # refused or failed: undo this one only
+                driver.execute("ROLLBACK TO queue_operation")
+                driver.execute("RELEASE queue_operation")
+                outcomes.append(Outcome(None, error=exc))
+            else:
+                driver.execute("RELEASE queue_operation")
+                outcomes.append(Outcome(op, value))
+    return outcomes
 
 
 class QueueService:
@@ -457,10 +483,11 @@ class QueueService:
     The write operations (issue, call_next, operate, cancel, set_paused, add_appointment)
     take an `op` (the transaction's connection, time and reference data) and are run by
     `write` or `write_async`: on PostgreSQL each in a transaction of its own, on SQLite
-    by the batch writer."""
+    by the batch writer: a thread of this process, or (writer="process", as the hall
+    server runs) a process of its own, see server.queue_writer."""
 
     def __init__(self, db: Database, bus: EventBus, settings: QueueSettings | None = None,
-                 policy: OrderingPolicy | None = None) -> None:
+                 policy: OrderingPolicy | None = None, writer: str = "thread") -> None:
         self.db = db
         self.bus = bus
         self.settings = settings or QueueSettings.from_env()
@@ -471,7 +498,17 @@ class QueueService:
         # a few at a time keep the loop responsive and the database just as busy. SQLite
         # takes one writer at a time anyway: there the batch writer is the only one.
         self._write_lock = threading.BoundedSemaphore(PG_WRITERS)
-        self._writer = _BatchWriter(self) if self._sqlite else None
+        self._writer: _BatchWriter | ProcessWriter | None = None
+        # A process of its own needs a database file it can open too, and a POSIX system
+        # to hand it its socket; elsewhere the writer is a thread.
+        on_file = db.engine.url.database not in (None, "", ":memory:")
+        separate = writer == "process" and os.name == "posix" and on_file
+        if self._sqlite and separate:
+            from server.queue_writer import ProcessWriter
+
+            self._writer = ProcessWriter(self)
+        elif self._sqlite:
+            self._writer = _BatchWriter(self)
         self._sql = _Statements(self._sqlite)
         self._reference_cache = _Reference(-1, {}, {})
         self._counts = _CountsPublisher(self.counts, bus)
@@ -502,10 +539,13 @@ class QueueService:
         return _Op(conn, now, self.today(now), reference or self._reference(conn))
 
     def _announce(self, *ops: _Op) -> None:
+        self.announce([event for op in ops for event in op.events], any(op.counts for op in ops))
+
+    def announce(self, events: Events, counts: bool) -> None:
         """After the commit: the operations' events, in order, and the counts if they moved."""
         # To everyone: the hall display must see the calls.
-        self.bus.publish_all((type_, data, EVERYONE) for op in ops for type_, data in op.events)
-        if any(op.counts for op in ops):
+        self.bus.publish_all((type_, data, EVERYONE) for type_, data in events)
+        if counts:
             self._counts.mark()
 
     def _transaction(self, operation: Callable[..., Result], *args: Any) -> Result:
@@ -527,6 +567,11 @@ class QueueService:
         if self._writer is not None:
             return await asyncio.wrap_future(self._writer.submit(operation, args))
         return await run_in_threadpool(self._transaction, operation, *args)
+
+    def start(self) -> None:
+        """Starts the writer now rather than at the first write (a process takes a second)."""
+        if self._writer is not None:
+            self._writer.start()
 
     def close(self) -> None:
         if self._writer is not None:

@@ -11,27 +11,15 @@ import threading
 import pytest
 from sqlalchemy import select
 
-from server import migrate
-from server.db import Database
-from server.events import EventBus
 from server.models import Ticket, WindowState
-from server.queue import QueueError, QueueService, QueueSettings
-from server.seed import seed_demo_hall
+from server.queue import QueueError, QueueService
 from workstation.domain.queue import Operation
 from workstation.protocol import queue as wire
 
 
 @pytest.fixture
-def service(tmp_path):
-    url = f"sqlite:///{tmp_path / 'hall.sqlite3'}"
-    migrate.upgrade(url)
-    db = Database(url)
-    with db.session() as session:
-        seed_demo_hall(session)
-    service = QueueService(db, EventBus(), QueueSettings(id_key=b"test"))
-    yield service
-    service.close()
-    db.dispose()
+def service(queue_service):
+    return queue_service()
 
 
 def _events(service: QueueService) -> list[tuple[str, dict]]:
