@@ -7,16 +7,19 @@ enrolled for each window, a hall display following /api/v1/events in its own pro
 and a kiosk that issues the tickets beforehand. Then every window calls next and marks
 the ticket no-show (or serves it: --serve) until nothing is waiting.
 
-Two phases: paced (the windows together call --rate tickets a second, --paced-calls of
-them), then saturated (every window calls again the moment it is free, until nobody waits).
+Three phases: paced (the windows together call --rate tickets a second, --paced-calls of
+them), loaded (--load-rate calls a second, --loaded-calls of them: with the no-show that
+follows each call, the target's 500 operations a second by default), then saturated
+(every window calls again the moment it is free, until nobody waits).
 Before each phase every window reads its own state once, as a working window would have
 lately, so the phase does not start with fifty expired entries of the server's token
 cache at once. --listeners N: the first N windows' workstations also follow the event
 stream, as every workstation in a hall does (in the display's process).
-Prints lines `name value unit`, the saturated phase's with the suffix _saturated:
+Prints lines `name value unit`, the loaded and saturated phases' with the suffixes
+_loaded and _saturated:
   call_to_display_p50 / _p99   from the clerk's call request to ticket.called at the display
   counter_ops_per_s            counter operations (calls and what follows) per second
-  server_cpu_per_op            the server process's CPU time per operation
+  server_cpu_per_op            the server's CPU time per operation (with its queue writer)
   double_called                tickets called by more than one window (must be 0)
 Targets on a 2-core machine, SQLite: p99 <= 50 ms, >= 500 operations/s."""
 
@@ -175,15 +178,17 @@ def run(server: HallServer, args, server_pid: int | None) -> dict[str, float]:
     time.sleep(0.5)
 
     follow_up = ("start", "finish") if args.serve else ("no-show",)
-    paced_calls = min(args.paced_calls, len(issued) // 2)
+    paced_calls = min(args.paced_calls, len(issued) // 3)
+    loaded_calls = min(args.loaded_calls, len(issued) // 3)
     # Phase 1, paced: the windows together call `--rate` tickets a second, each window
     # waiting between its calls as a clerk would (if far faster than any hall).
-    # Phase 2, saturated: every window calls again as soon as it is free, until nobody waits.
-    phases = {"paced": args.windows / args.rate, "saturated": 0.0}
+    # Phase 2, loaded: the same at `--load-rate`, the target's load.
+    # Phase 3, saturated: every window calls again as soon as it is free, until nobody waits.
+    phases = {"paced": args.windows / args.rate, "loaded": args.windows / args.load_rate, "saturated": 0.0}
     calls: dict[str, list[tuple[int, int, float]]] = {name: [] for name in phases}
     ops, elapsed, cpu = Counter(), {}, {}
     lock = threading.Lock()
-    left = {"paced": paced_calls}
+    left = {"paced": paced_calls, "loaded": loaded_calls}
 
     def work(window: int, phase: str, pause: float, barrier: threading.Barrier) -> None:
         client = Client(server.url, clerks[window - 1])
@@ -259,7 +264,7 @@ def run(server: HallServer, args, server_pid: int | None) -> dict[str, float]:
         latencies = sorted((first_call[t] - sent) * 1000 for t, _, sent in calls[phase] if t in first_call)
         if not latencies:
             continue
-        suffix = "" if phase == "paced" else "_saturated"
+        suffix = "" if phase == "paced" else f"_{phase}"
         results[f"call_to_display_p50{suffix}"] = statistics.median(latencies)
         results[f"call_to_display_p99{suffix}"] = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
         results[f"counter_ops_per_s{suffix}"] = ops[phase] / elapsed[phase]
@@ -278,7 +283,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--windows", type=int, default=50)
     parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
-    parser.add_argument("--tickets", type=int, default=2000)
+    parser.add_argument("--tickets", type=int, default=3000)
     parser.add_argument("--green-every", type=int, default=10)
     parser.add_argument("--serve", action="store_true", help="start and finish each ticket instead of no-show")
     parser.add_argument("--listeners", type=int, default=0,
@@ -286,8 +291,13 @@ def main() -> None:
                              "(default 0: the display alone)")
     parser.add_argument("--rate", type=float, default=25.0,
                         help="calls per second, all windows together, in the paced phase (default 25)")
-    parser.add_argument("--paced-calls", type=int, default=500,
-                        help="tickets called in the paced phase (default 500); the rest saturated")
+    parser.add_argument("--paced-calls", type=int, default=400,
+                        help="tickets called in the paced phase (default 400)")
+    parser.add_argument("--load-rate", type=float, default=250.0,
+                        help="calls per second, all windows together, in the loaded phase (default 250: "
+                             "with the no-shows, 500 operations a second)")
+    parser.add_argument("--loaded-calls", type=int, default=1500,
+                        help="tickets called in the loaded phase (default 1500); the rest saturated")
     args = parser.parse_args()
     if args.windows < 6:
         parser.error("--windows: at least the demo hall's 6")
@@ -313,12 +323,21 @@ def main() -> None:
 
 
 def _cpu(pid: int | None) -> float:
-    """User + system seconds of a process (Linux), 0 elsewhere."""
+    """User + system seconds of a process and its children, such as the server's queue
+    writer (Linux), 0 elsewhere."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
     except (OSError, ValueError, IndexError, TypeError):
         return 0.0
+    children = []
+    for task in tasks:
+        try:
+            children += [int(child) for child in (task / "children").read_text().split()]
+        except OSError:
+            pass  # the thread just ended
+    return own + sum(_cpu(child) for child in children)
 
 
 if __name__ == "__main__":
