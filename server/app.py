@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import uuid
 from contextlib import asynccontextmanager
 from typing import Annotated
@@ -83,6 +84,11 @@ def create_app(db: Database, rating_settings: RatingSettings | None = None,
         bus.bind_loop(asyncio.get_running_loop())
         queue.start()
         rating_job.start()
+        # What exists now (modules, the app, its models and statements) lives as long as
+        # the server. Out of the collector's sight, a full collection scans a tenth of the
+        # heap: a few milliseconds instead of some 100 ms that every request waits through.
+        gc.collect()
+        gc.freeze()
         yield
         await rating_job.stop()
         queue.close()

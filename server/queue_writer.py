@@ -20,6 +20,7 @@ the next operation starts a new one.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import logging
 import os
@@ -208,6 +209,8 @@ def child_main(argv: list[str]) -> int:
         return 0
     db = Database(url)
     service = QueueService(db, EventBus(), settings, policy)  # its own writer is never started
+    gc.collect()
+    gc.freeze()  # as the server does (server.app): a full collection need not scan the modules
     try:
         ending = False
         while not ending:
