@@ -130,7 +130,10 @@ class ProcessWriter:
             except (EOFError, OSError):
                 break
             events = [event for _, _, error, these, _ in answers if error is None for event in these]
-            service.announce(events, any(counts for *_, counts in answers))
+            try:
+                service.announce(events, any(counts for *_, counts in answers))
+            except Exception:  # committed all the same: the callers must have their answers
+                log.exception("could not announce %d queue events", len(events))
             with self._lock:
                 futures = [self._pending.pop(sequence) for sequence, *_ in answers]
             for future, (_, value, error, _, _) in zip(futures, answers, strict=True):
