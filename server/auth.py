@@ -33,13 +33,23 @@ class Principal:
     role: Role | None = None
 
 
+class CodeUsed(ValueError):
+    """A code given again that has enrolled a device already: it stays used."""
+
+
 def create_enrolment_code(session: Session, kind: DeviceKind, window: int | None,
                           code: str | None = None, lifetime: timedelta = CODE_LIFETIME) -> str:
+    """A new one-time code, or `code` (the server's bootstrap code) registered: again
+    after a restart while unused, never again once it has enrolled a device (CodeUsed)."""
     code = code or security.new_enrolment_code()
+    digest = security.token_hash(security.normalise_code(code))
+    existing = session.get(EnrolmentCode, digest, with_for_update=True)
+    if existing is not None and existing.used_at is not None:
+        raise CodeUsed(f"this enrolment code enrolled a device at {existing.used_at:%Y-%m-%d %H:%M} UTC; "
+                       "a code enrols one device only")
     now = datetime.now(UTC)
-    session.merge(EnrolmentCode(code_hash=security.token_hash(security.normalise_code(code)), device_kind=kind.value,
-                                window=window, created_at=now, expires_at=now + lifetime,
-                                used_at=None, used_by=None))
+    session.merge(EnrolmentCode(code_hash=digest, device_kind=kind.value, window=window, created_at=now,
+                                expires_at=now + lifetime, used_at=None, used_by=None))
     return code
 
 

@@ -211,8 +211,11 @@ def serve(db, host: str, port: int, demo: bool, parent_watch: bool, ratings=None
         if bootstrap:
             kind = DeviceKind(os.environ.get("COUNTER_BOOTSTRAP_KIND", DeviceKind.WORKSTATION.value))
             window = int(os.environ.get("COUNTER_BOOTSTRAP_WINDOW", "1"))
-            auth.create_enrolment_code(session, kind, window if kind is DeviceKind.WORKSTATION else None,
-                                       code=bootstrap)
+            try:
+                auth.create_enrolment_code(session, kind, window if kind is DeviceKind.WORKSTATION else None,
+                                           code=bootstrap)
+            except auth.CodeUsed as exc:  # a restart with the same environment: it stays used
+                log.warning("COUNTER_BOOTSTRAP_CODE not registered: %s", exc)
 
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)

@@ -296,6 +296,26 @@ def test_people_roles(hall_server: HallServer, admin: requests.Session):
     assert clerk.get(hall_server.api("/me"), timeout=TIMEOUT).status_code == 401
 
 
+def test_a_used_bootstrap_code_stays_used_after_a_restart(tmp_path):
+    """A server started from a unit file with COUNTER_BOOTSTRAP_CODE set gets it again at
+    every restart: it must enrol one device, not one per restart."""
+    code = "BOOT-STRA-P123"
+    server = HallServer(f"sqlite:///{tmp_path / 'hall.sqlite3'}", home=tmp_path / "home",
+                        env={"COUNTER_BOOTSTRAP_CODE": code})
+    with server:
+        server.enrol("workstation", 1, code=code)
+    restarted_before_use = HallServer(f"sqlite:///{tmp_path / 'other.sqlite3'}", home=tmp_path / "other",
+                                      env={"COUNTER_BOOTSTRAP_CODE": code})
+    with restarted_before_use:
+        pass
+    with restarted_before_use:  # unused: still good after a restart
+        restarted_before_use.enrol("workstation", 1, code=code)
+    with server:
+        again = requests.post(server.api("/enrol"), json={"code": code, "name": "intruder"}, timeout=TIMEOUT)
+        assert again.status_code == 403, again.text
+        assert "COUNTER_BOOTSTRAP_CODE not registered" in server.stderr()
+
+
 def test_enrolment_codes_and_passwords(hall_server: HallServer):
     code = hall_server.enrol_code("workstation", window=4)
     first = requests.post(hall_server.api("/enrol"), json={"code": code, "name": "窗口4-PC"}, timeout=TIMEOUT)
