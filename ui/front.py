@@ -4,7 +4,7 @@ out, and ending on the GUI thread."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Slot
 from PySide6.QtWidgets import QApplication, QWidget
 
 from ui.bridge import HubBridge
@@ -13,6 +13,15 @@ from ui.tasks import run_in_background
 from workstation.app.workstation import Clerk, Workstation
 from workstation.config import Settings
 from workstation.sync.status import SyncStatus
+
+translate = QCoreApplication.translate  # the name lupdate looks for
+
+
+def role_word(role: str) -> str:
+    """A person's role as the hall says it (窗口人员, 值班长, 管理员), in every window's header."""
+    words = {"clerk": translate("Roles", "Clerk"), "supervisor": translate("Roles", "Supervisor"),
+             "admin": translate("Roles", "Administrator")}
+    return words.get(role, role)
 
 
 class PersonFront(QObject):

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from ui.applicant_panel import ApplicantPanel
 from ui.documents_panel import DocumentsPanel
+from ui.front import role_word
 from ui.materials_panel import MaterialsPanel
 from ui.status_bar import WorkstationStatusBar
 from workstation import __version__
@@ -66,9 +67,7 @@ class MainWindow(QMainWindow):
         self.hall_label.setObjectName("headerHall")
         self.window_label = QLabel(self.tr("Window %1").replace("%1", str(window)) if window else "")
         self.window_label.setObjectName("headerWindow")
-        role = {"clerk": self.tr("Clerk"), "supervisor": self.tr("Supervisor"),
-                "admin": self.tr("Administrator")}.get(clerk.role, clerk.role)
-        self.clerk_label = QLabel(f"{clerk.display_name}（{role}）")
+        self.clerk_label = QLabel(f"{clerk.display_name}（{role_word(clerk.role)}）")
         self.clerk_label.setObjectName("headerClerk")
         self.rating_label = QLabel()
         self.rating_label.setObjectName("headerRating")

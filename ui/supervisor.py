@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.call_panel import fill
-from ui.front import PersonFront
+from ui.front import PersonFront, role_word
 from ui.rating_panel import indicator_words, level_words, reason_words
 from ui.tasks import run_in_background, while_alive
 from workstation.app.workstation import Clerk, Workstation
@@ -468,8 +468,7 @@ class SupervisorWindow(QMainWindow):
         head = QHBoxLayout(header)
         self.hall_label = QLabel(hall_name or "")
         self.hall_label.setObjectName("headerHall")
-        role = self.tr("Supervisor") if person.role == "supervisor" else self.tr("Administrator")
-        self.person_label = QLabel(f"{person.display_name}（{role}）")
+        self.person_label = QLabel(f"{person.display_name}（{role_word(person.role)}）")
         head.addWidget(self.hall_label)
         head.addStretch(1)
         head.addWidget(self.person_label)

@@ -520,48 +520,48 @@
 <context>
     <name>ClerkApp</name>
     <message>
-        <location filename="../../ui/app.py" line="76" />
-        <location filename="../../ui/app.py" line="82" />
+        <location filename="../../ui/app.py" line="66" />
+        <location filename="../../ui/app.py" line="72" />
         <source>Card reader: %1</source>
         <translation>读卡器：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="101" />
+        <location filename="../../ui/app.py" line="91" />
         <source>ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="101" />
+        <location filename="../../ui/app.py" line="91" />
         <source>not ready</source>
         <translation>未就绪</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="103" />
+        <location filename="../../ui/app.py" line="93" />
         <source>Card reader: %1 (%2)</source>
         <translation>读卡器：%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="132" />
+        <location filename="../../ui/app.py" line="122" />
         <source>Logged in while the hall server was unreachable: log in again when it is back to call tickets. Everything else works.</source>
         <translation>登录时无法连接大厅服务器：连接恢复后请重新登录才能叫号，其他功能照常使用。</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="188" />
+        <location filename="../../ui/app.py" line="175" />
         <source>Case %1 saved: %2.</source>
         <translation>办件 %1 已保存：%2。</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="191" />
+        <location filename="../../ui/app.py" line="178" />
         <source> Promised completion: %1.</source>
         <translation>承诺办结日期：%1。</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="193" />
+        <location filename="../../ui/app.py" line="180" />
         <source> The completion date is unknown: %1</source>
         <translation>无法计算办结日期：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="205" />
+        <location filename="../../ui/app.py" line="192" />
         <source>The case was not saved: %1</source>
         <translation>办件未能保存：%1</translation>
     </message>
@@ -727,32 +727,32 @@ Waiting for the applicant to sign on the citizen screen.</source>
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../ui/supervisor.py" line="144" />
+        <location filename="../../ui/supervisor.py" line="142" />
         <source>Export ratings</source>
         <translation>导出评价数据</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="152" />
+        <location filename="../../ui/supervisor.py" line="150" />
         <source>CSV (spreadsheet)</source>
         <translation>CSV（电子表格）</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="153" />
+        <location filename="../../ui/supervisor.py" line="151" />
         <source>JSON</source>
         <translation>JSON</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="158" />
+        <location filename="../../ui/supervisor.py" line="156" />
         <source>From</source>
         <translation>起始日期</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="159" />
+        <location filename="../../ui/supervisor.py" line="157" />
         <source>To</source>
         <translation>截止日期</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="160" />
+        <location filename="../../ui/supervisor.py" line="158" />
         <source>Format</source>
         <translation>格式</translation>
     </message>
@@ -760,201 +760,201 @@ Waiting for the applicant to sign on the citizen screen.</source>
 <context>
     <name>FollowUpScreen</name>
     <message>
-        <location filename="../../ui/supervisor.py" line="190" />
+        <location filename="../../ui/supervisor.py" line="191" />
         <source>Open</source>
         <translation>待处理</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="191" />
+        <location filename="../../ui/supervisor.py" line="192" />
         <source>Overdue</source>
         <translation>已超期</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="192" />
+        <location filename="../../ui/supervisor.py" line="193" />
         <source>Closed</source>
         <translation>已办结</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="193" />
+        <location filename="../../ui/supervisor.py" line="194" />
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="204" />
+        <location filename="../../ui/supervisor.py" line="205" />
         <source>Export ratings…</source>
         <translation>导出评价数据…</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="211" />
-        <location filename="../../ui/supervisor.py" line="365" />
+        <location filename="../../ui/supervisor.py" line="212" />
+        <location filename="../../ui/supervisor.py" line="373" />
         <source>Due</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="211" />
-        <location filename="../../ui/supervisor.py" line="364" />
+        <location filename="../../ui/supervisor.py" line="212" />
+        <location filename="../../ui/supervisor.py" line="372" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="211" />
-        <location filename="../../ui/supervisor.py" line="359" />
+        <location filename="../../ui/supervisor.py" line="212" />
+        <location filename="../../ui/supervisor.py" line="367" />
         <source>Rating</source>
         <translation>评价</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="212" />
-        <location filename="../../ui/supervisor.py" line="352" />
+        <location filename="../../ui/supervisor.py" line="213" />
+        <location filename="../../ui/supervisor.py" line="360" />
         <source>Service item</source>
         <translation>办理事项</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="212" />
-        <location filename="../../ui/supervisor.py" line="354" />
+        <location filename="../../ui/supervisor.py" line="213" />
+        <location filename="../../ui/supervisor.py" line="362" />
         <source>Window / clerk</source>
         <translation>窗口 / 工作人员</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="213" />
-        <location filename="../../ui/supervisor.py" line="359" />
+        <location filename="../../ui/supervisor.py" line="214" />
+        <location filename="../../ui/supervisor.py" line="367" />
         <source>Rated</source>
         <translation>评价时间</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="213" />
-        <location filename="../../ui/supervisor.py" line="352" />
+        <location filename="../../ui/supervisor.py" line="214" />
+        <location filename="../../ui/supervisor.py" line="360" />
         <source>Case</source>
         <translation>办件</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="225" />
+        <location filename="../../ui/supervisor.py" line="226" />
         <source>Choose a task to see its case, its rating and what was done.</source>
         <translation>请选择一件差评，查看办件、评价内容和处理经过。</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="271" />
+        <location filename="../../ui/supervisor.py" line="272" />
         <source>The hall server cannot be reached; the list is tried again by itself.</source>
         <translation>无法连接大厅服务器，稍后会自动重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="273" />
+        <location filename="../../ui/supervisor.py" line="274" />
         <source>Your login has ended or may not do this. Please log in again.</source>
         <translation>登录已过期或无此权限，请重新登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="275" />
+        <location filename="../../ui/supervisor.py" line="276" />
         <source>The hall server refused: %1</source>
         <translation>大厅服务器拒绝了请求：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="277" />
+        <location filename="../../ui/supervisor.py" line="278" />
         <source>Something went wrong: %1</source>
         <translation>出现问题：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="303" />
+        <location filename="../../ui/supervisor.py" line="304" />
         <source>%1 — overdue</source>
         <translation>%1（已超期）</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="304" />
-        <location filename="../../ui/supervisor.py" line="365" />
+        <location filename="../../ui/supervisor.py" line="305" />
+        <location filename="../../ui/supervisor.py" line="373" />
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="306" />
-        <location filename="../../ui/supervisor.py" line="354" />
+        <location filename="../../ui/supervisor.py" line="307" />
+        <location filename="../../ui/supervisor.py" line="362" />
         <source>Window %1 · %2</source>
         <translation>%1 号窗口 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="318" />
+        <location filename="../../ui/supervisor.py" line="319" />
         <source>%1 tasks, %2 overdue</source>
         <translation>共 %1 件，其中 %2 件已超期</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="353" />
+        <location filename="../../ui/supervisor.py" line="361" />
         <source>Department</source>
         <translation>部门</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="356" />
+        <location filename="../../ui/supervisor.py" line="364" />
         <source>Decision</source>
         <translation>办理结果</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="356" />
+        <location filename="../../ui/supervisor.py" line="364" />
         <source>Accepted</source>
         <translation>受理时间</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="357" />
+        <location filename="../../ui/supervisor.py" line="365" />
         <source>Promised by</source>
         <translation>承诺办结时间</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="358" />
+        <location filename="../../ui/supervisor.py" line="366" />
         <source>Applicant</source>
         <translation>申请人</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="360" />
+        <location filename="../../ui/supervisor.py" line="368" />
         <source>What went wrong</source>
         <translation>不满意的方面</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="361" />
+        <location filename="../../ui/supervisor.py" line="369" />
         <source>Indicators</source>
         <translation>评价指标</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="362" />
+        <location filename="../../ui/supervisor.py" line="370" />
         <source>In their words</source>
         <translation>评价人原话</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="363" />
+        <location filename="../../ui/supervisor.py" line="371" />
         <source>Call back</source>
         <translation>回访</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="363" />
+        <location filename="../../ui/supervisor.py" line="371" />
         <source>not wanted</source>
         <translation>不需要回访</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="366" />
+        <location filename="../../ui/supervisor.py" line="374" />
         <source>(overdue)</source>
         <translation>（已超期）</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="369" />
+        <location filename="../../ui/supervisor.py" line="377" />
         <source>Handwritten note:</source>
         <translation>手写意见：</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="373" />
+        <location filename="../../ui/supervisor.py" line="381" />
         <source>System</source>
         <translation>系统</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="378" />
+        <location filename="../../ui/supervisor.py" line="386" />
         <source>History</source>
         <translation>处理经过</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="403" />
+        <location filename="../../ui/supervisor.py" line="412" />
         <source>Case %1: %2.</source>
         <translation>办件 %1：%2。</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="419" />
+        <location filename="../../ui/supervisor.py" line="428" />
         <source>Export ratings</source>
         <translation>导出评价数据</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="431" />
+        <location filename="../../ui/supervisor.py" line="440" />
         <source>Ratings exported to %1.</source>
         <translation>评价数据已导出到 %1。</translation>
     </message>
@@ -962,68 +962,68 @@ Waiting for the applicant to sign on the citizen screen.</source>
 <context>
     <name>FollowUpWords</name>
     <message>
-        <location filename="../../ui/supervisor.py" line="83" />
+        <location filename="../../ui/supervisor.py" line="81" />
         <source>Open</source>
         <translation>待处理</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="83" />
-        <location filename="../../ui/supervisor.py" line="96" />
+        <location filename="../../ui/supervisor.py" line="81" />
+        <location filename="../../ui/supervisor.py" line="94" />
         <source>Called back</source>
         <translation>已回访</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="84" />
-        <location filename="../../ui/supervisor.py" line="90" />
-        <location filename="../../ui/supervisor.py" line="96" />
+        <location filename="../../ui/supervisor.py" line="82" />
+        <location filename="../../ui/supervisor.py" line="88" />
+        <location filename="../../ui/supervisor.py" line="94" />
         <source>Rectified</source>
         <translation>已整改</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="84" />
-        <location filename="../../ui/supervisor.py" line="90" />
-        <location filename="../../ui/supervisor.py" line="97" />
+        <location filename="../../ui/supervisor.py" line="82" />
+        <location filename="../../ui/supervisor.py" line="88" />
+        <location filename="../../ui/supervisor.py" line="95" />
         <source>Explained</source>
         <translation>已解释说明</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="85" />
-        <location filename="../../ui/supervisor.py" line="97" />
+        <location filename="../../ui/supervisor.py" line="83" />
+        <location filename="../../ui/supervisor.py" line="95" />
         <source>Closed</source>
         <translation>已办结</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="89" />
+        <location filename="../../ui/supervisor.py" line="87" />
         <source>Record a call-back</source>
         <translation>登记回访</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="91" />
+        <location filename="../../ui/supervisor.py" line="89" />
         <source>Close</source>
         <translation>办结</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="95" />
+        <location filename="../../ui/supervisor.py" line="93" />
         <source>Opened by the bad rating</source>
         <translation>差评生成整改任务</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="100" />
+        <location filename="../../ui/supervisor.py" line="98" />
         <source>What did the applicant say on the call?</source>
         <translation>回访时申请人怎么说？</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="101" />
+        <location filename="../../ui/supervisor.py" line="99" />
         <source>What was fixed?</source>
         <translation>整改了什么？</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="102" />
+        <location filename="../../ui/supervisor.py" line="100" />
         <source>What was explained to the applicant?</source>
         <translation>向申请人作了哪些解释说明？</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="103" />
+        <location filename="../../ui/supervisor.py" line="101" />
         <source>A closing note (optional)</source>
         <translation>办结说明（可不填）</translation>
     </message>
@@ -1277,118 +1277,103 @@ Waiting for the applicant to sign on the citizen screen.</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="59" />
-        <location filename="../../ui/main_window.py" line="149" />
+        <location filename="../../ui/main_window.py" line="60" />
+        <location filename="../../ui/main_window.py" line="148" />
         <source>Counter workstation — %1</source>
         <translation>窗口工作台 — %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="67" />
+        <location filename="../../ui/main_window.py" line="68" />
         <source>Window %1</source>
         <translation>%1 号窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="69" />
-        <source>Clerk</source>
-        <translation>窗口人员</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="69" />
-        <source>Supervisor</source>
-        <translation>值班长</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="70" />
-        <source>Administrator</source>
-        <translation>管理员</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="83" />
+        <location filename="../../ui/main_window.py" line="82" />
         <source>Queue</source>
         <translation>叫号</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="84" />
+        <location filename="../../ui/main_window.py" line="83" />
         <source>No ticket is being served.</source>
         <translation>当前没有正在办理的号。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="86" />
+        <location filename="../../ui/main_window.py" line="85" />
         <source>Applicant</source>
         <translation>申请人</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="88" />
+        <location filename="../../ui/main_window.py" line="87" />
         <source>Materials</source>
         <translation>材料核验</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="90" />
+        <location filename="../../ui/main_window.py" line="89" />
         <source>Documents</source>
         <translation>文书</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="112" />
+        <location filename="../../ui/main_window.py" line="111" />
         <source>&amp;Workstation</source>
         <translation>工作台(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="113" />
+        <location filename="../../ui/main_window.py" line="112" />
         <source>Show the &amp;citizen screen</source>
         <translation>显示群众屏(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="116" />
+        <location filename="../../ui/main_window.py" line="115" />
         <source>&amp;Log out</source>
         <translation>退出登录(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="119" />
+        <location filename="../../ui/main_window.py" line="118" />
         <source>&amp;Quit</source>
         <translation>退出程序(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="122" />
+        <location filename="../../ui/main_window.py" line="121" />
         <source>Card reader &amp;diagnostics</source>
         <translation>读卡器诊断(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="127" />
+        <location filename="../../ui/main_window.py" line="126" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="128" />
+        <location filename="../../ui/main_window.py" line="127" />
         <source>&amp;About</source>
         <translation>关于(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="160" />
+        <location filename="../../ui/main_window.py" line="159" />
         <source>Rating: the applicant is rating…</source>
         <translation>评价：申请人正在评价…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="161" />
+        <location filename="../../ui/main_window.py" line="160" />
         <source>Rating: the applicant has rated.</source>
         <translation>评价：申请人已评价。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="162" />
+        <location filename="../../ui/main_window.py" line="161" />
         <source>Rating: none given.</source>
         <translation>评价：未评价。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="163" />
+        <location filename="../../ui/main_window.py" line="162" />
         <source>Rating not saved: %1</source>
         <translation>评价未能保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="172" />
+        <location filename="../../ui/main_window.py" line="171" />
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="173" />
+        <location filename="../../ui/main_window.py" line="172" />
         <source>Counter workstation %1</source>
         <translation>窗口工作台 %1</translation>
     </message>
@@ -1562,7 +1547,7 @@ Waiting for the applicant to sign on the citizen screen.</source>
 <context>
     <name>NoteDialog</name>
     <message>
-        <location filename="../../ui/supervisor.py" line="131" />
+        <location filename="../../ui/supervisor.py" line="129" />
         <source>Please write a note.</source>
         <translation>请填写说明。</translation>
     </message>
@@ -1755,6 +1740,24 @@ Waiting for the applicant to sign on the citizen screen.</source>
         <location filename="../../ui/diagnostics.py" line="69" />
         <source>Collecting…</source>
         <translation>正在收集…</translation>
+    </message>
+</context>
+<context>
+    <name>Roles</name>
+    <message>
+        <location filename="../../ui/front.py" line="22" />
+        <source>Clerk</source>
+        <translation>窗口人员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/front.py" line="22" />
+        <source>Supervisor</source>
+        <translation>值班长</translation>
+    </message>
+    <message>
+        <location filename="../../ui/front.py" line="23" />
+        <source>Administrator</source>
+        <translation>管理员</translation>
     </message>
 </context>
 <context>
@@ -1953,7 +1956,7 @@ Waiting for the applicant to sign on the citizen screen.</source>
         <translation>登录失败：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="234" />
+        <location filename="../../ui/start_window.py" line="237" />
         <source>Logged out.</source>
         <translation>已退出登录。</translation>
     </message>
@@ -1961,17 +1964,17 @@ Waiting for the applicant to sign on the citizen screen.</source>
 <context>
     <name>SupervisorApp</name>
     <message>
-        <location filename="../../ui/supervisor.py" line="544" />
+        <location filename="../../ui/supervisor.py" line="540" />
         <source>This account may not use the supervisor screens.</source>
         <translation>此账号不能使用值班长界面。</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="552" />
+        <location filename="../../ui/supervisor.py" line="548" />
         <source>Logged in while the hall server was unreachable: the supervisor screens need it. Log in again when it is back.</source>
         <translation>登录时大厅服务器无法连接，值班长界面需要连接服务器。请待服务器恢复后重新登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="556" />
+        <location filename="../../ui/supervisor.py" line="552" />
         <source>Bad-rating follow-up</source>
         <translation>差评整改回访</translation>
     </message>
@@ -1979,38 +1982,28 @@ Waiting for the applicant to sign on the citizen screen.</source>
 <context>
     <name>SupervisorWindow</name>
     <message>
-        <location filename="../../ui/supervisor.py" line="455" />
-        <location filename="../../ui/supervisor.py" line="496" />
+        <location filename="../../ui/supervisor.py" line="464" />
+        <location filename="../../ui/supervisor.py" line="504" />
         <source>Supervisor — %1</source>
         <translation>值班长 — %1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="462" />
-        <source>Supervisor</source>
-        <translation>值班长</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor.py" line="462" />
-        <source>Administrator</source>
-        <translation>管理员</translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor.py" line="484" />
+        <location filename="../../ui/supervisor.py" line="492" />
         <source>&amp;Supervisor</source>
         <translation>值班长(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="485" />
+        <location filename="../../ui/supervisor.py" line="493" />
         <source>&amp;Log out</source>
         <translation>退出登录(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="488" />
+        <location filename="../../ui/supervisor.py" line="496" />
         <source>&amp;Quit</source>
         <translation>退出程序(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="511" />
+        <location filename="../../ui/supervisor.py" line="519" />
         <source>Notice</source>
         <translation>一次性告知</translation>
     </message>

@@ -62,6 +62,7 @@ def test_follow_ups_listed_overdue_first_by_view_and_exported(qtbot, sqlite_hall
     screen = app.follow_ups
     window = app.main_window
     assert window.nav.count() == 1 and window.screens.currentWidget() is screen  # room for more screens
+    assert window.person_label.text().endswith("（值班长）")  # the hall's word, as in the clerk's header
     qtbot.waitUntil(lambda: [t.case_number for t in screen.tasks] == [old.case_number, fresh.case_number],
                     timeout=30000)
     first, second = screen.tasks
