@@ -1,6 +1,6 @@
 """The server's live event bus, feeding the Server-Sent Events stream.
 
-Handlers run in worker threads (the thread pool, the queue's batch writer) while
+Handlers run in worker threads (the thread pool, the queue writer's answers) while
 subscribers wait on the event loop, so publishing hops onto the loop thread-safely. An
 event is turned into its SSE text once, however many subscribers it has (a hall has a
 display and a workstation at every window listening), and what a subscriber has waiting

@@ -31,10 +31,12 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future
 from multiprocessing.connection import Connection
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from server.queue import QueueService
+from server.db import Database
+from server.events import EventBus
+from server.queue import MAX_BATCH, QueueError, QueueService, run_batch
+from workstation.embedded import server_command
 
 log = logging.getLogger("hall.queue.writer")
 
@@ -70,10 +72,8 @@ class ProcessWriter:
     def _connection(self) -> Connection:
         """The writer's connection, starting the writer if there is none (under the lock)."""
         if self._stopped:
-            raise _Unavailable("the hall server is stopping")
+            raise QueueError(503, "the hall server is stopping")
         if self._conn is None:
-            from workstation.embedded import server_command
-
             ours, theirs = socket.socketpair()
             try:
                 process = subprocess.Popen(
@@ -81,7 +81,7 @@ class ProcessWriter:
                     pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
             except OSError as exc:
                 ours.close()
-                raise _Unavailable(f"the queue's writer could not start: {exc}") from None
+                raise QueueError(503, f"the queue's writer could not start: {exc}") from None
             finally:
                 theirs.close()
             conn = Connection(os.dup(ours.fileno()))
@@ -93,7 +93,7 @@ class ProcessWriter:
                 ours.close()
                 process.kill()
                 process.wait()
-                raise _Unavailable(f"the queue's writer could not start: {exc}") from None
+                raise QueueError(503, f"the queue's writer could not start: {exc}") from None
             self._socket, self._conn, self._process = ours, conn, process
             self._reader = threading.Thread(target=self._read, args=(conn, ours, process),
                                             name="queue-writer-answers", daemon=True)
@@ -108,8 +108,8 @@ class ProcessWriter:
         with self._lock:
             try:
                 conn = self._connection()
-            except _Unavailable as exc:
-                future.set_exception(exc.error)
+            except QueueError as exc:
+                future.set_exception(exc)
                 return future
             sequence = next(self._sequence)
             self._pending[sequence] = future
@@ -157,7 +157,9 @@ class ProcessWriter:
         if left or not stopping:
             log.error("the queue's writer process ended (exit %s) with %d operations unanswered", code, len(left))
         for future in left.values():
-            future.set_exception(_stopped_error())
+            future.set_exception(QueueError(503, "the queue's writer stopped before answering: look at "
+                                                 "the queue before trying again, the operation may have "
+                                                 "been saved"))
 
     def stop(self) -> None:
         """Lets the writer finish what it was given, answer it and end."""
@@ -173,21 +175,6 @@ class ProcessWriter:
             reader.join(STOP_SECONDS * 2)
 
 
-class _Unavailable(Exception):
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail)
-        from server.queue import QueueError
-
-        self.error = QueueError(503, detail)
-
-
-def _stopped_error() -> Exception:
-    from server.queue import QueueError
-
-    return QueueError(503, "the queue's writer stopped before answering: look at the queue "
-                           "before trying again, the operation may have been saved")
-
-
 # ---------------------------------------------------------------------------------------
 # The writer process
 # ---------------------------------------------------------------------------------------
@@ -195,10 +182,6 @@ def _stopped_error() -> Exception:
 
 def child_main(argv: list[str]) -> int:
     """`main.py server queue-writer --fd N`, started by ProcessWriter only."""
-    from server.db import Database
-    from server.events import EventBus
-    from server.queue import MAX_BATCH, QueueService
-
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # Ctrl+C in the server's terminal reaches us too: the server stops us when it is done.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -235,8 +218,6 @@ def child_main(argv: list[str]) -> int:
 
 
 def _run(service: QueueService, batch: list[tuple[int, str, tuple[Any, ...]]]) -> list[Answer]:
-    from server.queue import run_batch
-
     try:
         operations = [(getattr(service, name), args) for _, name, args in batch]
         outcomes = run_batch(service, operations)
@@ -255,8 +236,6 @@ def _run(service: QueueService, batch: list[tuple[int, str, tuple[Any, ...]]]) -
 def _portable(error: BaseException | None) -> BaseException:
     """An error that crosses the socket: a refusal as it is, anything else as its text (a
     driver's exception may not survive pickling)."""
-    from server.queue import QueueError
-
     if isinstance(error, QueueError):
         return error
     log.error("a queue operation failed: %r", error)
