@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, QTimer, Slot
 from PySide6.QtWidgets import QApplication
 
 from ui.citizen_screen import CitizenScreen
-from ui.front import PersonFront
+from ui.front import PersonFront, delete_widgets
 from ui.start_window import StartWindow
 from ui.tasks import collect_garbage_on_gui_thread, run_in_background
 from workstation.app.workstation import Clerk, Workstation
@@ -293,7 +293,7 @@ class ClerkApp(PersonFront):
     def shutdown(self) -> None:
         """At quit, and between tests: the session ends and every window is deleted."""
         self._end_session()
-        self._delete(self.citizen, self.start_window)
+        delete_widgets(self.citizen, self.start_window)
 
 
 class DeviceApp(QObject):
@@ -373,7 +373,7 @@ class DeviceApp(QObject):
             self._card_timer.stop()
         if self.feed is not None:
             self.feed.stop()
-        PersonFront._delete(*(w for w in (self.window, self.start_window) if w is not None))
+        delete_widgets(self.window, self.start_window)
 
 
 def run(settings: Settings, workstation: Workstation, role: str = "clerk") -> int:

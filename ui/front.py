@@ -24,6 +24,14 @@ def role_word(role: str) -> str:
     return words.get(role, role)
 
 
+def delete_widgets(*widgets: QWidget | None) -> None:
+    """Closes and deletes the windows there are, on the GUI thread (a front's shutdown)."""
+    for widget in widgets:
+        if widget is not None:
+            widget.close()
+            widget.deleteLater()
+
+
 class PersonFront(QObject):
     """A front a person logs in at. Subclasses open their main window in `open_main`
     (its `closed` signal connected to `_main_closed`) and show the hall in `_show_hall`."""
@@ -77,8 +85,3 @@ class PersonFront(QObject):
     def _main_closed(self) -> None:
         QApplication.instance().quit()
 
-    @staticmethod
-    def _delete(*widgets: QWidget) -> None:
-        for widget in widgets:
-            widget.close()
-            widget.deleteLater()

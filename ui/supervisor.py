@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.call_panel import fill
-from ui.front import PersonFront, role_word
+from ui.front import PersonFront, delete_widgets, role_word
 from ui.rating_panel import indicator_words, level_words, reason_words
 from ui.tasks import run_in_background, while_alive
 from workstation.app.workstation import Clerk, Workstation
@@ -571,4 +571,4 @@ class SupervisorApp(PersonFront):
     def shutdown(self) -> None:
         """At quit, and between tests: every window deleted."""
         self._close_main()
-        self._delete(self.start_window)
+        delete_widgets(self.start_window)
