@@ -1,151 +1,152 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>ApplicantPanel</name>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="102" />
+        <location filename="../../ui/clerk/applicant_panel.py" line="102"/>
         <source>Read ID card (F11)</source>
         <translation>读取申请人证件（F11）</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="104" />
-        <source>Agent's card (F12)</source>
+        <location filename="../../ui/clerk/applicant_panel.py" line="104"/>
+        <source>Agent&apos;s card (F12)</source>
         <translation>读取代理人证件（F12）</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="106" />
-        <location filename="../../ui/applicant_panel.py" line="228" />
+        <location filename="../../ui/clerk/applicant_panel.py" line="106"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="228"/>
         <source>Show full number</source>
         <translation>显示完整号码</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="117" />
+        <location filename="../../ui/clerk/applicant_panel.py" line="117"/>
         <source>Passport: type or scan the two MRZ lines</source>
         <translation>护照：请输入或扫描机读区两行</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="123" />
+        <location filename="../../ui/clerk/applicant_panel.py" line="123"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="124" />
-        <location filename="../../ui/applicant_panel.py" line="252" />
+        <location filename="../../ui/clerk/applicant_panel.py" line="124"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="252"/>
         <source>ID number</source>
         <translation>证件号码</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="125" />
+        <location filename="../../ui/clerk/applicant_panel.py" line="125"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="126" />
+        <location filename="../../ui/clerk/applicant_panel.py" line="126"/>
         <source>Agent</source>
         <translation>代理人</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="127" />
-        <location filename="../../ui/applicant_panel.py" line="253" />
-        <source>Agent's ID number</source>
+        <location filename="../../ui/clerk/applicant_panel.py" line="127"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="253"/>
+        <source>Agent&apos;s ID number</source>
         <translation>代理人证件号码</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="150" />
-        <location filename="../../ui/applicant_panel.py" line="156" />
+        <location filename="../../ui/clerk/applicant_panel.py" line="150"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="156"/>
         <source>No card reader is configured for this window.</source>
         <translation>本窗口未配置读卡器。</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="158" />
+        <location filename="../../ui/clerk/applicant_panel.py" line="158"/>
         <source>Reading the card…</source>
         <translation>正在读取证件…</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="177" />
+        <location filename="../../ui/clerk/applicant_panel.py" line="177"/>
         <source>Check this card: %1</source>
         <translation>请核对证件：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="179" />
+        <location filename="../../ui/clerk/applicant_panel.py" line="179"/>
         <source>The card expires soon or has expired (%1).</source>
         <translation>证件即将到期或已过期（%1）。</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="181" />
+        <location filename="../../ui/clerk/applicant_panel.py" line="181"/>
         <source>Card read.</source>
         <translation>证件已读取。</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="183" />
+        <location filename="../../ui/clerk/applicant_panel.py" line="183"/>
         <source>Card reader: last read OK</source>
         <translation>读卡器：上次读取成功</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="207" />
+        <location filename="../../ui/clerk/applicant_panel.py" line="207"/>
         <source>no card on the reader; place the card and try again</source>
         <translation>读卡器上没有证件，请放好证件后重试</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="208" />
+        <location filename="../../ui/clerk/applicant_panel.py" line="208"/>
         <source>the card was moved during the read; place it again</source>
         <translation>读取时证件被移开，请重新放好</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="209" />
+        <location filename="../../ui/clerk/applicant_panel.py" line="209"/>
         <source>the reader does not answer</source>
         <translation>读卡器无响应</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="210" />
+        <location filename="../../ui/clerk/applicant_panel.py" line="210"/>
         <source>the reader is not connected or not usable</source>
         <translation>读卡器未连接或无法使用</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="211" />
+        <location filename="../../ui/clerk/applicant_panel.py" line="211"/>
         <source>the reader sent data that cannot be used</source>
         <translation>读卡器返回的数据无法使用</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="220" />
+        <location filename="../../ui/clerk/applicant_panel.py" line="220"/>
         <source>The card could not be read: %1</source>
         <translation>未能读取证件：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="222" />
+        <location filename="../../ui/clerk/applicant_panel.py" line="222"/>
         <source>Card reader: %1</source>
         <translation>读卡器：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="229" />
+        <location filename="../../ui/clerk/applicant_panel.py" line="229"/>
         <source>Why do you need the full number for this case?</source>
         <translation>本办件为何需要查看完整号码？</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="251" />
-        <source>Enter the applicant's name.</source>
+        <location filename="../../ui/clerk/applicant_panel.py" line="251"/>
+        <source>Enter the applicant&apos;s name.</source>
         <translation>请填写申请人姓名。</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="259" />
+        <location filename="../../ui/clerk/applicant_panel.py" line="259"/>
         <source>%1 is not a valid resident ID number.</source>
         <translation>%1不是有效的居民身份证号码。</translation>
     </message>
     <message>
-        <location filename="../../ui/applicant_panel.py" line="261" />
-        <source>Enter the agent's ID number.</source>
+        <location filename="../../ui/clerk/applicant_panel.py" line="261"/>
+        <source>Enter the agent&apos;s ID number.</source>
         <translation>请填写代理人证件号码。</translation>
     </message>
 </context>
 <context>
     <name>CallNumberDialog</name>
     <message>
-        <location filename="../../ui/call_panel.py" line="186" />
+        <location filename="../../ui/clerk/call_panel.py" line="182"/>
         <source>Call a number</source>
         <translation>指定叫号</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="195" />
+        <location filename="../../ui/clerk/call_panel.py" line="191"/>
         <source>Ticket number</source>
         <translation>号码</translation>
     </message>
@@ -153,313 +154,313 @@
 <context>
     <name>CallPanel</name>
     <message>
-        <location filename="../../ui/call_panel.py" line="82" />
+        <location filename="../../ui/clerk/call_panel.py" line="83"/>
         <source>waiting</source>
         <translation>正在等候</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="83" />
+        <location filename="../../ui/clerk/call_panel.py" line="84"/>
         <source>called, not started yet</source>
         <translation>已呼叫，尚未开始办理</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="84" />
+        <location filename="../../ui/clerk/call_panel.py" line="85"/>
         <source>being served</source>
         <translation>正在办理</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="85" />
+        <location filename="../../ui/clerk/call_panel.py" line="86"/>
         <source>parked</source>
         <translation>已挂起</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="86" />
+        <location filename="../../ui/clerk/call_panel.py" line="87"/>
         <source>a no-show</source>
         <translation>已过号</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="87" />
+        <location filename="../../ui/clerk/call_panel.py" line="88"/>
         <source>transferred</source>
         <translation>已转移</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="88" />
+        <location filename="../../ui/clerk/call_panel.py" line="89"/>
         <source>finished</source>
         <translation>已办结</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="89" />
+        <location filename="../../ui/clerk/call_panel.py" line="90"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="95" />
+        <location filename="../../ui/clerk/call_panel.py" line="96"/>
         <source>Call next</source>
         <translation>呼叫下一位</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="96" />
+        <location filename="../../ui/clerk/call_panel.py" line="97"/>
         <source>Call again</source>
         <translation>重呼</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="97" />
+        <location filename="../../ui/clerk/call_panel.py" line="98"/>
         <source>Start</source>
         <translation>开始办理</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="98" />
+        <location filename="../../ui/clerk/call_panel.py" line="99"/>
         <source>Finish</source>
         <translation>办结</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="99" />
+        <location filename="../../ui/clerk/call_panel.py" line="100"/>
         <source>Park</source>
         <translation>挂起</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="100" />
+        <location filename="../../ui/clerk/call_panel.py" line="101"/>
         <source>No-show</source>
         <translation>过号</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="101" />
+        <location filename="../../ui/clerk/call_panel.py" line="102"/>
         <source>Transfer</source>
         <translation>转移</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="102" />
+        <location filename="../../ui/clerk/call_panel.py" line="103"/>
         <source>Pause</source>
         <translation>暂停叫号</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="103" />
+        <location filename="../../ui/clerk/call_panel.py" line="104"/>
         <source>Call a number</source>
         <translation>指定叫号</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="104" />
+        <location filename="../../ui/clerk/call_panel.py" line="105"/>
         <source>Call back</source>
         <translation>回访</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="121" />
+        <location filename="../../ui/clerk/call_panel.py" line="117"/>
         <source>Your login has ended. Please log out and log in again.</source>
         <translation>登录已失效，请退出后重新登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="123" />
+        <location filename="../../ui/clerk/call_panel.py" line="119"/>
         <source>This PC or account may not call tickets. Ask IT to check the window set-up.</source>
         <translation>这台电脑或这个账号不能叫号，请联系信息科检查窗口设置。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="126" />
+        <location filename="../../ui/clerk/call_panel.py" line="122"/>
         <source>This window is paused. Press “Resume” before calling.</source>
         <translation>本窗口已暂停。请先按“恢复叫号”再呼叫。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="128" />
+        <location filename="../../ui/clerk/call_panel.py" line="124"/>
         <source>Ticket %1 is still at this window. Finish it, park it or mark it as a no-show first.</source>
         <translation>%1 号仍在本窗口。请先办结、挂起或标记过号。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="137" />
+        <location filename="../../ui/clerk/call_panel.py" line="133"/>
         <source>Ticket %1 is %2: “%3” is not possible now.</source>
         <translation>%1 号%2，现在不能“%3”。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="140" />
+        <location filename="../../ui/clerk/call_panel.py" line="136"/>
         <source>Press “Start” when the applicant arrives.</source>
         <translation>申请人到窗口后请先按“开始办理”。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="141" />
+        <location filename="../../ui/clerk/call_panel.py" line="137"/>
         <source>%1 %2</source>
         <translation>%1%2</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="144" />
+        <location filename="../../ui/clerk/call_panel.py" line="140"/>
         <source>Nobody is waiting for this window.</source>
         <translation>本窗口暂时没有人等候。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="146" />
+        <location filename="../../ui/clerk/call_panel.py" line="142"/>
         <source>There is no ticket %1 today.</source>
         <translation>今天没有 %1 号。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="148" />
+        <location filename="../../ui/clerk/call_panel.py" line="144"/>
         <source>Ticket %1 waits for window %2.</source>
         <translation>%1 号要到 %2 号窗口办理。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="150" />
+        <location filename="../../ui/clerk/call_panel.py" line="146"/>
         <source>Ticket %1 is for a business type this window does not serve.</source>
         <translation>%1 号办理的业务不在本窗口的范围内。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="153" />
+        <location filename="../../ui/clerk/call_panel.py" line="149"/>
         <source>Ticket %1 is not at this window.</source>
         <translation>%1 号不在本窗口。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="155" />
+        <location filename="../../ui/clerk/call_panel.py" line="151"/>
         <source>This window is already paused.</source>
         <translation>本窗口已经暂停了。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="157" />
+        <location filename="../../ui/clerk/call_panel.py" line="153"/>
         <source>This window is not paused.</source>
         <translation>本窗口没有暂停。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="159" />
+        <location filename="../../ui/clerk/call_panel.py" line="155"/>
         <source>The ticket is already there: choose another business type or window.</source>
         <translation>这个号已经在那里了，请选择其他业务或窗口。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="161" />
+        <location filename="../../ui/clerk/call_panel.py" line="157"/>
         <source>The applicant already holds waiting ticket %1 there.</source>
         <translation>这位申请人在那里已经有一个等候中的号：%1。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="164" />
+        <location filename="../../ui/clerk/call_panel.py" line="160"/>
         <source>Ticket %1 is from another day.</source>
         <translation>%1 号不是今天的号。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="165" />
+        <location filename="../../ui/clerk/call_panel.py" line="161"/>
         <source>The hall server refused: %1</source>
         <translation>大厅服务器拒绝了请求：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="268" />
+        <location filename="../../ui/clerk/call_panel.py" line="264"/>
         <source>Paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="274" />
-        <location filename="../../ui/call_panel.py" line="404" />
+        <location filename="../../ui/clerk/call_panel.py" line="270"/>
+        <location filename="../../ui/clerk/call_panel.py" line="400"/>
         <source>No ticket at the counter.</source>
         <translation>窗口前暂无办理的号。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="290" />
+        <location filename="../../ui/clerk/call_panel.py" line="286"/>
         <source>Parked tickets</source>
         <translation>挂起的号</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="354" />
+        <location filename="../../ui/clerk/call_panel.py" line="350"/>
         <source>Resume</source>
         <translation>恢复叫号</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="395" />
+        <location filename="../../ui/clerk/call_panel.py" line="391"/>
         <source>The hall server is reachable again: calling works.</source>
         <translation>已重新连接大厅服务器，可以叫号了。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="398" />
+        <location filename="../../ui/clerk/call_panel.py" line="394"/>
         <source>Window %1</source>
         <translation>%1 号窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="412" />
+        <location filename="../../ui/clerk/call_panel.py" line="408"/>
         <source>called %1 times</source>
         <translation>已呼叫 %1 次</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="414" />
+        <location filename="../../ui/clerk/call_panel.py" line="410"/>
         <source>priority</source>
         <translation>优先</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="418" />
+        <location filename="../../ui/clerk/call_panel.py" line="414"/>
         <source>Waiting: %1</source>
         <translation>等候：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="430" />
+        <location filename="../../ui/clerk/call_panel.py" line="426"/>
         <source>Parked tickets: %1</source>
         <translation>挂起的号：%1 个</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="454" />
+        <location filename="../../ui/clerk/call_panel.py" line="450"/>
         <source>Serving for %1</source>
         <translation>已办理 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="456" />
+        <location filename="../../ui/clerk/call_panel.py" line="452"/>
         <source>Called %1 ago</source>
         <translation>已呼叫 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="520" />
+        <location filename="../../ui/clerk/call_panel.py" line="516"/>
         <source>Something went wrong: %1</source>
         <translation>出现问题：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="523" />
+        <location filename="../../ui/clerk/call_panel.py" line="519"/>
         <source>The hall server cannot be reached, so calling is not possible now. You can go on with the applicant at the counter; calling comes back by itself.</source>
         <translation>无法连接大厅服务器，暂时不能叫号。您可以继续为窗口前的申请人办理；连接恢复后叫号会自动恢复。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="530" />
+        <location filename="../../ui/clerk/call_panel.py" line="526"/>
         <source>There is no ticket at the counter.</source>
         <translation>窗口前没有正在办理的号。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="539" />
+        <location filename="../../ui/clerk/call_panel.py" line="535"/>
         <source>Calling %1.</source>
         <translation>正在呼叫 %1 号。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="555" />
+        <location filename="../../ui/clerk/call_panel.py" line="551"/>
         <source>Choose a parked ticket first.</source>
         <translation>请先选择一个挂起的号。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="564" />
+        <location filename="../../ui/clerk/call_panel.py" line="560"/>
         <source>Calling %1 again.</source>
         <translation>再次呼叫 %1 号。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="565" />
+        <location filename="../../ui/clerk/call_panel.py" line="561"/>
         <source>Serving %1.</source>
         <translation>开始为 %1 号办理。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="566" />
+        <location filename="../../ui/clerk/call_panel.py" line="562"/>
         <source>%1 is finished.</source>
         <translation>%1 号已办结。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="567" />
+        <location filename="../../ui/clerk/call_panel.py" line="563"/>
         <source>%1 is parked; you can call the next one.</source>
         <translation>%1 号已挂起，可以呼叫下一位。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="568" />
+        <location filename="../../ui/clerk/call_panel.py" line="564"/>
         <source>%1 is marked as a no-show.</source>
         <translation>%1 号已标记为过号。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="573" />
+        <location filename="../../ui/clerk/call_panel.py" line="569"/>
         <source>%1 did not come after the last call: marked as a no-show.</source>
         <translation>%1 号多次呼叫未到，已标记为过号。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="589" />
+        <location filename="../../ui/clerk/call_panel.py" line="585"/>
         <source>%1 is transferred.</source>
         <translation>%1 号已转移。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="598" />
+        <location filename="../../ui/clerk/call_panel.py" line="594"/>
         <source>The window is open again.</source>
         <translation>本窗口已恢复叫号。</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="601" />
+        <location filename="../../ui/clerk/call_panel.py" line="597"/>
         <source>The window is paused: no ticket is called to it.</source>
         <translation>本窗口已暂停，不会有号被叫到本窗口。</translation>
     </message>
@@ -467,52 +468,52 @@
 <context>
     <name>CitizenScreen</name>
     <message>
-        <location filename="../../ui/citizen_screen.py" line="19" />
+        <location filename="../../ui/citizen/citizen_screen.py" line="19"/>
         <source>Citizen screen</source>
         <translation>群众屏</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen_screen.py" line="83" />
+        <location filename="../../ui/citizen/citizen_screen.py" line="83"/>
         <source>Welcome</source>
         <translation>欢迎</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen_screen.py" line="84" />
+        <location filename="../../ui/citizen/citizen_screen.py" line="84"/>
         <source>Window %1</source>
         <translation>%1 号窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen_screen.py" line="88" />
+        <location filename="../../ui/citizen/citizen_screen.py" line="88"/>
         <source>Now serving: %1</source>
         <translation>正在办理：%1 号</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen_screen.py" line="92" />
+        <location filename="../../ui/citizen/citizen_screen.py" line="92"/>
         <source>Applicant: %1 — please confirm this is you</source>
-        <translation>申请人：%1　请确认是否为您本人</translation>
+        <translation>申请人：%1&#x3000;请确认是否为您本人</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen_screen.py" line="105" />
+        <location filename="../../ui/citizen/citizen_screen.py" line="105"/>
         <source>received</source>
         <translation>已收取</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen_screen.py" line="106" />
+        <location filename="../../ui/citizen/citizen_screen.py" line="106"/>
         <source>missing</source>
         <translation>缺少</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen_screen.py" line="107" />
+        <location filename="../../ui/citizen/citizen_screen.py" line="107"/>
         <source>needs correcting</source>
         <translation>需补正</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen_screen.py" line="108" />
+        <location filename="../../ui/citizen/citizen_screen.py" line="108"/>
         <source>being checked</source>
         <translation>核验中</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen_screen.py" line="115" />
+        <location filename="../../ui/citizen/citizen_screen.py" line="115"/>
         <source>Your materials for: %1</source>
         <translation>您办理的事项：%1</translation>
     </message>
@@ -520,48 +521,48 @@
 <context>
     <name>ClerkApp</name>
     <message>
-        <location filename="../../ui/app.py" line="66" />
-        <location filename="../../ui/app.py" line="72" />
+        <location filename="../../ui/clerk/app.py" line="63"/>
+        <location filename="../../ui/clerk/app.py" line="69"/>
         <source>Card reader: %1</source>
         <translation>读卡器：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="91" />
+        <location filename="../../ui/clerk/app.py" line="88"/>
         <source>ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="91" />
+        <location filename="../../ui/clerk/app.py" line="88"/>
         <source>not ready</source>
         <translation>未就绪</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="93" />
+        <location filename="../../ui/clerk/app.py" line="90"/>
         <source>Card reader: %1 (%2)</source>
         <translation>读卡器：%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="122" />
+        <location filename="../../ui/clerk/app.py" line="119"/>
         <source>Logged in while the hall server was unreachable: log in again when it is back to call tickets. Everything else works.</source>
         <translation>登录时无法连接大厅服务器：连接恢复后请重新登录才能叫号，其他功能照常使用。</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="175" />
+        <location filename="../../ui/clerk/app.py" line="172"/>
         <source>Case %1 saved: %2.</source>
         <translation>办件 %1 已保存：%2。</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="178" />
+        <location filename="../../ui/clerk/app.py" line="175"/>
         <source> Promised completion: %1.</source>
         <translation>承诺办结日期：%1。</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="180" />
+        <location filename="../../ui/clerk/app.py" line="177"/>
         <source> The completion date is unknown: %1</source>
         <translation>无法计算办结日期：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="192" />
+        <location filename="../../ui/clerk/app.py" line="189"/>
         <source>The case was not saved: %1</source>
         <translation>办件未能保存：%1</translation>
     </message>
@@ -569,57 +570,57 @@
 <context>
     <name>DisplayWindow</name>
     <message>
-        <location filename="../../ui/display.py" line="93" />
+        <location filename="../../ui/display/window.py" line="93"/>
         <source>Hall display</source>
         <translation>大厅综合屏</translation>
     </message>
     <message>
-        <location filename="../../ui/display.py" line="106" />
+        <location filename="../../ui/display/window.py" line="106"/>
         <source>Government service hall</source>
         <translation>政务服务中心</translation>
     </message>
     <message>
-        <location filename="../../ui/display.py" line="114" />
+        <location filename="../../ui/display/window.py" line="114"/>
         <source>Now calling</source>
         <translation>正在呼叫</translation>
     </message>
     <message>
-        <location filename="../../ui/display.py" line="123" />
+        <location filename="../../ui/display/window.py" line="123"/>
         <source>Window · now serving</source>
         <translation>窗口 · 正在办理</translation>
     </message>
     <message>
-        <location filename="../../ui/display.py" line="138" />
+        <location filename="../../ui/display/window.py" line="138"/>
         <source>Waiting</source>
         <translation>等候人数</translation>
     </message>
     <message>
-        <location filename="../../ui/display.py" line="237" />
+        <location filename="../../ui/display/window.py" line="237"/>
         <source>Window %1</source>
         <translation>%1 号窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/display.py" line="243" />
+        <location filename="../../ui/display/window.py" line="243"/>
         <source>Please go to %1</source>
         <translation>请到 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/display.py" line="267" />
+        <location filename="../../ui/display/window.py" line="267"/>
         <source>Paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../ui/display.py" line="296" />
+        <location filename="../../ui/display/window.py" line="296"/>
         <source>%1 people</source>
         <translation>%1 人</translation>
     </message>
     <message>
-        <location filename="../../ui/display.py" line="301" />
+        <location filename="../../ui/display/window.py" line="301"/>
         <source>Connecting to the hall server…</source>
         <translation>正在连接大厅服务器…</translation>
     </message>
     <message>
-        <location filename="../../ui/display.py" line="308" />
+        <location filename="../../ui/display/window.py" line="308"/>
         <source>The voice is not working (%1); calls are shown only.</source>
         <translation>语音播报故障（%1），叫号只在屏幕上显示。</translation>
     </message>
@@ -627,12 +628,12 @@
 <context>
     <name>DocumentFlow</name>
     <message>
-        <location filename="../../ui/document_flow.py" line="107" />
+        <location filename="../../ui/clerk/document_flow.py" line="107"/>
         <source>The document could not be made: %1</source>
         <translation>文书未能生成：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/document_flow.py" line="131" />
+        <location filename="../../ui/clerk/document_flow.py" line="131"/>
         <source>The print was not recorded: %1</source>
         <translation>打印记录未能保存：%1</translation>
     </message>
@@ -640,7 +641,7 @@
 <context>
     <name>DocumentPrinting</name>
     <message>
-        <location filename="../../ui/document_printing.py" line="53" />
+        <location filename="../../ui/clerk/document_printing.py" line="53"/>
         <source>Print %1</source>
         <translation>打印 %1</translation>
     </message>
@@ -648,34 +649,34 @@
 <context>
     <name>DocumentsPanel</name>
     <message>
-        <location filename="../../ui/documents_panel.py" line="20" />
-        <location filename="../../ui/documents_panel.py" line="47" />
+        <location filename="../../ui/clerk/documents_panel.py" line="20"/>
+        <location filename="../../ui/clerk/documents_panel.py" line="47"/>
         <source>No document for this case yet.</source>
         <translation>本件尚无文书。</translation>
     </message>
     <message>
-        <location filename="../../ui/documents_panel.py" line="24" />
+        <location filename="../../ui/clerk/documents_panel.py" line="24"/>
         <source>Signs on paper instead</source>
         <translation>改为纸质签名</translation>
     </message>
     <message>
-        <location filename="../../ui/documents_panel.py" line="26" />
+        <location filename="../../ui/clerk/documents_panel.py" line="26"/>
         <source>The applicant cannot sign on the screen: issue the document and let them sign the printed copy</source>
         <translation>申请人无法在屏上签名：直接出具文书，由申请人在打印件上手写签名</translation>
     </message>
     <message>
-        <location filename="../../ui/documents_panel.py" line="28" />
-        <location filename="../../ui/documents_panel.py" line="80" />
+        <location filename="../../ui/clerk/documents_panel.py" line="28"/>
+        <location filename="../../ui/clerk/documents_panel.py" line="80"/>
         <source>Print… (Ctrl+P)</source>
         <translation>打印…（Ctrl+P）</translation>
     </message>
     <message>
-        <location filename="../../ui/documents_panel.py" line="52" />
+        <location filename="../../ui/clerk/documents_panel.py" line="52"/>
         <source>Preparing the document…</source>
         <translation>正在生成文书…</translation>
     </message>
     <message>
-        <location filename="../../ui/documents_panel.py" line="57" />
+        <location filename="../../ui/clerk/documents_panel.py" line="57"/>
         <source>%1
 
 Waiting for the applicant to sign on the citizen screen.</source>
@@ -684,42 +685,42 @@ Waiting for the applicant to sign on the citizen screen.</source>
 等待申请人在群众屏上签名。</translation>
     </message>
     <message>
-        <location filename="../../ui/documents_panel.py" line="64" />
+        <location filename="../../ui/clerk/documents_panel.py" line="64"/>
         <source>Signed. Sealing and saving the document…</source>
         <translation>已签名，正在加盖电子签章并保存…</translation>
     </message>
     <message>
-        <location filename="../../ui/documents_panel.py" line="70" />
+        <location filename="../../ui/clerk/documents_panel.py" line="70"/>
         <source>Signed by the applicant</source>
         <translation>申请人已签名</translation>
     </message>
     <message>
-        <location filename="../../ui/documents_panel.py" line="71" />
+        <location filename="../../ui/clerk/documents_panel.py" line="71"/>
         <source>To be signed by hand on the printed copy</source>
         <translation>由申请人在打印件上手写签名</translation>
     </message>
     <message>
-        <location filename="../../ui/documents_panel.py" line="73" />
-        <source>Sealed with the hall's digital signature</source>
+        <location filename="../../ui/clerk/documents_panel.py" line="73"/>
+        <source>Sealed with the hall&apos;s digital signature</source>
         <translation>已加盖中心电子签章</translation>
     </message>
     <message>
-        <location filename="../../ui/documents_panel.py" line="75" />
+        <location filename="../../ui/clerk/documents_panel.py" line="75"/>
         <source>Not sealed digitally: %1</source>
         <translation>未加盖电子签章：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/documents_panel.py" line="76" />
+        <location filename="../../ui/clerk/documents_panel.py" line="76"/>
         <source>SHA-256 %1…</source>
         <translation>SHA-256 %1…</translation>
     </message>
     <message>
-        <location filename="../../ui/documents_panel.py" line="84" />
+        <location filename="../../ui/clerk/documents_panel.py" line="84"/>
         <source>Print again… (Ctrl+P)</source>
         <translation>再次打印…（Ctrl+P）</translation>
     </message>
     <message>
-        <location filename="../../ui/documents_panel.py" line="85" />
+        <location filename="../../ui/clerk/documents_panel.py" line="85"/>
         <source>Printed (copy %1).</source>
         <translation>已打印（第 %1 份）。</translation>
     </message>
@@ -727,32 +728,32 @@ Waiting for the applicant to sign on the citizen screen.</source>
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../ui/supervisor.py" line="142" />
+        <location filename="../../ui/supervisor/follow_ups.py" line="134"/>
         <source>Export ratings</source>
         <translation>导出评价数据</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="150" />
+        <location filename="../../ui/supervisor/follow_ups.py" line="142"/>
         <source>CSV (spreadsheet)</source>
         <translation>CSV（电子表格）</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="151" />
+        <location filename="../../ui/supervisor/follow_ups.py" line="143"/>
         <source>JSON</source>
         <translation>JSON</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="156" />
+        <location filename="../../ui/supervisor/follow_ups.py" line="148"/>
         <source>From</source>
         <translation>起始日期</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="157" />
+        <location filename="../../ui/supervisor/follow_ups.py" line="149"/>
         <source>To</source>
         <translation>截止日期</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="158" />
+        <location filename="../../ui/supervisor/follow_ups.py" line="150"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
@@ -760,201 +761,201 @@ Waiting for the applicant to sign on the citizen screen.</source>
 <context>
     <name>FollowUpScreen</name>
     <message>
-        <location filename="../../ui/supervisor.py" line="191" />
+        <location filename="../../ui/supervisor/follow_ups.py" line="183"/>
         <source>Open</source>
         <translation>待处理</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="192" />
+        <location filename="../../ui/supervisor/follow_ups.py" line="184"/>
         <source>Overdue</source>
         <translation>已超期</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="193" />
+        <location filename="../../ui/supervisor/follow_ups.py" line="185"/>
         <source>Closed</source>
         <translation>已办结</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="194" />
+        <location filename="../../ui/supervisor/follow_ups.py" line="186"/>
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="205" />
+        <location filename="../../ui/supervisor/follow_ups.py" line="197"/>
         <source>Export ratings…</source>
         <translation>导出评价数据…</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="212" />
-        <location filename="../../ui/supervisor.py" line="373" />
+        <location filename="../../ui/supervisor/follow_ups.py" line="204"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="365"/>
         <source>Due</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="212" />
-        <location filename="../../ui/supervisor.py" line="372" />
+        <location filename="../../ui/supervisor/follow_ups.py" line="204"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="364"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="212" />
-        <location filename="../../ui/supervisor.py" line="367" />
+        <location filename="../../ui/supervisor/follow_ups.py" line="204"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="359"/>
         <source>Rating</source>
         <translation>评价</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="213" />
-        <location filename="../../ui/supervisor.py" line="360" />
+        <location filename="../../ui/supervisor/follow_ups.py" line="205"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="352"/>
         <source>Service item</source>
         <translation>办理事项</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="213" />
-        <location filename="../../ui/supervisor.py" line="362" />
+        <location filename="../../ui/supervisor/follow_ups.py" line="205"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="354"/>
         <source>Window / clerk</source>
         <translation>窗口 / 工作人员</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="214" />
-        <location filename="../../ui/supervisor.py" line="367" />
+        <location filename="../../ui/supervisor/follow_ups.py" line="206"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="359"/>
         <source>Rated</source>
         <translation>评价时间</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="214" />
-        <location filename="../../ui/supervisor.py" line="360" />
+        <location filename="../../ui/supervisor/follow_ups.py" line="206"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="352"/>
         <source>Case</source>
         <translation>办件</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="226" />
+        <location filename="../../ui/supervisor/follow_ups.py" line="218"/>
         <source>Choose a task to see its case, its rating and what was done.</source>
         <translation>请选择一件差评，查看办件、评价内容和处理经过。</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="272" />
+        <location filename="../../ui/supervisor/follow_ups.py" line="264"/>
         <source>The hall server cannot be reached; the list is tried again by itself.</source>
         <translation>无法连接大厅服务器，稍后会自动重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="274" />
+        <location filename="../../ui/supervisor/follow_ups.py" line="266"/>
         <source>Your login has ended or may not do this. Please log in again.</source>
         <translation>登录已过期或无此权限，请重新登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="276" />
+        <location filename="../../ui/supervisor/follow_ups.py" line="268"/>
         <source>The hall server refused: %1</source>
         <translation>大厅服务器拒绝了请求：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="278" />
+        <location filename="../../ui/supervisor/follow_ups.py" line="270"/>
         <source>Something went wrong: %1</source>
         <translation>出现问题：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="304" />
+        <location filename="../../ui/supervisor/follow_ups.py" line="296"/>
         <source>%1 — overdue</source>
         <translation>%1（已超期）</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="305" />
-        <location filename="../../ui/supervisor.py" line="373" />
+        <location filename="../../ui/supervisor/follow_ups.py" line="297"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="365"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="307" />
-        <location filename="../../ui/supervisor.py" line="362" />
+        <location filename="../../ui/supervisor/follow_ups.py" line="299"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="354"/>
         <source>Window %1 · %2</source>
         <translation>%1 号窗口 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="319" />
+        <location filename="../../ui/supervisor/follow_ups.py" line="311"/>
         <source>%1 tasks, %2 overdue</source>
         <translation>共 %1 件，其中 %2 件已超期</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="361" />
+        <location filename="../../ui/supervisor/follow_ups.py" line="353"/>
         <source>Department</source>
         <translation>部门</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="364" />
+        <location filename="../../ui/supervisor/follow_ups.py" line="356"/>
         <source>Decision</source>
         <translation>办理结果</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="364" />
+        <location filename="../../ui/supervisor/follow_ups.py" line="356"/>
         <source>Accepted</source>
         <translation>受理时间</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="365" />
+        <location filename="../../ui/supervisor/follow_ups.py" line="357"/>
         <source>Promised by</source>
         <translation>承诺办结时间</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="366" />
+        <location filename="../../ui/supervisor/follow_ups.py" line="358"/>
         <source>Applicant</source>
         <translation>申请人</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="368" />
+        <location filename="../../ui/supervisor/follow_ups.py" line="360"/>
         <source>What went wrong</source>
         <translation>不满意的方面</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="369" />
+        <location filename="../../ui/supervisor/follow_ups.py" line="361"/>
         <source>Indicators</source>
         <translation>评价指标</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="370" />
+        <location filename="../../ui/supervisor/follow_ups.py" line="362"/>
         <source>In their words</source>
         <translation>评价人原话</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="371" />
+        <location filename="../../ui/supervisor/follow_ups.py" line="363"/>
         <source>Call back</source>
         <translation>回访</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="371" />
+        <location filename="../../ui/supervisor/follow_ups.py" line="363"/>
         <source>not wanted</source>
         <translation>不需要回访</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="374" />
+        <location filename="../../ui/supervisor/follow_ups.py" line="366"/>
         <source>(overdue)</source>
         <translation>（已超期）</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="377" />
+        <location filename="../../ui/supervisor/follow_ups.py" line="369"/>
         <source>Handwritten note:</source>
         <translation>手写意见：</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="381" />
+        <location filename="../../ui/supervisor/follow_ups.py" line="373"/>
         <source>System</source>
         <translation>系统</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="386" />
+        <location filename="../../ui/supervisor/follow_ups.py" line="378"/>
         <source>History</source>
         <translation>处理经过</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="412" />
+        <location filename="../../ui/supervisor/follow_ups.py" line="404"/>
         <source>Case %1: %2.</source>
         <translation>办件 %1：%2。</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="428" />
+        <location filename="../../ui/supervisor/follow_ups.py" line="420"/>
         <source>Export ratings</source>
         <translation>导出评价数据</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="440" />
+        <location filename="../../ui/supervisor/follow_ups.py" line="432"/>
         <source>Ratings exported to %1.</source>
         <translation>评价数据已导出到 %1。</translation>
     </message>
@@ -962,68 +963,68 @@ Waiting for the applicant to sign on the citizen screen.</source>
 <context>
     <name>FollowUpWords</name>
     <message>
-        <location filename="../../ui/supervisor.py" line="81" />
+        <location filename="../../ui/supervisor/follow_ups.py" line="73"/>
         <source>Open</source>
         <translation>待处理</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="81" />
-        <location filename="../../ui/supervisor.py" line="94" />
+        <location filename="../../ui/supervisor/follow_ups.py" line="73"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="86"/>
         <source>Called back</source>
         <translation>已回访</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="82" />
-        <location filename="../../ui/supervisor.py" line="88" />
-        <location filename="../../ui/supervisor.py" line="94" />
+        <location filename="../../ui/supervisor/follow_ups.py" line="74"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="80"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="86"/>
         <source>Rectified</source>
         <translation>已整改</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="82" />
-        <location filename="../../ui/supervisor.py" line="88" />
-        <location filename="../../ui/supervisor.py" line="95" />
+        <location filename="../../ui/supervisor/follow_ups.py" line="74"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="80"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="87"/>
         <source>Explained</source>
         <translation>已解释说明</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="83" />
-        <location filename="../../ui/supervisor.py" line="95" />
+        <location filename="../../ui/supervisor/follow_ups.py" line="75"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="87"/>
         <source>Closed</source>
         <translation>已办结</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="87" />
+        <location filename="../../ui/supervisor/follow_ups.py" line="79"/>
         <source>Record a call-back</source>
         <translation>登记回访</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="89" />
+        <location filename="../../ui/supervisor/follow_ups.py" line="81"/>
         <source>Close</source>
         <translation>办结</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="93" />
+        <location filename="../../ui/supervisor/follow_ups.py" line="85"/>
         <source>Opened by the bad rating</source>
         <translation>差评生成整改任务</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="98" />
+        <location filename="../../ui/supervisor/follow_ups.py" line="90"/>
         <source>What did the applicant say on the call?</source>
         <translation>回访时申请人怎么说？</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="99" />
+        <location filename="../../ui/supervisor/follow_ups.py" line="91"/>
         <source>What was fixed?</source>
         <translation>整改了什么？</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="100" />
+        <location filename="../../ui/supervisor/follow_ups.py" line="92"/>
         <source>What was explained to the applicant?</source>
         <translation>向申请人作了哪些解释说明？</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="101" />
+        <location filename="../../ui/supervisor/follow_ups.py" line="93"/>
         <source>A closing note (optional)</source>
         <translation>办结说明（可不填）</translation>
     </message>
@@ -1031,245 +1032,245 @@ Waiting for the applicant to sign on the citizen screen.</source>
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../../ui/kiosk.py" line="120" />
+        <location filename="../../ui/kiosk/window.py" line="120"/>
         <source>Ticket machine</source>
         <translation>取号机</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="132" />
+        <location filename="../../ui/kiosk/window.py" line="132"/>
         <source>Government service hall</source>
         <translation>政务服务中心</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="166" />
-        <location filename="../../ui/kiosk.py" line="423" />
-        <location filename="../../ui/kiosk.py" line="448" />
+        <location filename="../../ui/kiosk/window.py" line="166"/>
+        <location filename="../../ui/kiosk/window.py" line="423"/>
+        <location filename="../../ui/kiosk/window.py" line="448"/>
         <source>Please choose your business</source>
         <translation>请选择您要办理的业务</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="168" />
+        <location filename="../../ui/kiosk/window.py" line="168"/>
         <source>Cancel priority</source>
         <translation>取消优先</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="178" />
+        <location filename="../../ui/kiosk/window.py" line="178"/>
         <source>Connecting to the hall…</source>
         <translation>正在连接大厅…</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="179" />
+        <location filename="../../ui/kiosk/window.py" line="179"/>
         <source>Priority service (green channel)</source>
         <translation>绿色通道 优先办理</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="182" />
+        <location filename="../../ui/kiosk/window.py" line="182"/>
         <source>Check in an appointment</source>
         <translation>预约签到</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="199" />
+        <location filename="../../ui/kiosk/window.py" line="199"/>
         <source>Who is the priority service for?</source>
         <translation>请选择优先办理的人员</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="208" />
+        <location filename="../../ui/kiosk/window.py" line="208"/>
         <source>Please show your certificate to the staff at the window.</source>
         <translation>办理时请向窗口工作人员出示相关证件。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="210" />
-        <location filename="../../ui/kiosk.py" line="255" />
-        <location filename="../../ui/kiosk.py" line="569" />
+        <location filename="../../ui/kiosk/window.py" line="210"/>
+        <location filename="../../ui/kiosk/window.py" line="255"/>
+        <location filename="../../ui/kiosk/window.py" line="569"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="219" />
+        <location filename="../../ui/kiosk/window.py" line="219"/>
         <source>The code is in the message you got when you booked.</source>
         <translation>预约码在您预约成功时收到的短信里。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="227" />
+        <location filename="../../ui/kiosk/window.py" line="227"/>
         <source>ABC</source>
         <translation>字母</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="237" />
+        <location filename="../../ui/kiosk/window.py" line="237"/>
         <source>123</source>
         <translation>数字</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="246" />
+        <location filename="../../ui/kiosk/window.py" line="246"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="249" />
+        <location filename="../../ui/kiosk/window.py" line="249"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="252" />
+        <location filename="../../ui/kiosk/window.py" line="252"/>
         <source>OK</source>
         <translation>确定</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="266" />
+        <location filename="../../ui/kiosk/window.py" line="266"/>
         <source>Please enter your appointment code</source>
         <translation>请输入预约码</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="284" />
-        <location filename="../../ui/kiosk.py" line="329" />
+        <location filename="../../ui/kiosk/window.py" line="284"/>
+        <location filename="../../ui/kiosk/window.py" line="329"/>
         <source>Your number</source>
         <translation>您的号码</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="289" />
-        <location filename="../../ui/kiosk.py" line="333" />
+        <location filename="../../ui/kiosk/window.py" line="289"/>
+        <location filename="../../ui/kiosk/window.py" line="333"/>
         <source>Please listen for your number and watch the screen.</source>
         <translation>请留意叫号，关注屏幕提示。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="323" />
+        <location filename="../../ui/kiosk/window.py" line="323"/>
         <source>Elderly (70 and over)</source>
         <translation>老年人（70岁以上）</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="324" />
+        <location filename="../../ui/kiosk/window.py" line="324"/>
         <source>People with disabilities</source>
         <translation>残疾人</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="325" />
+        <location filename="../../ui/kiosk/window.py" line="325"/>
         <source>Military personnel</source>
         <translation>军人</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="330" />
-        <location filename="../../ui/kiosk.py" line="525" />
+        <location filename="../../ui/kiosk/window.py" line="330"/>
+        <location filename="../../ui/kiosk/window.py" line="525"/>
         <source>%1 people waiting ahead of you</source>
         <translation>前面还有 %1 人等候</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="331" />
+        <location filename="../../ui/kiosk/window.py" line="331"/>
         <source>Issued at %1</source>
         <translation>取号时间 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="332" />
-        <location filename="../../ui/kiosk.py" line="520" />
+        <location filename="../../ui/kiosk/window.py" line="332"/>
+        <location filename="../../ui/kiosk/window.py" line="520"/>
         <source>Priority service</source>
         <translation>优先办理</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="337" />
+        <location filename="../../ui/kiosk/window.py" line="337"/>
         <source>Tickets cannot be given out right now. Please try again in a moment or ask the staff.</source>
         <translation>现在暂时不能取号，请稍后再试或咨询工作人员。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="340" />
+        <location filename="../../ui/kiosk/window.py" line="340"/>
         <source>Something went wrong. Please ask the staff.</source>
         <translation>出现了问题，请咨询工作人员。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="343" />
-        <source>All of today's numbers for this business are given out. Please ask the staff.</source>
+        <location filename="../../ui/kiosk/window.py" line="343"/>
+        <source>All of today&apos;s numbers for this business are given out. Please ask the staff.</source>
         <translation>这项业务今天的号已经取完了，请咨询工作人员。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="346" />
+        <location filename="../../ui/kiosk/window.py" line="346"/>
         <source>This appointment code was not found. Please check it and enter it again.</source>
         <translation>没有找到这个预约码，请核对后重新输入。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="348" />
+        <location filename="../../ui/kiosk/window.py" line="348"/>
         <source>This appointment has already been checked in.</source>
         <translation>这个预约已经签到过了。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="350" />
+        <location filename="../../ui/kiosk/window.py" line="350"/>
         <source>This appointment is not for today. It is booked for %1.</source>
         <translation>这个预约不是今天的，预约日期是 %1。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="353" />
+        <location filename="../../ui/kiosk/window.py" line="353"/>
         <source>You already have number %1 for this business. Please wait to be called.</source>
         <translation>您已经取过这项业务的号（%1），请耐心等候叫号。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="356" />
+        <location filename="../../ui/kiosk/window.py" line="356"/>
         <source>Priority for the elderly is from the age of 70.</source>
         <translation>老年人优先办理需年满70岁。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="357" />
+        <location filename="../../ui/kiosk/window.py" line="357"/>
         <source>A number cannot be given out. Please ask the staff.</source>
         <translation>暂时不能取号，请咨询工作人员。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="402" />
+        <location filename="../../ui/kiosk/window.py" line="402"/>
         <source>Nobody waiting</source>
         <translation>无人等候</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="403" />
+        <location filename="../../ui/kiosk/window.py" line="403"/>
         <source>%1 waiting</source>
         <translation>等候 %1 人</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="439" />
+        <location filename="../../ui/kiosk/window.py" line="439"/>
         <source>Priority: %1</source>
         <translation>优先办理：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="440" />
+        <location filename="../../ui/kiosk/window.py" line="440"/>
         <source>Now choose your business</source>
         <translation>请选择您要办理的业务</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="502" />
+        <location filename="../../ui/kiosk/window.py" line="502"/>
         <source>Getting your number…</source>
         <translation>正在取号，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="522" />
+        <location filename="../../ui/kiosk/window.py" line="522"/>
         <source>Appointment checked in</source>
         <translation>预约已签到</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="527" />
+        <location filename="../../ui/kiosk/window.py" line="527"/>
         <source>Nobody is waiting ahead of you</source>
         <translation>前面没有人等候</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="529" />
+        <location filename="../../ui/kiosk/window.py" line="529"/>
         <source>Printing your ticket…</source>
         <translation>正在打印号票…</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="532" />
+        <location filename="../../ui/kiosk/window.py" line="532"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="549" />
+        <location filename="../../ui/kiosk/window.py" line="549"/>
         <source>The printer is not working. Please remember your number.</source>
         <translation>打印机暂时不能使用，请记住您的号码。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="551" />
+        <location filename="../../ui/kiosk/window.py" line="551"/>
         <source>Please remember your number.</source>
         <translation>请记住您的号码。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="553" />
+        <location filename="../../ui/kiosk/window.py" line="553"/>
         <source>Please take your ticket.</source>
         <translation>请取走您的号票。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk.py" line="580" />
+        <location filename="../../ui/kiosk/window.py" line="580"/>
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
@@ -1277,103 +1278,103 @@ Waiting for the applicant to sign on the citizen screen.</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="60" />
-        <location filename="../../ui/main_window.py" line="148" />
+        <location filename="../../ui/clerk/main_window.py" line="60"/>
+        <location filename="../../ui/clerk/main_window.py" line="148"/>
         <source>Counter workstation — %1</source>
         <translation>窗口工作台 — %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="68" />
+        <location filename="../../ui/clerk/main_window.py" line="68"/>
         <source>Window %1</source>
         <translation>%1 号窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="82" />
+        <location filename="../../ui/clerk/main_window.py" line="82"/>
         <source>Queue</source>
         <translation>叫号</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="83" />
+        <location filename="../../ui/clerk/main_window.py" line="83"/>
         <source>No ticket is being served.</source>
         <translation>当前没有正在办理的号。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="85" />
+        <location filename="../../ui/clerk/main_window.py" line="85"/>
         <source>Applicant</source>
         <translation>申请人</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="87" />
+        <location filename="../../ui/clerk/main_window.py" line="87"/>
         <source>Materials</source>
         <translation>材料核验</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="89" />
+        <location filename="../../ui/clerk/main_window.py" line="89"/>
         <source>Documents</source>
         <translation>文书</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="111" />
+        <location filename="../../ui/clerk/main_window.py" line="111"/>
         <source>&amp;Workstation</source>
         <translation>工作台(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="112" />
+        <location filename="../../ui/clerk/main_window.py" line="112"/>
         <source>Show the &amp;citizen screen</source>
         <translation>显示群众屏(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="115" />
+        <location filename="../../ui/clerk/main_window.py" line="115"/>
         <source>&amp;Log out</source>
         <translation>退出登录(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="118" />
+        <location filename="../../ui/clerk/main_window.py" line="118"/>
         <source>&amp;Quit</source>
         <translation>退出程序(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="121" />
+        <location filename="../../ui/clerk/main_window.py" line="121"/>
         <source>Card reader &amp;diagnostics</source>
         <translation>读卡器诊断(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="126" />
+        <location filename="../../ui/clerk/main_window.py" line="126"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="127" />
+        <location filename="../../ui/clerk/main_window.py" line="127"/>
         <source>&amp;About</source>
         <translation>关于(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="159" />
+        <location filename="../../ui/clerk/main_window.py" line="159"/>
         <source>Rating: the applicant is rating…</source>
         <translation>评价：申请人正在评价…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="160" />
+        <location filename="../../ui/clerk/main_window.py" line="160"/>
         <source>Rating: the applicant has rated.</source>
         <translation>评价：申请人已评价。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="161" />
+        <location filename="../../ui/clerk/main_window.py" line="161"/>
         <source>Rating: none given.</source>
         <translation>评价：未评价。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="162" />
+        <location filename="../../ui/clerk/main_window.py" line="162"/>
         <source>Rating not saved: %1</source>
         <translation>评价未能保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="171" />
+        <location filename="../../ui/clerk/main_window.py" line="171"/>
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="172" />
+        <location filename="../../ui/clerk/main_window.py" line="172"/>
         <source>Counter workstation %1</source>
         <translation>窗口工作台 %1</translation>
     </message>
@@ -1381,165 +1382,165 @@ Waiting for the applicant to sign on the citizen screen.</source>
 <context>
     <name>MaterialsPanel</name>
     <message>
-        <location filename="../../ui/materials_panel.py" line="76" />
+        <location filename="../../ui/clerk/materials_panel.py" line="76"/>
         <source>Find the service item: name, pinyin initials or code (Ctrl+F)</source>
         <translation>查找办理事项：名称、拼音首字母或编码（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="87" />
-        <location filename="../../ui/materials_panel.py" line="494" />
+        <location filename="../../ui/clerk/materials_panel.py" line="87"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="494"/>
         <source>Choose the service item to check the materials.</source>
         <translation>请选择办理事项后核验材料。</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="90" />
+        <location filename="../../ui/clerk/materials_panel.py" line="90"/>
         <source>Guide (F1)</source>
         <translation>办事指南（F1）</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="105" />
+        <location filename="../../ui/clerk/materials_panel.py" line="105"/>
         <source>Material</source>
         <translation>材料</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="105" />
+        <location filename="../../ui/clerk/materials_panel.py" line="105"/>
         <source>Required</source>
         <translation>必要性</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="106" />
+        <location filename="../../ui/clerk/materials_panel.py" line="106"/>
         <source>Status</source>
         <translation>核验结果</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="106" />
+        <location filename="../../ui/clerk/materials_panel.py" line="106"/>
         <source>Originals</source>
         <translation>原件</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="107" />
+        <location filename="../../ui/clerk/materials_panel.py" line="107"/>
         <source>Copies</source>
         <translation>复印件</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="107" />
+        <location filename="../../ui/clerk/materials_panel.py" line="107"/>
         <source>Problem</source>
         <translation>问题说明</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="124" />
+        <location filename="../../ui/clerk/materials_panel.py" line="124"/>
         <source>Accept</source>
         <translation>受理</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="125" />
-        <location filename="../../ui/materials_panel.py" line="457" />
+        <location filename="../../ui/clerk/materials_panel.py" line="125"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="457"/>
         <source>Accept with deficiency</source>
         <translation>容缺受理</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="126" />
+        <location filename="../../ui/clerk/materials_panel.py" line="126"/>
         <source>Accept on commitment</source>
         <translation>告知承诺</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="127" />
+        <location filename="../../ui/clerk/materials_panel.py" line="127"/>
         <source>Notify once</source>
         <translation>一次性告知</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="128" />
-        <location filename="../../ui/materials_panel.py" line="441" />
+        <location filename="../../ui/clerk/materials_panel.py" line="128"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="441"/>
         <source>Reject</source>
         <translation>不予受理</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="159" />
+        <location filename="../../ui/clerk/materials_panel.py" line="159"/>
         <source>This service item was withdrawn from the catalogue.</source>
         <translation>该事项已从目录中撤销。</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="210" />
+        <location filename="../../ui/clerk/materials_panel.py" line="210"/>
         <source>done on the spot</source>
         <translation>当场办结</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="211" />
+        <location filename="../../ui/clerk/materials_panel.py" line="211"/>
         <source>promised within %1 %2</source>
         <translation>承诺 %1 个%2内办结</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="265" />
+        <location filename="../../ui/clerk/materials_panel.py" line="265"/>
         <source>required</source>
         <translation>必要</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="265" />
+        <location filename="../../ui/clerk/materials_panel.py" line="265"/>
         <source>optional</source>
         <translation>非必要</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="266" />
+        <location filename="../../ui/clerk/materials_panel.py" line="266"/>
         <source>may follow later</source>
         <translation>容缺后补</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="315" />
+        <location filename="../../ui/clerk/materials_panel.py" line="315"/>
         <source>not checked</source>
         <translation>未核验</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="316" />
+        <location filename="../../ui/clerk/materials_panel.py" line="316"/>
         <source>received</source>
         <translation>已收取</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="317" />
+        <location filename="../../ui/clerk/materials_panel.py" line="317"/>
         <source>electronic</source>
         <translation>电子材料</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="318" />
+        <location filename="../../ui/clerk/materials_panel.py" line="318"/>
         <source>fetched by data sharing</source>
         <translation>共享免提交</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="319" />
+        <location filename="../../ui/clerk/materials_panel.py" line="319"/>
         <source>missing</source>
         <translation>缺少</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="320" />
+        <location filename="../../ui/clerk/materials_panel.py" line="320"/>
         <source>defective</source>
         <translation>不符合要求</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="360" />
+        <location filename="../../ui/clerk/materials_panel.py" line="360"/>
         <source>count the originals or copies received</source>
         <translation>请填写收取的原件或复印件份数</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="362" />
+        <location filename="../../ui/clerk/materials_panel.py" line="362"/>
         <source>choose or type what is wrong</source>
         <translation>请选择或填写问题</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="384" />
+        <location filename="../../ui/clerk/materials_panel.py" line="384"/>
         <source>Choose: %1</source>
         <translation>请选择：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="388" />
+        <location filename="../../ui/clerk/materials_panel.py" line="388"/>
         <source>Every material is in order.</source>
         <translation>材料齐全，符合要求。</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="447" />
+        <location filename="../../ui/clerk/materials_panel.py" line="447"/>
         <source>The specific reason the application is not accepted:</source>
         <translation>不予受理的具体理由：</translation>
     </message>
     <message>
-        <location filename="../../ui/materials_panel.py" line="459" />
+        <location filename="../../ui/clerk/materials_panel.py" line="459"/>
         <source>By when will the applicant bring each missing material?</source>
         <translation>申请人补交各项材料的期限：</translation>
     </message>
@@ -1547,7 +1548,7 @@ Waiting for the applicant to sign on the citizen screen.</source>
 <context>
     <name>NoteDialog</name>
     <message>
-        <location filename="../../ui/supervisor.py" line="129" />
+        <location filename="../../ui/supervisor/follow_ups.py" line="121"/>
         <source>Please write a note.</source>
         <translation>请填写说明。</translation>
     </message>
@@ -1555,171 +1556,171 @@ Waiting for the applicant to sign on the citizen screen.</source>
 <context>
     <name>RatingPanel</name>
     <message>
-        <location filename="../../ui/rating_panel.py" line="60" />
+        <location filename="../../ui/citizen/rating_panel.py" line="60"/>
         <source>非常满意</source>
         <translation>非常满意</translation>
     </message>
     <message>
-        <location filename="../../ui/rating_panel.py" line="61" />
+        <location filename="../../ui/citizen/rating_panel.py" line="61"/>
         <source>满意</source>
         <translation>满意</translation>
     </message>
     <message>
-        <location filename="../../ui/rating_panel.py" line="62" />
+        <location filename="../../ui/citizen/rating_panel.py" line="62"/>
         <source>基本满意</source>
         <translation>基本满意</translation>
     </message>
     <message>
-        <location filename="../../ui/rating_panel.py" line="63" />
+        <location filename="../../ui/citizen/rating_panel.py" line="63"/>
         <source>不满意</source>
         <translation>不满意</translation>
     </message>
     <message>
-        <location filename="../../ui/rating_panel.py" line="64" />
+        <location filename="../../ui/citizen/rating_panel.py" line="64"/>
         <source>非常不满意</source>
         <translation>非常不满意</translation>
     </message>
     <message>
-        <location filename="../../ui/rating_panel.py" line="70" />
+        <location filename="../../ui/citizen/rating_panel.py" line="70"/>
         <source>服务效率</source>
         <translation>服务效率</translation>
     </message>
     <message>
-        <location filename="../../ui/rating_panel.py" line="71" />
+        <location filename="../../ui/citizen/rating_panel.py" line="71"/>
         <source>服务水平</source>
         <translation>服务水平</translation>
     </message>
     <message>
-        <location filename="../../ui/rating_panel.py" line="72" />
+        <location filename="../../ui/citizen/rating_panel.py" line="72"/>
         <source>服务态度</source>
         <translation>服务态度</translation>
     </message>
     <message>
-        <location filename="../../ui/rating_panel.py" line="78" />
+        <location filename="../../ui/citizen/rating_panel.py" line="78"/>
         <source>It took too long</source>
         <translation>等候或办理时间太长</translation>
     </message>
     <message>
-        <location filename="../../ui/rating_panel.py" line="79" />
+        <location filename="../../ui/citizen/rating_panel.py" line="79"/>
         <source>Things were not explained clearly</source>
         <translation>没有讲清楚要求</translation>
     </message>
     <message>
-        <location filename="../../ui/rating_panel.py" line="80" />
+        <location filename="../../ui/citizen/rating_panel.py" line="80"/>
         <source>I have to come again</source>
         <translation>还要再跑一趟</translation>
     </message>
     <message>
-        <location filename="../../ui/rating_panel.py" line="81" />
+        <location filename="../../ui/citizen/rating_panel.py" line="81"/>
         <source>The staff were unfriendly</source>
         <translation>工作人员态度不好</translation>
     </message>
     <message>
-        <location filename="../../ui/rating_panel.py" line="82" />
+        <location filename="../../ui/citizen/rating_panel.py" line="82"/>
         <source>My matter was not done</source>
         <translation>事情没有办成</translation>
     </message>
     <message>
-        <location filename="../../ui/rating_panel.py" line="83" />
+        <location filename="../../ui/citizen/rating_panel.py" line="83"/>
         <source>Something else</source>
         <translation>其他问题</translation>
     </message>
     <message>
-        <location filename="../../ui/rating_panel.py" line="224" />
+        <location filename="../../ui/citizen/rating_panel.py" line="224"/>
         <source>How was our service today? Please touch one.</source>
         <translation>您对今天的服务满意吗？请点选一项。</translation>
     </message>
     <message>
-        <location filename="../../ui/rating_panel.py" line="235" />
+        <location filename="../../ui/citizen/rating_panel.py" line="235"/>
         <source>Only you see what you choose. The staff do not.</source>
         <translation>您的选择只有您自己能看到，工作人员看不到。</translation>
     </message>
     <message>
-        <location filename="../../ui/rating_panel.py" line="258" />
-        <location filename="../../ui/rating_panel.py" line="323" />
+        <location filename="../../ui/citizen/rating_panel.py" line="258"/>
+        <location filename="../../ui/citizen/rating_panel.py" line="323"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../ui/rating_panel.py" line="264" />
-        <location filename="../../ui/rating_panel.py" line="321" />
+        <location filename="../../ui/citizen/rating_panel.py" line="264"/>
+        <location filename="../../ui/citizen/rating_panel.py" line="321"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../ui/rating_panel.py" line="266" />
+        <location filename="../../ui/citizen/rating_panel.py" line="266"/>
         <source>Thank you! Was anything especially good? (You may skip this.)</source>
         <translation>谢谢！有哪些方面让您特别满意？（可以跳过）</translation>
     </message>
     <message>
-        <location filename="../../ui/rating_panel.py" line="273" />
-        <location filename="../../ui/rating_panel.py" line="291" />
+        <location filename="../../ui/citizen/rating_panel.py" line="273"/>
+        <location filename="../../ui/citizen/rating_panel.py" line="291"/>
         <source>Next</source>
         <translation>下一步</translation>
     </message>
     <message>
-        <location filename="../../ui/rating_panel.py" line="275" />
+        <location filename="../../ui/citizen/rating_panel.py" line="275"/>
         <source>We are sorry. What went wrong? Touch all that apply.</source>
         <translation>非常抱歉。请问哪里让您不满意？可以多选。</translation>
     </message>
     <message>
-        <location filename="../../ui/rating_panel.py" line="286" />
+        <location filename="../../ui/citizen/rating_panel.py" line="286"/>
         <source>Or type here</source>
         <translation>或在这里输入文字</translation>
     </message>
     <message>
-        <location filename="../../ui/rating_panel.py" line="288" />
+        <location filename="../../ui/citizen/rating_panel.py" line="288"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../ui/rating_panel.py" line="293" />
+        <location filename="../../ui/citizen/rating_panel.py" line="293"/>
         <source>Would you like to tell us more? Write with your finger in the white box. (You may skip this.)</source>
         <translation>您还想说点什么吗？可以用手指在白框里写。（可以跳过）</translation>
     </message>
     <message>
-        <location filename="../../ui/rating_panel.py" line="303" />
-        <location filename="../../ui/rating_panel.py" line="359" />
+        <location filename="../../ui/citizen/rating_panel.py" line="303"/>
+        <location filename="../../ui/citizen/rating_panel.py" line="359"/>
         <source>Yes, call me</source>
         <translation>可以，请打给我</translation>
     </message>
     <message>
-        <location filename="../../ui/rating_panel.py" line="305" />
+        <location filename="../../ui/citizen/rating_panel.py" line="305"/>
         <source>No, thank you</source>
         <translation>不用了，谢谢</translation>
     </message>
     <message>
-        <location filename="../../ui/rating_panel.py" line="307" />
+        <location filename="../../ui/citizen/rating_panel.py" line="307"/>
         <source>May we call you back about this?</source>
         <translation>我们可以打电话回访您吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/rating_panel.py" line="325" />
+        <location filename="../../ui/citizen/rating_panel.py" line="325"/>
         <source>Please enter your phone number</source>
         <translation>请输入您的电话号码</translation>
     </message>
     <message>
-        <location filename="../../ui/rating_panel.py" line="332" />
+        <location filename="../../ui/citizen/rating_panel.py" line="332"/>
         <source>Thank you for your rating!</source>
         <translation>感谢您的评价！</translation>
     </message>
     <message>
-        <location filename="../../ui/rating_panel.py" line="356" />
+        <location filename="../../ui/citizen/rating_panel.py" line="356"/>
         <source>Yes, call me on %1</source>
         <translation>可以，请打 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/rating_panel.py" line="358" />
+        <location filename="../../ui/citizen/rating_panel.py" line="358"/>
         <source>Yes, on another number</source>
         <translation>可以，换一个号码</translation>
     </message>
     <message>
-        <location filename="../../ui/rating_panel.py" line="431" />
+        <location filename="../../ui/citizen/rating_panel.py" line="431"/>
         <source>Please enter a phone number we can call.</source>
         <translation>请输入可以联系到您的电话号码。</translation>
     </message>
     <message>
-        <location filename="../../ui/rating_panel.py" line="438" />
+        <location filename="../../ui/citizen/rating_panel.py" line="438"/>
         <source>We will call you back.</source>
         <translation>我们会打电话回访您。</translation>
     </message>
@@ -1727,17 +1728,17 @@ Waiting for the applicant to sign on the citizen screen.</source>
 <context>
     <name>ReaderDiagnostics</name>
     <message>
-        <location filename="../../ui/diagnostics.py" line="48" />
+        <location filename="../../ui/clerk/diagnostics.py" line="48"/>
         <source>Card reader diagnostics</source>
         <translation>读卡器诊断</translation>
     </message>
     <message>
-        <location filename="../../ui/diagnostics.py" line="55" />
+        <location filename="../../ui/clerk/diagnostics.py" line="55"/>
         <source>Test read</source>
         <translation>测试读卡</translation>
     </message>
     <message>
-        <location filename="../../ui/diagnostics.py" line="69" />
+        <location filename="../../ui/clerk/diagnostics.py" line="69"/>
         <source>Collecting…</source>
         <translation>正在收集…</translation>
     </message>
@@ -1745,17 +1746,17 @@ Waiting for the applicant to sign on the citizen screen.</source>
 <context>
     <name>Roles</name>
     <message>
-        <location filename="../../ui/front.py" line="22" />
+        <location filename="../../ui/front.py" line="22"/>
         <source>Clerk</source>
         <translation>窗口人员</translation>
     </message>
     <message>
-        <location filename="../../ui/front.py" line="22" />
+        <location filename="../../ui/front.py" line="22"/>
         <source>Supervisor</source>
         <translation>值班长</translation>
     </message>
     <message>
-        <location filename="../../ui/front.py" line="23" />
+        <location filename="../../ui/front.py" line="23"/>
         <source>Administrator</source>
         <translation>管理员</translation>
     </message>
@@ -1763,7 +1764,7 @@ Waiting for the applicant to sign on the citizen screen.</source>
 <context>
     <name>SignaturePad</name>
     <message>
-        <location filename="../../ui/signature_pad.py" line="72" />
+        <location filename="../../ui/citizen/signature_pad.py" line="72"/>
         <source>Please sign here</source>
         <translation>请在此处签名</translation>
     </message>
@@ -1771,28 +1772,28 @@ Waiting for the applicant to sign on the citizen screen.</source>
 <context>
     <name>SigningPage</name>
     <message>
-        <location filename="../../ui/signing_page.py" line="28" />
-        <location filename="../../ui/signing_page.py" line="76" />
+        <location filename="../../ui/citizen/signing_page.py" line="28"/>
+        <location filename="../../ui/citizen/signing_page.py" line="76"/>
         <source>Preparing the document…</source>
         <translation>正在生成文书…</translation>
     </message>
     <message>
-        <location filename="../../ui/signing_page.py" line="38" />
+        <location filename="../../ui/citizen/signing_page.py" line="38"/>
         <source>Please read the document on the left, then sign in the box below with the pen.</source>
         <translation>请先看左边的文书，再用笔在下面的框里签上您的名字。</translation>
     </message>
     <message>
-        <location filename="../../ui/signing_page.py" line="43" />
+        <location filename="../../ui/citizen/signing_page.py" line="43"/>
         <source>Clear and sign again</source>
         <translation>擦掉重签</translation>
     </message>
     <message>
-        <location filename="../../ui/signing_page.py" line="45" />
+        <location filename="../../ui/citizen/signing_page.py" line="45"/>
         <source>Confirm my signature</source>
         <translation>确认签名</translation>
     </message>
     <message>
-        <location filename="../../ui/signing_page.py" line="74" />
+        <location filename="../../ui/citizen/signing_page.py" line="74"/>
         <source>%1 — case number %2</source>
         <translation>%1（办件编号 %2）</translation>
     </message>
@@ -1800,163 +1801,163 @@ Waiting for the applicant to sign on the citizen screen.</source>
 <context>
     <name>StartWindow</name>
     <message>
-        <location filename="../../ui/start_window.py" line="36" />
-        <location filename="../../ui/start_window.py" line="42" />
+        <location filename="../../ui/start_window.py" line="36"/>
+        <location filename="../../ui/start_window.py" line="42"/>
         <source>Counter workstation</source>
         <translation>窗口工作台</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="39" />
+        <location filename="../../ui/start_window.py" line="39"/>
         <source>Government service hall</source>
         <translation>政务服务中心</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="63" />
+        <location filename="../../ui/start_window.py" line="63"/>
         <source>Connecting to the hall server…</source>
         <translation>正在连接大厅服务器…</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="74" />
+        <location filename="../../ui/start_window.py" line="74"/>
         <source>Your account</source>
         <translation>您的账号</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="78" />
+        <location filename="../../ui/start_window.py" line="78"/>
         <source>Log in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="82" />
+        <location filename="../../ui/start_window.py" line="82"/>
         <source>Window</source>
         <translation>窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="83" />
+        <location filename="../../ui/start_window.py" line="83"/>
         <source>&amp;Account</source>
         <translation>账号(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="84" />
+        <location filename="../../ui/start_window.py" line="84"/>
         <source>&amp;Password</source>
         <translation>密码(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="94" />
+        <location filename="../../ui/start_window.py" line="94"/>
         <source>This PC is not enrolled with the hall server yet. Enter the one-time enrolment code that IT gave you for this window.</source>
         <translation>本机尚未在大厅服务器登记。请输入信息技术人员为本窗口提供的一次性登记码。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="100" />
+        <location filename="../../ui/start_window.py" line="100"/>
         <source>Enrol this PC</source>
         <translation>登记本机</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="103" />
+        <location filename="../../ui/start_window.py" line="103"/>
         <source>Enrolment &amp;code</source>
         <translation>登记码(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="131" />
+        <location filename="../../ui/start_window.py" line="131"/>
         <source>Connected to %1</source>
         <translation>已连接 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="133" />
+        <location filename="../../ui/start_window.py" line="133"/>
         <source>The hall server at %1 cannot be reached. Enrolment needs it; check the network and try again.</source>
         <translation>无法连接大厅服务器 %1。登记需要连接服务器，请检查网络后重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="141" />
+        <location filename="../../ui/start_window.py" line="141"/>
         <source>The hall server cannot be reached. You can log in if you have logged in at this PC before; work is saved here and uploaded later.</source>
         <translation>无法连接大厅服务器。曾在本机登录过的账号仍可登录；办理的业务先保存在本机，恢复连接后自动上传。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="144" />
+        <location filename="../../ui/start_window.py" line="144"/>
         <source>This PC has no system keyring: it will be enrolled again at the next start.</source>
         <translation>本机没有系统密钥环：下次启动时需要重新登记。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="147" />
+        <location filename="../../ui/start_window.py" line="147"/>
         <source>Connected to the hall server.</source>
         <translation>已连接大厅服务器。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="151" />
+        <location filename="../../ui/start_window.py" line="151"/>
         <source>Window %1</source>
         <translation>%1 号窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="160" />
+        <location filename="../../ui/start_window.py" line="160"/>
         <source>The demo hall server could not start: %1</source>
         <translation>演示大厅服务器无法启动：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="162" />
+        <location filename="../../ui/start_window.py" line="162"/>
         <source>The local store cannot be opened: %1</source>
         <translation>无法打开本机数据库：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="164" />
+        <location filename="../../ui/start_window.py" line="164"/>
         <source>Cannot start: %1</source>
         <translation>无法启动：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="173" />
+        <location filename="../../ui/start_window.py" line="173"/>
         <source>Enter the enrolment code.</source>
         <translation>请输入登记码。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="176" />
+        <location filename="../../ui/start_window.py" line="176"/>
         <source>Enrolling…</source>
         <translation>正在登记…</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="185" />
+        <location filename="../../ui/start_window.py" line="185"/>
         <source>This PC is enrolled. Log in with your account.</source>
         <translation>本机已登记。请使用您的账号登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="192" />
+        <location filename="../../ui/start_window.py" line="192"/>
         <source>The code was not accepted: it is wrong, used or expired.</source>
         <translation>登记码无效：输入有误、已使用或已过期。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="194" />
+        <location filename="../../ui/start_window.py" line="194"/>
         <source>The hall server cannot be reached; try again.</source>
         <translation>无法连接大厅服务器，请重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="196" />
+        <location filename="../../ui/start_window.py" line="196"/>
         <source>Enrolment failed: %1</source>
         <translation>登记失败：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="206" />
+        <location filename="../../ui/start_window.py" line="206"/>
         <source>Enter your account and password.</source>
         <translation>请输入账号和密码。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="209" />
+        <location filename="../../ui/start_window.py" line="209"/>
         <source>Logging in…</source>
         <translation>正在登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="225" />
+        <location filename="../../ui/start_window.py" line="225"/>
         <source>The hall server cannot be reached and this account has not logged in at this PC before.</source>
         <translation>无法连接大厅服务器，且该账号从未在本机登录过。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="228" />
+        <location filename="../../ui/start_window.py" line="228"/>
         <source>Wrong account or password.</source>
         <translation>账号或密码错误。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="230" />
+        <location filename="../../ui/start_window.py" line="230"/>
         <source>Login failed: %1</source>
         <translation>登录失败：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="237" />
+        <location filename="../../ui/start_window.py" line="237"/>
         <source>Logged out.</source>
         <translation>已退出登录。</translation>
     </message>
@@ -1964,17 +1965,17 @@ Waiting for the applicant to sign on the citizen screen.</source>
 <context>
     <name>SupervisorApp</name>
     <message>
-        <location filename="../../ui/supervisor.py" line="540" />
+        <location filename="../../ui/supervisor/app.py" line="117"/>
         <source>This account may not use the supervisor screens.</source>
         <translation>此账号不能使用值班长界面。</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="548" />
+        <location filename="../../ui/supervisor/app.py" line="125"/>
         <source>Logged in while the hall server was unreachable: the supervisor screens need it. Log in again when it is back.</source>
         <translation>登录时大厅服务器无法连接，值班长界面需要连接服务器。请待服务器恢复后重新登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="552" />
+        <location filename="../../ui/supervisor/app.py" line="129"/>
         <source>Bad-rating follow-up</source>
         <translation>差评整改回访</translation>
     </message>
@@ -1982,28 +1983,28 @@ Waiting for the applicant to sign on the citizen screen.</source>
 <context>
     <name>SupervisorWindow</name>
     <message>
-        <location filename="../../ui/supervisor.py" line="464" />
-        <location filename="../../ui/supervisor.py" line="504" />
+        <location filename="../../ui/supervisor/app.py" line="41"/>
+        <location filename="../../ui/supervisor/app.py" line="81"/>
         <source>Supervisor — %1</source>
         <translation>值班长 — %1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="492" />
+        <location filename="../../ui/supervisor/app.py" line="69"/>
         <source>&amp;Supervisor</source>
         <translation>值班长(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="493" />
+        <location filename="../../ui/supervisor/app.py" line="70"/>
         <source>&amp;Log out</source>
         <translation>退出登录(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="496" />
+        <location filename="../../ui/supervisor/app.py" line="73"/>
         <source>&amp;Quit</source>
         <translation>退出程序(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor.py" line="519" />
+        <location filename="../../ui/supervisor/app.py" line="96"/>
         <source>Notice</source>
         <translation>一次性告知</translation>
     </message>
@@ -2011,32 +2012,32 @@ Waiting for the applicant to sign on the citizen screen.</source>
 <context>
     <name>TransferDialog</name>
     <message>
-        <location filename="../../ui/call_panel.py" line="213" />
+        <location filename="../../ui/clerk/call_panel.py" line="209"/>
         <source>Transfer the ticket</source>
         <translation>转移这个号</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="217" />
+        <location filename="../../ui/clerk/call_panel.py" line="213"/>
         <source>(the same business type)</source>
         <translation>（业务不变）</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="223" />
+        <location filename="../../ui/clerk/call_panel.py" line="219"/>
         <source>(any window that serves it)</source>
         <translation>（任一办理该业务的窗口）</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="232" />
+        <location filename="../../ui/clerk/call_panel.py" line="228"/>
         <source>Business type</source>
         <translation>业务</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="233" />
+        <location filename="../../ui/clerk/call_panel.py" line="229"/>
         <source>Window</source>
         <translation>窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/call_panel.py" line="240" />
+        <location filename="../../ui/clerk/call_panel.py" line="236"/>
         <source>Choose a business type or a window.</source>
         <translation>请选择业务或窗口。</translation>
     </message>
@@ -2044,42 +2045,42 @@ Waiting for the applicant to sign on the citizen screen.</source>
 <context>
     <name>WorkstationStatusBar</name>
     <message>
-        <location filename="../../ui/status_bar.py" line="27" />
+        <location filename="../../ui/clerk/status_bar.py" line="27"/>
         <source>● Connecting to the hall server…</source>
         <translation>● 正在连接大厅服务器…</translation>
     </message>
     <message>
-        <location filename="../../ui/status_bar.py" line="28" />
+        <location filename="../../ui/clerk/status_bar.py" line="28"/>
         <source>Waiting to upload: –</source>
         <translation>待上传：–</translation>
     </message>
     <message>
-        <location filename="../../ui/status_bar.py" line="40" />
+        <location filename="../../ui/clerk/status_bar.py" line="40"/>
         <source>● Hall server online</source>
         <translation>● 大厅服务器已连接</translation>
     </message>
     <message>
-        <location filename="../../ui/status_bar.py" line="42" />
+        <location filename="../../ui/clerk/status_bar.py" line="42"/>
         <source>● Hall server refused: %1</source>
         <translation>● 大厅服务器拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/status_bar.py" line="46" />
+        <location filename="../../ui/clerk/status_bar.py" line="46"/>
         <source>● Offline: work is saved on this PC and uploaded later</source>
         <translation>● 离线：业务保存在本机，恢复连接后自动上传</translation>
     </message>
     <message>
-        <location filename="../../ui/status_bar.py" line="48" />
+        <location filename="../../ui/clerk/status_bar.py" line="48"/>
         <source>Waiting to upload: %1</source>
         <translation>待上传：%1 条</translation>
     </message>
     <message>
-        <location filename="../../ui/status_bar.py" line="50" />
+        <location filename="../../ui/clerk/status_bar.py" line="50"/>
         <source> (conflicts: %1, tell your supervisor)</source>
         <translation>（冲突 %1 条，请告知值班长）</translation>
     </message>
     <message>
-        <location filename="../../ui/status_bar.py" line="54" />
+        <location filename="../../ui/clerk/status_bar.py" line="54"/>
         <source>Card reader: not configured</source>
         <translation>读卡器：未配置</translation>
     </message>

@@ -7,7 +7,7 @@ import pytest
 
 from tests.support.keyring_backend import MemoryKeyring
 from tests.support.qt_apps import close_front
-from ui.app import ClerkApp
+from ui.clerk.app import ClerkApp
 from ui.tasks import collect_garbage_on_gui_thread
 from workstation.app.workstation import Workstation
 from workstation.config import Settings

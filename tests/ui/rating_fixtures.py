@@ -140,7 +140,7 @@ def supervisor_app(styled_qapp, tmp_path):
     folder; give the server's URL spelled differently from a clerk's app in the same test,
     since the keyring keeps one device per server URL)."""
     from tests.support.qt_apps import close_front
-    from ui.supervisor import SupervisorApp
+    from ui.supervisor.app import SupervisorApp
     from workstation.app.workstation import Workstation
     from workstation.config import ServerSettings, Settings, SyncSettings, UiSettings
     from workstation.paths import Paths

@@ -18,7 +18,7 @@ from PySide6.QtGui import QInputDevice, QPointingDevice, QTabletEvent
 from PySide6.QtWidgets import QApplication
 
 from tests.ui.test_shell import FAST_SYNC, open_main_window
-from ui.document_printing import a4_printer, paint_pages
+from ui.clerk.document_printing import a4_printer, paint_pages
 from workstation.app.card_reading import AUDIT_DOCUMENT_PRINT
 from workstation.config import DocumentSettings, ServerSettings, Settings, UiSettings
 from workstation.credentials import save_hall_signing_password

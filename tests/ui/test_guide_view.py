@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ui.materials_panel import APPLICANT_KINDS, guide_html
+from ui.clerk.materials_panel import APPLICANT_KINDS, guide_html
 from workstation.protocol.catalogue import ServiceItem
 
 CATALOGUE = Path(__file__).resolve().parents[2] / "resources" / "demo_hall" / "catalogue.json"

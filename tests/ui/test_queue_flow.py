@@ -9,11 +9,11 @@ from PySide6.QtCore import Qt
 
 from tests.ui.queue_fixtures import *  # noqa: F403 - the fixtures
 from tests.ui.queue_fixtures import call_next_at, window_session
-from ui.announcer import Announcer
 from ui.bridge import HubBridge
-from ui.call_panel import CALL_NEXT, FINISH, RECALL, START, CallPanel
-from ui.display import DisplayWindow
-from ui.kiosk import HOME, RESULT, KioskWindow
+from ui.clerk.call_panel import CALL_NEXT, FINISH, RECALL, START, CallPanel
+from ui.display.announcer import Announcer
+from ui.display.window import DisplayWindow
+from ui.kiosk.window import HOME, RESULT, KioskWindow
 from ui.tasks import wait_for_background
 from workstation.devices.printer import make_printer, spool_file
 

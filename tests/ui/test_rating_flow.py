@@ -34,8 +34,8 @@ from tests.ui.rating_fixtures import *  # noqa: F403 - the supervisor's app
 from tests.ui.rating_fixtures import publish_holidays, records
 from tests.ui.test_document_flow import accept_a_case
 from tests.ui.test_shell import FAST_SYNC, _log_in, open_main_window, start_enrolled
-from ui.call_panel import CALL_NEXT, FINISH, START
-from ui.rating_panel import CALLBACK, LEVELS, NOTE, PHONE, REASONS, THANKS, RatingPanel
+from ui.citizen.rating_panel import CALLBACK, LEVELS, NOTE, PHONE, REASONS, THANKS, RatingPanel
+from ui.clerk.call_panel import CALL_NEXT, FINISH, START
 from workstation.config import RatingSettings, ServerSettings, Settings, UiSettings
 from workstation.domain.rating import NATIONAL_COLUMNS, WORDING, FollowUpAction, Level, Reason
 from workstation.domain.workdays import WorkCalendar

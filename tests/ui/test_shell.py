@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import shiboken6
 
-from ui.app import ClerkApp
+from ui.clerk.app import ClerkApp
 from workstation.config import ServerSettings, Settings, SyncSettings, UiSettings
 
 FAST_SYNC = SyncSettings(batch_size=100, max_backoff=0.5, poll_interval=1.0)

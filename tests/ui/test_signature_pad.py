@@ -8,7 +8,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 
 from tests.ui.test_document_flow import pen_stroke
-from ui.signature_pad import SignaturePad, render_png
+from ui.citizen.signature_pad import SignaturePad, render_png
 
 
 def _pad(qtbot) -> SignaturePad:

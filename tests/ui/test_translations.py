@@ -27,7 +27,7 @@ def _messages(ts: Path) -> dict[tuple[str, str], ET.Element]:
 
 def test_every_ui_string_has_a_finished_chinese_translation(tmp_path):
     fresh = tmp_path / "fresh.ts"
-    sources = sorted(str(p) for p in (REPO / "ui").glob("*.py"))
+    sources = sorted(str(p) for p in (REPO / "ui").rglob("*.py"))
     subprocess.run([_tool("lupdate"), *sources, "-ts", str(fresh)], check=True, capture_output=True)
     wanted = _messages(fresh)
     shipped = _messages(TS)

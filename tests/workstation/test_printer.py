@@ -154,8 +154,8 @@ def test_printer_problems_are_reported_plainly(tmp_path):
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils (pdftotext)")
 def test_system_printer_renders_the_ticket_into_a_pdf(qapp, tmp_path):
+    from ui.kiosk.ticket_printing import SystemTicketPrinter, make_ticket_printer
     from ui.style import install_fonts
-    from ui.ticket_printing import SystemTicketPrinter, make_ticket_printer
 
     install_fonts(qapp)
     pdf = tmp_path / "ticket.pdf"

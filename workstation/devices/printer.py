@@ -246,7 +246,7 @@ def make_printer(settings: PrinterSettings) -> TicketPrinter:
             raise PrinterError("printer.host is needed for an ESC/POS network printer")
         return EscPosTicketPrinter(settings)
     if settings.backend == "system":
-        raise PrinterError("the system printer is printed through the GUI: use ui.ticket_printing")
+        raise PrinterError("the system printer is printed through the GUI: use ui.kiosk.ticket_printing")
     raise PrinterError(f"unknown printer backend {settings.backend!r} (escpos, system or none)")
 
 

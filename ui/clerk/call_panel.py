@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.tasks import run_in_background, while_alive
+from ui.words import fill
 from workstation.app.queue_desk import DeskState
 from workstation.domain.queue import Operation, TicketState, allowed_operations
 from workstation.protocol import queue as wire
@@ -107,11 +108,6 @@ def action_name(action: str) -> str:
 
 _OPERATION_ACTION = {"call": CALL_NUMBER, "recall": RECALL, "start": START, "no show": NO_SHOW,
                      "transfer": TRANSFER, "park": PARK, "call back": CALL_BACK, "finish": FINISH}
-
-
-def fill(template: str, *values: object) -> str:
-    """Qt's %1, %2… placeholders filled in, in one pass (a value may itself hold %2)."""
-    return re.sub(r"%(\d)", lambda m: str(values[int(m.group(1)) - 1]), template)
 
 
 def plain_refusal(exc: HallRefused) -> str:

@@ -12,7 +12,7 @@ import logging
 from PySide6.QtCore import QDateTime, QLocale, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from ui.announcer import Announcer
+from ui.display.announcer import Announcer
 from ui.tasks import run_in_background, while_alive
 from workstation.app.queue_desk import Connected, Disconnected
 from workstation.domain.announce import Announcement

@@ -8,8 +8,8 @@ from PySide6.QtCore import QDateTime, QLocale, Qt, QTimer, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
-from ui.rating_panel import RatingPanel
-from ui.signing_page import SigningPage
+from ui.citizen.rating_panel import RatingPanel
+from ui.citizen.signing_page import SigningPage
 
 
 class CitizenScreen(QWidget):

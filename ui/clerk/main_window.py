@@ -16,11 +16,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.applicant_panel import ApplicantPanel
-from ui.documents_panel import DocumentsPanel
+from ui.clerk.applicant_panel import ApplicantPanel
+from ui.clerk.documents_panel import DocumentsPanel
+from ui.clerk.materials_panel import MaterialsPanel
+from ui.clerk.status_bar import WorkstationStatusBar
 from ui.front import role_word
-from ui.materials_panel import MaterialsPanel
-from ui.status_bar import WorkstationStatusBar
 from workstation import __version__
 from workstation.app.workstation import Clerk
 

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QImage, QPainter, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from ui.signature_pad import SignaturePad, render_png
+from ui.citizen.signature_pad import SignaturePad, render_png
 from workstation.documents.signature import Signature
 
 

@@ -10,9 +10,9 @@ import logging
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QWidget
 
-from ui.citizen_screen import CitizenScreen
-from ui.document_printing import PRINT_DPI, preview_and_print
-from ui.documents_panel import DocumentsPanel
+from ui.citizen.citizen_screen import CitizenScreen
+from ui.clerk.document_printing import PRINT_DPI, preview_and_print
+from ui.clerk.documents_panel import DocumentsPanel
 from ui.pdf_pages import page_images
 from ui.tasks import run_in_background, while_alive
 from workstation.app.documents import Draft, Issued

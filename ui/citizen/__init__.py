@@ -1,0 +1,1 @@
+"""The citizen-facing screen: checklist, signing, rating."""

@@ -1,0 +1,1 @@
+"""The clerk's screens at the counter window."""

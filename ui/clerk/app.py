@@ -1,0 +1,293 @@
+"""The clerk's application: the start window, then the main window, the citizen screen
+and the call panel wired to the core's use cases."""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QTimer, Slot
+
+from ui.citizen.citizen_screen import CitizenScreen
+from ui.front import PersonFront, delete_widgets
+from ui.tasks import run_in_background
+from workstation.app.workstation import Clerk, Workstation
+from workstation.config import Settings
+from workstation.sync.status import SyncStatus
+
+if TYPE_CHECKING:  # the main window and the guide load after login, not before the login window
+    from ui.clerk.main_window import MainWindow
+    from workstation.app.guide import GuideSnapshot
+
+log = logging.getLogger(__name__)
+
+
+class ClerkApp(PersonFront):
+    def __init__(self, workstation: Workstation, settings: Settings) -> None:
+        super().__init__(workstation, settings)
+        self.citizen = CitizenScreen()
+        self.main_window: MainWindow | None = None
+        self.last_case = None
+        self.call_desk = None
+        self._case_started = datetime.now(UTC)
+        self._init_ratings()
+
+    @Slot(object)
+    def open_main(self, clerk: Clerk) -> None:
+        from ui.clerk.main_window import MainWindow
+
+        window = self.workstation.device.window if self.workstation.device else None
+        self.main_window = MainWindow(clerk, self.workstation.connection_hall_name(), window)
+        self.main_window.logout_requested.connect(self.logout)
+        self.main_window.closed.connect(self._main_closed)
+        self.main_window.citizen_screen_requested.connect(lambda: self.citizen.place("window"))
+        self.main_window.materials.checklist_changed.connect(self.citizen.show_checklist)
+        self.main_window.materials.decided.connect(self._decided)
+        self.main_window.diagnostics_requested.connect(self.show_diagnostics)
+        self.main_window.rating_requested.connect(self._rating_requested)
+        from ui.clerk.document_flow import DocumentFlow
+
+        self.documents = DocumentFlow(self.workstation, self.citizen, self.main_window.documents, self.main_window)
+        # The applicant rates once their document is signed (or handed over to sign on paper).
+        self.documents.issued.connect(lambda case, _issued: self.main_window and self.main_window.ask_for_rating(case))
+        applicant = self.main_window.applicant
+        applicant.applicant_shown.connect(self.citizen.show_applicant)
+        applicant.reader_state.connect(self.main_window.status.show_reader)
+        try:
+            reading = self.workstation.card_reading()
+        except Exception as exc:  # a broken [card] section: the rest of the window still works
+            log.error("card reader not available: %s", exc)
+            reading = None
+            self.main_window.status.show_reader(self.tr("Card reader: %1").replace("%1", str(exc)))
+        applicant.set_reader(reading, clerk.username, window)
+        self._open_call_panel(clerk)
+        if self.call_desk is not None:
+            self.main_window.call_panel.current_ticket_changed.connect(self._ticket_at_counter)
+        if reading is not None:
+            self.main_window.status.show_reader(self.tr("Card reader: %1").replace("%1", reading.backend))
+            self._watch_reader(reading)
+        self.bridge.status.connect(self.main_window.status.show_status)
+        self.main_window.show()
+        self.start_window.hide()
+        self.citizen.show_welcome(self.workstation.connection_hall_name(), None, window)
+        self.citizen.place(self.settings.ui.citizen_screen)
+        self._revision = -1
+        run_in_background(self.workstation.status, self._first_status)
+        run_in_background(self.workstation.hall, self._show_hall)
+
+    def _watch_reader(self, reading) -> None:
+        """Ask the reader how it is every few seconds (on its own worker, between reads), so
+        the status bar notices it unplugged and plugged in again."""
+        self._reader_timer = QTimer(self)
+
+        def poll() -> None:
+            def shown(status) -> None:
+                if self.main_window is not None:
+                    word = self.tr("ready") if status.ready else self.tr("not ready")
+                    self.main_window.status.show_reader(
+                        self.tr("Card reader: %1 (%2)").replace("%1", word).replace("%2", status.detail))
+
+            run_in_background(reading.status, shown, lambda exc: log.info("reader status: %s", exc))
+
+        self._reader_timer.timeout.connect(poll)
+        self._reader_timer.start(5000)
+
+    @Slot()
+    def show_diagnostics(self):
+        from ui.clerk.diagnostics import ReaderDiagnostics
+
+        applicant = self.main_window.applicant
+        dialog = ReaderDiagnostics(applicant.card_reading, self.settings.card, applicant.clerk,
+                                   applicant.window, self.main_window)
+        dialog.show()
+        self.diagnostics = dialog
+        return dialog
+
+    def _open_call_panel(self, clerk: Clerk) -> None:
+        from ui.clerk.call_panel import CallPanel
+        from workstation.app.queue_desk import QueueDesk
+        from workstation.sync.errors import HallRefused
+
+        assert self.main_window is not None
+        try:
+            desk = QueueDesk.for_workstation(self.workstation)
+        except HallRefused:
+            # Logged in against the cached credential: calling needs a session on the server.
+            self.main_window.show_queue_message(self.tr(
+                "Logged in while the hall server was unreachable: log in again when it is back "
+                "to call tickets. Everything else works."))
+            return
+        panel = CallPanel(desk, self.settings.keys)
+        self.bridge.server_event.connect(panel.on_server_event)
+        panel.current_ticket_changed.connect(self.citizen.show_ticket)
+        self.main_window.set_call_panel(panel)
+        self.call_desk = desk
+
+    @Slot(object)
+    def _first_status(self, status: SyncStatus | None) -> None:
+        if status is not None:
+            self.bridge.status.emit(status)
+
+    def _reference_moved(self) -> None:
+        # The hall's name and greeting, and the guide, come with reference data.
+        super()._reference_moved()
+        if self.main_window is not None:
+            run_in_background(self.workstation.guide().load, self._show_guide)
+
+    @Slot(object)
+    def _show_guide(self, snapshot: GuideSnapshot) -> None:
+        if self.main_window is not None:
+            self.main_window.materials.set_snapshot(snapshot)
+
+    @Slot(object, object, object)
+    def _decided(self, item, evaluation, record) -> None:
+        window = self.main_window
+        if window is None or window.materials.snapshot is None:
+            return
+        problems = window.applicant.problems()
+        if problems:
+            window.materials.result.setText("\n".join(problems))
+            window.applicant.name.setFocus()
+            return
+        snapshot = window.materials.snapshot
+        applicant, agent = window.applicant.applicant(), window.applicant.agent()
+        clerk = self.workstation.clerk
+        device = self.workstation.device
+        started = self._case_started
+
+        def save():
+            return self.workstation.guide().save_case(
+                snapshot, item, evaluation, record, applicant, agent,
+                {"username": clerk.username, "name": clerk.display_name} if clerk else {},
+                device.window if device else None, device.device_id if device else "", started)
+
+        run_in_background(save, self._case_saved, self._case_failed)
+
+    @Slot(object)
+    def _case_saved(self, saved) -> None:
+        if self.main_window is None:
+            return
+        text = self.tr("Case %1 saved: %2.").replace("%1", saved.display_number).replace(
+            "%2", saved.payload["decision"]["label"])
+        if saved.promised_date:
+            text += self.tr(" Promised completion: %1.").replace("%1", saved.promised_date.isoformat())
+        elif saved.payload.get("calendar_note"):
+            text += self.tr(" The completion date is unknown: %1").replace("%1", saved.payload["calendar_note"])
+        self.main_window.materials.show_saved(text)
+        self.main_window.applicant.clear()
+        self.last_case = saved
+        self._visit_cases.setdefault(self._ticket_id, []).append(saved)
+        self.documents.start(saved)
+        self._case_started = datetime.now(UTC)
+
+    @Slot(object)
+    def _case_failed(self, error: BaseException) -> None:
+        if self.main_window is not None:
+            self.main_window.materials.result.setText(
+                self.tr("The case was not saved: %1").replace("%1", str(error)))
+
+    @Slot(object)
+    def _show_hall(self, hall: dict | None) -> None:
+        if not hall:
+            return
+        window = self.workstation.device.window if self.workstation.device else None
+        self.citizen.show_welcome(hall.get("name"), hall.get("welcome"), window)
+        self.start_window.hall.setText(hall.get("name", ""))
+        if self.main_window is not None:
+            self.main_window.show_hall(hall.get("name"))
+
+    # -- ratings: asked when the clerk finishes the ticket, for the cases of that ticket,
+    # one rating per case. (Cases saved with no ticket at the counter wait for a caller of
+    # MainWindow.ask_for_rating, e.g. the document flow once the applicant has signed.)
+
+    def _init_ratings(self) -> None:
+        self._visit_cases: dict[int | None, list] = {}  # by the ticket served when they were saved
+        self._ticket_id: int | None = None  # the ticket at the counter
+        self._rating_queue: deque = deque()  # asked for, waiting for the citizen screen
+        self._rating_case = None  # on the citizen screen now
+        self._asked: set[str] = set()
+        self.bridge.server_event.connect(self._ticket_event)
+        self.citizen.rating.rated.connect(self._rated)
+        self.citizen.rating.dismissed.connect(lambda: self._rating_state("none"))
+        self.citizen.rating.finished.connect(self._next_rating)
+
+    @Slot(object)
+    def _ticket_event(self, event) -> None:
+        from workstation.domain.queue import TicketState
+        from workstation.protocol.queue import QueueEventType
+
+        device = self.workstation.device
+        if (self.main_window is None or device is None or event.type != QueueEventType.TICKET_STATE
+                or event.data.get("state") != TicketState.FINISHED or event.data.get("window") != device.window):
+            return
+        cases = self._visit_cases.pop(event.data.get("ticket_id"), [])
+        for case in cases:
+            if not self.documents.awaiting_signature(case):  # else asked once it is signed
+                self.main_window.ask_for_rating(case)
+
+    @Slot(object)
+    def _ticket_at_counter(self, ticket) -> None:
+        self._ticket_id = ticket.id if ticket is not None else None
+
+    @Slot(object)
+    def _rating_requested(self, case) -> None:
+        if case.case_number in self._asked:  # one rating per case per visit
+            return
+        self._asked.add(case.case_number)
+        self._rating_queue.append(case)
+        if self._rating_case is None:
+            self._next_rating()
+
+    @Slot()
+    def _next_rating(self) -> None:
+        self._rating_case = None
+        if not self._rating_queue or self.main_window is None:
+            return
+        case = self._rating_case = self._rating_queue.popleft()
+        if self.settings.ui.citizen_screen == "off":  # nowhere to ask
+            self._rating_state("none")
+            self._next_rating()
+            return
+        # The person at the counter may be called back: the agent when there is one.
+        phone = ((case.payload.get("agent") or {}).get("phone")
+                 or (case.payload.get("applicant") or {}).get("phone", ""))
+        self.citizen.ask_for_rating(case.payload["item"]["name"], phone, self.settings.rating.timeout)
+
+    @Slot(object)
+    def _rated(self, answer) -> None:
+        case = self._rating_case
+        if case is None:
+            return
+        run_in_background(lambda: self.workstation.rating().rate(case, answer),
+                          lambda _record: self._rating_state("rated"),
+                          lambda exc: self._rating_state("failed", str(exc)))
+
+    def _rating_state(self, state: str, detail: str = "") -> None:
+        if self.main_window is not None:
+            self.main_window.show_rating_state(state, detail)
+
+    def _end_session(self) -> None:
+        """Stops what runs on its own for the logged-in clerk (the reader's poll, the call
+        panel's, a rating being asked) and deletes the main window."""
+        self._rating_queue.clear()
+        self._visit_cases = {}
+        self.citizen.rating.cancel()
+        if getattr(self, "_reader_timer", None) is not None:
+            self._reader_timer.stop()
+        if self.call_desk is not None:
+            self.call_desk.close()
+            self.call_desk = None
+        self._close_main()
+
+    @Slot()
+    def logout(self) -> None:
+        self._end_session()
+        self.citizen.hide()
+        self._back_to_login()
+
+    def shutdown(self) -> None:
+        """At quit, and between tests: the session ends and every window is deleted."""
+        self._end_session()
+        delete_widgets(self.citizen, self.start_window)

@@ -1,0 +1,1 @@
+"""The hall display (综合屏) and its voice."""

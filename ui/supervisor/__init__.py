@@ -1,0 +1,1 @@
+"""The supervisor's screens (值班长): monitoring, deadlines, follow-ups."""
