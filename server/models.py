@@ -189,6 +189,11 @@ class Ticket(Base):
     served_at: Mapped[datetime | None]
     ended_at: Mapped[datetime | None]
     transferred_from: Mapped[int | None] = mapped_column(ForeignKey("queue_tickets.id"))
+    # For the supervisor's statistics, fixed when they happen: who called it (the clerk's
+    # username), seconds from arrival to the first call, and from start to the end.
+    clerk: Mapped[str | None] = mapped_column(String(64))
+    wait_seconds: Mapped[int | None] = mapped_column(Integer)
+    service_seconds: Mapped[int | None] = mapped_column(Integer)
 
     # Calling next reads, per business type, the first few waiting tickets of each group
     # in arrival order: each group is an index range, never a scan of everyone waiting.
@@ -224,6 +229,12 @@ class WindowState(Base):
     number: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     paused: Mapped[bool] = mapped_column(Boolean, default=False)
     changed_at: Mapped[datetime]
+    # 去向公开: where the clerk went (workstation.domain.queue.PauseReason), their words,
+    # and when they said they would be back; set while paused.
+    pause_reason: Mapped[str | None] = mapped_column(String(16))
+    pause_note: Mapped[str | None] = mapped_column(String(100))
+    pause_until: Mapped[datetime | None]
+    paused_at: Mapped[datetime | None]
 
 
 class Appointment(Base):
@@ -333,3 +344,69 @@ class FollowUpStep(Base):
     from_state: Mapped[str | None] = mapped_column(String(16))
     to_state: Mapped[str] = mapped_column(String(16))
     note: Mapped[str] = mapped_column(String(2000))  # workstation.domain.rating.MAX_STEP_NOTE
+
+
+# ---------------------------------------------------------------------------------------
+# Cases (办件) after the counter: an index of the `case` records and the steps that move
+# each case on (`case.step` records), for the window that hands a result over and for the
+# supervisor's deadline supervision (电子监察).
+# ---------------------------------------------------------------------------------------
+
+
+class Case(Base):
+    """A case by its 办件编号, as its `case` record and its steps left it."""
+
+    __tablename__ = "cases"
+
+    case_number: Mapped[str] = mapped_column(String(32), primary_key=True)
+    record_uuid: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True)
+    device_id: Mapped[str] = mapped_column(String(36))
+    item_code: Mapped[str] = mapped_column(String(64))
+    item_name: Mapped[str] = mapped_column(String(200))
+    department_code: Mapped[str] = mapped_column(String(64), index=True)
+    department_name: Mapped[str] = mapped_column(String(200))
+    case_type: Mapped[str] = mapped_column(String(16))  # 即办件 / 承诺件 (the item's case_type)
+    decision: Mapped[str] = mapped_column(String(32))  # workstation.domain.checklist.Decision
+    clerk_username: Mapped[str] = mapped_column(String(64), index=True)
+    clerk_name: Mapped[str] = mapped_column(String(100))
+    window: Mapped[int | None] = mapped_column(Integer)
+    applicant_masked_name: Mapped[str] = mapped_column(String(100))
+    applicant_masked_id: Mapped[str] = mapped_column(String(40))
+    # A keyed hash of the applicant's ID number (the queue's key): the pickup window
+    # finds the case by reading the card; the number itself is not kept here.
+    applicant_id_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    accepted_at: Mapped[datetime] = mapped_column(index=True)
+    promised_date: Mapped[date | None] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(16))  # workstation.domain.case.CaseState
+    state_at: Mapped[datetime]
+    result: Mapped[str | None] = mapped_column(String(16))  # the conclusion (准予 / 不予 …)
+    concluded_at: Mapped[datetime | None]
+    delivered_at: Mapped[datetime | None]
+    # The earliest due date of a 容缺 material still missing; None once all arrived.
+    deficiency_due: Mapped[date | None] = mapped_column(Date)
+    # 告知承诺 verification: pending, confirmed or false; None when not on commitment.
+    commitment: Mapped[str | None] = mapped_column(String(16))
+    level: Mapped[str] = mapped_column(String(16), default="none")  # domain.case.DeadlineLevel
+    level_at: Mapped[datetime | None]
+
+    __table_args__ = (Index("ix_cases_open", "state", "promised_date"),)
+
+
+class CaseStep(Base):
+    """One step of a case after the counter, from its `case.step` record. A step whose
+    case has not arrived yet waits (applied false) and is applied when it does."""
+
+    __tablename__ = "case_steps"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    record_uuid: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True)
+    case_number: Mapped[str] = mapped_column(String(32), index=True)
+    step: Mapped[str] = mapped_column(String(24))  # workstation.domain.case.CaseStep
+    at: Mapped[datetime]
+    actor_username: Mapped[str] = mapped_column(String(64))
+    actor_name: Mapped[str] = mapped_column(String(100))
+    window: Mapped[int | None] = mapped_column(Integer)
+    from_state: Mapped[str | None] = mapped_column(String(16))
+    to_state: Mapped[str | None] = mapped_column(String(16))
+    detail: Mapped[dict[str, Any]]
+    applied: Mapped[bool] = mapped_column(Boolean, default=True)
