@@ -17,6 +17,7 @@ from workstation.protocol.reference import (
     Hall,
     PublishedCalendar,
     ReferenceKind,
+    Supervision,
     Window,
 )
 from workstation.protocol.reference import ReferenceEntry as WireEntry
@@ -27,6 +28,7 @@ SCHEMAS: dict[ReferenceKind, type[BaseModel]] = {
     ReferenceKind.BUSINESS_TYPE: BusinessType,
     ReferenceKind.SERVICE_ITEM: ServiceItem,
     ReferenceKind.CALENDAR: PublishedCalendar,
+    ReferenceKind.SUPERVISION: Supervision,
 }
 
 MAX_PAGE = 1000
@@ -37,7 +39,7 @@ class InvalidReference(ValueError):
 
 
 def key_of(kind: ReferenceKind, value: BaseModel) -> str:
-    if kind is ReferenceKind.HALL:
+    if kind in (ReferenceKind.HALL, ReferenceKind.SUPERVISION):
         return "hall"
     if kind is ReferenceKind.WINDOW:
         return str(value.number)  # type: ignore[attr-defined]

@@ -86,21 +86,23 @@ def is_empty(session: Session) -> bool:
     return accounts == 0 and reference.head(session) == 0
 
 
+SINGLE_ENTRY = (ReferenceKind.HALL, ReferenceKind.SUPERVISION)  # one value, not a list
 DEMO_FILES = (
     (ReferenceKind.HALL, "hall.json"),
     (ReferenceKind.BUSINESS_TYPE, "business_types.json"),
     (ReferenceKind.WINDOW, "windows.json"),
     (ReferenceKind.SERVICE_ITEM, "catalogue.json"),
+    (ReferenceKind.SUPERVISION, "supervision.json"),
 )
 
 
 def seed_demo_hall(session: Session, folder: Path = DEMO_HALL) -> None:
     for kind, name in DEMO_FILES:
         values = _read_json(folder / name)
-        import_reference(session, kind, [values] if kind is ReferenceKind.HALL else values, name)
+        import_reference(session, kind, [values] if kind in SINGLE_ENTRY else values, name)
     import_accounts(session, _read_json(folder / "accounts.json"), "accounts.json")
 
 
 def import_file(session: Session, kind: ReferenceKind, path: Path) -> int:
     values = _read_json(path)
-    return import_reference(session, kind, [values] if kind is ReferenceKind.HALL else values, str(path))
+    return import_reference(session, kind, [values] if kind in SINGLE_ENTRY else values, str(path))

@@ -65,6 +65,17 @@ FINAL_STATES = frozenset({TicketState.NO_SHOW, TicketState.TRANSFERRED, TicketSt
 CALLING_OPERATIONS = frozenset({Operation.CALL, Operation.CALL_BACK})
 
 
+class PauseReason(StrEnum):
+    """Where a paused window's clerk went (去向公开), shown on the hall display and the
+    citizen screen."""
+
+    MEETING = "meeting"  # 会议
+    ERRAND = "errand"  # 外出办事
+    BREAK = "break"  # 休息
+    TRAINING = "training"  # 培训
+    OTHER = "other"  # the clerk's own words
+
+
 class TransitionRefused(ValueError):
     """An operation the ticket's current state does not allow."""
 

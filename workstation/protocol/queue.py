@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from workstation.domain.queue import GreenReason, TicketState, normalise_id_number
+from workstation.domain.queue import GreenReason, PauseReason, TicketState, normalise_id_number
 
 QUEUE_PREFIX = "/queue"
 
@@ -138,6 +138,31 @@ class Appointment(BaseModel):
     ticket_id: int | None
 
 
+class PauseRequest(_In):
+    """Pausing a window: where the clerk goes (去向公开) and when they expect to be back.
+    `note` is the clerk's own words (required for `other`); `until` without a zone is
+    the hall's local time."""
+
+    reason: PauseReason = PauseReason.OTHER
+    note: str = Field(default="", max_length=100)
+    until: datetime | None = None
+
+    @model_validator(mode="after")
+    def _said(self) -> PauseRequest:
+        if self.reason is PauseReason.OTHER and not self.note.strip():
+            raise ValueError("say where you are going")
+        return self
+
+
+class PauseInfo(BaseModel):
+    """A paused window's whereabouts, as the display and the citizen screen show them."""
+
+    reason: PauseReason
+    note: str = ""
+    until: datetime | None = None
+    since: datetime | None = None
+
+
 class CurrentTicket(BaseModel):
     """The ticket at a window's counter, as a display may show it."""
 
@@ -155,6 +180,10 @@ class WindowState(BaseModel):
     paused: bool
     ticket: CurrentTicket | None
     parked: int = Field(description="how many tickets are parked at this window")
+    pause: PauseInfo | None = Field(default=None, description="while paused: where the clerk went")
+    backup: int | None = Field(default=None, description="the AB角 window that covers this one")
+    covering: list[int] = Field(default_factory=list,
+                                description="paused or unstaffed windows whose tickets this one serves now")
 
 
 class BusinessTypeCount(BaseModel):
@@ -164,6 +193,10 @@ class BusinessTypeCount(BaseModel):
     waiting: int
     issued: int = Field(description="numbers given out today")
     daily_quota: int
+    average_service_seconds: float | None = Field(
+        default=None, description="today's mean service time; None before the first is finished")
+    estimated_wait_minutes: int | None = Field(
+        default=None, description="for a ticket taken now: waiting × service time ÷ open windows")
 
 
 class QueueSummary(BaseModel):

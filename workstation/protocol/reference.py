@@ -18,6 +18,7 @@ class ReferenceKind(StrEnum):
     BUSINESS_TYPE = "business_type"
     SERVICE_ITEM = "service_item"
     CALENDAR = "calendar"
+    SUPERVISION = "supervision"
 
 
 class Hall(BaseModel):
@@ -46,6 +47,30 @@ class Window(BaseModel):
     number: int = Field(ge=1, le=999)
     name: str = Field(min_length=1)
     business_types: tuple[str, ...] = Field(min_length=1)
+    backup: int | None = Field(default=None, ge=1, le=999,
+                               description="AB角: the window that serves this one's tickets while "
+                               "it is paused or no clerk is logged in")
+
+    @model_validator(mode="after")
+    def _not_own_backup(self) -> Window:
+        if self.backup == self.number:
+            raise ValueError("a window cannot be its own backup")
+        return self
+
+
+class Supervision(BaseModel):
+    """The hall's settings for the supervisor's screens (one entry, key "hall"): the three
+    deadline levels of 电子监察 and the long-wait highlight. Settings, not code."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    reminder_days: int = Field(default=1, ge=0, le=30,
+                               description="remind this many working days before the promised date")
+    start_within_days: int = Field(default=1, ge=0, le=30,
+                                   description="a case not started (办理中) this many working days "
+                                   "after acceptance has overrun its first step: yellow")
+    wait_limit_minutes: int = Field(default=30, ge=1, le=600,
+                                    description="a ticket waiting longer is highlighted")
 
 
 class PublishedCalendar(BaseModel):
