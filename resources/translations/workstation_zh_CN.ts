@@ -726,34 +726,47 @@ Waiting for the applicant to sign on the citizen screen.</source>
     </message>
 </context>
 <context>
+    <name>Durations</name>
+    <message>
+        <location filename="../../ui/supervisor/live.py" line="131"/>
+        <source>&lt;1 min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/live.py" line="132"/>
+        <source>%1 min</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="134"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="158"/>
         <source>Export ratings</source>
         <translation>导出评价数据</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="142"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="166"/>
         <source>CSV (spreadsheet)</source>
         <translation>CSV（电子表格）</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="143"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="167"/>
         <source>JSON</source>
         <translation>JSON</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="148"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="172"/>
         <source>From</source>
         <translation>起始日期</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="149"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="173"/>
         <source>To</source>
         <translation>截止日期</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="150"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="174"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
@@ -761,201 +774,227 @@ Waiting for the applicant to sign on the citizen screen.</source>
 <context>
     <name>FollowUpScreen</name>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="183"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="208"/>
         <source>Open</source>
         <translation>待处理</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="184"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="209"/>
         <source>Overdue</source>
         <translation>已超期</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="185"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="210"/>
         <source>Closed</source>
         <translation>已办结</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="186"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="211"/>
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="197"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="222"/>
         <source>Export ratings…</source>
         <translation>导出评价数据…</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="204"/>
-        <location filename="../../ui/supervisor/follow_ups.py" line="365"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="229"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="421"/>
         <source>Due</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="204"/>
-        <location filename="../../ui/supervisor/follow_ups.py" line="364"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="229"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="420"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="204"/>
-        <location filename="../../ui/supervisor/follow_ups.py" line="359"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="229"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="415"/>
         <source>Rating</source>
         <translation>评价</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="205"/>
-        <location filename="../../ui/supervisor/follow_ups.py" line="352"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="230"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="408"/>
         <source>Service item</source>
         <translation>办理事项</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="205"/>
-        <location filename="../../ui/supervisor/follow_ups.py" line="354"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="230"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="410"/>
         <source>Window / clerk</source>
         <translation>窗口 / 工作人员</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="206"/>
-        <location filename="../../ui/supervisor/follow_ups.py" line="359"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="231"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="415"/>
         <source>Rated</source>
         <translation>评价时间</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="206"/>
-        <location filename="../../ui/supervisor/follow_ups.py" line="352"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="231"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="408"/>
         <source>Case</source>
         <translation>办件</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="218"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="248"/>
         <source>Choose a task to see its case, its rating and what was done.</source>
         <translation>请选择一件差评，查看办件、评价内容和处理经过。</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="264"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="260"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="461"/>
+        <source>Show full phone number</source>
+        <translation>显示完整号码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/follow_ups.py" line="263"/>
+        <source>The full number is shown after you give a reason; this is recorded in the audit log.</source>
+        <translation>填写理由后显示完整号码，此操作将记入审计日志。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/follow_ups.py" line="309"/>
         <source>The hall server cannot be reached; the list is tried again by itself.</source>
         <translation>无法连接大厅服务器，稍后会自动重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="266"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="311"/>
         <source>Your login has ended or may not do this. Please log in again.</source>
         <translation>登录已过期或无此权限，请重新登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="268"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="313"/>
         <source>The hall server refused: %1</source>
         <translation>大厅服务器拒绝了请求：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="270"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="315"/>
         <source>Something went wrong: %1</source>
         <translation>出现问题：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="296"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="341"/>
         <source>%1 — overdue</source>
         <translation>%1（已超期）</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="297"/>
-        <location filename="../../ui/supervisor/follow_ups.py" line="365"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="342"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="421"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="299"/>
-        <location filename="../../ui/supervisor/follow_ups.py" line="354"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="344"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="410"/>
         <source>Window %1 · %2</source>
         <translation>%1 号窗口 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="311"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="357"/>
         <source>%1 tasks, %2 overdue</source>
         <translation>共 %1 件，其中 %2 件已超期</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="353"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="409"/>
         <source>Department</source>
         <translation>部门</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="356"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="412"/>
         <source>Decision</source>
         <translation>办理结果</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="356"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="412"/>
         <source>Accepted</source>
         <translation>受理时间</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="357"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="413"/>
         <source>Promised by</source>
         <translation>承诺办结时间</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="358"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="414"/>
         <source>Applicant</source>
         <translation>申请人</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="360"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="416"/>
         <source>What went wrong</source>
         <translation>不满意的方面</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="361"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="417"/>
         <source>Indicators</source>
         <translation>评价指标</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="362"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="418"/>
         <source>In their words</source>
         <translation>评价人原话</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="363"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="419"/>
         <source>Call back</source>
         <translation>回访</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="363"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="400"/>
         <source>not wanted</source>
         <translation>不需要回访</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="366"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="422"/>
         <source>(overdue)</source>
         <translation>（已超期）</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="369"/>
-        <source>Handwritten note:</source>
-        <translation>手写意见：</translation>
+        <location filename="../../ui/supervisor/follow_ups.py" line="426"/>
+        <source>Handwritten note</source>
+        <translation>手写意见</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="373"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="431"/>
         <source>System</source>
         <translation>系统</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="378"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="436"/>
         <source>History</source>
         <translation>处理经过</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="404"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="462"/>
+        <source>Why do you need the applicant&apos;s full phone number?</source>
+        <translation>请填写查看申请人完整电话号码的理由：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/follow_ups.py" line="474"/>
+        <source>Please give a reason to see the full phone number.</source>
+        <translation>查看完整电话号码须填写理由。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/follow_ups.py" line="483"/>
+        <source>The full phone number is shown; this was recorded in the audit log.</source>
+        <translation>已显示完整电话号码，此操作已记入审计日志。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/follow_ups.py" line="507"/>
         <source>Case %1: %2.</source>
         <translation>办件 %1：%2。</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="420"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="523"/>
         <source>Export ratings</source>
         <translation>导出评价数据</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="432"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="535"/>
         <source>Ratings exported to %1.</source>
         <translation>评价数据已导出到 %1。</translation>
     </message>
@@ -963,68 +1002,68 @@ Waiting for the applicant to sign on the citizen screen.</source>
 <context>
     <name>FollowUpWords</name>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="73"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="97"/>
         <source>Open</source>
         <translation>待处理</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="73"/>
-        <location filename="../../ui/supervisor/follow_ups.py" line="86"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="97"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="110"/>
         <source>Called back</source>
         <translation>已回访</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="74"/>
-        <location filename="../../ui/supervisor/follow_ups.py" line="80"/>
-        <location filename="../../ui/supervisor/follow_ups.py" line="86"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="98"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="104"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="110"/>
         <source>Rectified</source>
         <translation>已整改</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="74"/>
-        <location filename="../../ui/supervisor/follow_ups.py" line="80"/>
-        <location filename="../../ui/supervisor/follow_ups.py" line="87"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="98"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="104"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="111"/>
         <source>Explained</source>
         <translation>已解释说明</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="75"/>
-        <location filename="../../ui/supervisor/follow_ups.py" line="87"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="99"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="111"/>
         <source>Closed</source>
         <translation>已办结</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="79"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="103"/>
         <source>Record a call-back</source>
         <translation>登记回访</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="81"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="105"/>
         <source>Close</source>
         <translation>办结</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="85"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="109"/>
         <source>Opened by the bad rating</source>
         <translation>差评生成整改任务</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="90"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="114"/>
         <source>What did the applicant say on the call?</source>
         <translation>回访时申请人怎么说？</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="91"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="115"/>
         <source>What was fixed?</source>
         <translation>整改了什么？</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="92"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="116"/>
         <source>What was explained to the applicant?</source>
         <translation>向申请人作了哪些解释说明？</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="93"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="117"/>
         <source>A closing note (optional)</source>
         <translation>办结说明（可不填）</translation>
     </message>
@@ -1276,6 +1315,19 @@ Waiting for the applicant to sign on the citizen screen.</source>
     </message>
 </context>
 <context>
+    <name>LiveFeed</name>
+    <message>
+        <location filename="../../ui/supervisor/live.py" line="141"/>
+        <source>Live</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/live.py" line="142"/>
+        <source>Live updates interrupted — reconnecting; refreshing every 30 s meanwhile</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <location filename="../../ui/clerk/main_window.py" line="60"/>
@@ -1382,165 +1434,165 @@ Waiting for the applicant to sign on the citizen screen.</source>
 <context>
     <name>MaterialsPanel</name>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="76"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="186"/>
         <source>Find the service item: name, pinyin initials or code (Ctrl+F)</source>
         <translation>查找办理事项：名称、拼音首字母或编码（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="87"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="494"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="197"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="674"/>
         <source>Choose the service item to check the materials.</source>
         <translation>请选择办理事项后核验材料。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="90"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="200"/>
         <source>Guide (F1)</source>
         <translation>办事指南（F1）</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="105"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="215"/>
         <source>Material</source>
         <translation>材料</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="105"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="215"/>
         <source>Required</source>
         <translation>必要性</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="106"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="216"/>
         <source>Status</source>
         <translation>核验结果</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="106"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="216"/>
         <source>Originals</source>
         <translation>原件</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="107"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="217"/>
         <source>Copies</source>
         <translation>复印件</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="107"/>
-        <source>Problem</source>
-        <translation>问题说明</translation>
+        <location filename="../../ui/clerk/materials_panel.py" line="217"/>
+        <source>Applicant sees</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="124"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="241"/>
         <source>Accept</source>
         <translation>受理</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="125"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="457"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="242"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="637"/>
         <source>Accept with deficiency</source>
         <translation>容缺受理</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="126"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="243"/>
         <source>Accept on commitment</source>
         <translation>告知承诺</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="127"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="244"/>
         <source>Notify once</source>
         <translation>一次性告知</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="128"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="441"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="245"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="621"/>
         <source>Reject</source>
         <translation>不予受理</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="159"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="276"/>
         <source>This service item was withdrawn from the catalogue.</source>
         <translation>该事项已从目录中撤销。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="210"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="327"/>
         <source>done on the spot</source>
         <translation>当场办结</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="211"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="328"/>
         <source>promised within %1 %2</source>
         <translation>承诺 %1 个%2内办结</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="265"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="387"/>
         <source>required</source>
         <translation>必要</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="265"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="387"/>
         <source>optional</source>
         <translation>非必要</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="266"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="388"/>
         <source>may follow later</source>
         <translation>容缺后补</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="315"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="495"/>
         <source>not checked</source>
         <translation>未核验</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="316"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="496"/>
         <source>received</source>
         <translation>已收取</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="317"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="497"/>
         <source>electronic</source>
         <translation>电子材料</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="318"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="498"/>
         <source>fetched by data sharing</source>
         <translation>共享免提交</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="319"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="499"/>
         <source>missing</source>
         <translation>缺少</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="320"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="500"/>
         <source>defective</source>
         <translation>不符合要求</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="360"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="540"/>
         <source>count the originals or copies received</source>
         <translation>请填写收取的原件或复印件份数</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="362"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="542"/>
         <source>choose or type what is wrong</source>
         <translation>请选择或填写问题</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="384"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="564"/>
         <source>Choose: %1</source>
         <translation>请选择：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="388"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="568"/>
         <source>Every material is in order.</source>
         <translation>材料齐全，符合要求。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="447"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="627"/>
         <source>The specific reason the application is not accepted:</source>
         <translation>不予受理的具体理由：</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="459"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="639"/>
         <source>By when will the applicant bring each missing material?</source>
         <translation>申请人补交各项材料的期限：</translation>
     </message>
@@ -1548,7 +1600,7 @@ Waiting for the applicant to sign on the citizen screen.</source>
 <context>
     <name>NoteDialog</name>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="121"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="145"/>
         <source>Please write a note.</source>
         <translation>请填写说明。</translation>
     </message>

@@ -149,3 +149,125 @@ def test_an_answer_fetched_before_an_action_never_shows_over_it(qtbot, sqlite_ha
     assert screen.detail.state.value == "contacted"
     assert screen.action_buttons[FollowUpAction.RECTIFY].isEnabled()
     assert "已回访" in screen.detail_view.toPlainText()  # the step just taken, in the history
+
+
+CALLBACK_PHONE = "13812345678"
+
+
+def _note_png() -> bytes:
+    """A handwritten note as the citizen screen's pad makes one (strokes on transparency)."""
+    from ui.citizen.signature_pad import render_png
+    from workstation.documents.signature import Point
+
+    strokes = (tuple(Point(10 + 6 * i, 40 + (i % 5) * 4, 10 * i, 0.6) for i in range(40)),
+               tuple(Point(30 + 5 * i, 80 - (i % 7) * 3, 500 + 10 * i, 0.5) for i in range(30)))
+    return render_png(strokes)
+
+
+@pytest.fixture
+def callback_task(styled_qapp, sqlite_hall, tmp_path):
+    """A bad rating whose applicant asked to be called back and wrote a note by hand; and a
+    second one, without a call-back."""
+    store = LocalStore(tmp_path / "cases.sqlite3")
+    maker = CaseMaker(sqlite_hall, store)
+    now = datetime.now(UTC)
+    wanted = maker.case(at=now)
+    maker.rate(wanted, RatingAnswer(Level.VERY_DISSATISFIED, reasons=frozenset({Reason.NOT_DONE}),
+                                    text="材料被退回三次", note_png=_note_png(), callback=True,
+                                    phone=CALLBACK_PHONE), at=now)
+    other = maker.case(at=now)
+    maker.rate(other, RatingAnswer(Level.DISSATISFIED, reasons=frozenset({Reason.SLOW})), at=now)
+    maker.upload()
+    store.close()
+    return wanted, other
+
+
+def _no_sideways_scrolling(table) -> None:
+    table.viewport().update()
+    header = table.horizontalHeader()
+    last = header.count() - 1
+    assert not table.horizontalScrollBar().isVisible()
+    assert table.horizontalScrollBar().maximum() == 0
+    assert header.sectionViewportPosition(last) + header.sectionSize(last) <= table.viewport().width()
+    for row in range(table.rowCount()):  # the case number, last, is whole
+        text = table.item(row, last).text()
+        assert table.fontMetrics().horizontalAdvance(text) < header.sectionSize(last), text
+
+
+def test_call_back_phone_masked_until_revealed_and_the_reveal_audited(qtbot, sqlite_hall, callback_task,
+                                                                       supervisor_app, tmp_path):
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QColor, QTextDocument
+
+    from tests.ui.rating_fixtures import records
+    from ui.supervisor.follow_ups import COL_CASE
+    from workstation.app.rating import AUDIT_PHONE_REVEAL
+    from workstation.domain.audit import verify_chain
+
+    wanted, other = callback_task
+    app = _open(qtbot, supervisor_app, sqlite_hall)
+    qtbot.waitUntil(lambda: app.follow_ups is not None, timeout=30000)
+    screen, window = app.follow_ups, app.main_window
+    window.resize(1366, 768)  # the hall's supervisor PC
+    qtbot.waitUntil(lambda: {t.case_number for t in screen.tasks} == {wanted.case_number, other.case_number},
+                    timeout=30000)
+    qtbot.waitUntil(lambda: window.hall_label.text() == "演示区政务服务中心", timeout=30000)
+    qtbot.wait(200)
+    assert window.width() == 1366
+    _no_sideways_scrolling(screen.table)
+
+    with qtbot.waitSignal(screen.detail_shown, timeout=30000):
+        screen.table.selectRow(screen.row_of(next(t.id for t in screen.tasks if t.case_number == wanted.case_number)))
+    text = screen.detail_view.toPlainText()
+    assert "138****5678" in text and CALLBACK_PHONE not in text
+    assert screen.reveal_button.text() == "显示完整号码" and screen.reveal_button.isEnabled()
+    # The handwritten note: on white, in a frame, under its label.
+    assert "手写意见" in text
+    note = screen.detail_view.document().resource(QTextDocument.ResourceType.ImageResource, QUrl("note.png"))
+    assert note.pixelColor(note.width() // 2, 6) == QColor("white")  # paper between frame and ink
+    assert note.pixelColor(note.width() // 2, 1) == QColor("#8a99ad")  # the frame
+    qtbot.wait(200)
+    window.grab().save(str(tmp_path / "supervisor_1366x768_masked.png"))
+
+    # Revealing asks why; the answer shows the number and is audited on this PC's chain.
+    screen.reveal_button.click()
+    dialog = screen._dialog
+    assert dialog is not None and dialog.isVisible()
+    dialog.setTextValue("回访申请人，核实诉求")
+    with qtbot.waitSignal(screen.phone_revealed, timeout=30000):
+        dialog.accept()
+    assert CALLBACK_PHONE in screen.detail_view.toPlainText()
+    assert not screen.reveal_button.isEnabled()
+    local = app.workstation.store.records_of(AUDIT_PHONE_REVEAL)
+    assert len(local) == 1
+    payload = local[0].payload
+    assert payload["phone_masked"] == "138****5678" and payload["case_number"] == wanted.case_number
+    assert payload["clerk"] == "supervisor" and payload["reason"] == "回访申请人，核实诉求"
+    assert CALLBACK_PHONE not in str(payload)
+    assert verify_chain([payload]) == []
+    qtbot.wait(200)
+    window.grab().save(str(tmp_path / "supervisor_1366x768_revealed.png"))
+
+    # The record reaches the hall through the outbox: the supervisor's records there.
+    session = sqlite_hall.login("supervisor")
+    qtbot.waitUntil(lambda: len(records(sqlite_hall, session, AUDIT_PHONE_REVEAL)) == 1, timeout=30000)
+    on_hall = records(sqlite_hall, session, AUDIT_PHONE_REVEAL)[0]
+    assert on_hall["payload"] == payload
+
+    # The poll keeps it shown; another task, and back, shows it masked again.
+    with qtbot.waitSignal(screen.tasks_shown, timeout=30000):
+        screen.refresh()
+    qtbot.wait(300)
+    assert CALLBACK_PHONE in screen.detail_view.toPlainText()
+    with qtbot.waitSignal(screen.detail_shown, timeout=30000):
+        screen.table.selectRow(screen.row_of(next(t.id for t in screen.tasks if t.case_number == other.case_number)))
+    assert not screen.reveal_button.isEnabled()  # no call-back wanted: nothing to reveal
+    with qtbot.waitSignal(screen.detail_shown, timeout=30000):
+        screen.table.selectRow(screen.row_of(next(t.id for t in screen.tasks if t.case_number == wanted.case_number)))
+    assert "138****5678" in screen.detail_view.toPlainText()
+
+    window.resize(1920, 1080)
+    qtbot.wait(300)
+    _no_sideways_scrolling(screen.table)
+    assert screen.table.horizontalHeader().sectionSize(COL_CASE) > 0
+    window.grab().save(str(tmp_path / "supervisor_1920x1080.png"))

@@ -2,6 +2,11 @@
 (回访 → 整改 or 解释 → 办结): open, overdue and closed tasks, each task's case, rating and
 history, and the actions that move it on.
 
+The list takes the screen's whole width (its columns fit a 1366×768 PC without scrolling
+sideways), the chosen task's detail below it. The applicant's call-back phone shows
+masked (138****5678) until the supervisor reveals it, giving a reason; the reveal is
+audited (`audit.phone_reveal`, FollowUpDesk.reveal_phone) like an ID number's.
+
 Every call to the hall runs in the background (ui.tasks); the list refreshes by itself."""
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from pathlib import Path
 
 import shiboken6
 from PySide6.QtCore import QDate, QObject, Qt, QTimer, QUrl, Signal, Slot
-from PySide6.QtGui import QColor, QImage, QTextDocument
+from PySide6.QtGui import QColor, QImage, QPainter, QPen, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -26,6 +31,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QPlainTextEdit,
     QPushButton,
@@ -40,6 +46,7 @@ from PySide6.QtWidgets import (
 from ui.citizen.rating_panel import indicator_words, level_words, reason_words
 from ui.tasks import run_in_background, while_alive
 from ui.words import fill
+from workstation.app.rating import mask_phone
 from workstation.domain.rating import NOTE_REQUIRED, FollowUpAction, FollowUpState
 from workstation.protocol import ratings as wire
 from workstation.sync.errors import HallRefused, HallUnreachable
@@ -49,6 +56,7 @@ log = logging.getLogger(__name__)
 REFRESH_MS = 15000
 SUPERVISING_ROLES = ("supervisor", "admin")
 COL_DUE, COL_STATE, COL_LEVEL, COL_ITEM, COL_WINDOW, COL_RATED, COL_CASE = range(7)
+NOTE_WIDTH = 420  # the handwritten note's width in the detail, in pixels
 
 _STYLE = """
 QListWidget#supervisorNav { font-size: 13pt; }
@@ -64,6 +72,22 @@ QLabel#followUpMessage[error="true"] { color: #b3261e; font-weight: bold; }
 
 def _local(moment: datetime | None) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment else "—"
+
+
+def framed_note(image: QImage, width: int = NOTE_WIDTH) -> QImage:
+    """The handwritten note on white paper inside a thin frame, scaled to `width`: the pad's
+    PNG may be transparent or grey ink alone, which on a white page reads as a stray stroke."""
+    pad = 12
+    inner = image.scaledToWidth(width - 2 * pad, Qt.TransformationMode.SmoothTransformation) \
+        if image.width() > width - 2 * pad else image
+    framed = QImage(width, inner.height() + 2 * pad, QImage.Format.Format_RGB32)
+    framed.fill(QColor("white"))
+    painter = QPainter(framed)
+    painter.drawImage((width - inner.width()) // 2, pad, inner)
+    painter.setPen(QPen(QColor("#8a99ad"), 2))
+    painter.drawRect(1, 1, framed.width() - 2, framed.height() - 2)
+    painter.end()
+    return framed
 
 
 class FollowUpWords(QObject):
@@ -161,6 +185,7 @@ class FollowUpScreen(QWidget):
     detail_shown = Signal(object)  # wire.FollowUpDetail
     tasks_shown = Signal(object)  # list[wire.FollowUpSummary]
     exported = Signal(str)  # the file written
+    phone_revealed = Signal(int)  # the task whose call-back phone is shown in full
 
     def __init__(self, desk, parent: QWidget | None = None, *, refresh_ms: int = REFRESH_MS) -> None:
         super().__init__(parent)
@@ -208,16 +233,21 @@ class FollowUpScreen(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # Every column but the service item takes its contents' width; the item takes the rest
+        # and elides a long name (its tooltip has it whole): the case number, last, stays whole.
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(COL_ITEM, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(60)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.setWordWrap(False)
         self.table.itemSelectionChanged.connect(self._selected)
 
         self.detail_view = QTextBrowser()
         self.detail_view.setObjectName("followUpDetail")
         self.detail_view.setPlaceholderText(self.tr("Choose a task to see its case, its rating and what was done."))
         self.action_buttons: dict[FollowUpAction, QPushButton] = {}
-        actions = QHBoxLayout()
+        actions = QVBoxLayout()
         for action in (FollowUpAction.CONTACT, FollowUpAction.RECTIFY, FollowUpAction.EXPLAIN,
                        FollowUpAction.CLOSE):
             button = QPushButton(self.words.action(action))
@@ -226,17 +256,32 @@ class FollowUpScreen(QWidget):
             button.clicked.connect(lambda _=False, a=action: self._ask_note(a))
             actions.addWidget(button)
             self.action_buttons[action] = button
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(self.detail_view, 1)
-        right_layout.addLayout(actions)
-        splitter = QSplitter()
+        actions.addSpacing(16)
+        self.reveal_button = QPushButton(self.tr("Show full phone number"))
+        self.reveal_button.setObjectName("followUpRevealPhone")
+        self.reveal_button.setEnabled(False)
+        self.reveal_button.setToolTip(self.tr("The full number is shown after you give a reason; "
+                                              "this is recorded in the audit log."))
+        self.reveal_button.clicked.connect(self._ask_reveal)
+        actions.addWidget(self.reveal_button)
+        actions.addStretch(1)
+        # The task whose phone was revealed, and the phone: shown until another task is opened.
+        self._revealed: tuple[int, str] | None = None
+        lower = QWidget()
+        lower_layout = QHBoxLayout(lower)
+        lower_layout.setContentsMargins(0, 0, 0, 0)
+        lower_layout.addWidget(self.detail_view, 1)
+        lower_layout.addLayout(actions)
+        # The list above the detail, both the screen's whole width: seven columns side by side
+        # with the detail did not fit a 1366-pixel screen.
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.setObjectName("followUpSplitter")
         splitter.addWidget(self.table)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setSizes([660, 440])
+        splitter.addWidget(lower)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([260, 400])
+        splitter.setChildrenCollapsible(False)
 
         self.message = QLabel()
         self.message.setObjectName("followUpMessage")
@@ -300,6 +345,7 @@ class FollowUpScreen(QWidget):
                      task.case_number]
             for col, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
+                cell.setToolTip(text)
                 cell.setData(Qt.ItemDataRole.UserRole, task.id)
                 if task.overdue:
                     cell.setForeground(red)
@@ -337,14 +383,24 @@ class FollowUpScreen(QWidget):
                           while_alive(self, self._failed))
 
     def _show_detail(self, detail: wire.FollowUpDetail) -> None:
+        if self._revealed is not None and self._revealed[0] != detail.id:
+            self._revealed = None  # another task: its phone starts masked
         self.detail = detail
         document = self.detail_view.document()
         if detail.rating.note_png:
             image = QImage.fromData(base64.b64decode(detail.rating.note_png))
-            document.addResource(QTextDocument.ResourceType.ImageResource, QUrl("note.png"), image)
+            document.addResource(QTextDocument.ResourceType.ImageResource, QUrl("note.png"), framed_note(image))
         self.detail_view.setHtml(self.detail_html(detail))
         self._enable()
         self.detail_shown.emit(detail)
+
+    def shown_phone(self, d: wire.FollowUpDetail) -> str:
+        """The call-back phone as the detail shows it: masked until revealed for this task."""
+        if not d.rating.callback:
+            return self.tr("not wanted")
+        if self._revealed is not None and self._revealed[0] == d.id:
+            return self._revealed[1]
+        return mask_phone(d.rating.phone)
 
     def detail_html(self, d: wire.FollowUpDetail) -> str:
         e = html.escape
@@ -360,14 +416,16 @@ class FollowUpScreen(QWidget):
                  (self.tr("What went wrong"), "、".join(reason_words(x) for x in r.reasons) or "—"),
                  (self.tr("Indicators"), "、".join(indicator_words(i) for i in r.indicators) or "—"),
                  (self.tr("In their words"), r.text or "—"),
-                 (self.tr("Call back"), r.phone if r.callback else self.tr("not wanted")),
+                 (self.tr("Call back"), self.shown_phone(d)),
                  (self.tr("State"), self.words.state(d.state)),
                  (self.tr("Due"), (d.due_on.isoformat() if d.due_on else self.tr("unknown"))
                   + (" " + self.tr("(overdue)") if d.overdue else ""))]
-        table = "".join(f"<tr><td style='color:#4a5a70; padding-right:12px'>{e(k)}</td><td>{e(str(v))}</td></tr>"
+        table = "".join(f"<tr><td style='color:#4a5a70; padding-right:12px; white-space:nowrap'>{e(k)}</td>"
+                        f"<td>{e(str(v))}</td></tr>"
                         for k, v in rows)
-        note = ("<p>" + e(self.tr("Handwritten note:")) + "<br><img src='note.png' width='360'></p>"
-                if r.note_png else "")
+        note_label = self.tr("Handwritten note")
+        note = (f"<p style='color:#4a5a70; font-weight:bold; margin-bottom:4px'>{e(note_label)}"
+                f"</p><p><img src='note.png' width='{NOTE_WIDTH}'></p>" if r.note_png else "")
         steps = []
         for step in d.history:
             who = self.tr("System") if step.actor_username == "system" else step.actor_name or step.actor_username
@@ -376,12 +434,57 @@ class FollowUpScreen(QWidget):
                 line += f"<br>{e(step.note)}"
             steps.append(f"<li>{line}</li>")
         history = self.tr("History")
-        return f"<table>{table}</table>{note}<h3>{e(history)}</h3><ol>{''.join(steps)}</ol>"
+        # Two columns: the facts on the left, the note and the history on the right; the
+        # detail is wide and not tall under the list.
+        return (f"<table width='100%' cellspacing='0'><tr><td valign='top' width='52%'><table>{table}</table></td>"
+                f"<td valign='top' width='48%' style='padding-left:16px'>{note}"
+                f"<h3 style='margin-top:0'>{e(history)}</h3>"
+                f"<ol>{''.join(steps)}</ol></td></tr></table>")
 
     def _enable(self) -> None:
         allowed = set(self.detail.allowed) if self.detail and not self.busy else set()
         for action, button in self.action_buttons.items():
             button.setEnabled(action in allowed)
+        d = self.detail
+        self.reveal_button.setEnabled(
+            d is not None and d.rating.callback and bool(d.rating.phone) and not self.busy
+            and getattr(self.desk, "can_reveal", False)
+            and (self._revealed is None or self._revealed[0] != d.id))
+
+    # -- the call-back phone --------------------------------------------------------------
+
+    def _ask_reveal(self) -> None:
+        if self.detail is None:
+            return
+        task_id = self.detail.id
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle(self.tr("Show full phone number"))
+        dialog.setLabelText(self.tr("Why do you need the applicant's full phone number?"))
+        dialog.textValueSelected.connect(lambda reason: self.reveal_phone(reason, task_id))
+        self._open(dialog)
+
+    def reveal_phone(self, reason: str, task_id: int | None = None) -> None:
+        """Show the call-back phone of the task in the detail in full, after auditing who
+        saw it and why (a reason is needed; an empty one reveals nothing)."""
+        detail = self.detail
+        reason = (reason or "").strip()
+        if detail is None or (task_id is not None and detail.id != task_id):
+            return
+        if not reason:
+            self.say(self.tr("Please give a reason to see the full phone number."), True)
+            return
+        desk = self.desk
+
+        def done(phone: str) -> None:
+            self._revealed = (detail.id, phone)
+            if self.detail is not None and self.detail.id == detail.id:
+                self.detail_view.setHtml(self.detail_html(self.detail))
+            self._enable()
+            self.say(self.tr("The full phone number is shown; this was recorded in the audit log."))
+            self.phone_revealed.emit(detail.id)
+
+        run_in_background(lambda: desk.reveal_phone(detail, reason), while_alive(self, done),
+                          while_alive(self, self._failed))
 
     def _ask_note(self, action: FollowUpAction) -> None:
         if self.detail is None:

@@ -40,7 +40,8 @@ log = logging.getLogger(__name__)
 AUDIT_CARD_READ = "audit.card_read"
 AUDIT_ID_REVEAL = "audit.id_reveal"
 AUDIT_DOCUMENT_PRINT = "audit.document_print"  # written by workstation.app.documents
-AUDIT_KINDS = (AUDIT_CARD_READ, AUDIT_ID_REVEAL, AUDIT_DOCUMENT_PRINT)
+AUDIT_PHONE_REVEAL = "audit.phone_reveal"  # written by workstation.app.rating (FollowUpDesk)
+AUDIT_KINDS = (AUDIT_CARD_READ, AUDIT_ID_REVEAL, AUDIT_DOCUMENT_PRINT, AUDIT_PHONE_REVEAL)
 HEAD_KEY = "audit_head:"
 
 

@@ -2,6 +2,10 @@
 outbox like every record of the window), and a supervisor's follow-up of bad ratings on
 the hall server.
 
+The follow-up shows the applicant's call-back phone masked; revealing it in full writes an
+`audit.phone_reveal` record into the supervisor's device's audit hash chain (as revealing
+an ID number writes `audit.id_reveal`), which reaches the hall through the outbox.
+
 Every method may wait on the disk or the network; front ends call them off their GUI
 thread (ui/tasks.py)."""
 
@@ -11,6 +15,8 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, TypeVar
 
+from workstation.app.card_reading import AUDIT_PHONE_REVEAL, AuditTrail
+from workstation.domain.identity import redact
 from workstation.domain.rating import RECORD_KIND, Channel, RatingAnswer
 from workstation.protocol import ratings as wire
 from workstation.sync.errors import HallRefused
@@ -22,6 +28,15 @@ if TYPE_CHECKING:
     from workstation.sync.supervisor_client import SupervisorClient
 
 T = TypeVar("T")
+
+
+def mask_phone(phone: str) -> str:
+    """`13812345678` → `138****5678`: the first 3 and last 4 digits shown, as every screen
+    shows a phone number until it is revealed."""
+    phone = (phone or "").strip()
+    if len(phone) > 7:
+        return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
+    return "*" * len(phone)
 
 
 class AlreadyRated(RuntimeError):
@@ -51,17 +66,49 @@ class FollowUpDesk:
     """The bad-rating follow-up, for a supervisor logged in at a workstation. Each call
     opens its own client: calls come from any of the UI's worker threads."""
 
-    def __init__(self, url: str, session_token: str, timeout: float = 10.0) -> None:
+    def __init__(self, url: str, session_token: str, timeout: float = 10.0, *,
+                 audit: AuditTrail | None = None, supervisor: str = "",
+                 now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self.url, self.token, self.timeout = url, session_token, timeout
+        self.audit, self.supervisor, self._now = audit, supervisor, now
 
     @classmethod
     def for_workstation(cls, workstation: Workstation) -> FollowUpDesk:
-        """The desk of the person logged in at `workstation` (after connect and login)."""
+        """The desk of the person logged in at `workstation` (after connect and login),
+        auditing into that workstation's own chain."""
         assert workstation.url and workstation.credentials
         token = workstation.credentials.session_token()
         if not token:
             raise HallRefused(403, "nobody is logged in online at this workstation")
-        return cls(workstation.url, token, workstation.settings.server.timeout)
+        audit = None
+        if workstation.store is not None and workstation.device is not None:
+            audit = AuditTrail(workstation.store, workstation.device.device_id)
+        supervisor = workstation.clerk.username if workstation.clerk else ""
+        return cls(workstation.url, token, workstation.settings.server.timeout, audit=audit,
+                   supervisor=supervisor)
+
+    @property
+    def can_reveal(self) -> bool:
+        """A phone can be revealed only where the reveal can be audited."""
+        return self.audit is not None
+
+    def reveal_phone(self, detail: wire.FollowUpDetail, reason: str) -> str:
+        """The applicant's full call-back phone of `detail`, after auditing who saw it, for
+        which task and why. The record carries the phone masked only."""
+        phone = detail.rating.phone
+        if not (detail.rating.callback and phone):
+            raise ValueError("this rating has no call-back phone")
+        reason = (reason or "").strip()
+        if not reason:
+            raise ValueError("revealing a phone number needs a reason")
+        if self.audit is None:
+            raise RuntimeError("this desk has no audit trail: the phone stays masked")
+        self.audit.append(AUDIT_PHONE_REVEAL, {
+            "event": "phone_reveal", "at": self._now().astimezone(UTC).isoformat(),
+            "clerk": self.supervisor, "window": None, "follow_up": detail.id,
+            "case_number": detail.case_number, "phone_masked": mask_phone(phone),
+            "reason": redact(reason.replace(phone, mask_phone(phone)))})
+        return phone
 
     def _with_client(self, work: Callable[[SupervisorClient], T]) -> T:
         from workstation.sync.supervisor_client import SupervisorClient  # requests loads off the GUI thread
