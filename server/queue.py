@@ -22,6 +22,7 @@ import contextlib
 import hashlib
 import hmac
 import logging
+import math
 import os
 import queue
 import secrets
@@ -34,7 +35,19 @@ from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Connection, Integer, and_, any_, bindparam, func, literal, or_, select, union_all
+from sqlalchemy import (
+    Connection,
+    Integer,
+    and_,
+    any_,
+    bindparam,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -42,7 +55,16 @@ from starlette.concurrency import run_in_threadpool
 
 from server.db import Database
 from server.events import EVERYONE, EventBus
-from server.models import Appointment, DailyCounter, ReferenceEntry, Ticket, WindowState
+from server.models import (
+    Account,
+    Appointment,
+    DailyCounter,
+    Device,
+    LoginSession,
+    ReferenceEntry,
+    Ticket,
+    WindowState,
+)
 from workstation.domain import queue as domain
 from workstation.domain.queue import (
     ACTIVE_STATES,
@@ -50,10 +72,12 @@ from workstation.domain.queue import (
     GreenReason,
     Operation,
     OrderingPolicy,
+    PauseReason,
     PriorityPolicy,
     TicketState,
     TransitionRefused,
 )
+from workstation.domain.roles import DeviceKind, Role
 from workstation.protocol import queue as wire
 from workstation.protocol.reference import ReferenceKind
 
@@ -75,6 +99,7 @@ COUNTS_INTERVAL = 0.1  # seconds: queue.counts is coalesced to at most this ofte
 _ACTIVE = tuple(s.value for s in ACTIVE_STATES)
 _WAITING = TicketState.WAITING.value
 _PARKED = TicketState.PARKED.value
+_FINISHED = TicketState.FINISHED.value
 
 
 class QueueError(Exception):
@@ -199,6 +224,16 @@ W = WindowState.__table__
 C = DailyCounter.__table__
 A = Appointment.__table__
 R = ReferenceEntry.__table__
+D = Device.__table__
+S = LoginSession.__table__
+U = Account.__table__
+
+# A window is staffed while a clerk has a live login session (not ended, not expired) on a
+# workstation enrolled for it: only a clerk may call there (server.queue_api.at_window).
+_STAFFED = (D.c.kind == DeviceKind.WORKSTATION.value, D.c.revoked.is_(False), S.c.ended_at.is_(None),
+            S.c.expires_at > bindparam("now"), U.c.role == Role.CLERK.value, U.c.active.is_(True))
+_SESSIONS = D.join(S, S.c.device_id == D.c.id).join(U, U.c.id == S.c.account_id)
+_PAUSE_COLUMNS = (W.c.pause_reason, W.c.pause_note, W.c.pause_until, W.c.paused_at)
 
 
 class _Statements:
@@ -220,7 +255,7 @@ class _Statements:
         at_window = (T.c.window == W.c.number, T.c.service_date == p_day)
         active = select(T.c.number, T.c.state).where(*at_window, T.c.state.in_(_ACTIVE)).limit(1)
         window = select(
-            W.c.paused,
+            W.c.paused, *_PAUSE_COLUMNS,
             select(func.count()).where(*at_window, T.c.state == _PARKED).scalar_subquery().label("parked"),
             active.with_only_columns(T.c.number).scalar_subquery().label("active_number"),
             active.with_only_columns(T.c.state).scalar_subquery().label("active_state"),
@@ -230,7 +265,8 @@ class _Statements:
         self.window_insert = insert(W).values(number=p_window, paused=False,
                                               changed_at=p_now).on_conflict_do_nothing()
         self.window_set = W.update().where(W.c.number == p_window).values(
-            paused=bindparam("paused"), changed_at=p_now)
+            paused=bindparam("paused"), changed_at=p_now, pause_reason=bindparam("reason"),
+            pause_note=bindparam("note"), pause_until=bindparam("until"), paused_at=bindparam("since"))
 
         self.active = select(T).where(T.c.window == p_window, T.c.state.in_(_ACTIVE),
                                       T.c.service_date == p_day).limit(1)
@@ -251,7 +287,8 @@ class _Statements:
             T.c.id_hash == bindparam("id_hash"), T.c.service_date == p_day, T.c.business_type == p_bt,
             T.c.state == _WAITING).limit(1)
 
-        self._candidates: dict[int, Any] = {}
+        self._candidates: dict[tuple[int, int], Any] = {}
+        self._coverage: dict[int, Any] = {}
 
         # PostgreSQL only: the first of the ids, in their order, that no other window is
         # taking; one array parameter keeps the statement the same whatever the ids.
@@ -262,7 +299,13 @@ class _Statements:
         self.waiting_counts = select(T.c.business_type, func.count()).where(
             T.c.service_date == p_day, T.c.state == _WAITING).group_by(T.c.business_type)
         self.issued = select(C.c.business_type, C.c.value).where(C.c.service_date == p_day)
-        self.all_paused = select(W.c.number, W.c.paused)
+        self.all_windows = select(W.c.number, W.c.paused, *_PAUSE_COLUMNS)
+        self.staffed = select(D.c.window).select_from(_SESSIONS).where(
+            *_STAFFED, D.c.window.is_not(None)).distinct()
+        # Today's service times per type: a range of ix_queue_tickets_next (day, finished).
+        self.service_times = select(T.c.business_type, func.avg(T.c.service_seconds)).where(
+            T.c.service_date == p_day, T.c.state == _FINISHED, T.c.service_seconds.is_not(None)
+        ).group_by(T.c.business_type)
         self.all_active = select(T).where(T.c.service_date == p_day, T.c.state.in_(_ACTIVE),
                                           T.c.window.is_not(None))
         self.all_parked = select(T.c.window, func.count()).where(
@@ -276,26 +319,43 @@ class _Statements:
         self.appointment_exists = select(A.c.code).where(A.c.code == bindparam("code"))
         self.appointment_insert = A.insert().returning(*A.c)
 
-    def candidates(self, types: int) -> Any:
-        """The look-ahead statement for a window serving `types` business types."""
-        statement = self._candidates.get(types)
+    def candidates(self, types: int, targets: int = 1) -> Any:
+        """The look-ahead statement for a window serving `types` business types and the
+        tickets transferred to `targets` windows (itself, and those it covers now)."""
+        statement = self._candidates.get((types, targets))
         if statement is None:
-            statement = self._candidates[types] = _candidates_statement(types, self.lookahead)
+            statement = self._candidates[types, targets] = _candidates_statement(types, self.lookahead, targets)
+        return statement
+
+    def coverage(self, windows: int) -> Any:
+        """For `windows` windows (bound as c0, c1…) whose backup asks, in one round trip:
+        (index, paused, staffed). A window without a row was never paused."""
+        statement = self._coverage.get(windows)
+        if statement is None:
+            parts = []
+            for n in range(windows):
+                number = bindparam(f"c{n}")
+                paused = exists().where(W.c.number == number, W.c.paused.is_(True))
+                staffed = exists(select(D.c.id).select_from(_SESSIONS).where(*_STAFFED, D.c.window == number))
+                parts.append(select(literal(n).label("i"), paused.label("paused"), staffed.label("staffed")))
+            statement = self._coverage[windows] = parts[0] if windows == 1 else union_all(*parts)
         return statement
 
 
-def _candidates_statement(types: int, lookahead: int) -> Any:
+def _candidates_statement(types: int, lookahead: int, targets: int = 1) -> Any:
     """What calling next shows the policy, in one round trip: for each of the window's
     `types` business types (bound as t0, t1…) the first `lookahead` waiting tickets of
-    each group (see OrderingPolicy) in arrival order, and those transferred to the window
-    itself. Each part is one range of an index (ix_queue_tickets_next, _appointment,
+    each group (see OrderingPolicy) in arrival order, and those transferred to each of
+    `targets` windows (bound as w0, w1…: the window itself, then the AB角 windows it covers
+    now). Each part is one range of an index (ix_queue_tickets_next, _appointment,
     _target), so the cost does not grow with the number waiting. Rows: (part, id,
-    business_type, arrived_at, green_channel, slot_start, slot_end)."""
+    business_type, arrived_at, green_channel, slot_start, slot_end, issued_at)."""
     p_day, p_now = bindparam("day"), bindparam("now")
     in_slot = and_(T.c.slot_start <= p_now, T.c.slot_end > p_now)
     outside_slot = or_(T.c.slot_start.is_(None), T.c.slot_end.is_(None), T.c.slot_start > p_now,
                        T.c.slot_end <= p_now)
-    columns = (T.c.id, T.c.business_type, T.c.arrived_at, T.c.green_channel, T.c.slot_start, T.c.slot_end)
+    columns = (T.c.id, T.c.business_type, T.c.arrived_at, T.c.green_channel, T.c.slot_start, T.c.slot_end,
+               T.c.issued_at)
 
     def part(where: tuple[Any, ...]) -> Any:
         index = len(parts)
@@ -310,7 +370,8 @@ def _candidates_statement(types: int, lookahead: int) -> Any:
                       and_(T.c.slot_start.is_not(None), T.c.green_channel.is_(False), in_slot),
                       and_(T.c.green_channel.is_(False), outside_slot)):
             parts.append(part((*of_type, group)))
-    parts.append(part((T.c.target_window == bindparam("window"),)))
+    for n in range(targets):
+        parts.append(part((T.c.target_window == bindparam(f"w{n}"),)))
     return union_all(*parts)
 
 
@@ -320,6 +381,12 @@ class _Reference:
     def __init__(self, revision: int, windows: dict[int, dict[str, Any]],
                  types: dict[str, dict[str, Any]]) -> None:
         self.revision, self.windows, self.types = revision, windows, types
+        # AB角: for each window, the windows it backs up (whose `backup` names it).
+        self.covers: dict[int, tuple[int, ...]] = {}
+        for number, config in windows.items():
+            backup = config.get("backup")
+            if backup is not None and backup in windows and backup != number:
+                self.covers[backup] = (*self.covers.get(backup, ()), number)
 
 
 # ---------------------------------------------------------------------------------------
@@ -342,19 +409,50 @@ def to_wire(row: Row) -> wire.Ticket:
         ended_at=row["ended_at"], transferred_from=row["transferred_from"])
 
 
+def _seconds(start: datetime, end: datetime) -> int:
+    """Whole seconds from `start` to `end`, never negative (a clock step back)."""
+    return max(0, round((end - start).total_seconds()))
+
+
+def estimated_wait(waiting: int, service_seconds: float | None, windows: int) -> int | None:
+    """Minutes a ticket taken now waits: everyone ahead served at today's mean service
+    time by the open windows that serve the type, rounded up. None when unknown: no
+    service time yet today, or no open window serves it."""
+    if service_seconds is None or windows <= 0:
+        return None
+    return math.ceil(waiting * service_seconds / 60 / windows)
+
+
 def _state_event(row: Row) -> tuple[str, dict[str, Any]]:
     return wire.QueueEventType.TICKET_STATE, {
         "ticket_id": row["id"], "number": row["number"], "business_type": row["business_type"],
         "state": row["state"], "window": row["window"]}
 
 
-def _window_state(config: dict[str, Any], paused: bool, active: Row | None, parked: int) -> wire.WindowState:
+def _pause_info(window: Row) -> wire.PauseInfo | None:
+    """A paused window's whereabouts from its row (a pause without them says `other`)."""
+    if not window["paused"]:
+        return None
+    reason = window["pause_reason"]
+    return wire.PauseInfo(reason=PauseReason(reason) if reason else PauseReason.OTHER,
+                          note=window["pause_note"] or "", until=window["pause_until"],
+                          since=window["paused_at"])
+
+
+_NEVER_PAUSED: Row = {"paused": False, "pause_reason": None, "pause_note": None, "pause_until": None,
+                      "paused_at": None}
+
+
+def _window_state(config: dict[str, Any], window: Row, active: Row | None, parked: int,
+                  covering: list[int] | tuple[int, ...] = ()) -> wire.WindowState:
+    """`window`: the window's row (paused and its whereabouts), or _NEVER_PAUSED."""
     current = None if active is None else wire.CurrentTicket(
         id=active["id"], number=active["number"], business_type=active["business_type"],
         state=TicketState(active["state"]), call_count=active["call_count"])
     return wire.WindowState(number=config["number"], name=config["name"],
-                            business_types=list(config["business_types"]), paused=paused,
-                            ticket=current, parked=parked)
+                            business_types=list(config["business_types"]), paused=bool(window["paused"]),
+                            ticket=current, parked=parked, pause=_pause_info(window),
+                            backup=config.get("backup"), covering=list(covering))
 
 
 @dataclass
@@ -610,7 +708,19 @@ class QueueService:
     def _read_window(self, conn: Connection, number: int, day: date) -> Row:
         row = conn.execute(self._sql.window_read, {"window": number, "day": day}).mappings().one_or_none()
         # No row yet: nothing ever happened at that window.
-        return row or {"paused": False, "parked": 0, "active_number": None, "active_state": None}
+        return row or {**_NEVER_PAUSED, "parked": 0, "active_number": None, "active_state": None}
+
+    def _covering(self, conn: Connection, reference: _Reference, window: int, now: datetime,
+                  paused: bool = False) -> list[int]:
+        """AB角: the windows `window` covers now, those naming it their backup that are
+        paused or have no clerk logged in. One small query, and none at a window that backs
+        nobody up; a paused window covers nobody."""
+        backed = reference.covers.get(window)
+        if not backed or paused:
+            return []
+        params = {"now": now, **{f"c{n}": number for n, number in enumerate(backed)}}
+        rows = conn.execute(self._sql.coverage(len(backed)), params).all()
+        return [backed[i] for i, is_paused, staffed in sorted(rows) if is_paused or not staffed]
 
     def _lock_counter(self, op: _Op, business_type: str) -> int:
         params = {"day": op.day, "bt": business_type}
@@ -645,9 +755,9 @@ class QueueService:
                                   f"{state['active_state']}: finish it, park it or mark it no-show first")
 
     @staticmethod
-    def _window_event(config: dict[str, Any], paused: bool, parked: int,
-                      active: Row | None) -> tuple[str, dict[str, Any]]:
-        state = _window_state(config, paused, active, parked)
+    def _window_event(config: dict[str, Any], window: Row, parked: int, active: Row | None,
+                      covering: list[int] | tuple[int, ...] = ()) -> tuple[str, dict[str, Any]]:
+        state = _window_state(config, window, active, parked, covering)
         return wire.QueueEventType.WINDOW_STATE, state.model_dump(mode="json")
 
     @staticmethod
@@ -736,14 +846,22 @@ class QueueService:
 
     # -- calling -------------------------------------------------------------------------
 
-    def _pick(self, op: _Op, config: dict[str, Any], window: int) -> int | None:
-        """The id of the ticket this window calls; on PostgreSQL locked by this transaction."""
+    def _pick(self, op: _Op, config: dict[str, Any], window: int,
+              covering: list[int]) -> tuple[int, datetime] | None:
+        """The id and issued_at of the ticket this window calls; on PostgreSQL locked by
+        this transaction. With AB角 `covering` windows, their business types and the
+        tickets transferred to them are candidates too, ranked by the same policy."""
         types = list(config["business_types"])
-        params = {"day": op.day, "now": op.now, "window": window, **{f"t{n}": t for n, t in enumerate(types)}}
-        statement = self._sql.candidates(len(types))
+        for number in covering:
+            types += [t for t in op.reference.windows[number]["business_types"] if t not in types]
+        targets = [window, *covering]
+        params = {"day": op.day, "now": op.now, **{f"t{n}": t for n, t in enumerate(types)},
+                  **{f"w{n}": w for n, w in enumerate(targets)}}
+        statement = self._sql.candidates(len(types), len(targets))
         for _ in range(MAX_PICK_ROUNDS):
             rows = op.conn.execute(statement, params).all()
-            candidates = [Candidate(*row[1:]) for row in rows]
+            candidates = [Candidate(*row[1:7]) for row in rows]
+            issued = {row[1]: row[7] for row in rows}
             groups: dict[int, list[Candidate]] = {}
             for row, candidate in zip(rows, candidates, strict=True):
                 groups.setdefault(row[0], []).append(candidate)
@@ -756,27 +874,33 @@ class QueueService:
             if not safe:
                 return None
             if self._sqlite:
-                return safe[0]  # writers are serialized: what we read is what is there
+                return safe[0], issued[safe[0]]  # writers are serialized: what we read is what is there
             taken = op.conn.execute(self._sql.take, {"ids": safe}).scalar_one_or_none()
-            if taken is not None or cut is None:
-                return taken
+            if taken is not None:
+                return taken, issued[taken]
+            if cut is None:
+                return None
             # Everything the policy saw is being called by other windows, and more is
             # waiting beyond the look-ahead: look again (a new snapshot per statement).
         return None
 
-    def call_next(self, op: _Op, window: int | None) -> wire.Ticket:
-        """The next ticket by the policy, for the business types this window serves."""
+    def call_next(self, op: _Op, window: int | None, clerk: str | None = None) -> wire.Ticket:
+        """The next ticket by the policy, for the business types this window serves and
+        those of the windows it covers now (AB角). `clerk`: the caller's username, kept
+        on the ticket for the statistics."""
         config = self._window_config(op, window)
         assert window is not None
         state = self._lock_window(op, window)
         self._may_call(window, state)
-        picked = self._pick(op, config, window)
+        covering = self._covering(op.conn, op.reference, window, op.now)
+        picked = self._pick(op, config, window, covering)
         if picked is None:
             raise QueueError(404, f"no ticket is waiting for window {window}")
-        row = self._update(op, picked, state=TicketState.CALLED.value, window=window,
-                           call_count=1, called_at=op.now)
+        ticket_id, issued_at = picked
+        row = self._update(op, ticket_id, state=TicketState.CALLED.value, window=window,
+                           call_count=1, called_at=op.now, clerk=clerk, wait_seconds=_seconds(issued_at, op.now))
         op.events += [self._called_event(op, row, config, recall=False),
-                      self._window_event(config, state["paused"], state["parked"], row)]
+                      self._window_event(config, state, state["parked"], row, covering)]
         op.counts = True
         return to_wire(row)
 
@@ -791,9 +915,10 @@ class QueueService:
     # -- operations on one ticket at the caller's window ---------------------------------
 
     def operate(self, op: _Op, window: int | None, ticket_id: int, operation: Operation,
-                transfer: wire.TransferRequest | None = None) -> wire.Ticket:
+                transfer: wire.TransferRequest | None = None, clerk: str | None = None) -> wire.Ticket:
         """One counter operation on a ticket, as the transition table allows; the ticket's
-        state is checked first, so a refusal names it."""
+        state is checked first, so a refusal names it. `clerk`: the caller's username, kept
+        on a ticket it calls for the statistics."""
         if operation is Operation.CANCEL:
             raise ValueError("cancel is not a counter operation; use cancel()")
         config = self._window_config(op, window)
@@ -805,14 +930,18 @@ class QueueService:
         except TransitionRefused as exc:
             raise QueueError(409, str(exc)) from None
         number = ticket["number"]
+        covering = self._covering(op.conn, op.reference, window, op.now, state["paused"])
 
         if operation is Operation.CALL:
             self._may_call(window, state)
             if ticket["service_date"] != op.day:
                 raise QueueError(409, f"ticket {number} is from {ticket['service_date'].isoformat()}")
             target_window = ticket["target_window"]
-            served = (target_window == window if target_window is not None
-                      else ticket["business_type"] in config["business_types"])
+            if target_window is not None:
+                served = target_window == window or target_window in covering
+            else:
+                served = ticket["business_type"] in config["business_types"] or any(
+                    ticket["business_type"] in op.reference.windows[n]["business_types"] for n in covering)
             if not served:
                 where = (f"window {target_window}" if target_window is not None
                          else f"business type {ticket['business_type']}")
@@ -828,7 +957,11 @@ class QueueService:
             target = domain.after_recall(ticket["call_count"], self.settings.max_calls)
 
         result = None
-        if operation in (Operation.CALL, Operation.CALL_BACK):
+        if operation is Operation.CALL:  # this record's first call: its wait ends
+            row = self._update(op, ticket_id, state=target.value, window=window, call_count=1,
+                               called_at=op.now, clerk=clerk,
+                               wait_seconds=_seconds(ticket["issued_at"], op.now))
+        elif operation is Operation.CALL_BACK:
             row = self._update(op, ticket_id, state=target.value, window=window, call_count=1,
                                called_at=op.now)
         elif operation is Operation.RECALL and target is TicketState.CALLED:
@@ -842,6 +975,8 @@ class QueueService:
             changes: dict[str, Any] = {"state": target.value}
             if target in domain.FINAL_STATES:
                 changes["ended_at"] = op.now
+            if operation is Operation.FINISH and ticket["served_at"] is not None:
+                changes["service_seconds"] = _seconds(ticket["served_at"], op.now)
             row = self._update(op, ticket_id, **changes)
 
         if row["state"] == TicketState.CALLED.value:
@@ -858,7 +993,7 @@ class QueueService:
         else:  # a parked ticket ended while another is at the counter
             active = self._active(op.conn, window, op.day)
         parked = state["parked"] + (after == _PARKED) - (before == _PARKED)
-        op.events.append(self._window_event(config, state["paused"], parked, active))
+        op.events.append(self._window_event(config, state, parked, active, covering))
         return to_wire(result if result is not None else row)
 
     def _transfer(self, op: _Op, ticket: Row, window: int, body: wire.TransferRequest) -> tuple[Row, Row]:
@@ -878,7 +1013,9 @@ class QueueService:
             holding = self._waiting_duplicate(op, code, ticket["id_hash"])
             if holding is not None:
                 raise QueueError(409, f"the applicant already holds waiting ticket {holding} for {kind['name']}")
-        old = self._update(op, ticket["id"], state=TicketState.TRANSFERRED.value, ended_at=op.now)
+        served = ticket["served_at"]
+        old = self._update(op, ticket["id"], state=TicketState.TRANSFERRED.value, ended_at=op.now,
+                           service_seconds=_seconds(served, op.now) if served is not None else None)
         new = op.conn.execute(self._sql.insert, {
             **{k: ticket[k] for k in ("number", "sequence", "arrived_at", "green_channel", "green_reason",
                                       "appointment_code", "slot_start", "slot_end", "id_hash", "id_masked")},
@@ -901,20 +1038,46 @@ class QueueService:
         op.counts = ticket["state"] == _WAITING
         config = op.reference.windows.get(row["window"]) if row["window"] is not None else None
         if ticket["state"] == _PARKED and config is not None:
-            state = self._read_window(op.conn, row["window"], op.day)
-            op.events.append(self._window_event(config, state["paused"], state["parked"],
-                                                self._active(op.conn, row["window"], op.day)))
+            op.events.append(self._window_event_read(op, config))
         return to_wire(row)
 
-    def set_paused(self, op: _Op, window: int | None, paused: bool) -> wire.WindowState:
+    def _window_event_read(self, op: _Op, config: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        """The window.state event of a window other than the caller's, read as it is now."""
+        number = config["number"]
+        state = self._read_window(op.conn, number, op.day)
+        return self._window_event(config, state, state["parked"], self._active(op.conn, number, op.day),
+                                  self._covering(op.conn, op.reference, number, op.now, state["paused"]))
+
+    def set_paused(self, op: _Op, window: int | None, paused: bool,
+                   request: wire.PauseRequest | None = None) -> wire.WindowState:
+        """Pauses (with the clerk's whereabouts, 去向公开, if given) or resumes the window.
+        Its AB角 backup starts or stops covering it, so the backup's state is announced too."""
         config = self._window_config(op, window)
         assert window is not None
         state = self._lock_window(op, window)
         if state["paused"] == paused:
             raise QueueError(409, f"window {window} is {'already paused' if paused else 'not paused'}")
-        op.conn.execute(self._sql.window_set, {"window": window, "paused": paused, "now": op.now})
-        event = self._window_event(config, paused, state["parked"], self._active(op.conn, window, op.day))
+        values: dict[str, Any] = {"reason": None, "note": None, "until": None, "since": None}
+        if paused:
+            until = request.until if request is not None else None
+            if until is not None:
+                if until.tzinfo is None:  # the hall's local time
+                    until = until.replace(tzinfo=self.settings.timezone)
+                until = until.astimezone(UTC)
+                if until <= op.now:
+                    raise QueueError(422, "the expected return time has passed already")
+            values = {"reason": (request.reason if request is not None else PauseReason.OTHER).value,
+                      "note": request.note.strip() if request is not None else "", "until": until,
+                      "since": op.now}
+        op.conn.execute(self._sql.window_set, {"window": window, "paused": paused, "now": op.now, **values})
+        row = {"paused": paused, "pause_reason": values["reason"], "pause_note": values["note"],
+               "pause_until": values["until"], "paused_at": values["since"]}
+        event = self._window_event(config, row, state["parked"], self._active(op.conn, window, op.day),
+                                   self._covering(op.conn, op.reference, window, op.now, paused))
         op.events.append(event)
+        backup = op.reference.windows.get(config.get("backup"))
+        if backup is not None:
+            op.events.append(self._window_event_read(op, backup))
         return wire.WindowState.model_validate(event[1])
 
     # -- reading -------------------------------------------------------------------------
@@ -926,22 +1089,46 @@ class QueueService:
         return wire.QueueCounts(service_date=day, waiting=waiting)
 
     def summary(self) -> wire.QueueSummary:
+        """Counts, windows (with whereabouts and AB角 cover) and waiting estimates, in one
+        read transaction: every kiosk and display reads it."""
+        now = self.now()
         with self._reading() as (conn, day, reference):
             waiting = dict(conn.execute(self._sql.waiting_counts, {"day": day}).all())
             issued = dict(conn.execute(self._sql.issued, {"day": day}).all())
-            paused = dict(conn.execute(self._sql.all_paused).all())
+            rows = {r["number"]: r for r in conn.execute(self._sql.all_windows).mappings()}
             active = {r["window"]: r for r in conn.execute(self._sql.all_active, {"day": day}).mappings()}
             parked = dict(conn.execute(self._sql.all_parked, {"day": day}).all())
+            staffed = set(conn.execute(self._sql.staffed, {"now": now}).scalars())
+            service = {code: float(avg) for code, avg in conn.execute(self._sql.service_times, {"day": day})
+                       if avg is not None}
+        windows = {number: rows.get(number, _NEVER_PAUSED) for number in reference.windows}
+        covering = {number: [] if windows[number]["paused"] else
+                    [a for a in reference.covers.get(number, ()) if windows[a]["paused"] or a not in staffed]
+                    for number in reference.windows}
+        # A window serves now when it is open (not paused, a clerk logged in): its own types
+        # and those of the windows it covers.
+        serving: dict[str, int] = {}
+        for number, config in reference.windows.items():
+            if windows[number]["paused"] or number not in staffed:
+                continue
+            types = set(config["business_types"])
+            for covered in covering[number]:
+                types.update(reference.windows[covered]["business_types"])
+            for code in types:
+                serving[code] = serving.get(code, 0) + 1
         return wire.QueueSummary(
             service_date=day,
             business_types=[
                 wire.BusinessTypeCount(code=code, name=t["name"], prefix=t["prefix"],
                                        waiting=waiting.get(code, 0), issued=issued.get(code, 0),
-                                       daily_quota=t["daily_quota"])
+                                       daily_quota=t["daily_quota"], average_service_seconds=service.get(code),
+                                       estimated_wait_minutes=estimated_wait(waiting.get(code, 0),
+                                                                             service.get(code),
+                                                                             serving.get(code, 0)))
                 for code, t in sorted(reference.types.items(), key=lambda kv: (kv[1]["prefix"], kv[0]))
             ],
-            windows=[_window_state(config, paused.get(number, False), active.get(number),
-                                   parked.get(number, 0))
+            windows=[_window_state(config, windows[number], active.get(number), parked.get(number, 0),
+                                   covering[number])
                      for number, config in reference.windows.items()],
         )
 
@@ -951,8 +1138,9 @@ class QueueService:
             if config is None:
                 raise QueueError(404, f"no window {window}")
             state = self._read_window(conn, window, day)
-            _, data = self._window_event(config, state["paused"], state["parked"],
-                                         self._active(conn, window, day))
+            covering = self._covering(conn, reference, window, self.now(), state["paused"])
+            _, data = self._window_event(config, state, state["parked"], self._active(conn, window, day),
+                                         covering)
         return wire.WindowState.model_validate(data)
 
     def parked(self, window: int) -> list[wire.Ticket]:

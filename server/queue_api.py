@@ -48,11 +48,26 @@ def _issue_request(raw: bytes) -> wire.IssueRequest:
         raise HTTPException(422, problems) from None
 
 
-def _json_body(model) -> dict[str, Any]:
-    # Its enums are components already (the Ticket answer uses them).
+def _pause_request(raw: bytes) -> wire.PauseRequest | None:
+    """An optional body: FastAPI takes a missing body for an optional model, but then
+    documents it oddly; parsed here, `null` too means none."""
+    try:
+        payload = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise HTTPException(422, "the body is not JSON") from None
+    if payload is None:
+        return None
+    try:
+        return wire.PauseRequest.model_validate(payload)
+    except ValidationError as exc:
+        raise HTTPException(422, exc.errors(include_url=False, include_context=False)) from None
+
+
+def _json_body(model, required: bool = True) -> dict[str, Any]:
+    # Its enums are components already (the Ticket and WindowState answers use them).
     schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
     schema.pop("$defs", None)
-    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
+    return {"requestBody": {"required": required, "content": {"application/json": {"schema": schema}}}}
 
 
 def queue_router(service: QueueService) -> APIRouter:
@@ -65,16 +80,17 @@ def queue_router(service: QueueService) -> APIRouter:
     ticket_reader = require(Role.CLERK, Role.SUPERVISOR, Role.ADMIN, Role.KIOSK)
     parked_reader = require(Role.CLERK, *supervising)
 
-    async def at_window(request: Request) -> int:
-        """The window of the clerk's workstation: the only one the clerk operates. One
-        dependency doing what require(Role.CLERK) does, since every counter operation pays for each
-        level of FastAPI's dependency solving (async: a cached token needs no thread)."""
+    async def at_window(request: Request) -> Principal:
+        """The clerk at a window's workstation (the only window they operate; their
+        username goes on the tickets they call). One dependency doing what
+        require(Role.CLERK) does, since every counter operation pays for each level of
+        FastAPI's dependency solving (async: a cached token needs no thread)."""
         caller = await principal(request)
         if caller.role is not Role.CLERK:
             raise HTTPException(status.HTTP_403_FORBIDDEN, "this role may not do that")
         if caller.device_kind is not DeviceKind.WORKSTATION or caller.window is None:
             raise HTTPException(status.HTTP_403_FORBIDDEN, "this workstation is not assigned to a window")
-        return caller.window
+        return caller
 
     @router.post("/tickets", response_model=wire.Ticket, status_code=201,
                  openapi_extra=_json_body(wire.IssueRequest))
@@ -91,23 +107,26 @@ def queue_router(service: QueueService) -> APIRouter:
         return _answer(await service.write_async(service.cancel, ticket_id))
 
     @router.post("/call-next", response_model=wire.Ticket)
-    async def call_next(window: int = Depends(at_window)) -> Response:
-        """Calls the next waiting ticket by the ordering policy. Refused (409) while the
-        window is paused or still has a ticket called or serving: finish, park or mark it
-        no-show first. 404 when nobody is waiting."""
-        return _answer(await service.write_async(service.call_next, window))
+    async def call_next(clerk: Principal = Depends(at_window)) -> Response:
+        """Calls the next waiting ticket by the ordering policy, for this window's business
+        types and, while a window it backs up (AB角) is paused or has no clerk logged in,
+        that window's too. Refused (409) while the window is paused or still has a ticket
+        called or serving: finish, park or mark it no-show first. 404 when nobody is waiting."""
+        return _answer(await service.write_async(service.call_next, clerk.window, clerk.username))
 
     @router.post("/call", response_model=wire.Ticket)
-    async def call_ticket(body: wire.CallRequest, window: int = Depends(at_window)) -> Response:
-        """Calls one waiting ticket out of order, by id or by today's number."""
+    async def call_ticket(body: wire.CallRequest, clerk: Principal = Depends(at_window)) -> Response:
+        """Calls one waiting ticket out of order, by id or by today's number: one this
+        window serves, or one of a window it covers now (AB角)."""
         ticket_id = body.ticket_id
         if ticket_id is None:
             ticket_id = await run_in_threadpool(service.resolve_number, body.number or "")
-        return _answer(await service.write_async(service.operate, window, ticket_id, Operation.CALL))
+        return _answer(await service.write_async(service.operate, clerk.window, ticket_id, Operation.CALL,
+                                                 None, clerk.username))
 
     def _operation(operation: Operation, doc: str):
-        async def endpoint(ticket_id: int, window: int = Depends(at_window)) -> Response:
-            return _answer(await service.write_async(service.operate, window, ticket_id, operation))
+        async def endpoint(ticket_id: int, clerk: Principal = Depends(at_window)) -> Response:
+            return _answer(await service.write_async(service.operate, clerk.window, ticket_id, operation))
 
         endpoint.__doc__ = doc
         endpoint.__name__ = f"ticket_{operation.value}"
@@ -126,18 +145,26 @@ def queue_router(service: QueueService) -> APIRouter:
                              methods=["POST"], response_model=wire.Ticket)
 
     @router.post("/tickets/{ticket_id}/transfer", response_model=wire.Ticket)
-    async def transfer(ticket_id: int, body: wire.TransferRequest, window: int = Depends(at_window)) -> Response:
+    async def transfer(ticket_id: int, body: wire.TransferRequest,
+                       clerk: Principal = Depends(at_window)) -> Response:
         """Ends this record as transferred and returns the new waiting one, in the target
         queue with the same number and the original arrival time."""
-        return _answer(await service.write_async(service.operate, window, ticket_id, Operation.TRANSFER, body))
+        return _answer(await service.write_async(service.operate, clerk.window, ticket_id, Operation.TRANSFER,
+                                                 body))
 
-    @router.post("/window/pause", response_model=wire.WindowState)
-    async def pause(window: int = Depends(at_window)) -> Response:
-        return _answer(await service.write_async(service.set_paused, window, True))
+    @router.post("/window/pause", response_model=wire.WindowState,
+                 openapi_extra=_json_body(wire.PauseRequest, required=False))
+    async def pause(request: Request, clerk: Principal = Depends(at_window)) -> Response:
+        """Pauses the window: nothing is called to it, and its AB角 backup serves its
+        tickets meanwhile. The body (optional: older workstations send none) says where
+        the clerk went (去向公开) and when they expect to be back."""
+        raw = await request.body()
+        body = _pause_request(raw) if raw.strip() else None
+        return _answer(await service.write_async(service.set_paused, clerk.window, True, body))
 
     @router.post("/window/resume", response_model=wire.WindowState)
-    async def resume(window: int = Depends(at_window)) -> Response:
-        return _answer(await service.write_async(service.set_paused, window, False))
+    async def resume(clerk: Principal = Depends(at_window)) -> Response:
+        return _answer(await service.write_async(service.set_paused, clerk.window, False))
 
     @router.get("/summary", response_model=wire.QueueSummary)
     async def summary(_: Principal = Depends(reader)) -> wire.QueueSummary:

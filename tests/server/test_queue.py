@@ -463,6 +463,7 @@ def test_park_call_back_and_transfer(hall: Hall, hall_server: HallServer):
     to_window = ok(hall.op(3, moved["id"], "transfer", window=5))
     assert (to_window["target_window"], to_window["business_type"]) == (5, "social")
     assert ok(hall.call_next(3))["id"] != to_window["id"]
+    hall.clerk(5)  # a clerk is at window 5, so its AB角 backup (window 4) does not cover it
     assert "window 5" in refused(hall.call(4, to_window["id"]))
     assert ok(hall.call_next(5))["id"] == to_window["id"]
 
