@@ -168,6 +168,23 @@ class LocalStore:
             row = session.get(LocalRecord, record_uuid)
             return SavedRecord(row.uuid, row.kind, row.created_at, row.payload) if row else None
 
+    def outbox_state(self, record_uuid: uuid.UUID) -> tuple[str, str | None] | None:
+        """Where one of this window's records stands: ("pending", last error or None) while
+        it waits for the hall, ("conflict", the server's words) when the hall refused it,
+        ("sent", None) once acknowledged; None when this window holds no such record."""
+        with self._transaction() as session:
+            row = session.execute(
+                select(LocalRecord.uploaded_at, OutboxEntry.state, OutboxEntry.last_error)
+                .outerjoin(OutboxEntry, OutboxEntry.record_uuid == LocalRecord.uuid)
+                .where(LocalRecord.uuid == record_uuid)
+            ).one_or_none()
+        if row is None:
+            return None
+        uploaded_at, state, last_error = row
+        if state is None:  # the entry is deleted on acknowledgement
+            return ("sent", None)
+        return (state, last_error)
+
     def pending_count(self) -> int:
         with self._transaction() as session:
             return session.execute(
