@@ -54,6 +54,10 @@ citizen_screen = "auto"
 # Leave empty to hand out documents signed by the applicant only. The embedded demo hall
 # makes its own demo CA and hall certificate.
 signing_p12 = ""
+# The hall's seal picture (a PNG, transparent background), printed with the signer and the
+# signing time where the hall signs, e.g. "/etc/counter/hall-seal.png". Leave empty to
+# print the signer and time in words. The embedded demo hall draws its own demo seal.
+seal_image = ""
 
 [rating]
 # Seconds the citizen screen waits for the applicant's rating before going back to idle.
@@ -100,6 +104,7 @@ class SyncSettings:
 @dataclass(frozen=True)
 class DocumentSettings:
     signing_p12: str = ""
+    seal_image: str = ""
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from workstation.credentials import hall_signing_password, save_hall_signing_pas
 from workstation.documents.builder import build_document
 from workstation.documents.cli import demo_hall, sample_case
 from workstation.documents.signature import Point, Signature, enough_ink, strokes_from_payload
-from workstation.documents.signing import demo_pki
+from workstation.documents.signing import PadesSigner, demo_pki
 from workstation.domain.audit import verify_chain
 
 DEVICE = "0f3c2a9e-0000-4000-8000-000000000001"
@@ -144,3 +144,90 @@ def test_documents_reach_the_server_and_the_check_answers(hall_server, store, ma
     answer = requests.get(hall_server.api(f"/documents/check/{issued.case_number}"), timeout=30).json()
     assert [(d["sha256"], d["stored"]) for d in answer["documents"]] == [(issued.sha256, True)]
 
+
+
+def pdf_text(pdf: bytes) -> str:
+    done = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, timeout=30)
+    return "".join(done.stdout.decode("utf-8").split())
+
+
+def pdfsig(pdf: bytes, ca, tmp_path) -> str:
+    nss = tmp_path / "nss"
+    if not nss.exists():
+        nss.mkdir()
+        subprocess.run(["certutil", "-N", "--empty-password", "-d", f"sql:{nss}"], check=True, capture_output=True)
+        subprocess.run(["certutil", "-A", "-n", "demo-ca", "-t", "CT,C,C", "-i", str(ca), "-d", f"sql:{nss}"],
+                       check=True, capture_output=True)
+    path = tmp_path / "check.pdf"
+    path.write_bytes(pdf)
+    done = subprocess.run(["pdfsig", "-nssdir", f"sql:{nss}", str(path)], capture_output=True, text=True, timeout=30)
+    return done.stdout + done.stderr
+
+
+def test_the_sealed_document_prints_the_seal_signer_and_time_it_was_signed_with(store, pki, tmp_path):
+    ca, p12, _ = pki
+    seal = hall_seal("", lambda _: None, demo_folder=p12.parent)
+    assert seal.image is not None and (p12.parent / "hall-seal.png").exists()  # the demo hall's own seal
+    documents = desk(store, seal)
+    draft = documents.prepare(saved_case())
+    assert "签章人" not in pdf_text(draft.pdf)  # the applicant reads it before the hall signs
+    issued = documents.issue(draft, a_signature(), now=datetime(2026, 3, 2, 1, 45, 30, tzinfo=UTC))
+    text = pdf_text(issued.pdf)
+    assert "签章人：演示区政务服务中心文书签章(demo)" in text and "签章时间：2026-03-0209:45" in text
+    out = tmp_path / "sealed.pdf"
+    out.write_bytes(issued.pdf)
+    images = subprocess.run(["pdfimages", "-list", str(out)], capture_output=True, text=True, check=True).stdout
+    assert [row.split()[2] for row in images.splitlines()[2:]].count("image") == 2  # seal and signature
+    # The printed seal is inside what the hall signed: the signature stays valid over it.
+    report = pdfsig(issued.pdf, ca, tmp_path)
+    assert "Signature is Valid" in report and "Total document signed" in report, report
+
+
+def test_the_seal_picture_comes_from_config_and_a_bad_one_is_named(pki, tmp_path):
+    _, p12, password = pki
+    save_hall_signing_password(str(p12), password)
+    picture = tmp_path / "hall-seal.png"
+    Image.new("RGBA", (64, 64), (200, 20, 30, 200)).save(picture)
+    seal = hall_seal(str(p12), hall_signing_password, demo_folder=None, seal_image=str(picture))
+    assert seal.signer is not None and seal.image == picture.read_bytes() and seal.note == ""
+    missing = hall_seal(str(p12), hall_signing_password, demo_folder=None, seal_image=str(tmp_path / "no.png"))
+    assert missing.signer is not None and missing.image is None  # still signed; the seal said in words
+    assert "[documents] seal_image" in missing.note and "does not exist" in missing.note
+    (tmp_path / "text.png").write_text("not a picture")
+    broken = hall_seal(str(p12), hall_signing_password, demo_folder=None, seal_image=str(tmp_path / "text.png"))
+    assert broken.image is None and "cannot be used" in broken.note
+
+
+def test_a_sealed_document_without_a_picture_says_who_signed(store, pki, tmp_path):
+    ca, p12, password = pki
+    documents = desk(store, HallSeal(PadesSigner(p12, password)))
+    issued = documents.issue(documents.prepare(saved_case("reject")), None,
+                             now=datetime(2026, 3, 2, 1, 45, tzinfo=UTC))
+    assert issued.hall_signed
+    text = pdf_text(issued.pdf)
+    assert "已加盖电子签章" in text and "签章时间：2026-03-0209:45" in text
+    assert "Signature is Valid" in pdfsig(issued.pdf, ca, tmp_path)
+
+
+def test_a_failed_seal_prints_no_seal(store):
+    class Broken:
+        signer_name = "某中心"
+
+        def sign(self, pdf: bytes) -> bytes:
+            raise RuntimeError("token removed")
+
+    documents = desk(store, HallSeal(Broken(), image=None))
+    issued = documents.issue(documents.prepare(saved_case()), a_signature())
+    assert not issued.hall_signed and "签章人" not in pdf_text(issued.pdf)
+
+
+def test_the_seal_image_setting_is_checked_by_name(tmp_path):
+    from workstation.config import ConfigError, load
+
+    path = tmp_path / "config.toml"
+    path.write_text('[documents]\nseal_image = "/etc/counter/hall-seal.png"\n', encoding="utf-8")
+    assert load(path).documents.seal_image == "/etc/counter/hall-seal.png"
+    assert load(tmp_path / "absent.toml").documents.seal_image == ""
+    path.write_text("[documents]\nseal_image = 5\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"documents\.seal_image must be a str"):
+        load(path)

@@ -15,8 +15,16 @@ import pytest
 from PIL import Image, ImageDraw
 
 from workstation.documents import cli
-from workstation.documents.builder import KINDS, build_document, check_url, document_titles
+from workstation.documents.builder import (
+    KINDS,
+    SealMark,
+    build_document,
+    check_reach,
+    check_url,
+    document_titles,
+)
 from workstation.documents.cli import demo_hall, sample_case
+from workstation.documents.seal import demo_seal, demo_seal_png
 from workstation.documents.signing import DocumentSigner, PadesSigner, content_hash, demo_pki
 from workstation.domain.case_number import parse
 
@@ -227,3 +235,122 @@ def test_cli_writes_a_signed_sample(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     before = ca.read_bytes()
     assert cli.main(["sample", "--kind", "acceptance", "--out", str(tmp_path / "a.pdf"), "--sign"]) == 0
     assert ca.read_bytes() == before
+
+
+def text_of(pdf: bytes) -> str:
+    done = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, timeout=30)
+    return squeeze(done.stdout.decode("utf-8"))
+
+
+def qr_of(pdf: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "qr.pdf"
+    path.write_bytes(pdf)
+    run("pdftoppm", "-r", "200", "-png", "-f", "1", "-l", "1", path, tmp_path / "qr")
+    page = next(tmp_path.glob("qr*.png"))
+    decoded = subprocess.run(["zbarimg", "--raw", "-q", str(page)], capture_output=True, text=True,
+                             timeout=30).stdout.strip()
+    page.unlink()
+    return decoded
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_only_an_accepting_document_promises_a_completion_date(kind: str) -> None:
+    text = text_of(build_document(kind, sample_case(kind), demo_hall()))
+    if kind.startswith("accept"):
+        assert "承诺时限" in text and "承诺办结时间" in text and "2026年3月9日" in text
+    else:  # 一次性告知书 and 不予受理通知书 accept nothing, so they promise nothing
+        assert "承诺时限" not in text and "承诺办结" not in text
+
+
+@pytest.mark.parametrize(("url", "reach"), [
+    ("http://127.0.0.1/check", "local"), ("http://localhost:8000/c", "local"), ("http://[::1]/c", "local"),
+    ("http://192.168.10.5/check", "lan"), ("http://10.1.2.3:8080/c", "lan"),
+    ("https://zwfw.example.gov.cn/check/{case_number}", "public"), ("https://8.8.8.8/c", "public"), ("", "none"),
+])
+def test_who_can_open_a_check_address(url: str, reach: str) -> None:
+    assert check_reach(url) == reach
+
+
+def test_the_check_address_says_who_can_open_it(tmp_path: Path) -> None:
+    case = sample_case("accept")
+    number = case["case_number"]
+    # The embedded demo hall's loopback address: printed, and plainly marked as this PC's only.
+    demo = build_document("accept", case, demo_hall())
+    assert "演示地址，仅本机可用" in text_of(demo)
+    assert qr_of(demo, tmp_path) == f"http://127.0.0.1/check?case={number}"
+    # A real hall's public address: in the QR and on paper, no demo warning.
+    public = dict(demo_hall(), check_url="https://zwfw.example.gov.cn/check/{case_number}")
+    pdf = build_document("accept", case, public)
+    text = text_of(pdf)
+    assert f"https://zwfw.example.gov.cn/check/{number}" in text and "演示" not in text.replace("演示区", "")
+    assert qr_of(pdf, tmp_path) == f"https://zwfw.example.gov.cn/check/{number}"
+    # An address inside the hall's network says so.
+    lan = build_document("accept", case, dict(demo_hall(), check_url="http://192.168.10.5/check"))
+    assert "仅在大厅内可用" in text_of(lan)
+    # No address: no made-up link; the QR carries the 办件编号 and the paper says where to ask.
+    none = build_document("accept", case, dict(demo_hall(), check_url=""))
+    text = text_of(none)
+    assert "?case=" not in text and "暂未提供网上查询" in text and "010-65001200" in text
+    assert qr_of(none, tmp_path) == number
+
+
+def red_share(png: Path, box: tuple[float, float, float, float]) -> float:
+    """The share of clearly red pixels inside `box` (fractions of the page's width and height)."""
+    with Image.open(png) as page:
+        w, h = page.size
+        area = page.convert("RGB").crop((int(box[0] * w), int(box[1] * h), int(box[2] * w), int(box[3] * h)))
+        pixels = [area.getpixel((x, y)) for x in range(area.width) for y in range(area.height)]
+    return sum(1 for r, g, b in pixels if r > 150 and g < 110 and b < 110) / len(pixels)
+
+
+def seal_area(pdf: bytes, tmp_path: Path, name: str) -> float:
+    """Red in the seal area (left of the footer) of the first page, rendered by pdftoppm."""
+    path = tmp_path / f"{name}.pdf"
+    path.write_bytes(pdf)
+    run("pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "1", path, tmp_path / name)
+    words = run("pdftotext", "-bbox", "-f", "1", "-l", "1", path, "-")
+    # The seal area's label locates the box, whatever the length of the material table.
+    top = float(re.search(r'yMin="([\d.]+)"[^>]*>受理机关', words).group(1)) / 842
+    return red_share(next(tmp_path.glob(f"{name}-*.png")), (0.09, top + 0.01, 0.36, top + 0.12))
+
+
+def test_the_seal_is_printed_where_the_hall_signs_and_the_signature_covers_it(
+        signature_png: bytes, pki: tuple[Path, Path, str], nss_db: str, tmp_path: Path) -> None:
+    case, hall = sample_case("accept"), demo_hall()
+    signer = PadesSigner(pki[1], pki[2])
+    at = datetime(2026, 3, 2, 1, 40, 15, tzinfo=UTC)  # 09:40 in the hall
+    seal = SealMark(signer.signer_name, at, demo_seal_png())
+    pdf = signer.sign(build_document("accept", case, hall, signature_png=signature_png, seal=seal))
+    path = tmp_path / "sealed.pdf"
+    path.write_bytes(pdf)
+    text = text_of(pdf)
+    assert "受理机关（电子印章）" in text
+    assert squeeze(f"签章人：{signer.signer_name}") in text and "签章时间：2026-03-0209:40" in text
+    images = [row.split()[2] for row in run("pdfimages", "-list", path).splitlines()[2:]]
+    assert images.count("image") == 2 and images.count("smask") == 2  # the seal and the signature, both see-through
+    report = run("pdfsig", "-nssdir", nss_db, path)
+    assert "Signature is Valid" in report and "Total document signed" in report, report
+    # The draft the applicant reads has an empty box for an ink stamp; the sealed one is red.
+    unsealed = build_document("accept", case, hall, signature_png=signature_png)
+    assert "签章人" not in text_of(unsealed) and "受理机关（印章）" in text_of(unsealed)
+    assert seal_area(pdf, tmp_path, "sealed") > 4 * seal_area(unsealed, tmp_path, "unsealed") + 0.02
+
+
+def test_without_a_seal_picture_the_seal_area_says_who_signed_in_words(tmp_path: Path) -> None:
+    seal = SealMark("某区政务服务中心 文书签章", datetime(2026, 3, 2, 1, 40, tzinfo=UTC))
+    pdf = build_document("reject", sample_case("reject"), demo_hall(), seal=seal)
+    text = text_of(pdf)
+    assert "已加盖电子签章" in text and "签章人：某区政务服务中心文书签章" in text and "签章时间：2026-03-0209:40" in text
+    path = tmp_path / "words.pdf"
+    path.write_bytes(pdf)
+    assert run("pdfimages", "-list", path).splitlines()[2:] == []
+
+
+def test_the_demo_seal_is_a_round_red_picture_marked_as_a_specimen(tmp_path: Path) -> None:
+    folder = tmp_path / "pki"
+    path = demo_seal(folder)
+    assert demo_seal(folder) == path and path.read_bytes() == demo_seal_png()  # made once, then reused
+    with Image.open(path) as image:
+        assert image.mode == "RGBA" and image.size[0] == image.size[1]
+        assert image.getpixel((2, 2))[3] == 0  # a transparent ground: the text under it shows
+        assert red_share(path, (0.0, 0.45, 0.06, 0.55)) > 0.2  # the rim

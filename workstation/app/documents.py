@@ -21,9 +21,10 @@ from typing import Any
 
 from workstation.app.card_reading import AUDIT_DOCUMENT_PRINT, AuditTrail
 from workstation.app.guide import SavedCase
-from workstation.documents.builder import build_document, document_titles
+from workstation.documents.builder import SealMark, build_document, document_titles
+from workstation.documents.seal import demo_seal, load_seal_image
 from workstation.documents.signature import Signature, signature_payload
-from workstation.documents.signing import DocumentSigner, PadesSigner, content_hash, demo_pki
+from workstation.documents.signing import DocumentSigner, PadesSigner, content_hash, demo_pki, signer_name
 from workstation.protocol.documents import RECORD_KIND, SIGNATURE_KIND, DocumentRecord
 from workstation.store.local import LocalStore
 
@@ -63,21 +64,41 @@ class Issued:
 
 @dataclass(frozen=True)
 class HallSeal:
-    """The hall's signer, or why there is none."""
+    """The hall's signer, or why there is none, and the seal picture printed where the hall
+    signs (None: the seal area says who signed and when in words)."""
 
     signer: DocumentSigner | None
     note: str = ""
+    image: bytes | None = None
 
 
-def hall_seal(p12_path: str, password: Callable[[str], str | None], *, demo_folder: Path | None) -> HallSeal:
+def _seal_image(seal_image: str) -> tuple[bytes | None, str]:
+    """The configured seal picture, or None and why (the document is still signed)."""
+    if not seal_image:
+        return None, ""
+    path = os.path.expanduser(seal_image)
+    if not os.path.exists(path):
+        return None, f"the seal image {path} does not exist ([documents] seal_image)"
+    try:
+        return load_seal_image(path), ""
+    except (OSError, ValueError) as exc:
+        return None, f"the seal image {path} cannot be used ([documents] seal_image): {exc}"
+
+
+def hall_seal(p12_path: str, password: Callable[[str], str | None], *, demo_folder: Path | None,
+              seal_image: str = "") -> HallSeal:
     """The hall's signer from the PKCS#12 named in config, its password from the keyring
-    (`password(path)`). With no file configured, the embedded demo hall (`demo_folder`)
-    makes its own demo CA and hall certificate on first use."""
+    (`password(path)`), and the seal picture of `[documents] seal_image`. With no file
+    configured, the embedded demo hall (`demo_folder`) makes its own demo CA, hall
+    certificate and demo seal picture on first use."""
+    image, image_note = _seal_image(seal_image)
     if not p12_path:
         if demo_folder is None:
             return HallSeal(None, "no hall certificate is configured ([documents] signing_p12)")
         _, demo_p12, demo_password = demo_pki(demo_folder)
-        return HallSeal(PadesSigner(demo_p12, demo_password))
+        if image is None and not image_note:
+            image = demo_seal(demo_folder).read_bytes()
+        return HallSeal(PadesSigner(demo_p12, demo_password), image_note, image)
     path = os.path.expanduser(p12_path)
     if not os.path.exists(path):
         return HallSeal(None, f"the hall certificate {path} does not exist")
@@ -86,7 +107,7 @@ def hall_seal(p12_path: str, password: Callable[[str], str | None], *, demo_fold
         return HallSeal(None, f"the password of {path} is not in the keyring "
                               "(python main.py document set-password --p12 FILE)")
     try:
-        return HallSeal(PadesSigner(path, secret))
+        return HallSeal(PadesSigner(path, secret), image_note, image)
     except Exception as exc:  # a wrong password or a damaged file: documents go out unsealed
         return HallSeal(None, f"the hall certificate {path} cannot be opened: {exc}")
 
@@ -113,18 +134,30 @@ class DocumentDesk:
         paper copy instead), sealed by the hall when it can be, stored by SHA-256 together
         with its `document` record and the `signature` record, all or nothing."""
         case = draft.case
-        pdf = build_document(draft.kind, case.payload, self._hall_data(), mask_applicant=self.mask_applicant,
-                             signature_png=signature.png if signature else None,
-                             signed_at=signature.signed_at if signature else None)
+        moment = now or datetime.now(UTC)
+
+        def build(seal: SealMark | None) -> bytes:
+            return build_document(draft.kind, case.payload, self._hall_data(), mask_applicant=self.mask_applicant,
+                                  signature_png=signature.png if signature else None,
+                                  signed_at=signature.signed_at if signature else None, seal=seal)
+
         seal_note = self.seal.note
         hall_signed = False
-        if self.seal.signer is not None:
+        signer = self.seal.signer
+        if signer is None:
+            pdf = build(None)
+        else:
+            # The printed seal (who signs, when) goes on the very bytes the hall then signs,
+            # so the paper shows what the signature proves and the signature covers it.
+            pdf = build(SealMark(signer_name(signer) or str(self._hall_data().get("name") or ""), moment,
+                                 self.seal.image))
             try:
-                pdf = self.seal.signer.sign(pdf)
+                pdf = signer.sign(pdf)
                 hall_signed = True
             except Exception as exc:  # the applicant still gets the document; the clerk is told
                 log.exception("sealing %s failed", case.case_number)
                 seal_note = f"the hall's signature failed: {exc}"
+                pdf = build(None)  # no printed seal that no signature backs
         items: list[tuple[str, dict[str, Any]]] = []
         if signature is not None:
             items.append((SIGNATURE_KIND, signature_payload(
@@ -134,7 +167,7 @@ class DocumentDesk:
         record = DocumentRecord(
             case_number=case.case_number, kind=draft.kind, title=draft.title, sha256=digest, size=len(pdf),
             applicant_signed=signature is not None, hall_signed=hall_signed,
-            issued_at=now or datetime.now(UTC),
+            issued_at=moment,
             signed_content_sha256=draft.sha256 if signature is not None else None)
         items.append((RECORD_KIND, record.model_dump(mode="json")))
         saved = self.store.add_document(pdf, items)

@@ -210,9 +210,10 @@ class Workstation:
 
             assert self.store is not None and self.device is not None
             seal = hall_seal(self.settings.documents.signing_p12, hall_signing_password,
-                             demo_folder=self.paths.data_dir / "pki" if self.embedded else None)
+                             demo_folder=self.paths.data_dir / "pki" if self.embedded else None,
+                             seal_image=self.settings.documents.seal_image)
             if seal.note:
-                log.warning("documents will not carry the hall's signature: %s", seal.note)
+                log.warning("the hall's seal on documents: %s", seal.note)
             self._documents = DocumentDesk(self.store, self.hall, seal, AuditTrail(self.store, self.device.device_id))
         return self._documents
 

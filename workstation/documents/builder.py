@@ -21,11 +21,14 @@ the same case, hall and signature give the same bytes, so a document's SHA-256 i
 from __future__ import annotations
 
 import io
+import ipaddress
 import itertools
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from reportlab.graphics.barcode import qrencoder
@@ -103,23 +106,62 @@ def _pages(kind: str) -> tuple[tuple[str, str], ...]:
         raise ValueError(f"unknown document kind {kind!r}; one of {', '.join(KINDS)}") from None
 
 
+# Accepting decisions: only their documents promise a completion date (承诺时限).
+ACCEPTING = ("accept", "accept_with_deficiency", "accept_on_commitment")
+
+
+@dataclass(frozen=True)
+class SealMark:
+    """The hall's seal as printed on the document it signs, so the paper shows what the
+    PDF signature proves: who signed (the certificate's subject) and when. `image` is the
+    hall's seal picture (a PNG, transparency kept); without one the seal area says the same
+    in words."""
+
+    signer: str
+    signed_at: datetime
+    image: bytes | None = None
+
+
 def check_url(hall: Mapping[str, Any], case_number: str) -> str:
     """The address the QR code carries: the hall's check address with the case number, in
     place of `{case_number}` when the address has it (the hall server's own check is
-    https://HALL/api/v1/documents/check/{case_number}), else as `?case=`."""
+    https://HALL/api/v1/documents/check/{case_number}), else as `?case=`. Empty when the
+    hall has no check address."""
     base = str(hall.get("check_url") or "").strip()
+    if not base:
+        return ""
     if "{case_number}" in base:
         return base.replace("{case_number}", case_number)
-    return f"{base}?case={case_number}"
+    return f"{base}{'&' if '?' in base else '?'}case={case_number}"
+
+
+def check_reach(url: str) -> str:
+    """Who can open a check address: "public", "lan" (a private address: the hall's own
+    network), "local" (a loopback address: this PC only, as the embedded demo hall's) or
+    "none" (no address)."""
+    if not url:
+        return "none"
+    host = (urlsplit(url).hostname or "").strip("[]").lower()
+    if host in ("localhost", "") or host.endswith(".localhost"):
+        return "local"
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return "lan" if host.endswith((".local", ".lan", ".internal")) else "public"
+    if address.is_loopback or address.is_unspecified:
+        return "local"
+    return "lan" if address.is_private or address.is_link_local else "public"
 
 
 def build_document(kind: str, case_payload: Mapping[str, Any], hall: Mapping[str, Any], *,
                    signature_png: bytes | None = None, signed_at: datetime | None = None,
-                   mask_applicant: bool = True) -> bytes:
+                   mask_applicant: bool = True, seal: SealMark | None = None) -> bytes:
     """The PDF of `kind` (a decision code) for the case `case_payload` (GuideDesk.save_case's
     payload) in `hall` (name, check_url). `signature_png` is the applicant's handwritten
     signature (a PNG, transparency kept), signed at `signed_at` (default: the decision time);
-    without it the signature line is left empty for a pen."""
+    without it the signature line is left empty for a pen. `seal` is the hall's seal for
+    the build that the hall then signs (PAdES): it must be drawn on the very bytes signed,
+    so it is known before signing; without it the seal area is left for an ink stamp."""
     pages = _pages(kind)
     register_font()
     styles = _styles()
@@ -138,7 +180,7 @@ def build_document(kind: str, case_payload: Mapping[str, Any], hall: Mapping[str
         if index:
             story.append(PageBreak())
         story.extend(_page(kind, code, title, case_payload, hall, styles, signature_png=signature_png,
-                           signed_at=signed_at, mask_applicant=mask_applicant))
+                           signed_at=signed_at, mask_applicant=mask_applicant, seal=seal))
     doc.build(story)
     return buffer.getvalue()
 
@@ -221,7 +263,7 @@ def _person(person: Mapping[str, Any] | None, masked: bool) -> tuple[str, str, s
 
 def _page(kind: str, code: str, title: str, case: Mapping[str, Any], hall: Mapping[str, Any],
           styles: dict[str, ParagraphStyle], *, signature_png: bytes | None, signed_at: datetime | None,
-          mask_applicant: bool) -> list[Flowable]:
+          mask_applicant: bool, seal: SealMark | None) -> list[Flowable]:
     case_number = str(case.get("case_number") or "")
     item = case.get("item") or {}
     department = (item.get("department") or {}).get("name", "")
@@ -237,8 +279,8 @@ def _page(kind: str, code: str, title: str, case: Mapping[str, Any], hall: Mappi
         Spacer(0, 2 * mm),
     ]
     flow.extend(_body(kind, code, case, department, styles))
-    flow.append(Spacer(0, 4 * mm))
-    flow.append(KeepTogether(_footer(case, hall, department, styles, signature_png, signed_at, code)))
+    flow.append(Spacer(0, 2.5 * mm))
+    flow.append(KeepTogether(_footer(case, hall, department, styles, signature_png, signed_at, code, seal)))
     return flow
 
 
@@ -253,8 +295,9 @@ def _info_table(kind: str, case: Mapping[str, Any], department: str, styles: dic
     limit_text = f"{limit.get('value')} {limit.get('unit', '')}".strip() if limit else "—"
     if limit and not limit.get("value"):
         limit_text = "即办"
-    decided_label = "受理时间" if kind.startswith("accept") else "处理时间"
-    promised = _local_date(case.get("promised_date")) if kind.startswith("accept") else "—"
+    accepting = kind in ACCEPTING
+    decided_label = "受理时间" if accepting else "处理时间"
+    promised = _local_date(case.get("promised_date"))
 
     def p(text: Any, style: str = "cell") -> Paragraph:
         return Paragraph(_esc(text), styles[style])
@@ -269,8 +312,9 @@ def _info_table(kind: str, case: Mapping[str, Any], department: str, styles: dic
         [p("受理部门", "label"), p(department or "—"), p("办件类型", "label"), p(item.get("case_type", "") or "—")],
         [p("申请时间", "label"), p(_local_time(case.get("applied_at"))), p(decided_label, "label"),
          p(_local_time(case.get("decided_at")))],
-        [p("承诺时限", "label"), p(limit_text), p("承诺办结时间", "label"), p(promised)],
-        [p("受理人员", "label"),
+        # A notice that accepts nothing (一次性告知, 不予受理) promises nothing: no 承诺时限 row.
+        *([[p("承诺时限", "label"), p(limit_text), p("承诺办结时间", "label"), p(promised)]] if accepting else []),
+        [p("受理人员" if accepting else "经办人员", "label"),
          p(f"{clerk.get('name', '')}（{clerk.get('username', '')}）" if clerk else "—"),
          p("服务窗口", "label"), p(f"{window}号窗口" if window else "—")],
     ]
@@ -498,32 +542,121 @@ class _QrCode(Flowable):
         c.restoreState()
 
 
-def _signature_image(png: bytes, max_width: float, max_height: float) -> Image:
+class _SealBox(Flowable):
+    """The seal area (受理机关（印章）). Before the hall signs it is an empty dashed box for an
+    ink stamp. On the build the hall signs, it shows the hall's seal picture over the
+    department and date, as a stamp sits on paper, and under it the signer and the signing
+    time: the paper then shows what the PDF signature proves. Without a seal picture the
+    same is said in words, never an empty box."""
+
+    def __init__(self, width: float, height: float, note: str, seal: SealMark | None) -> None:
+        super().__init__()
+        self.width, self.height, self.note, self.seal = width, height, note, seal
+        self.image: Image | None = None
+        if seal is not None and seal.image:
+            self.image = _fitted_image(seal.image, height - 36, height - 36)
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        c = self.canv
+        c.saveState()
+        c.setStrokeColor(_SEAL)
+        c.setLineWidth(0.8)
+        if self.seal is None:
+            c.setDash(3, 2)
+        c.rect(0, 0, self.width, self.height)
+        c.setDash()
+        c.setFillColor(_SEAL)
+        c.setFont(FONT_NAME, 9)
+        c.drawString(4, self.height - 12, "受理机关（印章）" if self.seal is None else "受理机关（电子印章）")
+        middle = self.width / 2
+        if self.seal is None:
+            c.setFillColor(_INK)
+            c.setFont(FONT_NAME, 8.5)
+            c.drawCentredString(middle, 6, self.note)
+            c.restoreState()
+            return
+        when = f"签章时间：{_local_time(self.seal.signed_at)}"
+        signer = _fit_text(f"签章人：{self.seal.signer}", 7, self.width - 6)
+        if self.image is not None:
+            # The department and date first, the seal over them, the signer and time at the foot.
+            c.setFillColor(_INK)
+            c.setFont(FONT_NAME, 8.5)
+            c.drawCentredString(middle, 26, self.note)
+            self.image.drawOn(c, middle - self.image.drawWidth / 2, 21)
+            c.setFillColor(_INK)
+            c.setFont(FONT_NAME, 7)
+            c.drawCentredString(middle, 12, signer)
+            c.drawCentredString(middle, 3.5, when)
+        else:
+            c.setFillColor(_SEAL)
+            c.setFont(FONT_NAME, 12)
+            c.drawCentredString(middle, self.height / 2 + 14, "已加盖电子签章")
+            c.setFillColor(_INK)
+            c.setFont(FONT_NAME, 8.5)
+            c.drawCentredString(middle, self.height / 2 - 2, self.note)
+            c.setFont(FONT_NAME, 7)
+            c.drawCentredString(middle, 14, signer)
+            c.drawCentredString(middle, 5, when)
+        c.restoreState()
+
+
+def _fit_text(text: str, size: float, width: float) -> str:
+    """`text`, cut with an ellipsis where it would overrun `width` at `size` points."""
+    if pdfmetrics.stringWidth(text, FONT_NAME, size) <= width:
+        return text
+    while text and pdfmetrics.stringWidth(text + "…", FONT_NAME, size) > width:
+        text = text[:-1]
+    return text + "…"
+
+
+def _fitted_image(png: bytes, max_width: float, max_height: float) -> Image:
     image = Image(io.BytesIO(png), mask="auto")
     scale = min(max_width / image.imageWidth, max_height / image.imageHeight)
     image.drawWidth, image.drawHeight = image.imageWidth * scale, image.imageHeight * scale
     return image
 
 
+def _check_caption(reach: str) -> tuple[str, str]:
+    """What the QR's caption and the printed address line say about who can open it."""
+    if reach == "local":
+        return "演示地址，仅本机可用", "（演示地址，仅本机可用）"
+    if reach == "lan":
+        return "大厅内网地址", "（大厅内部网络地址，仅在大厅内可用）"
+    return "扫码查询办件进度", ""
+
+
 def _footer(case: Mapping[str, Any], hall: Mapping[str, Any], department: str,
             styles: dict[str, ParagraphStyle], signature_png: bytes | None, signed_at: datetime | None,
-            code: str) -> list[Flowable]:
+            code: str, seal: SealMark | None) -> list[Flowable]:
     case_number = str(case.get("case_number") or "")
-    height = 36 * mm
+    height = 38 * mm
     seal_width, qr_width, sign_width = 58 * mm, 40 * mm, 70 * mm
     decided = _local_date(case.get("decided_at"))
-    seal = _Box(seal_width, height, "受理机关（印章）", colour=_SEAL, dashed=True,
-                note=f"{department or hall.get('name', '')}  {decided}")
-    qr_cell = [_QrCode(check_url(hall, case_number), 30 * mm), Paragraph("扫码查询办件进度", styles["small"])]
+    seal_box = _SealBox(seal_width, height, f"{department or hall.get('name', '')}  {decided}", seal)
+    url = check_url(hall, case_number)
+    reach = check_reach(url)
+    phone = _esc(hall.get("phone") or "—")
+    if url:
+        caption, where = _check_caption(reach)
+        qr_cell = [_QrCode(url, 30 * mm), Paragraph(caption, styles["small"])]
+        address = f"查询地址：{_esc(url)}{where}　咨询电话：{phone}"
+    else:
+        # No check address: the QR carries the 办件编号 alone, which the hall's scanners read.
+        qr_cell = [_QrCode(case_number, 30 * mm), Paragraph("办件编号二维码", styles["small"])]
+        address = f"本中心暂未提供网上查询，请凭办件编号到窗口或致电查询　咨询电话：{phone}"
     signer_label = "申请人（签名）" if code != "GZ" else "申请人（签收）"
     if signature_png:
         moment = signed_at or (datetime.fromisoformat(str(case["decided_at"])) if case.get("decided_at") else None)
         when = f"签名时间：{_local_time(moment)}" if moment else "签名时间："
         sign = _Box(sign_width, height, signer_label, note=when,
-                    image=_signature_image(signature_png, sign_width - 16, height - 34))
+                    image=_fitted_image(signature_png, sign_width - 16, height - 34))
     else:
         sign = _Box(sign_width, height, signer_label, note="签名时间：______年____月____日 ____:____", line=True)
-    table = Table([[seal, qr_cell, sign]], colWidths=[seal_width + 4 * mm, qr_width + 4 * mm, sign_width + 4 * mm])
+    table = Table([[seal_box, qr_cell, sign]],
+                  colWidths=[seal_width + 4 * mm, qr_width + 4 * mm, sign_width + 4 * mm])
     table.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, -1), FONT_NAME, 9),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -531,7 +664,4 @@ def _footer(case: Mapping[str, Any], hall: Mapping[str, Any], department: str,
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("RIGHTPADDING", (0, 0), (-1, -1), 0),
     ]))
-    note = Paragraph(
-        f"查询地址：{_esc(check_url(hall, case_number))}　咨询电话：{_esc(hall.get('phone') or '—')}",
-        styles["smallleft"])
-    return [table, Spacer(0, 2 * mm), note]
+    return [table, Spacer(0, 2 * mm), Paragraph(address, styles["smallleft"])]

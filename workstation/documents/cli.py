@@ -1,8 +1,9 @@
 """`python main.py document sample --kind KIND --out FILE [--sign]`: a sample document.
 
 Builds a plausible case from the demo hall's data (a real item of its catalogue, materials
-checked as the kind needs), writes the PDF and, with --sign, signs it with the demo PKI kept
-under the workstation's data folder, printing the CA certificate's path for pdfsig."""
+checked as the kind needs), writes the PDF and, with --sign, prints the demo hall's seal on it
+and signs it with the demo PKI kept under the workstation's data folder, printing the CA
+certificate's path for pdfsig."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from workstation.documents.builder import build_document
+from workstation.documents.builder import SealMark, build_document
+from workstation.documents.seal import demo_seal
 from workstation.documents.signing import PadesSigner, content_hash, demo_pki
 from workstation.domain.case_number import CaseNumber, device_tag
 from workstation.paths import default_paths, resources_dir
@@ -140,10 +142,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _set_password(args.p12, args.stdin)
 
     kind = SAMPLE_KINDS[args.kind]
-    pdf = build_document(kind, sample_case(kind), demo_hall())
     if args.sign:
-        ca_path, p12_path, password = demo_pki(default_paths().data_dir / "pki")
-        pdf = PadesSigner(p12_path, password).sign(pdf)
+        folder = default_paths().data_dir / "pki"
+        ca_path, p12_path, password = demo_pki(folder)
+        signer = PadesSigner(p12_path, password)
+        # The seal is printed on the bytes that are then signed (as DocumentDesk.issue does).
+        seal = SealMark(signer.signer_name, datetime.now(UTC), demo_seal(folder).read_bytes())
+        pdf = signer.sign(build_document(kind, sample_case(kind), demo_hall(), seal=seal))
+    else:
+        pdf = build_document(kind, sample_case(kind), demo_hall())
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(pdf)
     print(f"wrote {args.out} ({len(pdf)} bytes, sha256 {content_hash(pdf)})")

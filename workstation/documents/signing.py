@@ -40,6 +40,12 @@ class DocumentSigner(Protocol):
     def sign(self, pdf_bytes: bytes) -> bytes: ...
 
 
+def signer_name(signer: object) -> str:
+    """Who a signer signs as (its certificate's subject), for the printed seal; empty when
+    the signer does not say."""
+    return str(getattr(signer, "signer_name", "") or "")
+
+
 class PadesSigner:
     """PAdES baseline B signature with the certificate and key of a PKCS#12 file."""
 
@@ -53,6 +59,9 @@ class PadesSigner:
         if signer is None:
             raise ValueError(f"could not load the signing key and certificate from {p12_path}")
         self._signer = signer
+        subject = signer.signing_cert.subject.native
+        # The seal's name: the certificate's common name, else its organisation.
+        self.signer_name = str(subject.get("common_name") or subject.get("organization_name") or "")
         self.field_name = field_name
         self.reason = reason
         self.location = location
