@@ -25,14 +25,12 @@ import logging
 import math
 import os
 import queue
-import secrets
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import (
@@ -55,6 +53,7 @@ from starlette.concurrency import run_in_threadpool
 
 from server.db import Database
 from server.events import EVERYONE, EventBus
+from server.id_hash import id_hash_key as _id_hash_key
 from server.models import (
     Account,
     Appointment,
@@ -116,42 +115,6 @@ class QueueError(Exception):
 # ---------------------------------------------------------------------------------------
 # Settings
 # ---------------------------------------------------------------------------------------
-
-
-def _data_folder() -> Path:
-    base = os.environ.get("COUNTER_HOME")
-    if base:
-        return Path(base) / "data" / "hall"
-    import platformdirs
-
-    from server.cli import APP_NAME
-
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "hall"
-
-
-def _id_hash_key() -> bytes:
-    """The key of the ID-number hash. A masked number shows 10 of 18 characters, so an
-    unkeyed hash next to it would fall to ~40,000 guesses of the birth date; the key
-    therefore lives outside the database: COUNTER_ID_HASH_KEY, or a file made once in the
-    server's data folder."""
-    configured = os.environ.get("COUNTER_ID_HASH_KEY")
-    if configured:
-        return configured.encode()
-    path = _data_folder() / "id-hash.key"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        for _ in range(50):  # another process may have made it a moment ago
-            key = path.read_bytes().strip()
-            if key:
-                return key
-            time.sleep(0.02)
-        raise RuntimeError(f"{path} is empty: delete it to make a new ID-number key") from None
-    with os.fdopen(fd, "wb") as out:
-        key = secrets.token_hex(32).encode()
-        out.write(key)
-    return key
 
 
 @dataclass(frozen=True)
