@@ -234,9 +234,15 @@ def create_app(db: Database, rating_settings: RatingSettings | None = None,
     async def events(request: Request, caller: Principal = Depends(any_enrolled),
                      last_event_id: Annotated[int | None, Header()] = None) -> StreamingResponse:
         role = caller.role or Role.CLERK  # a workstation without a login sees what a clerk sees
-        subscriber, missed = bus.subscribe(role, last_event_id)
+        # A window's workstation (with a clerk or nobody logged in; a supervisor's desk at a
+        # workstation is not the window's) counts in the window's presence.
+        at_window = caller.window if (caller.device_kind is DeviceKind.WORKSTATION
+                                      and role is Role.CLERK) else None
 
         async def stream():
+            # Subscribed in the generator, so its `finally` always unsubscribes: a client
+            # gone before the first write never leaves a window online.
+            subscriber, missed = bus.subscribe(role, last_event_id, at_window)
             try:
                 yield "retry: 2000\n: connected\n\n" + "".join(missed)
                 while True:
@@ -269,5 +275,8 @@ def create_app(db: Database, rating_settings: RatingSettings | None = None,
     app.add_exception_handler(QueueError, queue_refused)
     app.include_router(ratings_router(db, bus, rating_job.settings))
     app.include_router(documents_router(db))
+    from server.monitoring_api import monitoring_router
+
+    app.include_router(monitoring_router(db, bus, queue))
     return app
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import threading
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +20,8 @@ from workstation.domain.roles import Role
 from workstation.protocol.events import Event
 
 EVERYONE = frozenset(Role)
+SUPERVISING = frozenset({Role.SUPERVISOR, Role.ADMIN})
+PRESENCE = "window.presence"  # workstation.protocol.monitoring.MonitoringEventType.WINDOW_PRESENCE
 QUEUE_SIZE = 1000  # events a subscriber may fall behind before it is cut off
 
 
@@ -46,6 +48,7 @@ def gathering_time(role: Role) -> float:
 class _Subscriber:
     roles: frozenset[Role]
     gathering: float = 0.0  # see gathering_time
+    window: int | None = None  # a window's workstation: counted in the window's presence
     # SSE texts, or None: the stream ends (shutdown, or cut off for falling behind).
     queue: asyncio.Queue[str | None] = field(default_factory=lambda: asyncio.Queue(maxsize=QUEUE_SIZE))
     _written: float = float("-inf")
@@ -65,7 +68,13 @@ class _Subscriber:
 
 class EventBus:
     """Fans events out to subscribers, each seeing only what its role may see. A short
-    history lets a client that reconnects with Last-Event-ID catch up."""
+    history lets a client that reconnects with Last-Event-ID catch up.
+
+    Presence: the bus counts the open streams of each window's workstations. When a
+    window's first one opens or its last one closes, supervisors and admins get
+    `window.presence` {window, online}. A stream closes when its socket does (the /events
+    endpoint's response ends on the client's disconnect, which the server sees as soon
+    as the kernel closes a killed process's socket), not only at the next heartbeat."""
 
     def __init__(self, history: int = 1000) -> None:
         self._ids = itertools.count(1)
@@ -73,6 +82,7 @@ class EventBus:
         self._history: deque[Published] = deque(maxlen=history)
         self._subscribers: set[_Subscriber] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._streams: Counter[int] = Counter()  # window -> its workstations' open streams
 
     def bind_loop(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
@@ -101,18 +111,41 @@ class EventBus:
         with self._lock:
             return [p.event for p in self._history]
 
-    def subscribe(self, role: Role, last_event_id: int | None) -> tuple[_Subscriber, list[str]]:
-        """A new subscriber, and the SSE texts it missed since `last_event_id`."""
-        subscriber = _Subscriber(roles=frozenset({role}), gathering=gathering_time(role))
+    def subscribe(self, role: Role, last_event_id: int | None,
+                  window: int | None = None) -> tuple[_Subscriber, list[str]]:
+        """A new subscriber, and the SSE texts it missed since `last_event_id`. `window`:
+        the subscriber is a workstation of that window (its presence, see the class)."""
+        subscriber = _Subscriber(roles=frozenset({role}), gathering=gathering_time(role), window=window)
         with self._lock:
             self._subscribers.add(subscriber)
             missed = [p.text for p in self._history
                       if last_event_id is not None and p.event.id > last_event_id and role in p.audience]
+            first = window is not None and self._streams[window] == 0
+            if window is not None:
+                self._streams[window] += 1
+        if first:
+            self.publish(PRESENCE, {"window": window, "online": True}, SUPERVISING)
         return subscriber, missed
 
     def unsubscribe(self, subscriber: _Subscriber) -> None:
+        window = subscriber.window
         with self._lock:
+            if subscriber not in self._subscribers:
+                return
             self._subscribers.discard(subscriber)
+            last = False
+            if window is not None:
+                self._streams[window] -= 1
+                last = self._streams[window] <= 0
+                if last:
+                    del self._streams[window]
+        if last:
+            self.publish(PRESENCE, {"window": window, "online": False}, SUPERVISING)
+
+    def online_windows(self) -> frozenset[int]:
+        """The windows with at least one workstation's stream open now."""
+        with self._lock:
+            return frozenset(self._streams)
 
     def close_all(self) -> None:
         with self._lock:

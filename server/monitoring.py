@@ -1,0 +1,469 @@
+"""The supervisor's monitoring queries: the hall now, statistics for a date range, their
+export, and the figures the window load advice (workstation.domain.load) works from.
+
+Each query reads in one transaction and fetches only the small columns it needs: the
+board re-reads the hall on every event it receives, and a month's statistics of a large
+hall are some 150,000 tickets."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Any
+
+from sqlalchemy import Connection, Date, and_, bindparam, exists, func, select, text
+
+from server.models import Account, Device, FollowUp, LoginSession, Rating, ReferenceEntry, Ticket, WindowState
+from workstation.domain import load
+from workstation.domain.queue import PauseReason, TicketState
+from workstation.domain.rating import Channel, FollowUpState, is_overdue
+from workstation.domain.roles import DeviceKind, Role
+from workstation.protocol import monitoring as wire
+from workstation.protocol.queue import PauseInfo
+from workstation.protocol.reference import ReferenceKind, Supervision
+
+MAX_RANGE_DAYS = 366  # statistics and their export cover at most this many days
+LONG_WAITS_SHOWN = 200  # the board highlights at most this many long waits, oldest first
+P90 = 0.9
+
+T = Ticket.__table__
+W = WindowState.__table__
+R = ReferenceEntry.__table__
+D = Device.__table__
+S = LoginSession.__table__
+U = Account.__table__
+
+_WAITING = TicketState.WAITING.value
+_ACTIVE = (TicketState.CALLED.value, TicketState.SERVING.value)
+_PARKED = TicketState.PARKED.value
+_FINISHED = TicketState.FINISHED.value
+_NO_SHOW = TicketState.NO_SHOW.value
+_TRANSFERRED = TicketState.TRANSFERRED.value
+
+_p_day, _p_now = bindparam("day"), bindparam("now")
+
+# -- the hall now: statements built once ---------------------------------------------------
+
+_HEAD = select(func.coalesce(func.max(R.c.revision), 0))
+_REFERENCE = select(R.c.kind, R.c.payload).where(
+    R.c.kind.in_((ReferenceKind.WINDOW.value, ReferenceKind.BUSINESS_TYPE.value,
+                  ReferenceKind.SUPERVISION.value)), R.c.deleted.is_(False))
+_WINDOWS = select(W.c.number, W.c.paused, W.c.pause_reason, W.c.pause_note, W.c.pause_until, W.c.paused_at)
+# Who is logged in at each window: a clerk's live session on a workstation enrolled for it
+# (the same rule as the queue's: only such a clerk may call there). The latest login wins.
+_CLERKS = (select(D.c.window, U.c.display_name, S.c.created_at)
+           .select_from(D.join(S, S.c.device_id == D.c.id).join(U, U.c.id == S.c.account_id))
+           .where(D.c.kind == DeviceKind.WORKSTATION.value, D.c.revoked.is_(False), D.c.window.is_not(None),
+                  S.c.ended_at.is_(None), S.c.expires_at > _p_now, U.c.role == Role.CLERK.value,
+                  U.c.active.is_(True))
+           .order_by(S.c.created_at))
+_AT_COUNTERS = select(T.c.window, T.c.number, T.c.called_at, T.c.served_at).where(
+    T.c.service_date == _p_day, T.c.state.in_(_ACTIVE), T.c.window.is_not(None))
+# Per window today: parked now, finished today (one pass over the day's window index range).
+_PER_WINDOW = select(
+    T.c.window, T.c.state, func.count()).where(
+    T.c.service_date == _p_day, T.c.state.in_((_PARKED, _FINISHED)), T.c.window.is_not(None)
+).group_by(T.c.window, T.c.state)
+# Per business type today: waiting and the oldest arrival among them (index ranges of
+# ix_queue_tickets_next), then the day's wait and service averages.
+_WAITING_NOW = select(T.c.business_type, func.count(), func.min(T.c.arrived_at)).where(
+    T.c.service_date == _p_day, T.c.state == _WAITING).group_by(T.c.business_type)
+_TODAY = select(T.c.business_type, func.avg(T.c.wait_seconds),
+                func.count(T.c.wait_seconds)).where(
+    T.c.service_date == _p_day, T.c.wait_seconds.is_not(None)).group_by(T.c.business_type)
+_SERVED = select(T.c.business_type, func.avg(T.c.service_seconds), func.count()).where(
+    T.c.service_date == _p_day, T.c.state == _FINISHED).group_by(T.c.business_type)
+_LONG_WAITS = select(T.c.number, T.c.business_type, T.c.arrived_at).where(
+    T.c.service_date == _p_day, T.c.state == _WAITING, T.c.arrived_at < bindparam("before")
+).order_by(T.c.arrived_at, T.c.id).limit(LONG_WAITS_SHOWN)
+
+
+@dataclass
+class _Reference:
+    revision: int
+    windows: dict[int, dict[str, Any]] = field(default_factory=dict)
+    types: dict[str, dict[str, Any]] = field(default_factory=dict)
+    supervision: Supervision = field(default_factory=Supervision)
+
+
+_reference_cache = _Reference(-1)
+
+
+def _reference(conn: Connection) -> _Reference:
+    """The windows, business types and supervision settings, read again only when the
+    reference revision moved (as the queue does)."""
+    global _reference_cache
+    head = conn.execute(_HEAD).scalar_one()
+    current = _reference_cache
+    if current.revision != head:
+        current = _Reference(head)
+        for kind, payload in conn.execute(_REFERENCE).all():
+            if kind == ReferenceKind.WINDOW.value:
+                current.windows[payload["number"]] = payload
+            elif kind == ReferenceKind.BUSINESS_TYPE.value:
+                current.types[payload["code"]] = payload
+            else:
+                current.supervision = Supervision.model_validate(payload)
+        current.windows = dict(sorted(current.windows.items()))
+        current.types = dict(sorted(current.types.items(), key=lambda kv: (kv[1]["prefix"], kv[0])))
+        _reference_cache = current
+    return current
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    # func.min over a UTC column comes back as text on SQLite, without the column's type.
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value is not None and value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value
+
+
+def _covering(reference: _Reference, number: int, activity: dict[int, wire.WindowActivity]) -> list[int]:
+    """AB角: the windows naming `number` their backup that are paused or have nobody
+    logged in, while `number` itself is at work (the queue's rule)."""
+    if activity.get(number) in (wire.WindowActivity.PAUSED, wire.WindowActivity.CLOSED):
+        return []
+    return [n for n, config in reference.windows.items()
+            if config.get("backup") == number and n != number
+            and activity.get(n) in (wire.WindowActivity.PAUSED, wire.WindowActivity.CLOSED)]
+
+
+def hall_now(conn: Connection, now: datetime, day: date, online: frozenset[int]) -> wire.HallNow:
+    """The hall as it is at `now`: every window with its clerk and activity, each business
+    type's queue and today's averages, and the tickets waiting past the hall's limit.
+    `online`: the windows with a workstation on the event stream (server.events).
+
+    A window is `closed` with nobody logged in, `offline` while its clerk is logged in but
+    no workstation of it is connected, else `paused`, `serving` or `idle`."""
+    reference = _reference(conn)
+    params = {"day": day, "now": now}
+    rows = {r.number: r for r in conn.execute(_WINDOWS)}
+    clerks = {window: name for window, name, _ in conn.execute(_CLERKS, params)}
+    counters = {r.window: r for r in conn.execute(_AT_COUNTERS, params)}
+    parked: dict[int, int] = {}
+    served: dict[int, int] = {}
+    for window, state, count in conn.execute(_PER_WINDOW, params):
+        (parked if state == _PARKED else served)[window] = count
+    waiting = {bt: (count, _aware(oldest)) for bt, count, oldest in conn.execute(_WAITING_NOW, params)}
+    waits = {bt: avg for bt, avg, _ in conn.execute(_TODAY, params)}
+    services = {bt: (avg, count) for bt, avg, count in conn.execute(_SERVED, params)}
+    limit = reference.supervision.wait_limit_minutes
+    long_rows = conn.execute(_LONG_WAITS, {**params, "before": now - timedelta(minutes=limit)}).all()
+
+    activity: dict[int, wire.WindowActivity] = {}
+    for number in reference.windows:
+        row = rows.get(number)
+        if number not in clerks:
+            activity[number] = wire.WindowActivity.CLOSED
+        elif number not in online:
+            activity[number] = wire.WindowActivity.OFFLINE
+        elif row is not None and row.paused:
+            activity[number] = wire.WindowActivity.PAUSED
+        elif number in counters:
+            activity[number] = wire.WindowActivity.SERVING
+        else:
+            activity[number] = wire.WindowActivity.IDLE
+
+    windows = []
+    for number, config in reference.windows.items():
+        row, at_counter = rows.get(number), counters.get(number)
+        pause = None
+        since = None
+        if row is not None and row.paused:
+            pause = PauseInfo(reason=PauseReason(row.pause_reason) if row.pause_reason else PauseReason.OTHER,
+                              note=row.pause_note or "", until=_aware(row.pause_until),
+                              since=_aware(row.paused_at))
+            since = pause.since
+        ticket_number = None
+        if at_counter is not None:
+            ticket_number = at_counter.number
+            since = since or _aware(at_counter.served_at or at_counter.called_at)
+        windows.append(wire.WindowNow(
+            number=number, name=config["name"], business_types=list(config["business_types"]),
+            activity=activity[number], clerk_name=clerks.get(number), ticket_number=ticket_number,
+            since=since, pause=pause, parked=parked.get(number, 0), served_today=served.get(number, 0),
+            backup=config.get("backup"), covering=_covering(reference, number, activity)))
+
+    open_windows = [w for w in windows if _can_call(w)]
+    types = []
+    for code, config in reference.types.items():
+        count, oldest = waiting.get(code, (0, None))
+        service_avg, served_count = services.get(code, (None, 0))
+        types.append(wire.BusinessTypeNow(
+            code=code, name=config["name"], waiting=count,
+            longest_wait_seconds=None if oldest is None else max(0, int((now - oldest).total_seconds())),
+            average_wait_seconds=_float(waits.get(code)), average_service_seconds=_float(service_avg),
+            served_today=served_count,
+            windows_open=sum(1 for w in open_windows if code in w.business_types)))
+    names = {code: t["name"] for code, t in reference.types.items()}
+    long_waits = [wire.LongWait(number=number, business_type=names.get(bt, bt),
+                                waited_seconds=int((now - _aware(arrived)).total_seconds()))
+                  for number, bt, arrived in long_rows]
+    return wire.HallNow(at=now, service_date=day, wait_limit_minutes=limit, windows=windows,
+                        business_types=types, long_waits=long_waits)
+
+
+def _can_call(window: wire.WindowNow) -> bool:
+    """A window that can take tickets now: a clerk logged in and not paused. A window
+    whose workstation dropped off the stream still counts: its clerk is still logged in
+    and most likely back within seconds."""
+    return window.activity in (wire.WindowActivity.SERVING, wire.WindowActivity.IDLE,
+                               wire.WindowActivity.OFFLINE)
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+# -- the load advice ----------------------------------------------------------------------
+
+
+def advice(hall: wire.HallNow, threshold_minutes: float = load.DEFAULT_THRESHOLD_MINUTES) -> wire.LoadAdvice:
+    """动态调整 for the hall as `hall_now` read it: see workstation.domain.load."""
+    types = [load.TypeLoad(code=t.code, name=t.name, waiting=t.waiting,
+                           service_seconds=t.average_service_seconds) for t in hall.business_types]
+    windows = [load.WindowLoad(number=w.number, name=w.name, business_types=tuple(w.business_types),
+                               open=_can_call(w)) for w in hall.windows]
+    found, note = load.advise(types, windows, threshold_minutes)
+    return wire.LoadAdvice(at=hall.at, note=note, advice=[wire.Advice(
+        business_type=a.business_type, business_type_name=a.business_type_name, window=a.window,
+        window_name=a.window_name, wait_now_minutes=round(a.wait_now_minutes, 1),
+        wait_after_minutes=round(a.wait_after_minutes, 1), waiting=a.waiting,
+        average_service_seconds=round(a.service_seconds, 1), windows_now=a.windows_now,
+        window_wait_now_minutes=round(a.window_wait_now_minutes, 1),
+        window_wait_after_minutes=round(a.window_wait_after_minutes, 1), reasoning=a.reasoning)
+        for a in found])
+
+
+# -- statistics ---------------------------------------------------------------------------
+
+
+def check_range(first: date, last: date) -> None:
+    """ValueError for a range the statistics refuse (the endpoints answer 422)."""
+    if last < first:
+        raise ValueError("the last day is before the first")
+    if (last - first).days + 1 > MAX_RANGE_DAYS:
+        raise ValueError(f"statistics cover at most {MAX_RANGE_DAYS} days at a time")
+
+
+def p90(values: list[int]) -> float | None:
+    """The 90th percentile by nearest rank: the smallest value that at least 90 % of the
+    values do not exceed (a time that really occurred). `values` sorted."""
+    if not values:
+        return None
+    return float(values[max(0, math.ceil(P90 * len(values)) - 1)])
+
+
+class _Group:
+    """One grouping's running figures. Counts come from SQL already summed; the waits and
+    service times are kept for the average and the 90th percentile."""
+
+    __slots__ = ("issued", "served", "no_shows", "transfers", "waits", "services")
+
+    def __init__(self) -> None:
+        self.issued = self.served = self.no_shows = self.transfers = 0
+        self.waits: list[int] = []
+        self.services: list[int] = []
+
+    def figures(self, key: str, name: str) -> wire.GroupFigures:
+        self.waits.sort()
+        self.services.sort()
+        return wire.GroupFigures(
+            key=key, name=name, issued=self.issued, served=self.served, no_shows=self.no_shows,
+            transfers=self.transfers,
+            wait_average_seconds=sum(self.waits) / len(self.waits) if self.waits else None,
+            wait_p90_seconds=p90(self.waits),
+            service_average_seconds=sum(self.services) / len(self.services) if self.services else None,
+            service_p90_seconds=p90(self.services))
+
+
+def _range_bounds(first: date, last: date, zone: tzinfo) -> tuple[datetime, datetime]:
+    return (datetime.combine(first, time(), zone).astimezone(UTC),
+            datetime.combine(last + timedelta(days=1), time(), zone).astimezone(UTC))
+
+
+# Counts by every combination of the groupings (a few thousand rows for a month of a
+# large hall), summed up here; then the two measures as bare integers with their keys.
+# Plain SQL: the rows come back as bare tuples, without per-row type processing ("window"
+# is quoted: a reserved word on PostgreSQL). Both read a range of ix_queue_tickets_next.
+_COUNT_COLUMNS = 'service_date, business_type, "window", clerk, state, transferred_from IS NULL'
+_RANGE = [bindparam("first", type_=Date), bindparam("last", type_=Date)]
+_COUNTS_SQL = text(f"SELECT {_COUNT_COLUMNS}, count(*) FROM queue_tickets "
+                   f"WHERE service_date >= :first AND service_date <= :last GROUP BY {_COUNT_COLUMNS}"
+                   ).bindparams(*_RANGE)
+_MEASURE_SQL = {m: text(f'SELECT service_date, business_type, "window", clerk, {m} FROM queue_tickets '
+                        f"WHERE service_date >= :first AND service_date <= :last AND {m} IS NOT NULL"
+                        ).bindparams(*_RANGE)
+                for m in ("wait_seconds", "service_seconds")}
+
+
+def statistics(conn: Connection, first: date, last: date, zone: tzinfo, today: date) -> wire.Statistics:
+    """The figures of the service days first…last (hall time, inclusive): tickets issued
+    (records not made by a transfer), served (finished), no-shows, transfers, and the
+    average and 90th percentile of the wait (arrival or transfer to the first call) and
+    of the service (start to finish or transfer), by business type, window, clerk and day;
+    and the ratings given on those days. A record counts for the window and the clerk that
+    called it (a record nobody called counts for none), and for its own business type."""
+    check_range(first, last)
+    reference = _reference(conn)
+    bounds = {"first": first, "last": last}
+    totals = _Group()
+    groups: tuple[dict[Any, _Group], ...] = (defaultdict(_Group), defaultdict(_Group), defaultdict(_Group),
+                                             defaultdict(_Group))
+    by_type, by_window, by_clerk, by_day = groups
+
+    def members(day: Any, bt: str, window: int | None, clerk: str | None) -> Iterable[_Group]:
+        yield totals
+        yield by_type[bt]
+        yield by_day[day]
+        if window is not None:
+            yield by_window[window]
+        if clerk is not None:
+            yield by_clerk[clerk]
+
+    for day, bt, window, clerk, state, fresh, count in conn.execute(_COUNTS_SQL, bounds):
+        for group in members(day, bt, window, clerk):
+            if fresh:
+                group.issued += count
+            if state == _FINISHED:
+                group.served += count
+            elif state == _NO_SHOW:
+                group.no_shows += count
+            elif state == _TRANSFERRED:
+                group.transfers += count
+    for measure in ("wait_seconds", "service_seconds"):
+        rows = conn.execute(_MEASURE_SQL[measure], bounds).all()
+        _spread(rows, measure == "wait_seconds", totals, groups)
+
+    names = {code: t["name"] for code, t in reference.types.items()}
+    windows = {n: w["name"] for n, w in reference.windows.items()}
+    clerks = dict(conn.execute(select(U.c.username, U.c.display_name).where(
+        U.c.username.in_(list(by_clerk)))).all()) if by_clerk else {}
+    day_keys = sorted(by_day, key=str)
+    return wire.Statistics(
+        first=first, last=last, totals=totals.figures("total", "合计"),
+        by_business_type=[by_type[k].figures(k, names.get(k, k)) for k in sorted(
+            by_type, key=lambda k: (names.get(k) is None, reference.types.get(k, {}).get("prefix", ""), k))],
+        by_window=[by_window[k].figures(str(k), windows.get(k, f"{k}号窗口")) for k in sorted(by_window)],
+        by_clerk=[by_clerk[k].figures(k, clerks.get(k, k)) for k in sorted(by_clerk)],
+        by_day=[by_day[k].figures(str(k), str(k)) for k in day_keys],
+        ratings=ratings(conn, first, last, zone, today))
+
+
+def _spread(rows: list[Any], wait: bool, totals: _Group, groups: tuple[dict[Any, _Group], ...]) -> None:
+    """Hands each measured value to its groups: first into one list per combination of
+    keys (one dict lookup a row), then whole lists into the groups."""
+    combined: dict[tuple[Any, ...], list[int]] = defaultdict(list)
+    for day, bt, window, clerk, value in rows:
+        combined[day, bt, window, clerk].append(value)
+    by_type, by_window, by_clerk, by_day = groups
+    for (day, bt, window, clerk), values in combined.items():
+        targets = [totals, by_type[bt], by_day[day]]
+        if window is not None:
+            targets.append(by_window[window])
+        if clerk is not None:
+            targets.append(by_clerk[clerk])
+        for group in targets:
+            (group.waits if wait else group.services).extend(values)
+
+
+def ratings(conn: Connection, first: date, last: date, zone: tzinfo, today: date) -> wire.RatingFigures:
+    """The ratings given on the days first…last (a system default left out where the
+    applicant's own rating of the case arrived too, as in the export), and the follow-ups
+    of the bad ones: still open, and of those past their due day."""
+    start, end = _range_bounds(first, last, zone)
+    Rt = Rating.__table__
+    own = Rt.alias("own")
+    superseded = and_(Rt.c.channel == int(Channel.SYSTEM_DEFAULT),
+                      exists().where(own.c.case_number == Rt.c.case_number,
+                                     own.c.channel != int(Channel.SYSTEM_DEFAULT)))
+    in_range = (Rt.c.rated_at >= start, Rt.c.rated_at < end)
+    levels = dict.fromkeys(range(1, 6), 0)
+    for level, count in conn.execute(select(Rt.c.level, func.count()).where(*in_range, ~superseded)
+                                     .group_by(Rt.c.level)):
+        levels[int(level)] = levels.get(int(level), 0) + count
+    F = FollowUp.__table__
+    open_, overdue = 0, 0
+    for state, due_on in conn.execute(
+            select(F.c.state, F.c.due_on).join(Rt, Rt.c.record_uuid == F.c.rating_uuid)
+            .where(*in_range, F.c.state != FollowUpState.CLOSED.value)):
+        open_ += 1
+        overdue += is_overdue(FollowUpState(state), due_on, today)
+    total = sum(levels.values())
+    bad = levels.get(1, 0) + levels.get(2, 0)
+    return wire.RatingFigures(total=total, levels=levels, bad=bad, bad_rate=bad / total if total else None,
+                              follow_ups_open=open_, follow_ups_overdue=overdue)
+
+
+# -- the export ---------------------------------------------------------------------------
+
+COLUMNS = ("分组", "名称", "取号", "办结", "过号", "转移", "平均等候(分钟)", "P90等候(分钟)",
+           "平均办理(分钟)", "P90办理(分钟)")
+SHEETS = (("按业务类型", "by_business_type"), ("按窗口", "by_window"), ("按人员", "by_clerk"),
+          ("按日", "by_day"))
+
+
+def _minutes(seconds: float | None) -> float | str:
+    return "" if seconds is None else round(seconds / 60, 1)
+
+
+def _row(figures: wire.GroupFigures) -> list[Any]:
+    return [figures.key, figures.name, figures.issued, figures.served, figures.no_shows, figures.transfers,
+            _minutes(figures.wait_average_seconds), _minutes(figures.wait_p90_seconds),
+            _minutes(figures.service_average_seconds), _minutes(figures.service_p90_seconds)]
+
+
+def _rating_rows(r: wire.RatingFigures) -> list[list[Any]]:
+    rate = "" if r.bad_rate is None else f"{r.bad_rate:.1%}"
+    return [["评价总数", r.total], *[[f"{level} 级", r.levels.get(level, 0)] for level in range(5, 0, -1)],
+            ["差评 (1–2 级)", r.bad], ["差评率", rate], ["回访未办结", r.follow_ups_open],
+            ["回访逾期", r.follow_ups_overdue]]
+
+
+def render(stats: wire.Statistics, fmt: wire.ExportFormat) -> bytes:
+    """The statistics as the hall's monthly report file. XLSX: one sheet for the totals
+    and the ratings, one per grouping. CSV (UTF-8 with a byte order mark, so spreadsheet
+    programs read the Chinese right): the groupings one after another, the first column
+    naming each."""
+    period = f"{stats.first.isoformat()} 至 {stats.last.isoformat()}"
+    if fmt is wire.ExportFormat.CSV:
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(["统计期间", period])
+        writer.writerow(["表", *COLUMNS])
+        writer.writerow(["合计", *_row(stats.totals)])
+        for title, attribute in SHEETS:
+            for figures in getattr(stats, attribute):
+                writer.writerow([title, *_row(figures)])
+        writer.writerow([])
+        for row in _rating_rows(stats.ratings):
+            writer.writerow(["好差评", *row])
+        return out.getvalue().encode("utf-8-sig")
+
+    from openpyxl import Workbook  # only the export needs it
+
+    book = Workbook()
+    summary = book.active
+    summary.title = "合计"
+    summary.append(["统计期间", period])
+    summary.append(list(COLUMNS))
+    summary.append(_row(stats.totals))
+    summary.append([])
+    summary.append(["好差评"])
+    for row in _rating_rows(stats.ratings):
+        summary.append(row)
+    for title, attribute in SHEETS:
+        sheet = book.create_sheet(title)
+        sheet.append(list(COLUMNS))
+        for figures in getattr(stats, attribute):
+            sheet.append(_row(figures))
+        sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
