@@ -2,140 +2,240 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AdviceCard</name>
+    <message>
+        <location filename="../../ui/supervisor/advice.py" line="46"/>
+        <source>Open window %1 for %2: expected wait from %3 min down to %4 min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/advice.py" line="51"/>
+        <source>%1 waiting · %2 window(s) serving it now · average service %3 min · window %4&apos;s own queue: %5 → %6 min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/advice.py" line="61"/>
+        <source>&amp;Apply</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>AdviceScreen</name>
+    <message>
+        <location filename="../../ui/supervisor/advice.py" line="88"/>
+        <source>Window load advice</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/advice.py" line="92"/>
+        <source>&amp;Refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/advice.py" line="157"/>
+        <source>The hall server did not answer: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/advice.py" line="176"/>
+        <source>As of %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/advice.py" line="178"/>
+        <source>No window needs to change now: every queue is within reach.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/advice.py" line="183"/>
+        <source>Apply the advice</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/advice.py" line="184"/>
+        <source>Window %1 (%2) will serve %3 as well, from now on. Apply?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/advice.py" line="188"/>
+        <source>Apply</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/advice.py" line="189"/>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/advice.py" line="196"/>
+        <source>Applying…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/advice.py" line="201"/>
+        <source>Window %1 now serves %2 as well.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ApplicantPanel</name>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="102"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="161"/>
         <source>Read ID card (F11)</source>
-        <translation>读取申请人证件（F11）</translation>
+        <translation>读取证件（F11）</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="104"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="163"/>
         <source>Agent&apos;s card (F12)</source>
-        <translation>读取代理人证件（F12）</translation>
+        <translation>代理人证件（F12）</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="106"/>
-        <location filename="../../ui/clerk/applicant_panel.py" line="228"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="165"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="298"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="311"/>
         <source>Show full number</source>
         <translation>显示完整号码</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="117"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="173"/>
+        <source>Shown whole while you type it, masked once entered.</source>
+        <translation>输入时显示完整号码，输入完成后遮盖显示。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/applicant_panel.py" line="179"/>
         <source>Passport: type or scan the two MRZ lines</source>
         <translation>护照：请输入或扫描机读区两行</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="123"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="185"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="124"/>
-        <location filename="../../ui/clerk/applicant_panel.py" line="252"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="186"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="342"/>
         <source>ID number</source>
         <translation>证件号码</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="125"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="187"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="126"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="188"/>
         <source>Agent</source>
         <translation>代理人</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="127"/>
-        <location filename="../../ui/clerk/applicant_panel.py" line="253"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="189"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="343"/>
         <source>Agent&apos;s ID number</source>
         <translation>代理人证件号码</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="150"/>
-        <location filename="../../ui/clerk/applicant_panel.py" line="156"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="213"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="219"/>
         <source>No card reader is configured for this window.</source>
         <translation>本窗口未配置读卡器。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="158"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="221"/>
         <source>Reading the card…</source>
         <translation>正在读取证件…</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="177"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="240"/>
         <source>Check this card: %1</source>
         <translation>请核对证件：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="179"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="242"/>
         <source>The card expires soon or has expired (%1).</source>
         <translation>证件即将到期或已过期（%1）。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="181"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="244"/>
         <source>Card read.</source>
         <translation>证件已读取。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="183"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="245"/>
         <source>Card reader: last read OK</source>
         <translation>读卡器：上次读取成功</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="207"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="269"/>
         <source>no card on the reader; place the card and try again</source>
         <translation>读卡器上没有证件，请放好证件后重试</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="208"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="270"/>
         <source>the card was moved during the read; place it again</source>
         <translation>读取时证件被移开，请重新放好</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="209"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="271"/>
         <source>the reader does not answer</source>
         <translation>读卡器无响应</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="210"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="272"/>
         <source>the reader is not connected or not usable</source>
         <translation>读卡器未连接或无法使用</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="211"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="273"/>
         <source>the reader sent data that cannot be used</source>
         <translation>读卡器返回的数据无法使用</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="220"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="282"/>
         <source>The card could not be read: %1</source>
         <translation>未能读取证件：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="222"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="284"/>
         <source>Card reader: %1</source>
         <translation>读卡器：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="229"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="297"/>
+        <source>Hide full number</source>
+        <translation>隐藏完整号码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/applicant_panel.py" line="300"/>
+        <source>There is no masked number to show.</source>
+        <translation>没有遮盖的号码需要显示。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/applicant_panel.py" line="312"/>
         <source>Why do you need the full number for this case?</source>
         <translation>本办件为何需要查看完整号码？</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="251"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="341"/>
         <source>Enter the applicant&apos;s name.</source>
         <translation>请填写申请人姓名。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="259"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="349"/>
         <source>%1 is not a valid resident ID number.</source>
         <translation>%1不是有效的居民身份证号码。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="261"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="351"/>
         <source>Enter the agent&apos;s ID number.</source>
         <translation>请填写代理人证件号码。</translation>
+    </message>
+</context>
+<context>
+    <name>BigBoard</name>
+    <message>
+        <location filename="../../ui/supervisor/hall_board.py" line="382"/>
+        <source>Hall now — big board</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -466,6 +566,739 @@
     </message>
 </context>
 <context>
+    <name>CaseDialog</name>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="79"/>
+        <source>Case %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="95"/>
+        <source>Case number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="95"/>
+        <source>Item</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="96"/>
+        <source>Department</source>
+        <translation type="unfinished">部门</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="96"/>
+        <source>Accepted by</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="97"/>
+        <source>Window</source>
+        <translation type="unfinished">窗口</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="97"/>
+        <source>Applicant</source>
+        <translation type="unfinished">申请人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="98"/>
+        <source>Accepted at</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="99"/>
+        <source>Promised by</source>
+        <translation type="unfinished">承诺办结时间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="100"/>
+        <source>State</source>
+        <translation type="unfinished">状态</translation>
+    </message>
+</context>
+<context>
+    <name>CasePanel</name>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="93"/>
+        <source>Mailed to the applicant</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="95"/>
+        <source>Accepted, waiting to be handled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="96"/>
+        <source>Being handled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="97"/>
+        <source>Concluded, ready to hand over</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="98"/>
+        <source>Collected by the applicant</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="99"/>
+        <source>Notified once of what is missing (not accepted)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="100"/>
+        <location filename="../../ui/clerk/case_panel.py" line="110"/>
+        <source>Not accepted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="106"/>
+        <location filename="../../ui/clerk/case_panel.py" line="436"/>
+        <source>Accepted</source>
+        <translation type="unfinished">受理时间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="107"/>
+        <source>Accepted with deficiency</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="108"/>
+        <source>Accepted on commitment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="109"/>
+        <source>Notified once</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="117"/>
+        <source>Start handling</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="118"/>
+        <source>Conclude</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="119"/>
+        <source>Hand over / mail</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="120"/>
+        <source>Deferred material received</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="121"/>
+        <source>Verify the commitment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="126"/>
+        <source>Approved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="127"/>
+        <source>Refused</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="131"/>
+        <source>Collected at the window</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="132"/>
+        <source>Sent by mail</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="136"/>
+        <source>Waiting to be verified</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="137"/>
+        <source>Verified: the commitment is true</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="138"/>
+        <source>Verified: the commitment is false</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="143"/>
+        <source>Due soon</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="144"/>
+        <source>Yellow card</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="145"/>
+        <source>Red card: past the promised date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="156"/>
+        <location filename="../../ui/clerk/case_panel.py" line="735"/>
+        <location filename="../../ui/clerk/case_panel.py" line="769"/>
+        <source>window %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="161"/>
+        <source>, </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="174"/>
+        <source>Another window concluded this case first (%1). It is not concluded again: see its history.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="176"/>
+        <source>Another window concluded this case first. It is not concluded again: see its history.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="179"/>
+        <source>The result of this case was handed over already (%1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="180"/>
+        <source>The result of this case was handed over already.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="182"/>
+        <source>Another window started handling this case already (%1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="183"/>
+        <source>Another window started handling this case already.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="185"/>
+        <source>Deferred materials are still outstanding: record them as received before concluding.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="188"/>
+        <source>That material was recorded as received already.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="190"/>
+        <source>The commitment was verified already.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="192"/>
+        <source>This case was not accepted on commitment: there is nothing to verify.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="202"/>
+        <source>The case is now “%1”: “%2” is not possible any more.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="204"/>
+        <source>The hall server does not know this case (yet).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="205"/>
+        <source>The hall server refused the step: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="400"/>
+        <source>Case number: type it, or scan the QR code on the notice</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="402"/>
+        <source>Find (Enter)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="405"/>
+        <source>Read ID card to find (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="410"/>
+        <location filename="../../ui/clerk/case_panel.py" line="435"/>
+        <source>Case number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="415"/>
+        <source>The applicant&apos;s cases</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="426"/>
+        <location filename="../../ui/clerk/case_panel.py" line="702"/>
+        <source>No case on screen.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="435"/>
+        <source>Item</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="435"/>
+        <source>Applicant</source>
+        <translation type="unfinished">申请人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="436"/>
+        <source>Decision</source>
+        <translation type="unfinished">办理结果</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="437"/>
+        <source>Promised completion</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="437"/>
+        <source>Result</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="438"/>
+        <source>Commitment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="460"/>
+        <source>Deferred materials</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="467"/>
+        <source>Time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="467"/>
+        <source>Step</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="467"/>
+        <source>By</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="467"/>
+        <source>Details</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="482"/>
+        <location filename="../../ui/clerk/case_panel.py" line="727"/>
+        <source>%1 (%2)</source>
+        <translation type="unfinished">%1（%2）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="499"/>
+        <source>History</source>
+        <translation type="unfinished">处理经过</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="523"/>
+        <location filename="../../ui/clerk/case_panel.py" line="620"/>
+        <source>No card reader is configured for this window.</source>
+        <translation type="unfinished">本窗口未配置读卡器。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="525"/>
+        <source>Cases after the counter need a clerk logged in at this window.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="551"/>
+        <source>No case number in “%1”: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="552"/>
+        <source>Type or scan the case number.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="565"/>
+        <source>Looking the case up…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="576"/>
+        <source>Offline: shown as this window recorded it; steps taken at other windows are not shown. Steps are saved and uploaded when the hall server is back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="589"/>
+        <source>The hall server knows no case with this number. Check the number (a case accepted offline at another window appears once it is uploaded).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="593"/>
+        <source>The hall server cannot be reached, and this window did not accept the case: it can be looked up when the hall server is back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="596"/>
+        <source>The case could not be looked up: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="602"/>
+        <source>the hall server cannot be reached</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="605"/>
+        <source>the hall server does not know this case</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="607"/>
+        <source>the hall server cannot use this number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="609"/>
+        <source>your login has ended; log out and log in again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="625"/>
+        <source>Reading the card…</source>
+        <translation type="unfinished">正在读取证件…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="643"/>
+        <source>Cases of %1 (%2): %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="645"/>
+        <source>%1
+%2 · %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="652"/>
+        <source>No case of %1 was found.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="665"/>
+        <source>no card on the reader; place the card and try again</source>
+        <translation type="unfinished">读卡器上没有证件，请放好证件后重试</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="666"/>
+        <source>the card was moved during the read; place it again</source>
+        <translation type="unfinished">读取时证件被移开，请重新放好</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="667"/>
+        <source>the reader does not answer</source>
+        <translation type="unfinished">读卡器无响应</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="668"/>
+        <source>the reader is not connected or not usable</source>
+        <translation type="unfinished">读卡器未连接或无法使用</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="671"/>
+        <source>The card could not be read: %1</source>
+        <translation type="unfinished">未能读取证件：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="676"/>
+        <source>Finding cases by ID card needs the hall server, which cannot be reached now. Type or scan the case number instead.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="679"/>
+        <source>The number on this card is not a valid resident ID number.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="681"/>
+        <source>The applicant&apos;s cases could not be found: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="737"/>
+        <source>on the spot</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="742"/>
+        <source>not accepted on commitment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="750"/>
+        <source>%1 — received</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="752"/>
+        <source>%1 — due %2, OVERDUE</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="754"/>
+        <source>%1 — due %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="756"/>
+        <source>%1 — outstanding</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="769"/>
+        <source>%1, window %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="819"/>
+        <source>Recorded, uploading…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="839"/>
+        <source>The step was not recorded: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="848"/>
+        <source>Saved; it is uploaded automatically when the hall server is reachable.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="849"/>
+        <source>Saved; waiting to be uploaded.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="879"/>
+        <source>Not accepted by the hall server: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="881"/>
+        <source>Uploaded: “%1” of case %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CaseStepDialog</name>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="276"/>
+        <source>%1 — case %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="292"/>
+        <source>Approved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="293"/>
+        <source>Refused</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="294"/>
+        <source>Result</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="295"/>
+        <source>When refused: the reason, as the decision states it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="299"/>
+        <source>How</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="300"/>
+        <source>Received by</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="309"/>
+        <source>%1 (due %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="311"/>
+        <source>Material received</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="313"/>
+        <source>True</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="314"/>
+        <source>False</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="315"/>
+        <source>The commitment is</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="316"/>
+        <source>When false: what was found</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="319"/>
+        <source>Note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="329"/>
+        <source>Addressee and the tracking number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="330"/>
+        <source>Name of who collected it (the applicant or their agent)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="337"/>
+        <source>A refusal needs its reason in the note.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="343"/>
+        <source>Enter who received the result.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="346"/>
+        <source>Received by: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="350"/>
+        <source>No deferred material is outstanding.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="355"/>
+        <source>A false commitment needs what was found in the note.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CaseWords</name>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="56"/>
+        <source>Red card</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="56"/>
+        <source>Yellow card</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="57"/>
+        <source>Reminder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="57"/>
+        <source>On time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="62"/>
+        <source>Accepted</source>
+        <translation type="unfinished">受理时间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="62"/>
+        <source>In progress</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="63"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="68"/>
+        <source>Concluded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="63"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="69"/>
+        <source>Handed over</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="64"/>
+        <source>Told once what is missing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="65"/>
+        <source>Not accepted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="68"/>
+        <source>Started</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="69"/>
+        <source>Deferred material received</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="70"/>
+        <source>Commitment verified</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>CitizenScreen</name>
     <message>
         <location filename="../../ui/citizen/citizen_screen.py" line="19"/>
@@ -522,49 +1355,208 @@
     <name>ClerkApp</name>
     <message>
         <location filename="../../ui/clerk/app.py" line="63"/>
-        <location filename="../../ui/clerk/app.py" line="69"/>
+        <location filename="../../ui/clerk/app.py" line="70"/>
         <source>Card reader: %1</source>
         <translation>读卡器：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="88"/>
+        <location filename="../../ui/clerk/app.py" line="89"/>
         <source>ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="88"/>
+        <location filename="../../ui/clerk/app.py" line="89"/>
         <source>not ready</source>
         <translation>未就绪</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="90"/>
+        <location filename="../../ui/clerk/app.py" line="91"/>
         <source>Card reader: %1 (%2)</source>
         <translation>读卡器：%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="119"/>
+        <location filename="../../ui/clerk/app.py" line="135"/>
         <source>Logged in while the hall server was unreachable: log in again when it is back to call tickets. Everything else works.</source>
         <translation>登录时无法连接大厅服务器：连接恢复后请重新登录才能叫号，其他功能照常使用。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="172"/>
+        <location filename="../../ui/clerk/app.py" line="188"/>
         <source>Case %1 saved: %2.</source>
         <translation>办件 %1 已保存：%2。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="175"/>
+        <location filename="../../ui/clerk/app.py" line="191"/>
         <source> Promised completion: %1.</source>
         <translation>承诺办结日期：%1。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="177"/>
+        <location filename="../../ui/clerk/app.py" line="193"/>
         <source> The completion date is unknown: %1</source>
         <translation>无法计算办结日期：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="189"/>
+        <location filename="../../ui/clerk/app.py" line="205"/>
         <source>The case was not saved: %1</source>
         <translation>办件未能保存：%1</translation>
+    </message>
+</context>
+<context>
+    <name>DeadlineScreen</name>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="158"/>
+        <source>All open cases</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="158"/>
+        <source>Reminder and worse</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="159"/>
+        <source>Yellow and red cards</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="159"/>
+        <source>Red cards only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="167"/>
+        <source>Case number or item</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="170"/>
+        <source>&amp;Level</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="170"/>
+        <source>&amp;Department</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="171"/>
+        <source>&amp;Clerk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="171"/>
+        <source>&amp;Find</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="183"/>
+        <source>Level</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="183"/>
+        <source>Case number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="183"/>
+        <source>Item</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="183"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="198"/>
+        <source>Department</source>
+        <translation type="unfinished">部门</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="183"/>
+        <source>Accepted by</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="184"/>
+        <source>Window</source>
+        <translation type="unfinished">窗口</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="184"/>
+        <source>Applicant</source>
+        <translation type="unfinished">申请人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="184"/>
+        <source>Accepted</source>
+        <translation type="unfinished">受理时间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="184"/>
+        <source>Promised by</source>
+        <translation type="unfinished">承诺办结时间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="184"/>
+        <source>State</source>
+        <translation type="unfinished">状态</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="200"/>
+        <source>Clerk</source>
+        <translation type="unfinished">窗口人员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="205"/>
+        <source>Per department</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="205"/>
+        <source>Per clerk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="241"/>
+        <source>Open</source>
+        <translation type="unfinished">待处理</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="241"/>
+        <source>Reminder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="241"/>
+        <source>Yellow</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="242"/>
+        <source>Red</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="258"/>
+        <source>Red card: case %1 (%2) is past its promised date.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="269"/>
+        <source>The hall server did not answer: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="286"/>
+        <source>Open cases %1 · reminders %2 · yellow cards %3 · red cards %4 (as of %5)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="288"/>
+        <source>All departments</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="290"/>
+        <source>All clerks</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -628,12 +1620,12 @@
 <context>
     <name>DocumentFlow</name>
     <message>
-        <location filename="../../ui/clerk/document_flow.py" line="107"/>
+        <location filename="../../ui/clerk/document_flow.py" line="105"/>
         <source>The document could not be made: %1</source>
         <translation>文书未能生成：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/document_flow.py" line="131"/>
+        <location filename="../../ui/clerk/document_flow.py" line="129"/>
         <source>The print was not recorded: %1</source>
         <translation>打印记录未能保存：%1</translation>
     </message>
@@ -1069,247 +2061,472 @@ Waiting for the applicant to sign on the citizen screen.</source>
     </message>
 </context>
 <context>
+    <name>HallBoard</name>
+    <message>
+        <location filename="../../ui/supervisor/hall_board.py" line="165"/>
+        <source>Hall now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/hall_board.py" line="181"/>
+        <source>Business type</source>
+        <translation type="unfinished">业务</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/hall_board.py" line="181"/>
+        <source>Waiting</source>
+        <translation type="unfinished">等候人数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/hall_board.py" line="181"/>
+        <source>Longest wait</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/hall_board.py" line="181"/>
+        <source>Average wait today</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/hall_board.py" line="182"/>
+        <source>Average service today</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/hall_board.py" line="182"/>
+        <source>Served today</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/hall_board.py" line="182"/>
+        <source>Windows open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/hall_board.py" line="247"/>
+        <source>The hall server did not answer: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/hall_board.py" line="256"/>
+        <source>updated %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/hall_board.py" line="355"/>
+        <source>%1 (%2, %3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/hall_board.py" line="358"/>
+        <source>Waiting longer than %1 min: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/hall_board.py" line="360"/>
+        <source> … and %1 more</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/hall_board.py" line="362"/>
+        <source>Nobody has waited longer than %1 min.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>HallWords</name>
+    <message>
+        <location filename="../../ui/supervisor/hall_board.py" line="58"/>
+        <source>Meeting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/hall_board.py" line="58"/>
+        <source>Out on an errand</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/hall_board.py" line="59"/>
+        <source>Break</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/hall_board.py" line="59"/>
+        <source>Training</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/hall_board.py" line="60"/>
+        <source>Away</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/hall_board.py" line="70"/>
+        <source>Serving %1 · since %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/hall_board.py" line="71"/>
+        <source>Serving %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/hall_board.py" line="73"/>
+        <source>Idle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/hall_board.py" line="78"/>
+        <source>Paused · %1 · back about %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/hall_board.py" line="79"/>
+        <source>Paused · %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/hall_board.py" line="79"/>
+        <source>Paused</source>
+        <translation type="unfinished">已暂停</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/hall_board.py" line="81"/>
+        <source>Offline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/hall_board.py" line="82"/>
+        <source>Nobody logged in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/hall_board.py" line="87"/>
+        <source>AB backup: window %1 serves its queue now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/hall_board.py" line="89"/>
+        <source>AB backup: window %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/hall_board.py" line="91"/>
+        <source>Covering window %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="120"/>
+        <location filename="../../ui/kiosk/window.py" line="142"/>
         <source>Ticket machine</source>
         <translation>取号机</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="132"/>
+        <location filename="../../ui/kiosk/window.py" line="156"/>
         <source>Government service hall</source>
         <translation>政务服务中心</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="166"/>
-        <location filename="../../ui/kiosk/window.py" line="423"/>
-        <location filename="../../ui/kiosk/window.py" line="448"/>
+        <location filename="../../ui/kiosk/window.py" line="168"/>
+        <location filename="../../ui/kiosk/window.py" line="363"/>
+        <source>Help</source>
+        <translation>帮助</translation>
+    </message>
+    <message>
+        <location filename="../../ui/kiosk/window.py" line="171"/>
+        <location filename="../../ui/kiosk/window.py" line="563"/>
+        <source>Large text</source>
+        <translation>大字</translation>
+    </message>
+    <message>
+        <location filename="../../ui/kiosk/window.py" line="203"/>
+        <location filename="../../ui/kiosk/window.py" line="506"/>
+        <location filename="../../ui/kiosk/window.py" line="580"/>
         <source>Please choose your business</source>
         <translation>请选择您要办理的业务</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="168"/>
+        <location filename="../../ui/kiosk/window.py" line="205"/>
         <source>Cancel priority</source>
         <translation>取消优先</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="178"/>
+        <location filename="../../ui/kiosk/window.py" line="215"/>
         <source>Connecting to the hall…</source>
         <translation>正在连接大厅…</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="179"/>
+        <location filename="../../ui/kiosk/window.py" line="216"/>
+        <location filename="../../ui/kiosk/window.py" line="369"/>
         <source>Priority service (green channel)</source>
         <translation>绿色通道 优先办理</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="182"/>
+        <location filename="../../ui/kiosk/window.py" line="219"/>
         <source>Check in an appointment</source>
         <translation>预约签到</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="199"/>
+        <location filename="../../ui/kiosk/window.py" line="236"/>
         <source>Who is the priority service for?</source>
         <translation>请选择优先办理的人员</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="208"/>
+        <location filename="../../ui/kiosk/window.py" line="245"/>
         <source>Please show your certificate to the staff at the window.</source>
         <translation>办理时请向窗口工作人员出示相关证件。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="210"/>
-        <location filename="../../ui/kiosk/window.py" line="255"/>
-        <location filename="../../ui/kiosk/window.py" line="569"/>
+        <location filename="../../ui/kiosk/window.py" line="247"/>
+        <location filename="../../ui/kiosk/window.py" line="292"/>
+        <location filename="../../ui/kiosk/window.py" line="706"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="219"/>
+        <location filename="../../ui/kiosk/window.py" line="256"/>
         <source>The code is in the message you got when you booked.</source>
         <translation>预约码在您预约成功时收到的短信里。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="227"/>
+        <location filename="../../ui/kiosk/window.py" line="264"/>
         <source>ABC</source>
         <translation>字母</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="237"/>
+        <location filename="../../ui/kiosk/window.py" line="274"/>
         <source>123</source>
         <translation>数字</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="246"/>
+        <location filename="../../ui/kiosk/window.py" line="283"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="249"/>
+        <location filename="../../ui/kiosk/window.py" line="286"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="252"/>
+        <location filename="../../ui/kiosk/window.py" line="289"/>
         <source>OK</source>
         <translation>确定</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="266"/>
+        <location filename="../../ui/kiosk/window.py" line="303"/>
         <source>Please enter your appointment code</source>
         <translation>请输入预约码</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="284"/>
-        <location filename="../../ui/kiosk/window.py" line="329"/>
+        <location filename="../../ui/kiosk/window.py" line="321"/>
+        <location filename="../../ui/kiosk/window.py" line="403"/>
         <source>Your number</source>
         <translation>您的号码</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="289"/>
-        <location filename="../../ui/kiosk/window.py" line="333"/>
+        <location filename="../../ui/kiosk/window.py" line="328"/>
+        <location filename="../../ui/kiosk/window.py" line="408"/>
         <source>Please listen for your number and watch the screen.</source>
         <translation>请留意叫号，关注屏幕提示。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="323"/>
+        <location filename="../../ui/kiosk/window.py" line="366"/>
+        <source>How to take a number</source>
+        <translation>怎样取号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/kiosk/window.py" line="367"/>
+        <source>Touch the business you came for. Take the ticket that comes out. Sit down and wait: when your number is called, the screen shows which window to go to.</source>
+        <translation>点一下您要办理的业务，取走打印出来的号票。请坐下等候：叫到您的号码时，屏幕上会显示请您去几号窗口。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/kiosk/window.py" line="370"/>
+        <source>For people aged 70 and over, people with disabilities and military personnel. Touch the green button first, then your business. Show your certificate at the window.</source>
+        <translation>70 岁及以上的老人、残疾人、军人可以优先办理。请先点绿色的“绿色通道”按钮，再点您要办理的业务。到窗口时请出示有关证件。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/kiosk/window.py" line="372"/>
+        <source>Appointments</source>
+        <translation>预约签到</translation>
+    </message>
+    <message>
+        <location filename="../../ui/kiosk/window.py" line="373"/>
+        <source>Booked in advance? Touch “Check in an appointment” and type the code from the message you got when you booked.</source>
+        <translation>已经预约过了？请点“预约签到”，输入预约成功短信里的预约码。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/kiosk/window.py" line="375"/>
+        <source>Need help?</source>
+        <translation>有不明白的地方？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/kiosk/window.py" line="376"/>
+        <source>Please ask the staff at the information desk near the entrance, or any member of staff in the hall. They are glad to help you.</source>
+        <translation>请到入口处的咨询台问工作人员，也可以找大厅里的任何一位工作人员，我们很乐意帮助您。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/kiosk/window.py" line="397"/>
         <source>Elderly (70 and over)</source>
         <translation>老年人（70岁以上）</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="324"/>
+        <location filename="../../ui/kiosk/window.py" line="398"/>
         <source>People with disabilities</source>
         <translation>残疾人</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="325"/>
+        <location filename="../../ui/kiosk/window.py" line="399"/>
         <source>Military personnel</source>
         <translation>军人</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="330"/>
-        <location filename="../../ui/kiosk/window.py" line="525"/>
+        <location filename="../../ui/kiosk/window.py" line="404"/>
+        <location filename="../../ui/kiosk/window.py" line="658"/>
         <source>%1 people waiting ahead of you</source>
         <translation>前面还有 %1 人等候</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="331"/>
+        <location filename="../../ui/kiosk/window.py" line="405"/>
         <source>Issued at %1</source>
         <translation>取号时间 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="332"/>
-        <location filename="../../ui/kiosk/window.py" line="520"/>
+        <location filename="../../ui/kiosk/window.py" line="406"/>
+        <location filename="../../ui/kiosk/window.py" line="663"/>
+        <source>About %1 minutes&apos; wait</source>
+        <translation>预计等候约 %1 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../ui/kiosk/window.py" line="407"/>
+        <location filename="../../ui/kiosk/window.py" line="653"/>
         <source>Priority service</source>
         <translation>优先办理</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="337"/>
+        <location filename="../../ui/kiosk/window.py" line="412"/>
         <source>Tickets cannot be given out right now. Please try again in a moment or ask the staff.</source>
         <translation>现在暂时不能取号，请稍后再试或咨询工作人员。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="340"/>
+        <location filename="../../ui/kiosk/window.py" line="415"/>
         <source>Something went wrong. Please ask the staff.</source>
         <translation>出现了问题，请咨询工作人员。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="343"/>
+        <location filename="../../ui/kiosk/window.py" line="418"/>
         <source>All of today&apos;s numbers for this business are given out. Please ask the staff.</source>
         <translation>这项业务今天的号已经取完了，请咨询工作人员。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="346"/>
+        <location filename="../../ui/kiosk/window.py" line="421"/>
         <source>This appointment code was not found. Please check it and enter it again.</source>
         <translation>没有找到这个预约码，请核对后重新输入。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="348"/>
+        <location filename="../../ui/kiosk/window.py" line="423"/>
         <source>This appointment has already been checked in.</source>
         <translation>这个预约已经签到过了。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="350"/>
+        <location filename="../../ui/kiosk/window.py" line="425"/>
         <source>This appointment is not for today. It is booked for %1.</source>
         <translation>这个预约不是今天的，预约日期是 %1。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="353"/>
+        <location filename="../../ui/kiosk/window.py" line="428"/>
         <source>You already have number %1 for this business. Please wait to be called.</source>
         <translation>您已经取过这项业务的号（%1），请耐心等候叫号。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="356"/>
+        <location filename="../../ui/kiosk/window.py" line="431"/>
         <source>Priority for the elderly is from the age of 70.</source>
         <translation>老年人优先办理需年满70岁。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="357"/>
+        <location filename="../../ui/kiosk/window.py" line="432"/>
         <source>A number cannot be given out. Please ask the staff.</source>
         <translation>暂时不能取号，请咨询工作人员。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="402"/>
+        <location filename="../../ui/kiosk/window.py" line="478"/>
         <source>Nobody waiting</source>
         <translation>无人等候</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="403"/>
-        <source>%1 waiting</source>
-        <translation>等候 %1 人</translation>
+        <location filename="../../ui/kiosk/window.py" line="479"/>
+        <source>%1 people ahead</source>
+        <translation>前面 %1 人</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="439"/>
+        <location filename="../../ui/kiosk/window.py" line="485"/>
+        <source>About %1 min</source>
+        <translation>约等 %1 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../ui/kiosk/window.py" line="524"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../ui/kiosk/window.py" line="563"/>
+        <source>Normal text</source>
+        <translation>标准字</translation>
+    </message>
+    <message>
+        <location filename="../../ui/kiosk/window.py" line="571"/>
         <source>Priority: %1</source>
         <translation>优先办理：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="440"/>
+        <location filename="../../ui/kiosk/window.py" line="572"/>
         <source>Now choose your business</source>
         <translation>请选择您要办理的业务</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="502"/>
+        <location filename="../../ui/kiosk/window.py" line="635"/>
         <source>Getting your number…</source>
         <translation>正在取号，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="522"/>
+        <location filename="../../ui/kiosk/window.py" line="655"/>
         <source>Appointment checked in</source>
         <translation>预约已签到</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="527"/>
+        <location filename="../../ui/kiosk/window.py" line="660"/>
         <source>Nobody is waiting ahead of you</source>
         <translation>前面没有人等候</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="529"/>
+        <location filename="../../ui/kiosk/window.py" line="665"/>
         <source>Printing your ticket…</source>
         <translation>正在打印号票…</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="532"/>
+        <location filename="../../ui/kiosk/window.py" line="668"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="549"/>
+        <location filename="../../ui/kiosk/window.py" line="686"/>
         <source>The printer is not working. Please remember your number.</source>
         <translation>打印机暂时不能使用，请记住您的号码。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="551"/>
+        <location filename="../../ui/kiosk/window.py" line="688"/>
         <source>Please remember your number.</source>
         <translation>请记住您的号码。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="553"/>
+        <location filename="../../ui/kiosk/window.py" line="690"/>
         <source>Please take your ticket.</source>
         <translation>请取走您的号票。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="580"/>
+        <location filename="../../ui/kiosk/window.py" line="718"/>
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
@@ -1330,103 +2547,118 @@ Waiting for the applicant to sign on the citizen screen.</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/clerk/main_window.py" line="60"/>
-        <location filename="../../ui/clerk/main_window.py" line="148"/>
+        <location filename="../../ui/clerk/main_window.py" line="96"/>
+        <location filename="../../ui/clerk/main_window.py" line="205"/>
         <source>Counter workstation — %1</source>
         <translation>窗口工作台 — %1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/main_window.py" line="68"/>
+        <location filename="../../ui/clerk/main_window.py" line="104"/>
         <source>Window %1</source>
         <translation>%1 号窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/main_window.py" line="82"/>
+        <location filename="../../ui/clerk/main_window.py" line="118"/>
         <source>Queue</source>
         <translation>叫号</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/main_window.py" line="83"/>
+        <location filename="../../ui/clerk/main_window.py" line="119"/>
         <source>No ticket is being served.</source>
         <translation>当前没有正在办理的号。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/main_window.py" line="85"/>
+        <location filename="../../ui/clerk/main_window.py" line="121"/>
         <source>Applicant</source>
         <translation>申请人</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/main_window.py" line="87"/>
+        <location filename="../../ui/clerk/main_window.py" line="123"/>
         <source>Materials</source>
         <translation>材料核验</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/main_window.py" line="89"/>
+        <location filename="../../ui/clerk/main_window.py" line="125"/>
         <source>Documents</source>
         <translation>文书</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/main_window.py" line="111"/>
+        <location filename="../../ui/clerk/main_window.py" line="145"/>
+        <source>Counter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/main_window.py" line="146"/>
+        <source>Cases after the counter (Ctrl+K)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/main_window.py" line="155"/>
         <source>&amp;Workstation</source>
         <translation>工作台(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/main_window.py" line="112"/>
+        <location filename="../../ui/clerk/main_window.py" line="156"/>
         <source>Show the &amp;citizen screen</source>
         <translation>显示群众屏(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/main_window.py" line="115"/>
+        <location filename="../../ui/clerk/main_window.py" line="159"/>
         <source>&amp;Log out</source>
         <translation>退出登录(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/main_window.py" line="118"/>
+        <location filename="../../ui/clerk/main_window.py" line="162"/>
         <source>&amp;Quit</source>
         <translation>退出程序(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/main_window.py" line="121"/>
+        <location filename="../../ui/clerk/main_window.py" line="165"/>
         <source>Card reader &amp;diagnostics</source>
         <translation>读卡器诊断(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/main_window.py" line="126"/>
+        <location filename="../../ui/clerk/main_window.py" line="168"/>
+        <source>Cases after the counter: hand over, conclude…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/main_window.py" line="174"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/main_window.py" line="127"/>
+        <location filename="../../ui/clerk/main_window.py" line="175"/>
         <source>&amp;About</source>
         <translation>关于(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/main_window.py" line="159"/>
+        <location filename="../../ui/clerk/main_window.py" line="216"/>
         <source>Rating: the applicant is rating…</source>
         <translation>评价：申请人正在评价…</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/main_window.py" line="160"/>
+        <location filename="../../ui/clerk/main_window.py" line="217"/>
         <source>Rating: the applicant has rated.</source>
         <translation>评价：申请人已评价。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/main_window.py" line="161"/>
+        <location filename="../../ui/clerk/main_window.py" line="218"/>
         <source>Rating: none given.</source>
         <translation>评价：未评价。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/main_window.py" line="162"/>
+        <location filename="../../ui/clerk/main_window.py" line="219"/>
         <source>Rating not saved: %1</source>
         <translation>评价未能保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/main_window.py" line="171"/>
+        <location filename="../../ui/clerk/main_window.py" line="228"/>
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/main_window.py" line="172"/>
+        <location filename="../../ui/clerk/main_window.py" line="229"/>
         <source>Counter workstation %1</source>
         <translation>窗口工作台 %1</translation>
     </message>
@@ -1440,7 +2672,7 @@ Waiting for the applicant to sign on the citizen screen.</source>
     </message>
     <message>
         <location filename="../../ui/clerk/materials_panel.py" line="197"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="674"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="692"/>
         <source>Choose the service item to check the materials.</source>
         <translation>请选择办理事项后核验材料。</translation>
     </message>
@@ -1477,7 +2709,7 @@ Waiting for the applicant to sign on the citizen screen.</source>
     <message>
         <location filename="../../ui/clerk/materials_panel.py" line="217"/>
         <source>Applicant sees</source>
-        <translation type="unfinished"></translation>
+        <translation>群众屏显示</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/materials_panel.py" line="241"/>
@@ -1486,7 +2718,7 @@ Waiting for the applicant to sign on the citizen screen.</source>
     </message>
     <message>
         <location filename="../../ui/clerk/materials_panel.py" line="242"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="637"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="654"/>
         <source>Accept with deficiency</source>
         <translation>容缺受理</translation>
     </message>
@@ -1502,7 +2734,7 @@ Waiting for the applicant to sign on the citizen screen.</source>
     </message>
     <message>
         <location filename="../../ui/clerk/materials_panel.py" line="245"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="621"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="638"/>
         <source>Reject</source>
         <translation>不予受理</translation>
     </message>
@@ -1543,6 +2775,7 @@ Waiting for the applicant to sign on the citizen screen.</source>
     </message>
     <message>
         <location filename="../../ui/clerk/materials_panel.py" line="496"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="584"/>
         <source>received</source>
         <translation>已收取</translation>
     </message>
@@ -1558,6 +2791,7 @@ Waiting for the applicant to sign on the citizen screen.</source>
     </message>
     <message>
         <location filename="../../ui/clerk/materials_panel.py" line="499"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="584"/>
         <source>missing</source>
         <translation>缺少</translation>
     </message>
@@ -1567,32 +2801,42 @@ Waiting for the applicant to sign on the citizen screen.</source>
         <translation>不符合要求</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="540"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="542"/>
         <source>count the originals or copies received</source>
         <translation>请填写收取的原件或复印件份数</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="542"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="544"/>
         <source>choose or type what is wrong</source>
         <translation>请选择或填写问题</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="564"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="573"/>
         <source>Choose: %1</source>
         <translation>请选择：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="568"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="577"/>
         <source>Every material is in order.</source>
         <translation>材料齐全，符合要求。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="627"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="585"/>
+        <source>needs correcting</source>
+        <translation>需补正</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/materials_panel.py" line="585"/>
+        <source>being checked</source>
+        <translation>核验中</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/materials_panel.py" line="644"/>
         <source>The specific reason the application is not accepted:</source>
         <translation>不予受理的具体理由：</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="639"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="656"/>
         <source>By when will the applicant bring each missing material?</source>
         <translation>申请人补交各项材料的期限：</translation>
     </message>
@@ -1824,30 +3068,60 @@ Waiting for the applicant to sign on the citizen screen.</source>
 <context>
     <name>SigningPage</name>
     <message>
-        <location filename="../../ui/citizen/signing_page.py" line="28"/>
-        <location filename="../../ui/citizen/signing_page.py" line="76"/>
+        <location filename="../../ui/citizen/signing_page.py" line="62"/>
+        <location filename="../../ui/citizen/signing_page.py" line="164"/>
         <source>Preparing the document…</source>
         <translation>正在生成文书…</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/signing_page.py" line="38"/>
+        <location filename="../../ui/citizen/signing_page.py" line="76"/>
+        <source>◀ Previous page</source>
+        <translation>◀ 上一页</translation>
+    </message>
+    <message>
+        <location filename="../../ui/citizen/signing_page.py" line="81"/>
+        <source>Next page ▶</source>
+        <translation>下一页 ▶</translation>
+    </message>
+    <message>
+        <location filename="../../ui/citizen/signing_page.py" line="83"/>
+        <source>Smaller</source>
+        <translation>缩小</translation>
+    </message>
+    <message>
+        <location filename="../../ui/citizen/signing_page.py" line="85"/>
+        <source>Larger</source>
+        <translation>放大</translation>
+    </message>
+    <message>
+        <location filename="../../ui/citizen/signing_page.py" line="98"/>
         <source>Please read the document on the left, then sign in the box below with the pen.</source>
         <translation>请先看左边的文书，再用笔在下面的框里签上您的名字。</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/signing_page.py" line="43"/>
+        <location filename="../../ui/citizen/signing_page.py" line="103"/>
         <source>Clear and sign again</source>
         <translation>擦掉重签</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/signing_page.py" line="45"/>
+        <location filename="../../ui/citizen/signing_page.py" line="105"/>
         <source>Confirm my signature</source>
         <translation>确认签名</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/signing_page.py" line="74"/>
-        <source>%1 — case number %2</source>
-        <translation>%1（办件编号 %2）</translation>
+        <location filename="../../ui/citizen/signing_page.py" line="159"/>
+        <source>Case number %1</source>
+        <translation>办件编号 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/citizen/signing_page.py" line="236"/>
+        <source>The document cannot be shown: %1</source>
+        <translation>文书无法显示：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/citizen/signing_page.py" line="240"/>
+        <source>Page %1 of %2</source>
+        <translation>第 %1 页，共 %2 页</translation>
     </message>
 </context>
 <context>
@@ -2015,6 +3289,219 @@ Waiting for the applicant to sign on the citizen screen.</source>
     </message>
 </context>
 <context>
+    <name>StatisticsScreen</name>
+    <message>
+        <location filename="../../ui/supervisor/statistics.py" line="72"/>
+        <source>&amp;Today</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/statistics.py" line="72"/>
+        <source>This &amp;week</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/statistics.py" line="72"/>
+        <source>This &amp;month</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/statistics.py" line="73"/>
+        <source>&amp;Custom</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/statistics.py" line="86"/>
+        <source>From</source>
+        <translation type="unfinished">起始日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/statistics.py" line="88"/>
+        <source>to</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/statistics.py" line="90"/>
+        <source>&amp;Show</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/statistics.py" line="95"/>
+        <source>Export &amp;Excel (XLSX)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/statistics.py" line="96"/>
+        <source>Export C&amp;SV</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/statistics.py" line="112"/>
+        <source>Waiting and service by business type (min)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/statistics.py" line="113"/>
+        <source>Served by window</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/statistics.py" line="114"/>
+        <source>Ratings by level</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/statistics.py" line="128"/>
+        <source>By business type</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/statistics.py" line="129"/>
+        <source>By window</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/statistics.py" line="130"/>
+        <source>By clerk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/statistics.py" line="131"/>
+        <source>By day</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/statistics.py" line="175"/>
+        <source>Name</source>
+        <translation type="unfinished">姓名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/statistics.py" line="175"/>
+        <source>Issued</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/statistics.py" line="175"/>
+        <location filename="../../ui/supervisor/statistics.py" line="305"/>
+        <source>Served</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/statistics.py" line="175"/>
+        <location filename="../../ui/supervisor/statistics.py" line="306"/>
+        <source>No-shows</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/statistics.py" line="175"/>
+        <source>Transfers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/statistics.py" line="176"/>
+        <location filename="../../ui/supervisor/statistics.py" line="300"/>
+        <source>Average wait</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/statistics.py" line="176"/>
+        <location filename="../../ui/supervisor/statistics.py" line="301"/>
+        <source>P90 wait</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/statistics.py" line="176"/>
+        <location filename="../../ui/supervisor/statistics.py" line="302"/>
+        <source>Average service</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/statistics.py" line="176"/>
+        <source>P90 service</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/statistics.py" line="211"/>
+        <source>The last day is before the first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/statistics.py" line="214"/>
+        <source>Reading…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/statistics.py" line="227"/>
+        <source>Could not do that: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/statistics.py" line="242"/>
+        <source>%1: issued %2 · served %3 · no-shows %4 · transfers %5 · wait average %6, p90 %7 · service average %8, p90 %9</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/statistics.py" line="249"/>
+        <source>Ratings %1 · bad ratings %2 (%3) · follow-ups open %4, overdue %5</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/statistics.py" line="308"/>
+        <source>Very satisfied</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/statistics.py" line="308"/>
+        <source>Satisfied</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/statistics.py" line="308"/>
+        <source>Fairly satisfied</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/statistics.py" line="309"/>
+        <source>Dissatisfied</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/statistics.py" line="309"/>
+        <source>Very dissatisfied</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/statistics.py" line="312"/>
+        <source>Ratings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/statistics.py" line="320"/>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/statistics.py" line="320"/>
+        <source>CSV file (*.csv)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/statistics.py" line="321"/>
+        <source>Export statistics</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/statistics.py" line="341"/>
+        <source>Exporting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/statistics.py" line="345"/>
+        <source>Written to %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>SupervisorApp</name>
     <message>
         <location filename="../../ui/supervisor/app.py" line="117"/>
@@ -2135,6 +3622,14 @@ Waiting for the applicant to sign on the citizen screen.</source>
         <location filename="../../ui/clerk/status_bar.py" line="54"/>
         <source>Card reader: not configured</source>
         <translation>读卡器：未配置</translation>
+    </message>
+</context>
+<context>
+    <name>self.words</name>
+    <message>
+        <location filename="../../ui/supervisor/hall_board.py" line="138"/>
+        <source>Window %1</source>
+        <translation type="unfinished">%1 号窗口</translation>
     </message>
 </context>
 </TS>

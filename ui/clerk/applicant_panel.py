@@ -25,49 +25,108 @@ from workstation.domain.identity import IdentityDocument, mask_id, mask_name
 
 
 class _PersonFields(QWidget):
-    """Name and ID number of one person, typed or filled from a card."""
+    """Name and ID number of one person, typed or filled from a card.
+
+    The number is shown whole only while the clerk types it, or after a reveal; otherwise
+    masked (first 6, last 4). A card's number is revealed through an audited action; a
+    number the clerk typed is masked once entered (Enter, Tab, or leaving the field) and
+    shown again, to correct it, with the same reveal control."""
+
+    changed = Signal()  # what the number field shows changed (masked, whole, empty)
 
     def __init__(self, prefix: str, parent=None) -> None:
         super().__init__(parent)
         self.document: IdentityDocument | None = None
         self.revealed = False
+        self._typed = ""  # a typed number, whole, while the field shows it masked
         self.name = QLineEdit()
         self.name.setObjectName(f"{prefix}Name")
         self.id_number = QLineEdit()
         self.id_number.setObjectName(f"{prefix}Id")
         self.id_number.setMaxLength(18)
+        self.id_number.editingFinished.connect(self._typing_done)
+        self.id_number.textEdited.connect(lambda _t: self.changed.emit())
 
     def fill(self, document: IdentityDocument) -> None:
-        self.document, self.revealed = document, False
+        self.document, self.revealed, self._typed = document, False, ""
         self.name.setText(mask_name(document.display_name))
         self.id_number.setText(mask_id(document.id_number))
         for field in (self.name, self.id_number):
             field.setReadOnly(True)
+        self.changed.emit()
 
     def reveal(self, number: str) -> None:
         assert self.document is not None
         self.revealed = True
         self.name.setText(self.document.display_name)
         self.id_number.setText(number)
+        self.changed.emit()
+
+    @Slot()
+    def _typing_done(self) -> None:
+        """A typed number is entered: keep it, show it masked."""
+        if self.document is not None or self.id_number.isReadOnly():
+            return
+        number = self.id_number.text().strip().upper()
+        if number:
+            self._typed, self.revealed = number, False
+            self.id_number.setText(mask_id(number))
+            self.id_number.setReadOnly(True)
+        self.changed.emit()
+
+    def show_typed(self) -> None:
+        """Show a typed number whole again, editable, so the clerk can check or correct it."""
+        if self.document is None and self._typed:
+            self.id_number.setReadOnly(False)
+            self.id_number.setText(self._typed)
+            self._typed, self.revealed = "", True
+            self.id_number.setFocus()
+            self.changed.emit()
+
+    def hide_number(self) -> None:
+        """Mask again what a reveal showed."""
+        if self.document is not None and self.revealed:
+            self.revealed = False
+            self.name.setText(mask_name(self.document.display_name))
+            self.id_number.setText(mask_id(self.document.id_number))
+        elif self.document is None and not self.id_number.isReadOnly():
+            self._typing_done()
+        self.changed.emit()
+
+    def number(self) -> str:
+        """The whole number, whatever the field shows."""
+        if self.document is not None:
+            return self.document.id_number
+        if self.id_number.isReadOnly():
+            return self._typed
+        return self.id_number.text().strip().upper()
+
+    def masked(self) -> bool:
+        """A number is there and the field shows it masked."""
+        return bool(self.number()) and (self.id_number.isReadOnly() and not self.revealed)
+
+    def shown_whole(self) -> bool:
+        """A number is there and the field shows it whole (being typed, or revealed)."""
+        return bool(self.number()) and not self.masked()
 
     def person(self, **extra) -> Person:
         if self.document is not None:
             return Person(name=self.document.display_name, id_number=self.document.id_number,
                           id_type=_ID_TYPES.get(self.document.card_type.value, "居民身份证"), **extra)
-        return Person(name=self.name.text().strip(), id_number=self.id_number.text().strip().upper(),
-                      **extra)
+        return Person(name=self.name.text().strip(), id_number=self.number(), **extra)
 
     def typed_number(self) -> str:
-        return "" if self.document is not None else self.id_number.text().strip().upper()
+        return "" if self.document is not None else self.number()
 
     def has_name(self) -> bool:
         return self.document is not None or bool(self.name.text().strip())
 
     def clear(self) -> None:
-        self.document, self.revealed = None, False
+        self.document, self.revealed, self._typed = None, False, ""
         for field in (self.name, self.id_number):
             field.clear()
             field.setReadOnly(False)
+        self.changed.emit()
 
 
 _ID_TYPES = {"resident": "居民身份证", "hkmo_tw_permit": "港澳台居民居住证",
@@ -108,7 +167,10 @@ class ApplicantPanel(QWidget):
         self.reveal_button.setEnabled(False)
         self.read_button.clicked.connect(lambda: self.read_card(self.applicant_fields))
         self.read_agent_button.clicked.connect(lambda: self.read_card(self.agent_fields))
-        self.reveal_button.clicked.connect(self._ask_reveal)
+        self.reveal_button.clicked.connect(self._reveal_clicked)
+        for fields in (self.applicant_fields, self.agent_fields):
+            fields.changed.connect(self._update_reveal)
+            fields.id_number.setToolTip(self.tr("Shown whole while you type it, masked once entered."))
         QShortcut(QKeySequence("F11"), self, lambda: self.read_card(self.applicant_fields))
         QShortcut(QKeySequence("F12"), self, lambda: self.read_card(self.agent_fields))
 
@@ -141,6 +203,7 @@ class ApplicantPanel(QWidget):
         for field in (self.id_number, self.agent_id):
             field.editingFinished.connect(self._check_ids)
         self.set_reader(None)
+        self._update_reveal()
 
     def set_reader(self, card_reading, clerk: str = "", window: int | None = None) -> None:
         self.card_reading, self.clerk, self.window = card_reading, clerk, window
@@ -179,7 +242,6 @@ class ApplicantPanel(QWidget):
             lines.append(self.tr("The card expires soon or has expired (%1).").replace(
                 "%1", document.valid_to.isoformat() if document.valid_to else "?"))
         self.message.setText("\n".join(lines) or self.tr("Card read."))
-        self.reveal_button.setEnabled(True)
         self.reader_state.emit(self.tr("Card reader: last read OK"))
         if target is self.applicant_fields:
             data = document.masked_dict()
@@ -223,21 +285,49 @@ class ApplicantPanel(QWidget):
 
     # revealing
 
+    def _fields(self) -> tuple[_PersonFields, _PersonFields]:
+        return self.applicant_fields, self.agent_fields
+
     @Slot()
-    def _ask_reveal(self) -> None:
-        reason, ok = QInputDialog.getText(self, self.tr("Show full number"),
-                                          self.tr("Why do you need the full number for this case?"))
-        if ok and reason.strip():
-            self.reveal(reason.strip())
+    def _update_reveal(self) -> None:
+        """The reveal control agrees with what is shown: it offers to show whatever is masked,
+        to hide again what a reveal showed, and nothing when there is no number."""
+        masked = any(f.masked() for f in self._fields())
+        revealed = any(f.revealed and f.shown_whole() for f in self._fields())
+        self.reveal_button.setText(self.tr("Hide full number") if revealed and not masked
+                                   else self.tr("Show full number"))
+        self.reveal_button.setEnabled(masked or revealed)
+        self.reveal_button.setToolTip("" if masked or revealed else self.tr("There is no masked number to show."))
+
+    @Slot()
+    def _reveal_clicked(self) -> None:
+        if not any(f.masked() for f in self._fields()):
+            for fields in self._fields():
+                fields.hide_number()
+            return
+        reason = ""
+        if any(f.masked() and f.document is not None for f in self._fields()):
+            # A card's number is shown only for a stated reason, which is audited.
+            reason, ok = QInputDialog.getText(self, self.tr("Show full number"),
+                                              self.tr("Why do you need the full number for this case?"))
+            if not ok or not reason.strip():
+                return
+        self.reveal(reason.strip())
 
     def reveal(self, reason: str) -> None:
-        """Show the full number of the card read for this case, after auditing it."""
-        target = self.applicant_fields if self.applicant_fields.document else self.agent_fields
-        if target.document is None or self.card_reading is None:
-            return
-        reading, document, clerk, window = self.card_reading, target.document, self.clerk, self.window
-        run_in_background(lambda: reading.reveal(document, clerk, window, reason),
-                          target.reveal, self._read_failed)
+        """Show every masked number whole: a card's after auditing who, where and why
+        (`reason`); one the clerk typed at once, to check or correct it."""
+        for fields in self._fields():
+            if not fields.masked():
+                continue
+            if fields.document is None:
+                fields.show_typed()
+                continue
+            if self.card_reading is None or not reason.strip():
+                continue
+            reading, document, clerk, window = self.card_reading, fields.document, self.clerk, self.window
+            run_in_background(lambda r=reading, d=document, c=clerk, w=window: r.reveal(d, c, w, reason),
+                              fields.reveal, self._read_failed)
 
     # checking and handing over
 
@@ -257,7 +347,7 @@ class ApplicantPanel(QWidget):
                     ric.validate(value)
                 except ValidationError:
                     found.append(self.tr("%1 is not a valid resident ID number.").replace("%1", label))
-        if self.agent_fields.has_name() and not (self.agent_fields.document or self.agent_id.text().strip()):
+        if self.agent_fields.has_name() and not self.agent_fields.number():
             found.append(self.tr("Enter the agent's ID number."))
         return found
 
@@ -275,5 +365,5 @@ class ApplicantPanel(QWidget):
         self.details.clear()
         self.photo.clear()
         self.photo.hide()
-        self.reveal_button.setEnabled(False)
+        self._update_reveal()
         self.applicant_shown.emit("")

@@ -3,7 +3,7 @@ with the status bar always in view."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -44,6 +45,39 @@ def _holder(title: str, name: str, content: QWidget) -> QGroupBox:
     layout.setContentsMargins(6, 12, 6, 6)
     layout.addWidget(content)
     return box
+
+
+class _Column(QScrollArea):
+    """Panels one above the other that scroll when the screen is too short for them (a
+    1366×768 counter PC, 125% scaling) instead of pushing the window past the screen's
+    bottom; always as wide as the panels need."""
+
+    def __init__(self, *panels: QWidget) -> None:
+        super().__init__()
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for panel in panels:
+            layout.addWidget(panel)
+        self.setWidget(content)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        content.installEventFilter(self)
+
+    def _width(self, content_width: int) -> int:
+        return content_width + self.verticalScrollBar().sizeHint().width() + 2 * self.frameWidth()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return QSize(self._width(self.widget().minimumSizeHint().width()), super().minimumSizeHint().height())
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return QSize(self._width(self.widget().sizeHint().width()), self.widget().sizeHint().height())
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()  # a panel grew (the call panel arrived): the column's width follows
+        return super().eventFilter(watched, event)
 
 
 class MainWindow(QMainWindow):
@@ -88,8 +122,8 @@ class MainWindow(QMainWindow):
         self.documents = DocumentsPanel()
         self.documents_panel = _holder(self.tr("Documents"), "documentsPanel", self.documents)
         grid = QGridLayout()
-        grid.addWidget(self.queue_panel, 0, 0)
-        grid.addWidget(self.applicant_panel, 1, 0)
+        self.left_column = _Column(self.queue_panel, self.applicant_panel)
+        grid.addWidget(self.left_column, 0, 0, 2, 1)
         grid.addWidget(self.materials_panel, 0, 1, 2, 1)
         grid.addWidget(self.documents_panel, 0, 2, 2, 1)
         grid.setColumnStretch(0, 3)

@@ -4,10 +4,12 @@ material against the guide, and record the decision the rules allow."""
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt, Signal, Slot
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QDate, QEvent, Qt, Signal, Slot
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -29,6 +31,7 @@ from PySide6.QtWidgets import (
     QRadioButton,
     QSpinBox,
     QTableWidget,
+    QTableWidgetItem,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -53,7 +56,112 @@ from workstation.domain.checklist import (
 from workstation.domain.workdays import CalendarUnknown
 from workstation.protocol.catalogue import Material, ServiceItem
 
-COL_NAME, COL_NEED, COL_STATUS, COL_ORIGINALS, COL_COPIES, COL_REASON = range(6)
+# The material (its name, what to bring, and the defect's reason when there is one), then the
+# short columns, each as wide as its longest content, and last what the applicant is shown.
+COL_NAME, COL_NEED, COL_STATUS, COL_ORIGINALS, COL_COPIES, COL_FINDING = range(6)
+
+# The colours the citizen screen uses for the same four findings (readable on white too).
+FINDING_COLOURS = {"ok": "#17703a", "missing": "#b3261e", "problem": "#9a5b00", "pending": "#4a5a70"}
+FINDING_MARKS = {"ok": "✔", "missing": "✘", "problem": "！", "pending": "…"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What one material comes to at this moment: `state` is ok, missing, problem (handed
+    over but defective or short) or pending (not checked yet, or its entry is unfinished);
+    `detail` says why, for the clerk."""
+
+    material_id: str
+    name: str
+    state: str
+    detail: str = ""
+
+
+def findings(evaluation: Evaluation, unfinished: Mapping[str, str] | None = None) -> list[Finding]:
+    """Each applicable material's finding, from one evaluation. The clerk's table and the
+    citizen's checklist both show exactly these, so the two screens cannot disagree.
+    `unfinished` maps a material to why its entry does not count yet (counted as not checked)."""
+    unfinished = unfinished or {}
+    statuses = {c.material_id: c for c in evaluation.checks}
+    problems = {p.material_id: p for p in evaluation.problems}
+    result = []
+    for material in evaluation.materials:
+        check, problem = statuses[material.id], problems.get(material.id)
+        if check.status is MaterialStatus.NOT_CHECKED:
+            state, detail = "pending", unfinished.get(material.id, "")
+        elif check.status is MaterialStatus.MISSING:
+            state, detail = "missing", ""
+        elif check.status is MaterialStatus.DEFECTIVE:
+            state, detail = "problem", check.defect_reason or ""
+        elif problem is not None and problem.in_notice:  # received, but too few originals or copies
+            state, detail = "problem", problem.detail or problem.kind.label
+        else:
+            state, detail = "ok", ""
+        result.append(Finding(material.id, material.name, state, detail))
+    return result
+
+
+class _DecisionBar(QWidget):
+    """The decision buttons. Qt hands a click on a greyed-out button to its parent, this bar:
+    the clerk who tries a decision the rules refuse is told why, there and then."""
+
+    refused_click = Signal(object)  # the Decision whose disabled button was clicked
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.buttons: dict[Decision, QPushButton] = {}
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        child = self.childAt(event.position().toPoint())
+        for decision, button in self.buttons.items():
+            if child is button and not button.isEnabled():
+                event.accept()
+                self.refused_click.emit(decision)
+                return
+        super().mousePressEvent(event)
+
+
+class _MaterialCell(QWidget):
+    """The material's name with what to bring under it, whole (wrapped, never cut); and,
+    when the clerk finds it defective, the field for what is wrong."""
+
+    def __init__(self, material: Material, parent=None) -> None:
+        super().__init__(parent)
+        self.label = QLabel(
+            f"<span style='color:#1f2d3d'>{html.escape(material.name)}</span><br>"
+            f"<span style='color:#5a6b80; font-size:10pt'>{html.escape(requirement_text(material))}</span>")
+        self.label.setObjectName(f"name_{material.id}")
+        self.label.setTextFormat(Qt.TextFormat.RichText)
+        self.label.setWordWrap(True)
+        self.label.setToolTip("\n".join([f"{material.name}：{requirement_text(material)}",
+                                         *material.acceptance_standards]))
+        self.reason = QComboBox()
+        self.reason.setObjectName(f"reason_{material.id}")
+        self.reason.setEditable(True)
+        # As wide as the cell, not as the longest standard; the list opens wide enough to read them.
+        self.reason.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.reason.setMinimumContentsLength(6)
+        self.reason.addItems(material.acceptance_standards)
+        self.reason.setCurrentIndex(-1)
+        self.reason.currentTextChanged.connect(self.reason.setToolTip)
+        if material.acceptance_standards:
+            widest = max(self.reason.fontMetrics().horizontalAdvance(t) for t in material.acceptance_standards)
+            self.reason.view().setMinimumWidth(widest + 40)
+        self.reason.hide()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 3, 6, 3)
+        layout.setSpacing(3)
+        layout.addWidget(self.label)
+        layout.addWidget(self.reason)
+
+    def needed_height(self, width: int) -> int:
+        """The height that shows everything at `width`."""
+        margins = self.layout().contentsMargins()
+        inner = max(1, width - margins.left() - margins.right())
+        height = margins.top() + margins.bottom() + self.label.heightForWidth(inner)
+        if not self.reason.isHidden():
+            height += self.layout().spacing() + self.reason.sizeHint().height()
+        return height
 
 
 class MaterialsPanel(QWidget):
@@ -68,7 +176,9 @@ class MaterialsPanel(QWidget):
         self.snapshot: GuideSnapshot | None = None
         self.item: ServiceItem | None = None
         self.evaluation: Evaluation | None = None
+        self.findings: list[Finding] = []  # of `evaluation`: what the table and the citizen screen show
         self._materials: list[Material] = []
+        self._building = False  # rows half built: nothing to evaluate yet
         self._situation_buttons: dict[str, QCheckBox | QRadioButton] = {}
 
         self.search = QLineEdit()
@@ -104,23 +214,30 @@ class MaterialsPanel(QWidget):
         self.table.setObjectName("checklist")
         self.table.setHorizontalHeaderLabels([self.tr("Material"), self.tr("Required"),
                                               self.tr("Status"), self.tr("Originals"),
-                                              self.tr("Copies"), self.tr("Problem")])
+                                              self.tr("Copies"), self.tr("Applicant sees")])
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.table.setWordWrap(True)
+        self.table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         header = self.table.horizontalHeader()
+        # The name takes all the room the short columns leave; they are sized by `_fit_columns`
+        # to their longest content, so that nothing in them is ever cut.
         header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
-        for col in (COL_NEED, COL_STATUS, COL_ORIGINALS, COL_COPIES):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(COL_REASON, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(COL_REASON, 200)
-        header.setMinimumSectionSize(60)
+        for col in (COL_NEED, COL_STATUS, COL_ORIGINALS, COL_COPIES, COL_FINDING):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
+        header.setMinimumSectionSize(24)
+        header.sectionResized.connect(self._name_resized)
 
         self.problems = QLabel()
         self.problems.setObjectName("problems")
         self.problems.setWordWrap(True)
 
-        self.buttons: dict[Decision, QPushButton] = {}
-        decisions = QHBoxLayout()
+        self.decision_bar = _DecisionBar()
+        self.decision_bar.refused_click.connect(self._refused_click)
+        self.buttons = self.decision_bar.buttons
+        decisions = QHBoxLayout(self.decision_bar)
+        decisions.setContentsMargins(0, 0, 0, 0)
         labels = {Decision.ACCEPT: self.tr("Accept"),
                   Decision.ACCEPT_WITH_DEFICIENCY: self.tr("Accept with deficiency"),
                   Decision.ACCEPT_ON_COMMITMENT: self.tr("Accept on commitment"),
@@ -145,7 +262,7 @@ class MaterialsPanel(QWidget):
         layout.addWidget(self.situations)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.problems)
-        layout.addLayout(decisions)
+        layout.addWidget(self.decision_bar)
         layout.addWidget(self.result)
 
     # the catalogue
@@ -205,7 +322,7 @@ class MaterialsPanel(QWidget):
         self.item = item
         self.results.hide()
         self.search.clear()
-        self.result.clear()
+        self._show_result("")
         limit = item.promised_limit
         promise = (self.tr("done on the spot") if limit.value == 0 else
                    self.tr("promised within %1 %2").replace("%1", str(limit.value)).replace("%2", limit.unit.value))
@@ -254,21 +371,27 @@ class MaterialsPanel(QWidget):
                     old.hide()  # deleted later by the table; never drawn over the new rows
         self.table.setRowCount(0)
         self.table.setRowCount(len(self._materials))
-        for row, material in enumerate(self._materials):
-            self._fill_row(row, material)
-            if material.id in previous:
-                self._restore_row(row, previous[material.id])
-        self.table.resizeRowsToContents()
+        # Restoring a row fires its signals; evaluating then would read rows not yet built.
+        self._building = True
+        try:
+            for row, material in enumerate(self._materials):
+                self._fill_row(row, material)
+                if material.id in previous:
+                    self._restore_row(row, previous[material.id])
+        finally:
+            self._building = False
+        self._fit_columns()
         self._reevaluate()
 
     def _fill_row(self, row: int, material: Material) -> None:
         necessity = {Necessity.REQUIRED: self.tr("required"), Necessity.OPTIONAL: self.tr("optional"),
                      Necessity.DEFERRABLE: self.tr("may follow later")}[material.necessity]
-        name = QLabel(f"{material.name}<br><small>{html.escape(requirement_text(material))}</small>")
-        name.setWordWrap(True)
-        name.setToolTip("\n".join(material.acceptance_standards))
-        self.table.setCellWidget(row, COL_NAME, name)
-        self.table.setCellWidget(row, COL_NEED, QLabel(necessity))
+        cell = _MaterialCell(material)
+        self.table.setCellWidget(row, COL_NAME, cell)
+        need = QTableWidgetItem(necessity)
+        need.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        need.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.table.setItem(row, COL_NEED, need)
         status = QComboBox()
         status.setObjectName(f"status_{material.id}")
         status.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
@@ -280,16 +403,13 @@ class MaterialsPanel(QWidget):
         for box in (originals, copies):
             box.setRange(0, 99)
             box.setEnabled(False)
-        reason = QComboBox()
-        reason.setObjectName(f"reason_{material.id}")
-        reason.setEditable(True)
-        reason.addItems(material.acceptance_standards)
-        reason.setCurrentIndex(-1)
-        reason.setEnabled(False)
+        finding = QTableWidgetItem()
+        finding.setFlags(Qt.ItemFlag.ItemIsEnabled)
         self.table.setCellWidget(row, COL_STATUS, status)
         self.table.setCellWidget(row, COL_ORIGINALS, originals)
         self.table.setCellWidget(row, COL_COPIES, copies)
-        self.table.setCellWidget(row, COL_REASON, reason)
+        self.table.setItem(row, COL_FINDING, finding)
+        reason = cell.reason
 
         def status_changed(_index: int, m=material, s=status, o=originals, c=copies, r=reason) -> None:
             value = MaterialStatus(s.currentData())
@@ -303,13 +423,73 @@ class MaterialsPanel(QWidget):
             if not counted:
                 o.setValue(0)
                 c.setValue(0)
-            r.setEnabled(value is MaterialStatus.DEFECTIVE)
+            # Only a defective material has a reason; a hidden one is kept in case the clerk
+            # comes back to 不符合要求, but never shown on a row that says otherwise.
+            r.setVisible(value is MaterialStatus.DEFECTIVE)
+            if not self._building:
+                self._fit_rows()
             self._reevaluate()
 
         status.currentIndexChanged.connect(status_changed)
         originals.valueChanged.connect(lambda _v: self._reevaluate())
         copies.valueChanged.connect(lambda _v: self._reevaluate())
         reason.currentTextChanged.connect(lambda _t: self._reevaluate())
+
+    # sizing: every cell whole, the name given the room
+
+    def _fit_columns(self) -> None:
+        """Size each short column to its longest content (the combo's longest choice, the
+        header, the widest word), then the rows to their wrapped names."""
+        header = self.table.horizontalHeader()
+        for col in (COL_NEED, COL_STATUS, COL_ORIGINALS, COL_COPIES, COL_FINDING):
+            width = header.sectionSizeFromContents(col).width()
+            for row in range(self.table.rowCount()):
+                width = max(width, self._cell_width(row, col))
+            header.resizeSection(col, width)
+        self._fit_rows()
+
+    def _cell_width(self, row: int, col: int) -> int:
+        widget = self.table.cellWidget(row, col)
+        if widget is not None:
+            widget.ensurePolished()
+            return widget.sizeHint().width() + 4
+        item = self.table.item(row, col)
+        if item is None:
+            return 0
+        if col == COL_FINDING:  # whichever finding it will show, it must fit
+            texts = [self._finding_text(state) for state in FINDING_MARKS]
+        else:
+            texts = [item.text()]
+        metrics = self.table.fontMetrics()
+        return max(metrics.horizontalAdvance(t) for t in texts) + 2 * self._item_margin() + 4
+
+    def _item_margin(self) -> int:
+        style = self.table.style()
+        return style.pixelMetric(style.PixelMetric.PM_FocusFrameHMargin, None, self.table) + 1
+
+    @Slot(int, int, int)
+    def _name_resized(self, col: int, _old: int, _new: int) -> None:
+        if col == COL_NAME:
+            self._fit_rows()
+
+    def _fit_rows(self) -> None:
+        width = self.table.columnWidth(COL_NAME)
+        for row in range(self.table.rowCount()):
+            height = self.table.fontMetrics().height() + 8
+            for col in range(self.table.columnCount()):
+                widget = self.table.cellWidget(row, col)
+                if isinstance(widget, _MaterialCell):
+                    height = max(height, widget.needed_height(width))
+                elif widget is not None:
+                    height = max(height, widget.sizeHint().height())
+            if self.table.rowHeight(row) != height + 2:
+                self.table.setRowHeight(row, height + 2)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        # A new font or style (scaling, the style sheet) changes every width.
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange) and self._materials:
+            self._fit_columns()
+        super().changeEvent(event)
 
     def _status_label(self, status: MaterialStatus) -> str:
         return {MaterialStatus.NOT_CHECKED: self.tr("not checked"),
@@ -322,13 +502,13 @@ class MaterialsPanel(QWidget):
     def _widgets(self, material_id: str) -> tuple[QComboBox, QSpinBox, QSpinBox, QComboBox]:
         row = next(r for r, m in enumerate(self._materials) if m.id == material_id)
         return (self.table.cellWidget(row, COL_STATUS), self.table.cellWidget(row, COL_ORIGINALS),
-                self.table.cellWidget(row, COL_COPIES), self.table.cellWidget(row, COL_REASON))
+                self.table.cellWidget(row, COL_COPIES), self.table.cellWidget(row, COL_NAME).reason)
 
     def _row_state(self, row: int) -> tuple[str, int, int, str]:
         status = self.table.cellWidget(row, COL_STATUS)
         return (status.currentData(), self.table.cellWidget(row, COL_ORIGINALS).value(),
                 self.table.cellWidget(row, COL_COPIES).value(),
-                self.table.cellWidget(row, COL_REASON).currentText())
+                self.table.cellWidget(row, COL_NAME).reason.currentText())
 
     def _restore_row(self, row: int, state: tuple[str, int, int, str]) -> None:
         status, originals, copies, reason = state
@@ -336,7 +516,7 @@ class MaterialsPanel(QWidget):
         combo.setCurrentIndex(max(0, combo.findData(status)))
         self.table.cellWidget(row, COL_ORIGINALS).setValue(originals)
         self.table.cellWidget(row, COL_COPIES).setValue(copies)
-        self.table.cellWidget(row, COL_REASON).setCurrentText(reason)
+        self.table.cellWidget(row, COL_NAME).reason.setCurrentText(reason)
 
     def mark(self, material_id: str, status: MaterialStatus, originals: int | None = None,
              copies: int | None = None, reason: str | None = None) -> None:
@@ -350,8 +530,10 @@ class MaterialsPanel(QWidget):
         if reason is not None:
             r.setCurrentText(reason)
 
-    def _checks(self) -> tuple[list[MaterialCheck], list[str]]:
-        checks, problems = [], []
+    def _checks(self) -> tuple[list[MaterialCheck], dict[str, str]]:
+        """The rows as checks; a row whose entry is unfinished counts as not checked, and
+        the second value says why, per material."""
+        checks, unfinished = [], {}
         for row, material in enumerate(self._materials):
             status_value, originals, copies, reason = self._row_state(row)
             status = MaterialStatus(status_value)
@@ -366,19 +548,26 @@ class MaterialsPanel(QWidget):
                                             reason.strip() if status is MaterialStatus.DEFECTIVE else None))
             except ValueError as exc:
                 checks.append(MaterialCheck.not_checked(material.id))
-                problems.append(f"{material.name}：{exc}")
-        return checks, problems
+                unfinished[material.id] = str(exc)
+        return checks, unfinished
 
     def _reevaluate(self) -> None:
-        if self.item is None:
+        if self.item is None or self._building:
             return
-        checks, entry_problems = self._checks()
+        checks, unfinished = self._checks()
         self.evaluation = evaluate(self.item, self.chosen(), checks)
+        # One evaluation, one list of findings, for the table and the citizen screen alike.
+        self.findings = findings(self.evaluation, unfinished)
         for decision, button in self.buttons.items():
             verdict = self.evaluation.verdict(decision)
             button.setEnabled(verdict.allowed)
-            button.setToolTip(verdict.reason)
-        lines = list(entry_problems)
+            # A greyed-out button says why when pointed at; clicking it says so below it.
+            button.setToolTip(verdict.reason if verdict.allowed else str(DecisionNotAllowed(decision, verdict.reason)))
+        # A refusal answers one attempt; once the check changes it no longer applies.
+        self._show_result("")
+        self._show_findings()
+        names = {m.id: m.name for m in self._materials}
+        lines = [f"{names[mid]}：{why}" for mid, why in unfinished.items()]
         unanswered = [g.name for g in unanswered_groups(self.item, self.chosen())]
         if unanswered:
             lines.append(self.tr("Choose: %1").replace("%1", "、".join(unanswered)))
@@ -386,25 +575,24 @@ class MaterialsPanel(QWidget):
             lines.append(f"{problem.material_name}：{problem.kind.label}"
                          + (f"（{problem.detail}）" if problem.detail else ""))
         self.problems.setText("\n".join(lines) if lines else self.tr("Every material is in order."))
-        self._mirror()
 
-    def _mirror(self) -> None:
-        assert self.item is not None and self.evaluation is not None
-        states = {c.material_id: c.status for c in self.evaluation.checks}
-        failing = {p.material_id for p in self.evaluation.problems if p.in_notice}
-        rows = []
-        for material in self.evaluation.materials:
-            status = states[material.id]
-            if status is MaterialStatus.NOT_CHECKED:
-                state = "pending"
-            elif material.id in failing or status is MaterialStatus.DEFECTIVE:
-                state = "missing" if status is MaterialStatus.MISSING else "problem"
-            elif status is MaterialStatus.MISSING:
-                state = "missing"
-            else:
-                state = "ok"
-            rows.append((material.name, state))
-        self.checklist_changed.emit(self.item.name, rows)
+    def _finding_text(self, state: str) -> str:
+        return f"{FINDING_MARKS[state]} {self._finding_word(state)}"
+
+    def _finding_word(self, state: str) -> str:
+        # The citizen screen's own words for the same findings.
+        return {"ok": self.tr("received"), "missing": self.tr("missing"),
+                "problem": self.tr("needs correcting"), "pending": self.tr("being checked")}[state]
+
+    def _show_findings(self) -> None:
+        """Show `findings` in the table's last column and on the citizen screen, together."""
+        assert self.item is not None
+        for row, finding in enumerate(self.findings):
+            item = self.table.item(row, COL_FINDING)
+            item.setText(self._finding_text(finding.state))
+            item.setForeground(QColor(FINDING_COLOURS[finding.state]))
+            item.setToolTip(finding.detail)
+        self.checklist_changed.emit(self.item.name, [(f.name, f.state) for f in self.findings])
 
     # deciding
 
@@ -431,10 +619,19 @@ class MaterialsPanel(QWidget):
             record = decide(self.evaluation, decision, reason=reason, deficiency_due=due,
                             today=date.today())
         except DecisionNotAllowed as exc:
-            self.result.setText(str(exc))
+            self._show_result(str(exc), refused=True)
             return False
         self.decided.emit(self.item, self.evaluation, record)
         return True
+
+    @Slot(object)
+    def _refused_click(self, decision: Decision) -> None:
+        if self.evaluation is not None:
+            self.record_decision(decision)
+
+    def _show_result(self, text: str, refused: bool = False) -> None:
+        self.result.setText(text)
+        self.result.setStyleSheet("color: #b3261e;" if refused else "")
 
     def _ask_reason(self) -> str | None:
         dialog = QDialog(self)
@@ -479,11 +676,12 @@ class MaterialsPanel(QWidget):
 
     def show_saved(self, text: str) -> None:
         self.clear()
-        self.result.setText(text)
+        self._show_result(text)
 
     def clear(self) -> None:
         self.item = None
         self.evaluation = None
+        self.findings = []
         self._materials = []
         self.table.setRowCount(0)
         self._clear_situations()
