@@ -6,17 +6,17 @@
     <message>
         <location filename="../../ui/supervisor/advice.py" line="46"/>
         <source>Open window %1 for %2: expected wait from %3 min down to %4 min</source>
-        <translation type="unfinished"></translation>
+        <translation>开启 %1 号窗口办理 %2：预计等候从 %3 分钟降到 %4 分钟</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/advice.py" line="51"/>
         <source>%1 waiting · %2 window(s) serving it now · average service %3 min · window %4&apos;s own queue: %5 → %6 min</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 人等候 · 现有 %2 个窗口办理 · 平均办理 %3 分钟 · %4 号窗口本身的等候：%5 → %6 分钟</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/advice.py" line="61"/>
         <source>&amp;Apply</source>
-        <translation type="unfinished"></translation>
+        <translation>应用(&amp;A)</translation>
     </message>
 </context>
 <context>
@@ -24,57 +24,57 @@
     <message>
         <location filename="../../ui/supervisor/advice.py" line="88"/>
         <source>Window load advice</source>
-        <translation type="unfinished"></translation>
+        <translation>窗口动态调整</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/advice.py" line="92"/>
         <source>&amp;Refresh</source>
-        <translation type="unfinished"></translation>
+        <translation>刷新(&amp;R)</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/advice.py" line="157"/>
         <source>The hall server did not answer: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>大厅服务器没有应答：%1</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/advice.py" line="176"/>
         <source>As of %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>截至 %1。</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/advice.py" line="178"/>
         <source>No window needs to change now: every queue is within reach.</source>
-        <translation type="unfinished"></translation>
+        <translation>目前各队列等候正常，无需调整窗口。</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/advice.py" line="183"/>
         <source>Apply the advice</source>
-        <translation type="unfinished"></translation>
+        <translation>应用调整建议</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/advice.py" line="184"/>
         <source>Window %1 (%2) will serve %3 as well, from now on. Apply?</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 号窗口（%2）将从现在起同时办理 %3。确定应用吗？</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/advice.py" line="188"/>
         <source>Apply</source>
-        <translation type="unfinished"></translation>
+        <translation>应用</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/advice.py" line="189"/>
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>取消</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/advice.py" line="196"/>
         <source>Applying…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在应用……</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/advice.py" line="201"/>
+        <location filename="../../ui/supervisor/advice.py" line="202"/>
         <source>Window %1 now serves %2 as well.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 号窗口已同时办理 %2。</translation>
     </message>
 </context>
 <context>
@@ -233,20 +233,20 @@
 <context>
     <name>BigBoard</name>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="382"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="383"/>
         <source>Hall now — big board</source>
-        <translation type="unfinished"></translation>
+        <translation>大厅实况 — 大屏</translation>
     </message>
 </context>
 <context>
     <name>CallNumberDialog</name>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="182"/>
+        <location filename="../../ui/clerk/call_panel.py" line="189"/>
         <source>Call a number</source>
         <translation>指定叫号</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="191"/>
+        <location filename="../../ui/clerk/call_panel.py" line="198"/>
         <source>Ticket number</source>
         <translation>号码</translation>
     </message>
@@ -254,313 +254,323 @@
 <context>
     <name>CallPanel</name>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="83"/>
+        <location filename="../../ui/clerk/call_panel.py" line="88"/>
         <source>waiting</source>
         <translation>正在等候</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="84"/>
+        <location filename="../../ui/clerk/call_panel.py" line="89"/>
         <source>called, not started yet</source>
         <translation>已呼叫，尚未开始办理</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="85"/>
+        <location filename="../../ui/clerk/call_panel.py" line="90"/>
         <source>being served</source>
         <translation>正在办理</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="86"/>
+        <location filename="../../ui/clerk/call_panel.py" line="91"/>
         <source>parked</source>
         <translation>已挂起</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="87"/>
+        <location filename="../../ui/clerk/call_panel.py" line="92"/>
         <source>a no-show</source>
         <translation>已过号</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="88"/>
+        <location filename="../../ui/clerk/call_panel.py" line="93"/>
         <source>transferred</source>
         <translation>已转移</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="89"/>
+        <location filename="../../ui/clerk/call_panel.py" line="94"/>
         <source>finished</source>
         <translation>已办结</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="90"/>
+        <location filename="../../ui/clerk/call_panel.py" line="95"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="96"/>
+        <location filename="../../ui/clerk/call_panel.py" line="101"/>
         <source>Call next</source>
         <translation>呼叫下一位</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="97"/>
+        <location filename="../../ui/clerk/call_panel.py" line="102"/>
         <source>Call again</source>
         <translation>重呼</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="98"/>
+        <location filename="../../ui/clerk/call_panel.py" line="103"/>
         <source>Start</source>
         <translation>开始办理</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="99"/>
+        <location filename="../../ui/clerk/call_panel.py" line="104"/>
         <source>Finish</source>
         <translation>办结</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="100"/>
+        <location filename="../../ui/clerk/call_panel.py" line="105"/>
         <source>Park</source>
         <translation>挂起</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="101"/>
+        <location filename="../../ui/clerk/call_panel.py" line="106"/>
         <source>No-show</source>
         <translation>过号</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="102"/>
+        <location filename="../../ui/clerk/call_panel.py" line="107"/>
         <source>Transfer</source>
         <translation>转移</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="103"/>
+        <location filename="../../ui/clerk/call_panel.py" line="108"/>
         <source>Pause</source>
         <translation>暂停叫号</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="104"/>
+        <location filename="../../ui/clerk/call_panel.py" line="109"/>
         <source>Call a number</source>
         <translation>指定叫号</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="105"/>
+        <location filename="../../ui/clerk/call_panel.py" line="110"/>
         <source>Call back</source>
         <translation>回访</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="117"/>
+        <location filename="../../ui/clerk/call_panel.py" line="122"/>
         <source>Your login has ended. Please log out and log in again.</source>
         <translation>登录已失效，请退出后重新登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="119"/>
+        <location filename="../../ui/clerk/call_panel.py" line="124"/>
         <source>This PC or account may not call tickets. Ask IT to check the window set-up.</source>
         <translation>这台电脑或这个账号不能叫号，请联系信息科检查窗口设置。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="122"/>
+        <location filename="../../ui/clerk/call_panel.py" line="127"/>
         <source>This window is paused. Press “Resume” before calling.</source>
         <translation>本窗口已暂停。请先按“恢复叫号”再呼叫。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="124"/>
+        <location filename="../../ui/clerk/call_panel.py" line="129"/>
         <source>Ticket %1 is still at this window. Finish it, park it or mark it as a no-show first.</source>
         <translation>%1 号仍在本窗口。请先办结、挂起或标记过号。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="133"/>
+        <location filename="../../ui/clerk/call_panel.py" line="138"/>
         <source>Ticket %1 is %2: “%3” is not possible now.</source>
         <translation>%1 号%2，现在不能“%3”。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="136"/>
+        <location filename="../../ui/clerk/call_panel.py" line="141"/>
         <source>Press “Start” when the applicant arrives.</source>
         <translation>申请人到窗口后请先按“开始办理”。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="137"/>
+        <location filename="../../ui/clerk/call_panel.py" line="142"/>
         <source>%1 %2</source>
         <translation>%1%2</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="140"/>
+        <location filename="../../ui/clerk/call_panel.py" line="145"/>
         <source>Nobody is waiting for this window.</source>
         <translation>本窗口暂时没有人等候。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="142"/>
+        <location filename="../../ui/clerk/call_panel.py" line="147"/>
         <source>There is no ticket %1 today.</source>
         <translation>今天没有 %1 号。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="144"/>
+        <location filename="../../ui/clerk/call_panel.py" line="149"/>
         <source>Ticket %1 waits for window %2.</source>
         <translation>%1 号要到 %2 号窗口办理。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="146"/>
+        <location filename="../../ui/clerk/call_panel.py" line="151"/>
         <source>Ticket %1 is for a business type this window does not serve.</source>
         <translation>%1 号办理的业务不在本窗口的范围内。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="149"/>
+        <location filename="../../ui/clerk/call_panel.py" line="154"/>
         <source>Ticket %1 is not at this window.</source>
         <translation>%1 号不在本窗口。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="151"/>
+        <location filename="../../ui/clerk/call_panel.py" line="156"/>
+        <source>The return time has passed already: choose a later one.</source>
+        <translation>预计返回时间已过，请选一个更晚的时间。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/call_panel.py" line="158"/>
         <source>This window is already paused.</source>
         <translation>本窗口已经暂停了。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="153"/>
+        <location filename="../../ui/clerk/call_panel.py" line="160"/>
         <source>This window is not paused.</source>
         <translation>本窗口没有暂停。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="155"/>
+        <location filename="../../ui/clerk/call_panel.py" line="162"/>
         <source>The ticket is already there: choose another business type or window.</source>
         <translation>这个号已经在那里了，请选择其他业务或窗口。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="157"/>
+        <location filename="../../ui/clerk/call_panel.py" line="164"/>
         <source>The applicant already holds waiting ticket %1 there.</source>
         <translation>这位申请人在那里已经有一个等候中的号：%1。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="160"/>
+        <location filename="../../ui/clerk/call_panel.py" line="167"/>
         <source>Ticket %1 is from another day.</source>
         <translation>%1 号不是今天的号。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="161"/>
+        <location filename="../../ui/clerk/call_panel.py" line="168"/>
         <source>The hall server refused: %1</source>
         <translation>大厅服务器拒绝了请求：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="264"/>
+        <location filename="../../ui/clerk/call_panel.py" line="360"/>
         <source>Paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="270"/>
-        <location filename="../../ui/clerk/call_panel.py" line="400"/>
+        <location filename="../../ui/clerk/call_panel.py" line="370"/>
+        <location filename="../../ui/clerk/call_panel.py" line="511"/>
         <source>No ticket at the counter.</source>
         <translation>窗口前暂无办理的号。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="286"/>
+        <location filename="../../ui/clerk/call_panel.py" line="386"/>
         <source>Parked tickets</source>
         <translation>挂起的号</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="350"/>
+        <location filename="../../ui/clerk/call_panel.py" line="451"/>
         <source>Resume</source>
         <translation>恢复叫号</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="391"/>
+        <location filename="../../ui/clerk/call_panel.py" line="492"/>
         <source>The hall server is reachable again: calling works.</source>
         <translation>已重新连接大厅服务器，可以叫号了。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="394"/>
+        <location filename="../../ui/clerk/call_panel.py" line="495"/>
         <source>Window %1</source>
         <translation>%1 号窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="408"/>
+        <location filename="../../ui/clerk/call_panel.py" line="500"/>
+        <source>Also serving window %1</source>
+        <translation>AB角：兼办 %1 号窗口</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/call_panel.py" line="519"/>
         <source>called %1 times</source>
         <translation>已呼叫 %1 次</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="410"/>
+        <location filename="../../ui/clerk/call_panel.py" line="521"/>
         <source>priority</source>
         <translation>优先</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="414"/>
+        <location filename="../../ui/clerk/call_panel.py" line="525"/>
         <source>Waiting: %1</source>
         <translation>等候：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="426"/>
+        <location filename="../../ui/clerk/call_panel.py" line="537"/>
         <source>Parked tickets: %1</source>
         <translation>挂起的号：%1 个</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="450"/>
+        <location filename="../../ui/clerk/call_panel.py" line="561"/>
         <source>Serving for %1</source>
         <translation>已办理 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="452"/>
+        <location filename="../../ui/clerk/call_panel.py" line="563"/>
         <source>Called %1 ago</source>
         <translation>已呼叫 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="516"/>
+        <location filename="../../ui/clerk/call_panel.py" line="627"/>
         <source>Something went wrong: %1</source>
         <translation>出现问题：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="519"/>
+        <location filename="../../ui/clerk/call_panel.py" line="630"/>
         <source>The hall server cannot be reached, so calling is not possible now. You can go on with the applicant at the counter; calling comes back by itself.</source>
         <translation>无法连接大厅服务器，暂时不能叫号。您可以继续为窗口前的申请人办理；连接恢复后叫号会自动恢复。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="526"/>
+        <location filename="../../ui/clerk/call_panel.py" line="637"/>
         <source>There is no ticket at the counter.</source>
         <translation>窗口前没有正在办理的号。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="535"/>
+        <location filename="../../ui/clerk/call_panel.py" line="646"/>
         <source>Calling %1.</source>
         <translation>正在呼叫 %1 号。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="551"/>
+        <location filename="../../ui/clerk/call_panel.py" line="662"/>
         <source>Choose a parked ticket first.</source>
         <translation>请先选择一个挂起的号。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="560"/>
+        <location filename="../../ui/clerk/call_panel.py" line="671"/>
         <source>Calling %1 again.</source>
         <translation>再次呼叫 %1 号。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="561"/>
+        <location filename="../../ui/clerk/call_panel.py" line="672"/>
         <source>Serving %1.</source>
         <translation>开始为 %1 号办理。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="562"/>
+        <location filename="../../ui/clerk/call_panel.py" line="673"/>
         <source>%1 is finished.</source>
         <translation>%1 号已办结。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="563"/>
+        <location filename="../../ui/clerk/call_panel.py" line="674"/>
         <source>%1 is parked; you can call the next one.</source>
         <translation>%1 号已挂起，可以呼叫下一位。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="564"/>
+        <location filename="../../ui/clerk/call_panel.py" line="675"/>
         <source>%1 is marked as a no-show.</source>
         <translation>%1 号已标记为过号。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="569"/>
+        <location filename="../../ui/clerk/call_panel.py" line="680"/>
         <source>%1 did not come after the last call: marked as a no-show.</source>
         <translation>%1 号多次呼叫未到，已标记为过号。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="585"/>
+        <location filename="../../ui/clerk/call_panel.py" line="696"/>
         <source>%1 is transferred.</source>
         <translation>%1 号已转移。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="594"/>
+        <location filename="../../ui/clerk/call_panel.py" line="706"/>
         <source>The window is open again.</source>
         <translation>本窗口已恢复叫号。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="597"/>
+        <location filename="../../ui/clerk/call_panel.py" line="715"/>
         <source>The window is paused: no ticket is called to it.</source>
         <translation>本窗口已暂停，不会有号被叫到本窗口。</translation>
     </message>
@@ -570,52 +580,52 @@
     <message>
         <location filename="../../ui/supervisor/deadlines.py" line="79"/>
         <source>Case %1</source>
-        <translation type="unfinished"></translation>
+        <translation>办件 %1</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/deadlines.py" line="95"/>
         <source>Case number</source>
-        <translation type="unfinished"></translation>
+        <translation>办件编号</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/deadlines.py" line="95"/>
         <source>Item</source>
-        <translation type="unfinished"></translation>
+        <translation>事项</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/deadlines.py" line="96"/>
         <source>Department</source>
-        <translation type="unfinished">部门</translation>
+        <translation>部门</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/deadlines.py" line="96"/>
         <source>Accepted by</source>
-        <translation type="unfinished"></translation>
+        <translation>受理人</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/deadlines.py" line="97"/>
         <source>Window</source>
-        <translation type="unfinished">窗口</translation>
+        <translation>窗口</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/deadlines.py" line="97"/>
         <source>Applicant</source>
-        <translation type="unfinished">申请人</translation>
+        <translation>申请人</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/deadlines.py" line="98"/>
         <source>Accepted at</source>
-        <translation type="unfinished"></translation>
+        <translation>受理时间</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/deadlines.py" line="99"/>
         <source>Promised by</source>
-        <translation type="unfinished">承诺办结时间</translation>
+        <translation>承诺办结日期</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/deadlines.py" line="100"/>
         <source>State</source>
-        <translation type="unfinished">状态</translation>
+        <translation>状态</translation>
     </message>
 </context>
 <context>
@@ -623,501 +633,505 @@
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="93"/>
         <source>Mailed to the applicant</source>
-        <translation type="unfinished"></translation>
+        <translation>已邮寄送达</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="95"/>
         <source>Accepted, waiting to be handled</source>
-        <translation type="unfinished"></translation>
+        <translation>已受理，待办理</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="96"/>
         <source>Being handled</source>
-        <translation type="unfinished"></translation>
+        <translation>办理中</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="97"/>
         <source>Concluded, ready to hand over</source>
-        <translation type="unfinished"></translation>
+        <translation>已办结，待领取</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="98"/>
         <source>Collected by the applicant</source>
-        <translation type="unfinished"></translation>
+        <translation>已领取</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="99"/>
         <source>Notified once of what is missing (not accepted)</source>
-        <translation type="unfinished"></translation>
+        <translation>一次性告知（未受理）</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="100"/>
         <location filename="../../ui/clerk/case_panel.py" line="110"/>
         <source>Not accepted</source>
-        <translation type="unfinished"></translation>
+        <translation>不予受理</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="106"/>
-        <location filename="../../ui/clerk/case_panel.py" line="436"/>
         <source>Accepted</source>
-        <translation type="unfinished">受理时间</translation>
+        <translation>受理</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="107"/>
         <source>Accepted with deficiency</source>
-        <translation type="unfinished"></translation>
+        <translation>容缺受理</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="108"/>
         <source>Accepted on commitment</source>
-        <translation type="unfinished"></translation>
+        <translation>告知承诺</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="109"/>
         <source>Notified once</source>
-        <translation type="unfinished"></translation>
+        <translation>一次性告知</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="117"/>
         <source>Start handling</source>
-        <translation type="unfinished"></translation>
+        <translation>开始办理</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="118"/>
         <source>Conclude</source>
-        <translation type="unfinished"></translation>
+        <translation>办结</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="119"/>
         <source>Hand over / mail</source>
-        <translation type="unfinished"></translation>
+        <translation>领取/送达</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="120"/>
         <source>Deferred material received</source>
-        <translation type="unfinished"></translation>
+        <translation>容缺后补</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="121"/>
         <source>Verify the commitment</source>
-        <translation type="unfinished"></translation>
+        <translation>核查</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="126"/>
         <source>Approved</source>
-        <translation type="unfinished"></translation>
+        <translation>准予</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="127"/>
         <source>Refused</source>
-        <translation type="unfinished"></translation>
+        <translation>不予许可</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="131"/>
         <source>Collected at the window</source>
-        <translation type="unfinished"></translation>
+        <translation>窗口领取</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="132"/>
         <source>Sent by mail</source>
-        <translation type="unfinished"></translation>
+        <translation>邮寄送达</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="136"/>
         <source>Waiting to be verified</source>
-        <translation type="unfinished"></translation>
+        <translation>待核查</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="137"/>
         <source>Verified: the commitment is true</source>
-        <translation type="unfinished"></translation>
+        <translation>已核查：承诺属实</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="138"/>
         <source>Verified: the commitment is false</source>
-        <translation type="unfinished"></translation>
+        <translation>已核查：承诺不实</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="143"/>
         <source>Due soon</source>
-        <translation type="unfinished"></translation>
+        <translation>临近期限</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="144"/>
         <source>Yellow card</source>
-        <translation type="unfinished"></translation>
+        <translation>黄牌</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="145"/>
         <source>Red card: past the promised date</source>
-        <translation type="unfinished"></translation>
+        <translation>红牌：已超承诺期限</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="156"/>
-        <location filename="../../ui/clerk/case_panel.py" line="735"/>
-        <location filename="../../ui/clerk/case_panel.py" line="769"/>
+        <location filename="../../ui/clerk/case_panel.py" line="733"/>
+        <location filename="../../ui/clerk/case_panel.py" line="771"/>
         <source>window %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 号窗口</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="161"/>
         <source>, </source>
-        <translation type="unfinished"></translation>
+        <translation>，</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="174"/>
         <source>Another window concluded this case first (%1). It is not concluded again: see its history.</source>
-        <translation type="unfinished"></translation>
+        <translation>另一窗口已先办结此件（%1），不再重复办结，请查看处理经过。</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="176"/>
         <source>Another window concluded this case first. It is not concluded again: see its history.</source>
-        <translation type="unfinished"></translation>
+        <translation>另一窗口已先办结此件，不再重复办结，请查看处理经过。</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="179"/>
         <source>The result of this case was handed over already (%1).</source>
-        <translation type="unfinished"></translation>
+        <translation>此件的办理结果已经领取或送达（%1）。</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="180"/>
         <source>The result of this case was handed over already.</source>
-        <translation type="unfinished"></translation>
+        <translation>此件的办理结果已经领取或送达。</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="182"/>
         <source>Another window started handling this case already (%1).</source>
-        <translation type="unfinished"></translation>
+        <translation>另一窗口已开始办理此件（%1）。</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="183"/>
         <source>Another window started handling this case already.</source>
-        <translation type="unfinished"></translation>
+        <translation>另一窗口已开始办理此件。</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="185"/>
         <source>Deferred materials are still outstanding: record them as received before concluding.</source>
-        <translation type="unfinished"></translation>
+        <translation>还有容缺材料未补齐：请先登记容缺后补，再办结。</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="188"/>
         <source>That material was recorded as received already.</source>
-        <translation type="unfinished"></translation>
+        <translation>该材料已登记为补齐。</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="190"/>
         <source>The commitment was verified already.</source>
-        <translation type="unfinished"></translation>
+        <translation>该告知承诺已核查过。</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="192"/>
         <source>This case was not accepted on commitment: there is nothing to verify.</source>
-        <translation type="unfinished"></translation>
+        <translation>此件不是告知承诺受理的，无需核查。</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="202"/>
         <source>The case is now “%1”: “%2” is not possible any more.</source>
-        <translation type="unfinished"></translation>
+        <translation>此件现为「%1」，不能再「%2」。</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="204"/>
         <source>The hall server does not know this case (yet).</source>
-        <translation type="unfinished"></translation>
+        <translation>大厅服务器（尚）无此办件。</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="205"/>
         <source>The hall server refused the step: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>大厅服务器拒绝了这一步：%1</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="400"/>
         <source>Case number: type it, or scan the QR code on the notice</source>
-        <translation type="unfinished"></translation>
+        <translation>办件编号：手工输入，或扫描通知书上的二维码</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="402"/>
         <source>Find (Enter)</source>
-        <translation type="unfinished"></translation>
+        <translation>查找（回车）</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="405"/>
         <source>Read ID card to find (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>读身份证查找（%1）</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="410"/>
-        <location filename="../../ui/clerk/case_panel.py" line="435"/>
+        <location filename="../../ui/clerk/case_panel.py" line="436"/>
         <source>Case number</source>
-        <translation type="unfinished"></translation>
+        <translation>办件编号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="427"/>
+        <location filename="../../ui/clerk/case_panel.py" line="702"/>
+        <source>No case on screen.</source>
+        <translation>尚未选择办件。</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="415"/>
-        <source>The applicant&apos;s cases</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/clerk/case_panel.py" line="426"/>
-        <location filename="../../ui/clerk/case_panel.py" line="702"/>
-        <source>No case on screen.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/clerk/case_panel.py" line="435"/>
-        <source>Item</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/clerk/case_panel.py" line="435"/>
-        <source>Applicant</source>
-        <translation type="unfinished">申请人</translation>
+        <source>Read the applicant&apos;s ID card to list their cases here.</source>
+        <translation>读取申请人身份证后，这里列出其办件。</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="436"/>
+        <source>Applicant</source>
+        <translation>申请人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="436"/>
+        <source>Department</source>
+        <translation>受理部门</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="437"/>
         <source>Decision</source>
-        <translation type="unfinished">办理结果</translation>
+        <translation>受理决定</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="437"/>
-        <source>Promised completion</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/clerk/case_panel.py" line="437"/>
-        <source>Result</source>
-        <translation type="unfinished"></translation>
+        <source>Accepted at</source>
+        <translation>受理时间</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="438"/>
+        <source>Promised completion</source>
+        <translation>承诺办结日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="438"/>
+        <source>Result</source>
+        <translation>办理结果</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="439"/>
         <source>Commitment</source>
-        <translation type="unfinished"></translation>
+        <translation>告知承诺</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="460"/>
         <source>Deferred materials</source>
-        <translation type="unfinished"></translation>
+        <translation>容缺材料</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="467"/>
         <source>Time</source>
-        <translation type="unfinished"></translation>
+        <translation>时间</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="467"/>
         <source>Step</source>
-        <translation type="unfinished"></translation>
+        <translation>步骤</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="467"/>
         <source>By</source>
-        <translation type="unfinished"></translation>
+        <translation>办理人</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="467"/>
         <source>Details</source>
-        <translation type="unfinished"></translation>
+        <translation>说明</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="482"/>
-        <location filename="../../ui/clerk/case_panel.py" line="727"/>
         <source>%1 (%2)</source>
-        <translation type="unfinished">%1（%2）</translation>
+        <translation>%1（%2）</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="499"/>
         <source>History</source>
-        <translation type="unfinished">处理经过</translation>
+        <translation>处理经过</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="523"/>
         <location filename="../../ui/clerk/case_panel.py" line="620"/>
         <source>No card reader is configured for this window.</source>
-        <translation type="unfinished">本窗口未配置读卡器。</translation>
+        <translation>本窗口未配置读卡器。</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="525"/>
         <source>Cases after the counter need a clerk logged in at this window.</source>
-        <translation type="unfinished"></translation>
+        <translation>办件查询和办理需要窗口人员在本窗口登录。</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="551"/>
         <source>No case number in “%1”: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>“%1”不是有效的办件编号：%2</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="552"/>
         <source>Type or scan the case number.</source>
-        <translation type="unfinished"></translation>
+        <translation>请输入或扫描办件编号。</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="565"/>
         <source>Looking the case up…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在查找办件…</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="576"/>
         <source>Offline: shown as this window recorded it; steps taken at other windows are not shown. Steps are saved and uploaded when the hall server is back.</source>
-        <translation type="unfinished"></translation>
+        <translation>离线：按本窗口的记录显示，其他窗口的办理情况未显示。办理步骤先保存在本机，联网后自动上传。</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="589"/>
         <source>The hall server knows no case with this number. Check the number (a case accepted offline at another window appears once it is uploaded).</source>
-        <translation type="unfinished"></translation>
+        <translation>大厅服务器没有这个办件编号。请核对编号（其他窗口离线受理的办件，上传后才能查到）。</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="593"/>
         <source>The hall server cannot be reached, and this window did not accept the case: it can be looked up when the hall server is back.</source>
-        <translation type="unfinished"></translation>
+        <translation>连不上大厅服务器，且此件不是本窗口受理的：联网后才能查到。</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="596"/>
         <source>The case could not be looked up: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>未能查到办件：%1</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="602"/>
         <source>the hall server cannot be reached</source>
-        <translation type="unfinished"></translation>
+        <translation>连不上大厅服务器</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="605"/>
         <source>the hall server does not know this case</source>
-        <translation type="unfinished"></translation>
+        <translation>大厅服务器没有此办件</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="607"/>
         <source>the hall server cannot use this number</source>
-        <translation type="unfinished"></translation>
+        <translation>大厅服务器无法识别这个号码</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="609"/>
         <source>your login has ended; log out and log in again</source>
-        <translation type="unfinished"></translation>
+        <translation>登录已失效，请退出后重新登录</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="625"/>
         <source>Reading the card…</source>
-        <translation type="unfinished">正在读取证件…</translation>
+        <translation>正在读取证件…</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="643"/>
         <source>Cases of %1 (%2): %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1（%2）的办件：%3 件</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="645"/>
         <source>%1
 %2 · %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1
+%2 · %3</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="652"/>
         <source>No case of %1 was found.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有找到 %1 的办件。</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="665"/>
         <source>no card on the reader; place the card and try again</source>
-        <translation type="unfinished">读卡器上没有证件，请放好证件后重试</translation>
+        <translation>读卡器上没有证件，请放好证件后重试</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="666"/>
         <source>the card was moved during the read; place it again</source>
-        <translation type="unfinished">读取时证件被移开，请重新放好</translation>
+        <translation>读卡时证件被移动，请重新放好</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="667"/>
         <source>the reader does not answer</source>
-        <translation type="unfinished">读卡器无响应</translation>
+        <translation>读卡器没有响应</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="668"/>
         <source>the reader is not connected or not usable</source>
-        <translation type="unfinished">读卡器未连接或无法使用</translation>
+        <translation>读卡器未连接或无法使用</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="671"/>
         <source>The card could not be read: %1</source>
-        <translation type="unfinished">未能读取证件：%1</translation>
+        <translation>未能读取证件：%1</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="676"/>
         <source>Finding cases by ID card needs the hall server, which cannot be reached now. Type or scan the case number instead.</source>
-        <translation type="unfinished"></translation>
+        <translation>按身份证查找需要连接大厅服务器，现在连不上。请改为输入或扫描办件编号。</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="679"/>
         <source>The number on this card is not a valid resident ID number.</source>
-        <translation type="unfinished"></translation>
+        <translation>此证件上的号码不是有效的居民身份证号码。</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="681"/>
         <source>The applicant&apos;s cases could not be found: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>未能查到申请人的办件：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="737"/>
+        <location filename="../../ui/clerk/case_panel.py" line="735"/>
         <source>on the spot</source>
-        <translation type="unfinished"></translation>
+        <translation>即办件</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="742"/>
+        <location filename="../../ui/clerk/case_panel.py" line="740"/>
         <source>not accepted on commitment</source>
-        <translation type="unfinished"></translation>
+        <translation>非告知承诺</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="748"/>
+        <source>%1 — received</source>
+        <translation>%1 —— 已补齐</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="750"/>
-        <source>%1 — received</source>
-        <translation type="unfinished"></translation>
+        <source>%1 — due %2, OVERDUE</source>
+        <translation>%1 —— 应于 %2 前补齐，已逾期</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="752"/>
-        <source>%1 — due %2, OVERDUE</source>
-        <translation type="unfinished"></translation>
+        <source>%1 — due %2</source>
+        <translation>%1 —— 应于 %2 前补齐</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="754"/>
-        <source>%1 — due %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/clerk/case_panel.py" line="756"/>
         <source>%1 — outstanding</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 —— 未补齐</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="769"/>
+        <location filename="../../ui/clerk/case_panel.py" line="771"/>
         <source>%1, window %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1，%2 号窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="819"/>
+        <location filename="../../ui/clerk/case_panel.py" line="821"/>
         <source>Recorded, uploading…</source>
-        <translation type="unfinished"></translation>
+        <translation>已记录，正在上传…</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="839"/>
+        <location filename="../../ui/clerk/case_panel.py" line="841"/>
         <source>The step was not recorded: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>未能记录：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="848"/>
+        <location filename="../../ui/clerk/case_panel.py" line="850"/>
         <source>Saved; it is uploaded automatically when the hall server is reachable.</source>
-        <translation type="unfinished"></translation>
+        <translation>已保存，联网后自动上传。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="849"/>
+        <location filename="../../ui/clerk/case_panel.py" line="851"/>
         <source>Saved; waiting to be uploaded.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/clerk/case_panel.py" line="879"/>
-        <source>Not accepted by the hall server: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>已保存，等待上传。</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="881"/>
+        <source>Not accepted by the hall server: %1</source>
+        <translation>大厅服务器未接受：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="883"/>
         <source>Uploaded: “%1” of case %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>已上传：办件 %2 的「%1」。</translation>
     </message>
 </context>
 <context>
@@ -1125,107 +1139,107 @@
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="276"/>
         <source>%1 — case %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 —— 办件 %2</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="292"/>
         <source>Approved</source>
-        <translation type="unfinished"></translation>
+        <translation>准予</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="293"/>
         <source>Refused</source>
-        <translation type="unfinished"></translation>
+        <translation>不予许可</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="294"/>
         <source>Result</source>
-        <translation type="unfinished"></translation>
+        <translation>办理结果</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="295"/>
         <source>When refused: the reason, as the decision states it</source>
-        <translation type="unfinished"></translation>
+        <translation>不予许可时，填写决定书上的理由</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="299"/>
         <source>How</source>
-        <translation type="unfinished"></translation>
+        <translation>方式</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="300"/>
         <source>Received by</source>
-        <translation type="unfinished"></translation>
+        <translation>领取人</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="309"/>
         <source>%1 (due %2)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1（应于 %2 前补齐）</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="311"/>
         <source>Material received</source>
-        <translation type="unfinished"></translation>
+        <translation>补齐的材料</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="313"/>
         <source>True</source>
-        <translation type="unfinished"></translation>
+        <translation>属实</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="314"/>
         <source>False</source>
-        <translation type="unfinished"></translation>
+        <translation>不实</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="315"/>
         <source>The commitment is</source>
-        <translation type="unfinished"></translation>
+        <translation>承诺核查结果</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="316"/>
         <source>When false: what was found</source>
-        <translation type="unfinished"></translation>
+        <translation>不实时，填写核查发现的情况</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="319"/>
         <source>Note</source>
-        <translation type="unfinished"></translation>
+        <translation>备注</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="329"/>
         <source>Addressee and the tracking number</source>
-        <translation type="unfinished"></translation>
+        <translation>收件人及快递单号</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="330"/>
         <source>Name of who collected it (the applicant or their agent)</source>
-        <translation type="unfinished"></translation>
+        <translation>领取人姓名（申请人本人或代理人）</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="337"/>
         <source>A refusal needs its reason in the note.</source>
-        <translation type="unfinished"></translation>
+        <translation>不予许可须在备注中写明理由。</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="343"/>
         <source>Enter who received the result.</source>
-        <translation type="unfinished"></translation>
+        <translation>请填写领取人或收件人。</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="346"/>
         <source>Received by: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>领取人：%1</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="350"/>
         <source>No deferred material is outstanding.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有待补齐的容缺材料。</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="355"/>
         <source>A false commitment needs what was found in the note.</source>
-        <translation type="unfinished"></translation>
+        <translation>承诺不实须在备注中写明核查情况。</translation>
     </message>
 </context>
 <context>
@@ -1233,120 +1247,135 @@
     <message>
         <location filename="../../ui/supervisor/deadlines.py" line="56"/>
         <source>Red card</source>
-        <translation type="unfinished"></translation>
+        <translation>红牌</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/deadlines.py" line="56"/>
         <source>Yellow card</source>
-        <translation type="unfinished"></translation>
+        <translation>黄牌</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/deadlines.py" line="57"/>
         <source>Reminder</source>
-        <translation type="unfinished"></translation>
+        <translation>提醒</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/deadlines.py" line="57"/>
         <source>On time</source>
-        <translation type="unfinished"></translation>
+        <translation>正常</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/deadlines.py" line="62"/>
         <source>Accepted</source>
-        <translation type="unfinished">受理时间</translation>
+        <translation>已受理</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/deadlines.py" line="62"/>
         <source>In progress</source>
-        <translation type="unfinished"></translation>
+        <translation>办理中</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/deadlines.py" line="63"/>
         <location filename="../../ui/supervisor/deadlines.py" line="68"/>
         <source>Concluded</source>
-        <translation type="unfinished"></translation>
+        <translation>已办结</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/deadlines.py" line="63"/>
         <location filename="../../ui/supervisor/deadlines.py" line="69"/>
         <source>Handed over</source>
-        <translation type="unfinished"></translation>
+        <translation>已领取/送达</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/deadlines.py" line="64"/>
         <source>Told once what is missing</source>
-        <translation type="unfinished"></translation>
+        <translation>一次性告知</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/deadlines.py" line="65"/>
         <source>Not accepted</source>
-        <translation type="unfinished"></translation>
+        <translation>不予受理</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/deadlines.py" line="68"/>
         <source>Started</source>
-        <translation type="unfinished"></translation>
+        <translation>开始办理</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/deadlines.py" line="69"/>
         <source>Deferred material received</source>
-        <translation type="unfinished"></translation>
+        <translation>容缺后补</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/deadlines.py" line="70"/>
         <source>Commitment verified</source>
-        <translation type="unfinished"></translation>
+        <translation>告知承诺核查</translation>
     </message>
 </context>
 <context>
     <name>CitizenScreen</name>
     <message>
-        <location filename="../../ui/citizen/citizen_screen.py" line="19"/>
+        <location filename="../../ui/citizen/citizen_screen.py" line="33"/>
         <source>Citizen screen</source>
         <translation>群众屏</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/citizen_screen.py" line="83"/>
+        <location filename="../../ui/citizen/citizen_screen.py" line="108"/>
         <source>Welcome</source>
         <translation>欢迎</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/citizen_screen.py" line="84"/>
+        <location filename="../../ui/citizen/citizen_screen.py" line="109"/>
         <source>Window %1</source>
         <translation>%1 号窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/citizen_screen.py" line="88"/>
+        <location filename="../../ui/citizen/citizen_screen.py" line="113"/>
         <source>Now serving: %1</source>
         <translation>正在办理：%1 号</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/citizen_screen.py" line="92"/>
+        <location filename="../../ui/citizen/citizen_screen.py" line="117"/>
         <source>Applicant: %1 — please confirm this is you</source>
         <translation>申请人：%1&#x3000;请确认是否为您本人</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/citizen_screen.py" line="105"/>
+        <location filename="../../ui/citizen/citizen_screen.py" line="23"/>
         <source>received</source>
-        <translation>已收取</translation>
+        <translation>已收到</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/citizen_screen.py" line="106"/>
+        <location filename="../../ui/citizen/citizen_screen.py" line="24"/>
         <source>missing</source>
-        <translation>缺少</translation>
+        <translation>还缺少</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/citizen_screen.py" line="107"/>
+        <location filename="../../ui/citizen/citizen_screen.py" line="25"/>
         <source>needs correcting</source>
-        <translation>需补正</translation>
+        <translation>需要补正</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/citizen_screen.py" line="108"/>
+        <location filename="../../ui/citizen/citizen_screen.py" line="26"/>
         <source>being checked</source>
-        <translation>核验中</translation>
+        <translation>正在核对</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/citizen_screen.py" line="115"/>
+        <location filename="../../ui/citizen/citizen_screen.py" line="133"/>
+        <source>The clerk is checking your materials. Please wait a moment.</source>
+        <translation>工作人员正在核对您的材料，请稍等。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/citizen/citizen_screen.py" line="135"/>
+        <source>%1 of your materials must be brought or corrected. The clerk will tell you how.</source>
+        <translation>有 %1 份材料需要补交或补正，工作人员会告诉您怎么办。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/citizen/citizen_screen.py" line="138"/>
+        <source>All your materials are here.</source>
+        <translation>您的材料都齐了。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/citizen/citizen_screen.py" line="139"/>
         <source>Your materials for: %1</source>
         <translation>您办理的事项：%1</translation>
     </message>
@@ -1380,22 +1409,22 @@
         <translation>登录时无法连接大厅服务器：连接恢复后请重新登录才能叫号，其他功能照常使用。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="188"/>
+        <location filename="../../ui/clerk/app.py" line="189"/>
         <source>Case %1 saved: %2.</source>
         <translation>办件 %1 已保存：%2。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="191"/>
+        <location filename="../../ui/clerk/app.py" line="192"/>
         <source> Promised completion: %1.</source>
         <translation>承诺办结日期：%1。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="193"/>
+        <location filename="../../ui/clerk/app.py" line="194"/>
         <source> The completion date is unknown: %1</source>
         <translation>无法计算办结日期：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="205"/>
+        <location filename="../../ui/clerk/app.py" line="206"/>
         <source>The case was not saved: %1</source>
         <translation>办件未能保存：%1</translation>
     </message>
@@ -1405,214 +1434,209 @@
     <message>
         <location filename="../../ui/supervisor/deadlines.py" line="158"/>
         <source>All open cases</source>
-        <translation type="unfinished"></translation>
+        <translation>全部在办件</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/deadlines.py" line="158"/>
         <source>Reminder and worse</source>
-        <translation type="unfinished"></translation>
+        <translation>提醒及以上</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/deadlines.py" line="159"/>
         <source>Yellow and red cards</source>
-        <translation type="unfinished"></translation>
+        <translation>黄牌和红牌</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/deadlines.py" line="159"/>
         <source>Red cards only</source>
-        <translation type="unfinished"></translation>
+        <translation>仅红牌</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/deadlines.py" line="167"/>
         <source>Case number or item</source>
-        <translation type="unfinished"></translation>
+        <translation>办件编号或事项</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/deadlines.py" line="170"/>
         <source>&amp;Level</source>
-        <translation type="unfinished"></translation>
+        <translation>等级(&amp;L)</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/deadlines.py" line="170"/>
         <source>&amp;Department</source>
-        <translation type="unfinished"></translation>
+        <translation>部门(&amp;D)</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/deadlines.py" line="171"/>
         <source>&amp;Clerk</source>
-        <translation type="unfinished"></translation>
+        <translation>受理人(&amp;C)</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/deadlines.py" line="171"/>
         <source>&amp;Find</source>
-        <translation type="unfinished"></translation>
+        <translation>查找(&amp;F)</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/deadlines.py" line="183"/>
         <source>Level</source>
-        <translation type="unfinished"></translation>
+        <translation>等级</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/deadlines.py" line="183"/>
         <source>Case number</source>
-        <translation type="unfinished"></translation>
+        <translation>办件编号</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/deadlines.py" line="183"/>
         <source>Item</source>
-        <translation type="unfinished"></translation>
+        <translation>事项</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/deadlines.py" line="183"/>
         <location filename="../../ui/supervisor/deadlines.py" line="198"/>
         <source>Department</source>
-        <translation type="unfinished">部门</translation>
+        <translation>部门</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/deadlines.py" line="183"/>
         <source>Accepted by</source>
-        <translation type="unfinished"></translation>
+        <translation>受理人</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/deadlines.py" line="184"/>
         <source>Window</source>
-        <translation type="unfinished">窗口</translation>
+        <translation>窗口</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/deadlines.py" line="184"/>
         <source>Applicant</source>
-        <translation type="unfinished">申请人</translation>
+        <translation>申请人</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/deadlines.py" line="184"/>
         <source>Accepted</source>
-        <translation type="unfinished">受理时间</translation>
+        <translation>受理时间</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/deadlines.py" line="184"/>
         <source>Promised by</source>
-        <translation type="unfinished">承诺办结时间</translation>
+        <translation>承诺办结</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/deadlines.py" line="184"/>
         <source>State</source>
-        <translation type="unfinished">状态</translation>
+        <translation>状态</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/deadlines.py" line="200"/>
         <source>Clerk</source>
-        <translation type="unfinished">窗口人员</translation>
+        <translation>受理人</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/deadlines.py" line="205"/>
         <source>Per department</source>
-        <translation type="unfinished"></translation>
+        <translation>按部门</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/deadlines.py" line="205"/>
         <source>Per clerk</source>
-        <translation type="unfinished"></translation>
+        <translation>按受理人</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/deadlines.py" line="241"/>
         <source>Open</source>
-        <translation type="unfinished">待处理</translation>
+        <translation>在办</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/deadlines.py" line="241"/>
         <source>Reminder</source>
-        <translation type="unfinished"></translation>
+        <translation>提醒</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/deadlines.py" line="241"/>
         <source>Yellow</source>
-        <translation type="unfinished"></translation>
+        <translation>黄牌</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/deadlines.py" line="242"/>
         <source>Red</source>
-        <translation type="unfinished"></translation>
+        <translation>红牌</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/deadlines.py" line="258"/>
         <source>Red card: case %1 (%2) is past its promised date.</source>
-        <translation type="unfinished"></translation>
+        <translation>红牌：办件 %1（%2）已超过承诺办结期限。</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/deadlines.py" line="269"/>
         <source>The hall server did not answer: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>大厅服务器没有应答：%1</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/deadlines.py" line="286"/>
         <source>Open cases %1 · reminders %2 · yellow cards %3 · red cards %4 (as of %5)</source>
-        <translation type="unfinished"></translation>
+        <translation>在办件 %1 · 提醒 %2 · 黄牌 %3 · 红牌 %4（%5）</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/deadlines.py" line="288"/>
         <source>All departments</source>
-        <translation type="unfinished"></translation>
+        <translation>全部部门</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/deadlines.py" line="290"/>
         <source>All clerks</source>
-        <translation type="unfinished"></translation>
+        <translation>全部受理人</translation>
     </message>
 </context>
 <context>
     <name>DisplayWindow</name>
     <message>
-        <location filename="../../ui/display/window.py" line="93"/>
+        <location filename="../../ui/display/window.py" line="95"/>
         <source>Hall display</source>
         <translation>大厅综合屏</translation>
     </message>
     <message>
-        <location filename="../../ui/display/window.py" line="106"/>
+        <location filename="../../ui/display/window.py" line="108"/>
         <source>Government service hall</source>
         <translation>政务服务中心</translation>
     </message>
     <message>
-        <location filename="../../ui/display/window.py" line="114"/>
+        <location filename="../../ui/display/window.py" line="116"/>
         <source>Now calling</source>
         <translation>正在呼叫</translation>
     </message>
     <message>
-        <location filename="../../ui/display/window.py" line="123"/>
+        <location filename="../../ui/display/window.py" line="125"/>
         <source>Window · now serving</source>
         <translation>窗口 · 正在办理</translation>
     </message>
     <message>
-        <location filename="../../ui/display/window.py" line="138"/>
+        <location filename="../../ui/display/window.py" line="141"/>
         <source>Waiting</source>
         <translation>等候人数</translation>
     </message>
     <message>
-        <location filename="../../ui/display/window.py" line="237"/>
+        <location filename="../../ui/display/window.py" line="240"/>
         <source>Window %1</source>
         <translation>%1 号窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/display/window.py" line="243"/>
+        <location filename="../../ui/display/window.py" line="246"/>
         <source>Please go to %1</source>
         <translation>请到 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/display/window.py" line="267"/>
-        <source>Paused</source>
-        <translation>已暂停</translation>
-    </message>
-    <message>
-        <location filename="../../ui/display/window.py" line="296"/>
+        <location filename="../../ui/display/window.py" line="305"/>
         <source>%1 people</source>
         <translation>%1 人</translation>
     </message>
     <message>
-        <location filename="../../ui/display/window.py" line="301"/>
+        <location filename="../../ui/display/window.py" line="310"/>
         <source>Connecting to the hall server…</source>
         <translation>正在连接大厅服务器…</translation>
     </message>
     <message>
-        <location filename="../../ui/display/window.py" line="308"/>
+        <location filename="../../ui/display/window.py" line="317"/>
         <source>The voice is not working (%1); calls are shown only.</source>
         <translation>语音播报故障（%1），叫号只在屏幕上显示。</translation>
     </message>
@@ -1722,12 +1746,12 @@ Waiting for the applicant to sign on the citizen screen.</source>
     <message>
         <location filename="../../ui/supervisor/live.py" line="131"/>
         <source>&lt;1 min</source>
-        <translation type="unfinished"></translation>
+        <translation>不到 1 分钟</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/live.py" line="132"/>
         <source>%1 min</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 分钟</translation>
     </message>
 </context>
 <context>
@@ -2063,74 +2087,74 @@ Waiting for the applicant to sign on the citizen screen.</source>
 <context>
     <name>HallBoard</name>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="165"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="167"/>
         <source>Hall now</source>
-        <translation type="unfinished"></translation>
+        <translation>大厅实况</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="181"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="183"/>
         <source>Business type</source>
-        <translation type="unfinished">业务</translation>
+        <translation>业务类型</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="181"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="183"/>
         <source>Waiting</source>
-        <translation type="unfinished">等候人数</translation>
+        <translation>等候人数</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="181"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="183"/>
         <source>Longest wait</source>
-        <translation type="unfinished"></translation>
+        <translation>最长等候</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="181"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="183"/>
         <source>Average wait today</source>
-        <translation type="unfinished"></translation>
+        <translation>今日平均等候</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="182"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="184"/>
         <source>Average service today</source>
-        <translation type="unfinished"></translation>
+        <translation>今日平均办理</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="182"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="184"/>
         <source>Served today</source>
-        <translation type="unfinished"></translation>
+        <translation>今日已办</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="182"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="184"/>
         <source>Windows open</source>
-        <translation type="unfinished"></translation>
+        <translation>开放窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="247"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="245"/>
         <source>The hall server did not answer: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>大厅服务器没有应答：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="256"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="254"/>
         <source>updated %1</source>
-        <translation type="unfinished"></translation>
+        <translation>更新于 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="355"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="356"/>
         <source>%1 (%2, %3)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1（%2，%3）</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="358"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="359"/>
         <source>Waiting longer than %1 min: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>等候超过 %1 分钟：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="360"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="361"/>
         <source> … and %1 more</source>
-        <translation type="unfinished"></translation>
+        <translation> …… 另有 %1 张</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="362"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="363"/>
         <source>Nobody has waited longer than %1 min.</source>
-        <translation type="unfinished"></translation>
+        <translation>目前无人等候超过 %1 分钟。</translation>
     </message>
 </context>
 <context>
@@ -2138,82 +2162,87 @@ Waiting for the applicant to sign on the citizen screen.</source>
     <message>
         <location filename="../../ui/supervisor/hall_board.py" line="58"/>
         <source>Meeting</source>
-        <translation type="unfinished"></translation>
+        <translation>会议</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/hall_board.py" line="58"/>
         <source>Out on an errand</source>
-        <translation type="unfinished"></translation>
+        <translation>外出办事</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/hall_board.py" line="59"/>
         <source>Break</source>
-        <translation type="unfinished"></translation>
+        <translation>休息</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/hall_board.py" line="59"/>
         <source>Training</source>
-        <translation type="unfinished"></translation>
+        <translation>培训</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/hall_board.py" line="60"/>
         <source>Away</source>
-        <translation type="unfinished"></translation>
+        <translation>暂离</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="70"/>
-        <source>Serving %1 · since %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="71"/>
-        <source>Serving %1</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../ui/supervisor/hall_board.py" line="67"/>
+        <source>Window %1</source>
+        <translation>%1 号窗口</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/hall_board.py" line="73"/>
+        <source>Serving %1 · since %2</source>
+        <translation>服务中 %1 · %2起</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/hall_board.py" line="74"/>
+        <source>Serving %1</source>
+        <translation>服务中 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/hall_board.py" line="76"/>
         <source>Idle</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="78"/>
-        <source>Paused · %1 · back about %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="79"/>
-        <source>Paused · %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="79"/>
-        <source>Paused</source>
-        <translation type="unfinished">已暂停</translation>
+        <translation>空闲</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/hall_board.py" line="81"/>
-        <source>Offline</source>
-        <translation type="unfinished"></translation>
+        <source>Paused · %1 · back about %2</source>
+        <translation>暂停服务 · %1 · 预计 %2 返回</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/hall_board.py" line="82"/>
+        <source>Paused · %1</source>
+        <translation>暂停服务 · %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/hall_board.py" line="82"/>
+        <source>Paused</source>
+        <translation>暂停服务</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/hall_board.py" line="84"/>
+        <source>Offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/hall_board.py" line="85"/>
         <source>Nobody logged in</source>
-        <translation type="unfinished"></translation>
+        <translation>无人登录</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="87"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="90"/>
         <source>AB backup: window %1 serves its queue now</source>
-        <translation type="unfinished"></translation>
+        <translation>AB角：由 %1 号窗口代办</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="89"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="92"/>
         <source>AB backup: window %1</source>
-        <translation type="unfinished"></translation>
+        <translation>AB角：%1 号窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="91"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="94"/>
         <source>Covering window %1</source>
-        <translation type="unfinished"></translation>
+        <translation>正在代办 %1 号窗口</translation>
     </message>
 </context>
 <context>
@@ -2536,12 +2565,12 @@ Waiting for the applicant to sign on the citizen screen.</source>
     <message>
         <location filename="../../ui/supervisor/live.py" line="141"/>
         <source>Live</source>
-        <translation type="unfinished"></translation>
+        <translation>实时</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/live.py" line="142"/>
         <source>Live updates interrupted — reconnecting; refreshing every 30 s meanwhile</source>
-        <translation type="unfinished"></translation>
+        <translation>实时推送已中断，正在重连；期间每 30 秒刷新一次</translation>
     </message>
 </context>
 <context>
@@ -2585,12 +2614,12 @@ Waiting for the applicant to sign on the citizen screen.</source>
     <message>
         <location filename="../../ui/clerk/main_window.py" line="145"/>
         <source>Counter</source>
-        <translation type="unfinished"></translation>
+        <translation>受理</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/main_window.py" line="146"/>
         <source>Cases after the counter (Ctrl+K)</source>
-        <translation type="unfinished"></translation>
+        <translation>办件：领取、办结（Ctrl+K）</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/main_window.py" line="155"/>
@@ -2620,7 +2649,7 @@ Waiting for the applicant to sign on the citizen screen.</source>
     <message>
         <location filename="../../ui/clerk/main_window.py" line="168"/>
         <source>Cases after the counter: hand over, conclude…</source>
-        <translation type="unfinished"></translation>
+        <translation>办件：领取、办结…</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/main_window.py" line="174"/>
@@ -2666,177 +2695,165 @@ Waiting for the applicant to sign on the citizen screen.</source>
 <context>
     <name>MaterialsPanel</name>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="186"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="187"/>
         <source>Find the service item: name, pinyin initials or code (Ctrl+F)</source>
         <translation>查找办理事项：名称、拼音首字母或编码（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="197"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="692"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="198"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="689"/>
         <source>Choose the service item to check the materials.</source>
         <translation>请选择办理事项后核验材料。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="200"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="201"/>
         <source>Guide (F1)</source>
         <translation>办事指南（F1）</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="215"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="216"/>
         <source>Material</source>
         <translation>材料</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="215"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="216"/>
         <source>Required</source>
         <translation>必要性</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="216"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="217"/>
         <source>Status</source>
         <translation>核验结果</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="216"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="217"/>
         <source>Originals</source>
         <translation>原件</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="217"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="218"/>
         <source>Copies</source>
         <translation>复印件</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="217"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="218"/>
         <source>Applicant sees</source>
         <translation>群众屏显示</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="241"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="242"/>
         <source>Accept</source>
         <translation>受理</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="242"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="654"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="243"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="651"/>
         <source>Accept with deficiency</source>
         <translation>容缺受理</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="243"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="244"/>
         <source>Accept on commitment</source>
         <translation>告知承诺</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="244"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="245"/>
         <source>Notify once</source>
         <translation>一次性告知</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="245"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="638"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="246"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="635"/>
         <source>Reject</source>
         <translation>不予受理</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="276"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="277"/>
         <source>This service item was withdrawn from the catalogue.</source>
         <translation>该事项已从目录中撤销。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="327"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="328"/>
         <source>done on the spot</source>
         <translation>当场办结</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="328"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="329"/>
         <source>promised within %1 %2</source>
         <translation>承诺 %1 个%2内办结</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="387"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="388"/>
         <source>required</source>
         <translation>必要</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="387"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="388"/>
         <source>optional</source>
         <translation>非必要</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="388"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="389"/>
         <source>may follow later</source>
         <translation>容缺后补</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="495"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="496"/>
         <source>not checked</source>
         <translation>未核验</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="496"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="584"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="497"/>
         <source>received</source>
         <translation>已收取</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="497"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="498"/>
         <source>electronic</source>
         <translation>电子材料</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="498"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="499"/>
         <source>fetched by data sharing</source>
         <translation>共享免提交</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="499"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="584"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="500"/>
         <source>missing</source>
         <translation>缺少</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="500"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="501"/>
         <source>defective</source>
         <translation>不符合要求</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="542"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="543"/>
         <source>count the originals or copies received</source>
         <translation>请填写收取的原件或复印件份数</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="544"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="545"/>
         <source>choose or type what is wrong</source>
         <translation>请选择或填写问题</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="573"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="574"/>
         <source>Choose: %1</source>
         <translation>请选择：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="577"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="578"/>
         <source>Every material is in order.</source>
         <translation>材料齐全，符合要求。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="585"/>
-        <source>needs correcting</source>
-        <translation>需补正</translation>
-    </message>
-    <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="585"/>
-        <source>being checked</source>
-        <translation>核验中</translation>
-    </message>
-    <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="644"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="641"/>
         <source>The specific reason the application is not accepted:</source>
         <translation>不予受理的具体理由：</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="656"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="653"/>
         <source>By when will the applicant bring each missing material?</source>
         <translation>申请人补交各项材料的期限：</translation>
     </message>
@@ -2847,6 +2864,100 @@ Waiting for the applicant to sign on the citizen screen.</source>
         <location filename="../../ui/supervisor/follow_ups.py" line="145"/>
         <source>Please write a note.</source>
         <translation>请填写说明。</translation>
+    </message>
+</context>
+<context>
+    <name>PauseDialog</name>
+    <message>
+        <location filename="../../ui/clerk/call_panel.py" line="258"/>
+        <source>Pause the window</source>
+        <translation>暂停叫号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/call_panel.py" line="275"/>
+        <source>Where are you going?</source>
+        <translation>请写明去向</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/call_panel.py" line="285"/>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/call_panel.py" line="290"/>
+        <source>Where to</source>
+        <translation>去向</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/call_panel.py" line="291"/>
+        <source>In your words</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/call_panel.py" line="292"/>
+        <source>Back at about</source>
+        <translation>预计返回</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/call_panel.py" line="325"/>
+        <source>Say where you are going.</source>
+        <translation>请写明去向。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/call_panel.py" line="330"/>
+        <source>The return time has passed already: choose a later one.</source>
+        <translation>预计返回时间已过，请选一个更晚的时间。</translation>
+    </message>
+</context>
+<context>
+    <name>PauseWords</name>
+    <message>
+        <location filename="../../ui/pause_words.py" line="21"/>
+        <source>Meeting</source>
+        <translation>会议</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pause_words.py" line="22"/>
+        <source>Out on official business</source>
+        <translation>外出办事</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pause_words.py" line="23"/>
+        <source>Break</source>
+        <translation>休息</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pause_words.py" line="24"/>
+        <source>Training</source>
+        <translation>培训</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pause_words.py" line="25"/>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pause_words.py" line="41"/>
+        <source>Service paused</source>
+        <translation>暂停服务</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pause_words.py" line="46"/>
+        <source>back at about %1</source>
+        <translation>预计 %1 返回</translation>
+    </message>
+</context>
+<context>
+    <name>PausedNotice</name>
+    <message>
+        <location filename="../../ui/citizen/paused_notice.py" line="50"/>
+        <source>Meanwhile, window %1 can serve you.</source>
+        <translation>暂停期间，您可以到 %1 号窗口办理。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/citizen/paused_notice.py" line="52"/>
+        <source>Please wait a moment. Thank you for your patience.</source>
+        <translation>请您稍候，谢谢您的耐心。</translation>
     </message>
 </context>
 <context>
@@ -3068,58 +3179,58 @@ Waiting for the applicant to sign on the citizen screen.</source>
 <context>
     <name>SigningPage</name>
     <message>
-        <location filename="../../ui/citizen/signing_page.py" line="62"/>
-        <location filename="../../ui/citizen/signing_page.py" line="164"/>
+        <location filename="../../ui/citizen/signing_page.py" line="63"/>
+        <location filename="../../ui/citizen/signing_page.py" line="165"/>
         <source>Preparing the document…</source>
         <translation>正在生成文书…</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/signing_page.py" line="76"/>
+        <location filename="../../ui/citizen/signing_page.py" line="77"/>
         <source>◀ Previous page</source>
         <translation>◀ 上一页</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/signing_page.py" line="81"/>
+        <location filename="../../ui/citizen/signing_page.py" line="82"/>
         <source>Next page ▶</source>
         <translation>下一页 ▶</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/signing_page.py" line="83"/>
+        <location filename="../../ui/citizen/signing_page.py" line="84"/>
         <source>Smaller</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/signing_page.py" line="85"/>
+        <location filename="../../ui/citizen/signing_page.py" line="86"/>
         <source>Larger</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/signing_page.py" line="98"/>
-        <source>Please read the document on the left, then sign in the box below with the pen.</source>
-        <translation>请先看左边的文书，再用笔在下面的框里签上您的名字。</translation>
+        <location filename="../../ui/citizen/signing_page.py" line="99"/>
+        <source>Please read the document on the left (drag it with a finger or the pen to move it), then sign in the box below with the pen.</source>
+        <translation>请先看左边的文书（用手指或笔按住拖动可以移动），再用笔在下面的框里签上您的名字。</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/signing_page.py" line="103"/>
+        <location filename="../../ui/citizen/signing_page.py" line="104"/>
         <source>Clear and sign again</source>
         <translation>擦掉重签</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/signing_page.py" line="105"/>
+        <location filename="../../ui/citizen/signing_page.py" line="106"/>
         <source>Confirm my signature</source>
         <translation>确认签名</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/signing_page.py" line="159"/>
+        <location filename="../../ui/citizen/signing_page.py" line="160"/>
         <source>Case number %1</source>
         <translation>办件编号 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/signing_page.py" line="236"/>
+        <location filename="../../ui/citizen/signing_page.py" line="239"/>
         <source>The document cannot be shown: %1</source>
         <translation>文书无法显示：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/signing_page.py" line="240"/>
+        <location filename="../../ui/citizen/signing_page.py" line="243"/>
         <source>Page %1 of %2</source>
         <translation>第 %1 页，共 %2 页</translation>
     </message>
@@ -3293,257 +3404,293 @@ Waiting for the applicant to sign on the citizen screen.</source>
     <message>
         <location filename="../../ui/supervisor/statistics.py" line="72"/>
         <source>&amp;Today</source>
-        <translation type="unfinished"></translation>
+        <translation>今天(&amp;T)</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/statistics.py" line="72"/>
         <source>This &amp;week</source>
-        <translation type="unfinished"></translation>
+        <translation>本周(&amp;W)</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/statistics.py" line="72"/>
         <source>This &amp;month</source>
-        <translation type="unfinished"></translation>
+        <translation>本月(&amp;M)</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/statistics.py" line="73"/>
         <source>&amp;Custom</source>
-        <translation type="unfinished"></translation>
+        <translation>自定义(&amp;C)</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/statistics.py" line="86"/>
         <source>From</source>
-        <translation type="unfinished">起始日期</translation>
+        <translation>从</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/statistics.py" line="88"/>
         <source>to</source>
-        <translation type="unfinished"></translation>
+        <translation>至</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/statistics.py" line="90"/>
         <source>&amp;Show</source>
-        <translation type="unfinished"></translation>
+        <translation>查询(&amp;S)</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/statistics.py" line="95"/>
         <source>Export &amp;Excel (XLSX)</source>
-        <translation type="unfinished"></translation>
+        <translation>导出 Excel(&amp;E)</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/statistics.py" line="96"/>
         <source>Export C&amp;SV</source>
-        <translation type="unfinished"></translation>
+        <translation>导出 CSV(&amp;S)</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/statistics.py" line="112"/>
         <source>Waiting and service by business type (min)</source>
-        <translation type="unfinished"></translation>
+        <translation>各业务等候与办理时长（分钟）</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/statistics.py" line="113"/>
         <source>Served by window</source>
-        <translation type="unfinished"></translation>
+        <translation>各窗口办件量</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/statistics.py" line="114"/>
         <source>Ratings by level</source>
-        <translation type="unfinished"></translation>
+        <translation>评价等级分布</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/statistics.py" line="128"/>
         <source>By business type</source>
-        <translation type="unfinished"></translation>
+        <translation>按业务类型</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/statistics.py" line="129"/>
         <source>By window</source>
-        <translation type="unfinished"></translation>
+        <translation>按窗口</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/statistics.py" line="130"/>
         <source>By clerk</source>
-        <translation type="unfinished"></translation>
+        <translation>按人员</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/statistics.py" line="131"/>
         <source>By day</source>
-        <translation type="unfinished"></translation>
+        <translation>按日</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/statistics.py" line="175"/>
         <source>Name</source>
-        <translation type="unfinished">姓名</translation>
+        <translation>名称</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/statistics.py" line="175"/>
         <source>Issued</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/statistics.py" line="175"/>
-        <location filename="../../ui/supervisor/statistics.py" line="305"/>
-        <source>Served</source>
-        <translation type="unfinished"></translation>
+        <translation>取号</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/statistics.py" line="175"/>
         <location filename="../../ui/supervisor/statistics.py" line="306"/>
+        <source>Served</source>
+        <translation>已办</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/statistics.py" line="175"/>
+        <location filename="../../ui/supervisor/statistics.py" line="307"/>
         <source>No-shows</source>
-        <translation type="unfinished"></translation>
+        <translation>过号未到</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/statistics.py" line="175"/>
         <source>Transfers</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/statistics.py" line="176"/>
-        <location filename="../../ui/supervisor/statistics.py" line="300"/>
-        <source>Average wait</source>
-        <translation type="unfinished"></translation>
+        <translation>转移</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/statistics.py" line="176"/>
         <location filename="../../ui/supervisor/statistics.py" line="301"/>
-        <source>P90 wait</source>
-        <translation type="unfinished"></translation>
+        <source>Average wait</source>
+        <translation>平均等候</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/statistics.py" line="176"/>
         <location filename="../../ui/supervisor/statistics.py" line="302"/>
+        <source>P90 wait</source>
+        <translation>P90 等候</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/statistics.py" line="176"/>
+        <location filename="../../ui/supervisor/statistics.py" line="303"/>
         <source>Average service</source>
-        <translation type="unfinished"></translation>
+        <translation>平均办理</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/statistics.py" line="176"/>
         <source>P90 service</source>
-        <translation type="unfinished"></translation>
+        <translation>P90 办理</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/statistics.py" line="211"/>
         <source>The last day is before the first.</source>
-        <translation type="unfinished"></translation>
+        <translation>结束日期早于开始日期。</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/statistics.py" line="214"/>
         <source>Reading…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在读取……</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="227"/>
+        <location filename="../../ui/supervisor/statistics.py" line="228"/>
         <source>Could not do that: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>操作未完成：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="242"/>
+        <location filename="../../ui/supervisor/statistics.py" line="243"/>
         <source>%1: issued %2 · served %3 · no-shows %4 · transfers %5 · wait average %6, p90 %7 · service average %8, p90 %9</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：取号 %2 · 已办 %3 · 过号未到 %4 · 转移 %5 · 平均等候 %6，P90 %7 · 平均办理 %8，P90 %9</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="249"/>
+        <location filename="../../ui/supervisor/statistics.py" line="250"/>
         <source>Ratings %1 · bad ratings %2 (%3) · follow-ups open %4, overdue %5</source>
-        <translation type="unfinished"></translation>
+        <translation>评价 %1 条 · 差评 %2 条（差评率 %3） · 回访未结 %4 件，逾期 %5 件</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="308"/>
+        <location filename="../../ui/supervisor/statistics.py" line="309"/>
         <source>Very satisfied</source>
-        <translation type="unfinished"></translation>
+        <translation>非常满意</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="308"/>
+        <location filename="../../ui/supervisor/statistics.py" line="309"/>
         <source>Satisfied</source>
-        <translation type="unfinished"></translation>
+        <translation>满意</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="308"/>
+        <location filename="../../ui/supervisor/statistics.py" line="309"/>
         <source>Fairly satisfied</source>
-        <translation type="unfinished"></translation>
+        <translation>基本满意</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="309"/>
+        <location filename="../../ui/supervisor/statistics.py" line="310"/>
         <source>Dissatisfied</source>
-        <translation type="unfinished"></translation>
+        <translation>不满意</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="309"/>
+        <location filename="../../ui/supervisor/statistics.py" line="310"/>
         <source>Very dissatisfied</source>
-        <translation type="unfinished"></translation>
+        <translation>非常不满意</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="312"/>
+        <location filename="../../ui/supervisor/statistics.py" line="313"/>
         <source>Ratings</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/statistics.py" line="320"/>
-        <source>Excel workbook (*.xlsx)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/supervisor/statistics.py" line="320"/>
-        <source>CSV file (*.csv)</source>
-        <translation type="unfinished"></translation>
+        <translation>评价数</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/statistics.py" line="321"/>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/statistics.py" line="321"/>
+        <source>CSV file (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/statistics.py" line="322"/>
         <source>Export statistics</source>
-        <translation type="unfinished"></translation>
+        <translation>导出统计</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="341"/>
+        <location filename="../../ui/supervisor/statistics.py" line="344"/>
         <source>Exporting…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在导出……</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="345"/>
+        <location filename="../../ui/supervisor/statistics.py" line="348"/>
         <source>Written to %1</source>
-        <translation type="unfinished"></translation>
+        <translation>已保存到 %1</translation>
     </message>
 </context>
 <context>
     <name>SupervisorApp</name>
     <message>
-        <location filename="../../ui/supervisor/app.py" line="117"/>
+        <location filename="../../ui/supervisor/app.py" line="150"/>
         <source>This account may not use the supervisor screens.</source>
         <translation>此账号不能使用值班长界面。</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/app.py" line="125"/>
+        <location filename="../../ui/supervisor/app.py" line="159"/>
         <source>Logged in while the hall server was unreachable: the supervisor screens need it. Log in again when it is back.</source>
         <translation>登录时大厅服务器无法连接，值班长界面需要连接服务器。请待服务器恢复后重新登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/app.py" line="129"/>
+        <location filename="../../ui/supervisor/app.py" line="164"/>
         <source>Bad-rating follow-up</source>
         <translation>差评整改回访</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/app.py" line="178"/>
+        <source>Hall now</source>
+        <translation>大厅实况</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/app.py" line="179"/>
+        <location filename="../../ui/supervisor/app.py" line="193"/>
+        <source>Time-limit supervision</source>
+        <translation>电子监察</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/app.py" line="180"/>
+        <source>Window load advice</source>
+        <translation>动态调整</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/app.py" line="181"/>
+        <source>Statistics</source>
+        <translation>统计报表</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/app.py" line="195"/>
+        <source>Time-limit supervision (red %1)</source>
+        <translation>电子监察（红牌 %1）</translation>
     </message>
 </context>
 <context>
     <name>SupervisorWindow</name>
     <message>
-        <location filename="../../ui/supervisor/app.py" line="41"/>
-        <location filename="../../ui/supervisor/app.py" line="81"/>
+        <location filename="../../ui/supervisor/app.py" line="47"/>
+        <location filename="../../ui/supervisor/app.py" line="93"/>
         <source>Supervisor — %1</source>
         <translation>值班长 — %1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/app.py" line="69"/>
+        <location filename="../../ui/supervisor/app.py" line="75"/>
         <source>&amp;Supervisor</source>
         <translation>值班长(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/app.py" line="70"/>
+        <location filename="../../ui/supervisor/app.py" line="76"/>
         <source>&amp;Log out</source>
         <translation>退出登录(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/app.py" line="73"/>
+        <location filename="../../ui/supervisor/app.py" line="79"/>
         <source>&amp;Quit</source>
         <translation>退出程序(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/app.py" line="96"/>
+        <location filename="../../ui/supervisor/app.py" line="84"/>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/app.py" line="85"/>
+        <source>&amp;Big board (full screen)</source>
+        <translation>大屏模式（全屏）(&amp;B)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/app.py" line="122"/>
         <source>Notice</source>
         <translation>一次性告知</translation>
     </message>
@@ -3551,32 +3698,32 @@ Waiting for the applicant to sign on the citizen screen.</source>
 <context>
     <name>TransferDialog</name>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="209"/>
+        <location filename="../../ui/clerk/call_panel.py" line="216"/>
         <source>Transfer the ticket</source>
         <translation>转移这个号</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="213"/>
+        <location filename="../../ui/clerk/call_panel.py" line="220"/>
         <source>(the same business type)</source>
         <translation>（业务不变）</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="219"/>
+        <location filename="../../ui/clerk/call_panel.py" line="226"/>
         <source>(any window that serves it)</source>
         <translation>（任一办理该业务的窗口）</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="228"/>
+        <location filename="../../ui/clerk/call_panel.py" line="235"/>
         <source>Business type</source>
         <translation>业务</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="229"/>
+        <location filename="../../ui/clerk/call_panel.py" line="236"/>
         <source>Window</source>
         <translation>窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="236"/>
+        <location filename="../../ui/clerk/call_panel.py" line="243"/>
         <source>Choose a business type or a window.</source>
         <translation>请选择业务或窗口。</translation>
     </message>
@@ -3622,14 +3769,6 @@ Waiting for the applicant to sign on the citizen screen.</source>
         <location filename="../../ui/clerk/status_bar.py" line="54"/>
         <source>Card reader: not configured</source>
         <translation>读卡器：未配置</translation>
-    </message>
-</context>
-<context>
-    <name>self.words</name>
-    <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="138"/>
-        <source>Window %1</source>
-        <translation type="unfinished">%1 号窗口</translation>
     </message>
 </context>
 </TS>

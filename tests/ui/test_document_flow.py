@@ -18,10 +18,12 @@ from PySide6.QtGui import QInputDevice, QPointingDevice, QTabletEvent
 from PySide6.QtWidgets import QApplication
 
 from tests.ui.test_shell import FAST_SYNC, open_main_window
+from ui.citizen.signing_page import READABLE_SCALE
 from ui.clerk.document_printing import a4_printer, paint_pages
 from workstation.app.card_reading import AUDIT_DOCUMENT_PRINT
 from workstation.config import DocumentSettings, ServerSettings, Settings, UiSettings
 from workstation.credentials import save_hall_signing_password
+from workstation.documents.seal import demo_seal
 from workstation.documents.signing import demo_pki
 from workstation.domain.checklist import Decision, MaterialStatus
 
@@ -78,18 +80,22 @@ def accept_a_case(qtbot, app) -> None:
 def test_accept_sign_seal_print_and_check(qtbot, clerk_app, sqlite_hall, pki, tmp_path):
     ca, p12 = pki
     settings = Settings(server=ServerSettings(url=sqlite_hall.url), sync=FAST_SYNC,
-                        ui=UiSettings(citizen_screen="window"), documents=DocumentSettings(signing_p12=str(p12)))
+                        ui=UiSettings(citizen_screen="window"),
+                        documents=DocumentSettings(signing_p12=str(p12), seal_image=str(demo_seal(tmp_path / "seal"))))
     app = clerk_app(settings)
     open_main_window(qtbot, app, sqlite_hall, 4)
     accept_a_case(qtbot, app)
     case = app.last_case
     citizen, panel = app.citizen, app.main_window.documents
 
-    # The citizen screen asks for the signature, with the document in view.
+    # The citizen screen (at the size the applicant has it) asks for the signature, with the
+    # document in view at a readable size.
+    citizen.resize(1920, 1080)
     qtbot.waitUntil(lambda: citizen.pages.currentWidget() is citizen.signing, timeout=30000)
     signing = citizen.signing
-    assert "受理通知书" in signing.title.text() and case.display_number in signing.title.text()
-    qtbot.waitUntil(lambda: not signing.preview.pixmap().isNull(), timeout=30000)
+    assert "受理通知书" in signing.title.text() and case.display_number in signing.number.text()
+    qtbot.waitUntil(lambda: signing.shown is not None and not signing.preview.pixmap().isNull(), timeout=30000)
+    assert signing.shown.scale >= READABLE_SCALE
     assert "等待申请人" in panel.state.text()
     assert not signing.confirm_button.isEnabled()
 
@@ -118,6 +124,9 @@ def test_accept_sign_seal_print_and_check(qtbot, clerk_app, sqlite_hall, pki, tm
     assert "smask" in run("pdfimages", "-list", pdf)
     text = re.sub(r"\s+", "", run("pdftotext", "-layout", pdf, "-"))
     assert "受理通知书" in text and case.case_number in text
+    # The seal printed where the hall signed: the picture, the certificate's subject, the time.
+    assert "受理机关（电子印章）" in text and "签章人：演示区政务服务中心文书签章(demo)" in text
+    assert [row.split()[2] for row in run("pdfimages", "-list", pdf).splitlines()[2:]].count("image") == 2
     nss = tmp_path / "nss"
     nss.mkdir()
     run("certutil", "-N", "--empty-password", "-d", f"sql:{nss}")
@@ -174,3 +183,82 @@ def test_accept_sign_seal_print_and_check(qtbot, clerk_app, sqlite_hall, pki, tm
     signatures = supervisor.get(sqlite_hall.api("/records"), params={"kind": "signature"}).json()["records"]
     assert [s["payload"]["case_number"] for s in signatures] == [case.case_number]
     assert signatures[0]["payload"]["source"] == "tablet"
+
+
+def words_pt(pdf: bytes, page: int) -> list[tuple[str, float]]:
+    """Each word of a page with its height in points (pdftotext -bbox: the font size)."""
+    done = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), "-", "-"], input=pdf,
+                          capture_output=True, timeout=60)
+    found = re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>', done.stdout.decode())
+    return [(word, float(bottom) - float(top)) for top, bottom, word in found]
+
+
+def test_the_applicant_reads_pages_through_and_zooms_on_the_citizen_screen(qtbot, styled_qapp, tmp_path):
+    from ui.citizen.citizen_screen import CitizenScreen
+    from ui.citizen.signing_page import READABLE_SCALE
+    from workstation.documents.builder import build_document
+    from workstation.documents.cli import demo_hall, sample_case
+    from workstation.domain.case_number import parse
+
+    case = sample_case("accept_with_deficiency")  # two pages: 受理通知书 and 容缺承诺书
+    pdf = build_document("accept_with_deficiency", case, demo_hall())
+    number = parse(case["case_number"]).display()
+    screen = CitizenScreen()
+    qtbot.addWidget(screen)
+    screen.resize(1920, 1080)  # the citizen screen as the applicant has it
+    screen.show()
+    screen.show_welcome("演示区政务服务中心", "欢迎", 3)
+    screen.show_applicant("张**")
+    screen.show_signing("受理通知书（收件凭证） + 容缺承诺书", number)
+    signing = screen.signing
+    qtbot.waitExposed(screen)
+    signing.show_document(pdf)
+    qtbot.waitUntil(lambda: signing.shown is not None, timeout=30000)
+
+    # The title on one line, the 办件编号 whole on its own line (not cut, not wrapped).
+    assert signing.title.text() == "受理通知书（收件凭证） + 容缺承诺书"
+    assert signing.number.text() == f"办件编号 {number}"
+    for label in (signing.title, signing.number):
+        assert not label.wordWrap() and label.fontMetrics().horizontalAdvance(label.text()) < label.width()
+
+    # Readable: every word of the page at 14 px or more on screen, the table text at 16 px.
+    shown = signing.shown
+    assert shown.scale == pytest.approx(signing.scale, rel=1e-3) and shown.scale >= READABLE_SCALE
+    assert shown.image.width() >= round(595 * READABLE_SCALE)
+    heights = [h for _, h in words_pt(pdf, 1)]
+    assert min(heights) * shown.scale >= 14
+    assert sorted(heights)[len(heights) // 2] * shown.scale >= 16
+    # The page is as wide as the viewer (no thumbnail), and the pad stays big enough to sign.
+    assert shown.image.width() >= signing.scroll.viewport().width() - 20
+    assert signing.pad.width() >= 500 and signing.pad.height() >= 300
+    assert signing.page_label.text() == "第 1 页，共 2 页"
+    assert not signing.previous_button.isEnabled() and signing.next_button.isEnabled()
+    qtbot.wait(50)
+    screen.grab().save(str(tmp_path / "citizen_signing_1920x1080.png"))
+
+    # Page through: 下一页 shows the 容缺承诺书, 上一页 goes back.
+    first = shown.image
+    qtbot.mouseClick(signing.next_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: signing.shown.index == 1, timeout=30000)
+    assert signing.page_label.text() == "第 2 页，共 2 页" and not signing.next_button.isEnabled()
+    assert signing.shown.image != first
+    qtbot.mouseClick(signing.previous_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: signing.shown.index == 0, timeout=30000)
+
+    # Zoom: larger draws the page bigger (sharp, not stretched) and it scrolls sideways too.
+    base = signing.shown.scale
+    qtbot.mouseClick(signing.zoom_in_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(signing.zoom_in_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: signing.shown.scale > base * 1.4, timeout=30000)
+    assert signing.shown.scale == pytest.approx(base * 1.5)
+    assert signing.shown.image.width() == round(signing.shown.width_pt * signing.shown.scale)
+    qtbot.waitUntil(lambda: signing.scroll.horizontalScrollBar().maximum() > 0, timeout=5000)
+    qtbot.wait(50)
+    screen.grab().save(str(tmp_path / "citizen_signing_zoomed.png"))
+    while signing.zoom_out_button.isEnabled():
+        qtbot.mouseClick(signing.zoom_out_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: signing.shown.scale < base * 0.4, timeout=30000)
+    # The smallest step: the whole page in view, to see where things are.
+    qtbot.waitUntil(lambda: signing.scroll.verticalScrollBar().maximum() == 0, timeout=5000)
+    assert signing.shown.image.height() <= signing.scroll.viewport().height()
+    screen.grab().save(str(tmp_path / "citizen_signing_whole_page.png"))

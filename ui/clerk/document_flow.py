@@ -20,8 +20,6 @@ from workstation.app.guide import SavedCase
 
 log = logging.getLogger(__name__)
 
-PREVIEW_DPI = 110.0
-
 
 class DocumentFlow(QObject):
     """Emits `issued(SavedCase, Issued)` once the document is kept, signed or not."""
@@ -73,8 +71,8 @@ class DocumentFlow(QObject):
         self.draft = draft
         self.panel.show_draft(draft)
         self.citizen.show_signing(draft.title, case.display_number)
-        run_in_background(lambda: page_images(draft.pdf, PREVIEW_DPI),
-                          self._alive(lambda pages: self._still(case) and self.citizen.signing.show_preview(pages)))
+        # The signing page draws the pages itself, at the size the applicant reads them.
+        self.citizen.signing.show_document(draft.pdf)
 
     @Slot(object)
     def _signed(self, signature) -> None:
