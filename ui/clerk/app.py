@@ -62,6 +62,7 @@ class ClerkApp(PersonFront):
             reading = None
             self.main_window.status.show_reader(self.tr("Card reader: %1").replace("%1", str(exc)))
         applicant.set_reader(reading, clerk.username, window)
+        self._open_case_panel(clerk, window, reading)
         self._open_call_panel(clerk)
         if self.call_desk is not None:
             self.main_window.call_panel.current_ticket_changed.connect(self._ticket_at_counter)
@@ -104,6 +105,21 @@ class ClerkApp(PersonFront):
         dialog.show()
         self.diagnostics = dialog
         return dialog
+
+    def _open_case_panel(self, clerk: Clerk, window: int | None, reading) -> None:
+        """The 办件 screen (ui/clerk/case_panel.py) over the CaseDesk, with the window's card
+        reader; told of every sync status, so a step saved offline is reported once uploaded."""
+        from workstation.app.cases import CaseDesk
+
+        assert self.main_window is not None
+        panel = self.main_window.cases
+        try:
+            desk = CaseDesk.for_workstation(self.workstation)
+        except Exception as exc:  # the counter tab works without it
+            log.error("cases after the counter not available: %s", exc)
+            desk = None
+        panel.set_desk(desk, reading, clerk.username, window)
+        self.bridge.status.connect(panel.on_status)
 
     def _open_call_panel(self, clerk: Clerk) -> None:
         from ui.clerk.call_panel import CallPanel

@@ -13,11 +13,13 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QScrollArea,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from ui.clerk.applicant_panel import ApplicantPanel
+from ui.clerk.case_panel import CasePanel
 from ui.clerk.documents_panel import DocumentsPanel
 from ui.clerk.materials_panel import MaterialsPanel
 from ui.clerk.status_bar import WorkstationStatusBar
@@ -134,7 +136,15 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(8, 0, 8, 8)
         layout.addWidget(header)
-        layout.addLayout(grid, 1)
+        # Two screens: the counter (受理) and the case after it (办件: 办结, 领取, 容缺后补, 核查).
+        counter = QWidget()
+        counter.setLayout(grid)
+        self.cases = CasePanel()
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("mainTabs")
+        self.tabs.addTab(counter, self.tr("Counter"))
+        self.tabs.addTab(self.cases, self.tr("Cases after the counter (Ctrl+K)"))
+        layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
 
         self.status = WorkstationStatusBar(self)
@@ -155,12 +165,25 @@ class MainWindow(QMainWindow):
         diagnostics = QAction(self.tr("Card reader &diagnostics"), self)
         diagnostics.setShortcut(QKeySequence("Ctrl+Shift+D"))
         diagnostics.triggered.connect(self.diagnostics_requested)
-        for action in (citizen, diagnostics, logout, quit_):
+        cases = QAction(self.tr("Cases after the counter: hand over, conclude…"), self)
+        cases.setObjectName("casesAction")
+        cases.setShortcut(QKeySequence("Ctrl+K"))
+        cases.triggered.connect(self.toggle_cases)
+        for action in (cases, citizen, diagnostics, logout, quit_):
             work.addAction(action)
         help_ = self.menuBar().addMenu(self.tr("&Help"))
         about = QAction(self.tr("&About"), self)
         about.triggered.connect(self._about)
         help_.addAction(about)
+
+    @Slot()
+    def toggle_cases(self) -> None:
+        """Ctrl+K: to the 办件 screen, ready for a number or a scan; again: back to the counter."""
+        if self.tabs.currentWidget() is self.cases:
+            self.tabs.setCurrentIndex(0)
+        else:
+            self.tabs.setCurrentWidget(self.cases)
+            self.cases.focus_number()
 
     def set_call_panel(self, panel: QWidget) -> None:
         """Put the queue's call panel where the empty queue area was."""
