@@ -14,6 +14,11 @@
         <translation>%1 人等候 · 现有 %2 个窗口办理 · 平均办理 %3 分钟 · %4 号窗口本身的等候：%5 → %6 分钟</translation>
     </message>
     <message>
+        <location filename="../../ui/supervisor/advice.py" line="58"/>
+        <source>Reasoning: %1</source>
+        <translation>测算依据：%1</translation>
+    </message>
+    <message>
         <location filename="../../ui/supervisor/advice.py" line="61"/>
         <source>&amp;Apply</source>
         <translation>应用(&amp;A)</translation>
@@ -233,7 +238,7 @@
 <context>
     <name>BigBoard</name>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="383"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="385"/>
         <source>Hall now — big board</source>
         <translation>大厅实况 — 大屏</translation>
     </message>
@@ -439,138 +444,138 @@
         <translation>大厅服务器拒绝了请求：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="360"/>
+        <location filename="../../ui/clerk/call_panel.py" line="357"/>
         <source>Paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="370"/>
-        <location filename="../../ui/clerk/call_panel.py" line="511"/>
+        <location filename="../../ui/clerk/call_panel.py" line="367"/>
+        <location filename="../../ui/clerk/call_panel.py" line="508"/>
         <source>No ticket at the counter.</source>
         <translation>窗口前暂无办理的号。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="386"/>
+        <location filename="../../ui/clerk/call_panel.py" line="383"/>
         <source>Parked tickets</source>
         <translation>挂起的号</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="451"/>
+        <location filename="../../ui/clerk/call_panel.py" line="448"/>
         <source>Resume</source>
         <translation>恢复叫号</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="492"/>
+        <location filename="../../ui/clerk/call_panel.py" line="489"/>
         <source>The hall server is reachable again: calling works.</source>
         <translation>已重新连接大厅服务器，可以叫号了。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="495"/>
+        <location filename="../../ui/clerk/call_panel.py" line="492"/>
         <source>Window %1</source>
         <translation>%1 号窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="500"/>
+        <location filename="../../ui/clerk/call_panel.py" line="497"/>
         <source>Also serving window %1</source>
         <translation>AB角：兼办 %1 号窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="519"/>
+        <location filename="../../ui/clerk/call_panel.py" line="516"/>
         <source>called %1 times</source>
         <translation>已呼叫 %1 次</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="521"/>
+        <location filename="../../ui/clerk/call_panel.py" line="518"/>
         <source>priority</source>
         <translation>优先</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="525"/>
+        <location filename="../../ui/clerk/call_panel.py" line="522"/>
         <source>Waiting: %1</source>
         <translation>等候：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="537"/>
+        <location filename="../../ui/clerk/call_panel.py" line="534"/>
         <source>Parked tickets: %1</source>
         <translation>挂起的号：%1 个</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="561"/>
+        <location filename="../../ui/clerk/call_panel.py" line="558"/>
         <source>Serving for %1</source>
         <translation>已办理 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="563"/>
+        <location filename="../../ui/clerk/call_panel.py" line="560"/>
         <source>Called %1 ago</source>
         <translation>已呼叫 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="627"/>
+        <location filename="../../ui/clerk/call_panel.py" line="624"/>
         <source>Something went wrong: %1</source>
         <translation>出现问题：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="630"/>
+        <location filename="../../ui/clerk/call_panel.py" line="627"/>
         <source>The hall server cannot be reached, so calling is not possible now. You can go on with the applicant at the counter; calling comes back by itself.</source>
         <translation>无法连接大厅服务器，暂时不能叫号。您可以继续为窗口前的申请人办理；连接恢复后叫号会自动恢复。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="637"/>
+        <location filename="../../ui/clerk/call_panel.py" line="634"/>
         <source>There is no ticket at the counter.</source>
         <translation>窗口前没有正在办理的号。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="646"/>
+        <location filename="../../ui/clerk/call_panel.py" line="643"/>
         <source>Calling %1.</source>
         <translation>正在呼叫 %1 号。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="662"/>
+        <location filename="../../ui/clerk/call_panel.py" line="659"/>
         <source>Choose a parked ticket first.</source>
         <translation>请先选择一个挂起的号。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="671"/>
+        <location filename="../../ui/clerk/call_panel.py" line="668"/>
         <source>Calling %1 again.</source>
         <translation>再次呼叫 %1 号。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="672"/>
+        <location filename="../../ui/clerk/call_panel.py" line="669"/>
         <source>Serving %1.</source>
         <translation>开始为 %1 号办理。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="673"/>
+        <location filename="../../ui/clerk/call_panel.py" line="670"/>
         <source>%1 is finished.</source>
         <translation>%1 号已办结。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="674"/>
+        <location filename="../../ui/clerk/call_panel.py" line="671"/>
         <source>%1 is parked; you can call the next one.</source>
         <translation>%1 号已挂起，可以呼叫下一位。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="675"/>
+        <location filename="../../ui/clerk/call_panel.py" line="672"/>
         <source>%1 is marked as a no-show.</source>
         <translation>%1 号已标记为过号。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="680"/>
+        <location filename="../../ui/clerk/call_panel.py" line="677"/>
         <source>%1 did not come after the last call: marked as a no-show.</source>
         <translation>%1 号多次呼叫未到，已标记为过号。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="696"/>
+        <location filename="../../ui/clerk/call_panel.py" line="693"/>
         <source>%1 is transferred.</source>
         <translation>%1 号已转移。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="706"/>
+        <location filename="../../ui/clerk/call_panel.py" line="703"/>
         <source>The window is open again.</source>
         <translation>本窗口已恢复叫号。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="715"/>
+        <location filename="../../ui/clerk/call_panel.py" line="712"/>
         <source>The window is paused: no ticket is called to it.</source>
         <translation>本窗口已暂停，不会有号被叫到本窗口。</translation>
     </message>
@@ -2127,32 +2132,32 @@ Waiting for the applicant to sign on the citizen screen.</source>
         <translation>开放窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="245"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="247"/>
         <source>The hall server did not answer: %1</source>
         <translation>大厅服务器没有应答：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="254"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="256"/>
         <source>updated %1</source>
         <translation>更新于 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="356"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="358"/>
         <source>%1 (%2, %3)</source>
         <translation>%1（%2，%3）</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="359"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="361"/>
         <source>Waiting longer than %1 min: %2</source>
         <translation>等候超过 %1 分钟：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="361"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="363"/>
         <source> … and %1 more</source>
         <translation> …… 另有 %1 张</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="363"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="365"/>
         <source>Nobody has waited longer than %1 min.</source>
         <translation>目前无人等候超过 %1 分钟。</translation>
     </message>
@@ -2899,12 +2904,12 @@ Waiting for the applicant to sign on the citizen screen.</source>
         <translation>预计返回</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="325"/>
+        <location filename="../../ui/clerk/call_panel.py" line="322"/>
         <source>Say where you are going.</source>
         <translation>请写明去向。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="330"/>
+        <location filename="../../ui/clerk/call_panel.py" line="327"/>
         <source>The return time has passed already: choose a later one.</source>
         <translation>预计返回时间已过，请选一个更晚的时间。</translation>
     </message>
@@ -3402,212 +3407,217 @@ Waiting for the applicant to sign on the citizen screen.</source>
 <context>
     <name>StatisticsScreen</name>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="72"/>
+        <location filename="../../ui/supervisor/statistics.py" line="81"/>
         <source>&amp;Today</source>
         <translation>今天(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="72"/>
+        <location filename="../../ui/supervisor/statistics.py" line="81"/>
         <source>This &amp;week</source>
         <translation>本周(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="72"/>
+        <location filename="../../ui/supervisor/statistics.py" line="81"/>
         <source>This &amp;month</source>
         <translation>本月(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="73"/>
+        <location filename="../../ui/supervisor/statistics.py" line="82"/>
         <source>&amp;Custom</source>
         <translation>自定义(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="86"/>
+        <location filename="../../ui/supervisor/statistics.py" line="95"/>
         <source>From</source>
         <translation>从</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="88"/>
+        <location filename="../../ui/supervisor/statistics.py" line="97"/>
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="90"/>
+        <location filename="../../ui/supervisor/statistics.py" line="99"/>
         <source>&amp;Show</source>
         <translation>查询(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="95"/>
+        <location filename="../../ui/supervisor/statistics.py" line="104"/>
         <source>Export &amp;Excel (XLSX)</source>
         <translation>导出 Excel(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="96"/>
+        <location filename="../../ui/supervisor/statistics.py" line="105"/>
         <source>Export C&amp;SV</source>
         <translation>导出 CSV(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="112"/>
+        <location filename="../../ui/supervisor/statistics.py" line="121"/>
         <source>Waiting and service by business type (min)</source>
         <translation>各业务等候与办理时长（分钟）</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="113"/>
+        <location filename="../../ui/supervisor/statistics.py" line="122"/>
         <source>Served by window</source>
         <translation>各窗口办件量</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="114"/>
+        <location filename="../../ui/supervisor/statistics.py" line="123"/>
         <source>Ratings by level</source>
         <translation>评价等级分布</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="128"/>
+        <location filename="../../ui/supervisor/statistics.py" line="137"/>
         <source>By business type</source>
         <translation>按业务类型</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="129"/>
+        <location filename="../../ui/supervisor/statistics.py" line="138"/>
         <source>By window</source>
         <translation>按窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="130"/>
+        <location filename="../../ui/supervisor/statistics.py" line="139"/>
         <source>By clerk</source>
         <translation>按人员</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="131"/>
+        <location filename="../../ui/supervisor/statistics.py" line="140"/>
         <source>By day</source>
         <translation>按日</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="175"/>
+        <location filename="../../ui/supervisor/statistics.py" line="184"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="175"/>
+        <location filename="../../ui/supervisor/statistics.py" line="184"/>
         <source>Issued</source>
         <translation>取号</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="175"/>
-        <location filename="../../ui/supervisor/statistics.py" line="306"/>
+        <location filename="../../ui/supervisor/statistics.py" line="184"/>
+        <location filename="../../ui/supervisor/statistics.py" line="321"/>
         <source>Served</source>
         <translation>已办</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="175"/>
-        <location filename="../../ui/supervisor/statistics.py" line="307"/>
+        <location filename="../../ui/supervisor/statistics.py" line="184"/>
+        <location filename="../../ui/supervisor/statistics.py" line="322"/>
         <source>No-shows</source>
         <translation>过号未到</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="175"/>
+        <location filename="../../ui/supervisor/statistics.py" line="184"/>
         <source>Transfers</source>
         <translation>转移</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="176"/>
-        <location filename="../../ui/supervisor/statistics.py" line="301"/>
+        <location filename="../../ui/supervisor/statistics.py" line="185"/>
+        <location filename="../../ui/supervisor/statistics.py" line="316"/>
         <source>Average wait</source>
         <translation>平均等候</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="176"/>
-        <location filename="../../ui/supervisor/statistics.py" line="302"/>
+        <location filename="../../ui/supervisor/statistics.py" line="185"/>
+        <location filename="../../ui/supervisor/statistics.py" line="317"/>
         <source>P90 wait</source>
         <translation>P90 等候</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="176"/>
-        <location filename="../../ui/supervisor/statistics.py" line="303"/>
+        <location filename="../../ui/supervisor/statistics.py" line="185"/>
+        <location filename="../../ui/supervisor/statistics.py" line="318"/>
         <source>Average service</source>
         <translation>平均办理</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="176"/>
+        <location filename="../../ui/supervisor/statistics.py" line="185"/>
         <source>P90 service</source>
         <translation>P90 办理</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="211"/>
+        <location filename="../../ui/supervisor/statistics.py" line="220"/>
         <source>The last day is before the first.</source>
         <translation>结束日期早于开始日期。</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="214"/>
+        <location filename="../../ui/supervisor/statistics.py" line="223"/>
         <source>Reading…</source>
         <translation>正在读取……</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="228"/>
+        <location filename="../../ui/supervisor/statistics.py" line="237"/>
         <source>Could not do that: %1</source>
         <translation>操作未完成：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="243"/>
+        <location filename="../../ui/supervisor/statistics.py" line="252"/>
         <source>%1: issued %2 · served %3 · no-shows %4 · transfers %5 · wait average %6, p90 %7 · service average %8, p90 %9</source>
         <translation>%1：取号 %2 · 已办 %3 · 过号未到 %4 · 转移 %5 · 平均等候 %6，P90 %7 · 平均办理 %8，P90 %9</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="250"/>
+        <location filename="../../ui/supervisor/statistics.py" line="259"/>
         <source>Ratings %1 · bad ratings %2 (%3) · follow-ups open %4, overdue %5</source>
         <translation>评价 %1 条 · 差评 %2 条（差评率 %3） · 回访未结 %4 件，逾期 %5 件</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="309"/>
+        <location filename="../../ui/supervisor/statistics.py" line="320"/>
+        <source>No. %1</source>
+        <translation>%1号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/statistics.py" line="324"/>
         <source>Very satisfied</source>
         <translation>非常满意</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="309"/>
+        <location filename="../../ui/supervisor/statistics.py" line="324"/>
         <source>Satisfied</source>
         <translation>满意</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="309"/>
+        <location filename="../../ui/supervisor/statistics.py" line="324"/>
         <source>Fairly satisfied</source>
         <translation>基本满意</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="310"/>
+        <location filename="../../ui/supervisor/statistics.py" line="325"/>
         <source>Dissatisfied</source>
         <translation>不满意</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="310"/>
+        <location filename="../../ui/supervisor/statistics.py" line="325"/>
         <source>Very dissatisfied</source>
         <translation>非常不满意</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="313"/>
+        <location filename="../../ui/supervisor/statistics.py" line="328"/>
         <source>Ratings</source>
         <translation>评价数</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="321"/>
+        <location filename="../../ui/supervisor/statistics.py" line="336"/>
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="321"/>
+        <location filename="../../ui/supervisor/statistics.py" line="336"/>
         <source>CSV file (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="322"/>
+        <location filename="../../ui/supervisor/statistics.py" line="337"/>
         <source>Export statistics</source>
         <translation>导出统计</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="344"/>
+        <location filename="../../ui/supervisor/statistics.py" line="359"/>
         <source>Exporting…</source>
         <translation>正在导出……</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="348"/>
+        <location filename="../../ui/supervisor/statistics.py" line="363"/>
         <source>Written to %1</source>
         <translation>已保存到 %1</translation>
     </message>

@@ -1,5 +1,6 @@
 """The supervisor role's window: a list of screens on the left, the chosen screen on the
-right; and the front that logs the supervisor in and builds the screens."""
+right (Ctrl+1…5 choose them; F11 shows the hall now full screen for a wall TV); and the
+front that logs the supervisor in, builds the screens and starts their live feed."""
 
 from __future__ import annotations
 
@@ -18,7 +19,12 @@ from PySide6.QtWidgets import (
 )
 
 from ui.front import PersonFront, delete_widgets, role_word
+from ui.supervisor.advice import AdviceScreen
+from ui.supervisor.deadlines import DeadlineScreen
 from ui.supervisor.follow_ups import _STYLE, SUPERVISING_ROLES, FollowUpScreen
+from ui.supervisor.hall_board import BigBoard, HallBoard
+from ui.supervisor.live import LiveFeed
+from ui.supervisor.statistics import StatisticsScreen
 from ui.tasks import run_in_background
 from ui.words import fill
 from workstation.app.workstation import Clerk, Workstation
@@ -75,6 +81,12 @@ class SupervisorWindow(QMainWindow):
         quit_.triggered.connect(self.close)
         menu.addAction(logout)
         menu.addAction(quit_)
+        self.view_menu = self.menuBar().addMenu(self.tr("&View"))
+        self.big_board_action = QAction(self.tr("&Big board (full screen)"), self)
+        self.big_board_action.setShortcut(QKeySequence(Qt.Key.Key_F11))
+        self.big_board_action.setEnabled(False)
+        self.view_menu.addAction(self.big_board_action)
+        self.view_menu.addSeparator()
 
     def show_hall(self, name: str) -> None:
         self.hall_label.setText(name)
@@ -86,7 +98,21 @@ class SupervisorWindow(QMainWindow):
         self.nav.addItem(title)
         if index == 0:
             self.nav.setCurrentRow(0)
+        if index < 9:  # Ctrl+1 … Ctrl+9: the screens in the list's order
+            action = QAction(title, self)
+            action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
+            action.triggered.connect(lambda _=False, row=index: self.show_screen(row))
+            self.view_menu.addAction(action)
         return index
+
+    def show_screen(self, row: int) -> None:
+        self.nav.setCurrentRow(row)
+        self.screens.widget(row).setFocus()
+
+    def set_screen_title(self, index: int, title: str) -> None:
+        item = self.nav.item(index)
+        if item is not None and item.text() != title:
+            item.setText(title)
 
     def show_message(self, text: str) -> None:
         """In place of the screens, when there is nothing to show (e.g. logged in offline)."""
@@ -107,9 +133,16 @@ class SupervisorApp(PersonFront):
         super().__init__(workstation, settings)
         self.main_window: SupervisorWindow | None = None
         self.follow_ups: FollowUpScreen | None = None
+        self.hall_board: HallBoard | None = None
+        self.deadlines: DeadlineScreen | None = None
+        self.advice: AdviceScreen | None = None
+        self.statistics: StatisticsScreen | None = None
+        self.big_board: BigBoard | None = None
+        self.live: LiveFeed | None = None
 
     @Slot(object)
     def open_main(self, person: Clerk) -> None:
+        from workstation.app.monitoring import MonitoringDesk
         from workstation.app.rating import FollowUpDesk
 
         if person.role not in SUPERVISING_ROLES:
@@ -121,10 +154,12 @@ class SupervisorApp(PersonFront):
         window.closed.connect(self._main_closed)
         try:
             desk = FollowUpDesk.for_workstation(self.workstation)
+            monitoring = MonitoringDesk.for_workstation(self.workstation)
         except HallRefused:
             window.show_message(self.tr("Logged in while the hall server was unreachable: the supervisor "
                                         "screens need it. Log in again when it is back."))
         else:
+            self._add_monitoring(window, monitoring)
             self.follow_ups = FollowUpScreen(desk)
             window.add_screen(self.tr("Bad-rating follow-up"), self.follow_ups)
         self.main_window = window
@@ -132,12 +167,63 @@ class SupervisorApp(PersonFront):
         self.start_window.hide()
         run_in_background(self.workstation.hall, self._show_hall)
 
+    def _add_monitoring(self, window: SupervisorWindow, desk) -> None:
+        """The monitoring screens, in the order of their Ctrl+number, on one live feed."""
+        backoff = min(15.0, max(0.5, self.settings.sync.max_backoff))
+        self.live = LiveFeed(desk.feed(first_backoff=min(0.5, backoff), max_backoff=backoff), window)
+        self.hall_board = HallBoard(desk, self.live)
+        self.deadlines = DeadlineScreen(desk, self.live)
+        self.advice = AdviceScreen(desk, self.live)
+        self.statistics = StatisticsScreen(desk)
+        window.add_screen(self.tr("Hall now"), self.hall_board)
+        self._deadline_index = window.add_screen(self.tr("Time-limit supervision"), self.deadlines)
+        window.add_screen(self.tr("Window load advice"), self.advice)
+        window.add_screen(self.tr("Statistics"), self.statistics)
+        self.deadlines.board_shown.connect(self._count_red)
+        window.big_board_action.setEnabled(True)
+        window.big_board_action.triggered.connect(self.show_big_board)
+        self.live.start()
+        for screen in (self.hall_board, self.deadlines, self.advice, self.statistics):
+            screen.refresh()
+
+    @Slot(object)
+    def _count_red(self, board) -> None:
+        if self.main_window is None:
+            return
+        title = self.tr("Time-limit supervision")
+        if board.totals.red:
+            title = fill(self.tr("Time-limit supervision (red %1)"), board.totals.red)
+        self.main_window.set_screen_title(self._deadline_index, title)
+
+    @Slot()
+    def show_big_board(self) -> None:
+        """The hall now full screen, for the wall TV; Esc or F11 leaves."""
+        if self.hall_board is None:
+            return
+        if self.big_board is None:
+            self.big_board = BigBoard(self.hall_board)
+            self.big_board.closed.connect(self._big_board_closed)
+        self.big_board.showFullScreen()
+        self.big_board.activateWindow()
+
+    @Slot()
+    def _big_board_closed(self) -> None:
+        board, self.big_board = self.big_board, None
+        if board is not None:
+            board.deleteLater()
+
     def _show_hall(self, hall: dict | None) -> None:
         if hall and self.main_window is not None:
             self.main_window.show_hall(hall.get("name", ""))
 
     def _close_main(self) -> None:
-        self.follow_ups = None
+        if self.live is not None:
+            self.live.stop()
+        if self.big_board is not None:
+            self.big_board.closed.disconnect(self._big_board_closed)
+            delete_widgets(self.big_board)
+        self.follow_ups = self.hall_board = self.deadlines = self.advice = self.statistics = None
+        self.big_board = self.live = None
         super()._close_main()
 
     @Slot()

@@ -87,11 +87,19 @@ class MonitoringDesk:
     def advice(self) -> mon.LoadAdvice:
         return self._with_client(lambda c: c.advice())
 
-    def apply_advice(self, advice: mon.Advice, serves_now: list[str]) -> Any:
-        """The window of `advice` serves its business type too, besides `serves_now` (what
-        it served when the advice was shown): the supervisor's 动态调整."""
-        types = list(dict.fromkeys([*serves_now, advice.business_type]))
-        return self._with_client(lambda c: c.apply_advice(advice.window, types))
+    def apply_advice(self, advice: mon.Advice) -> Any:
+        """The supervisor's 动态调整: the window of `advice` serves its business type from
+        now on, besides what it serves at this moment (read afresh, so a change made since
+        the advice was shown is kept)."""
+        def work(client: SupervisorClient) -> Any:
+            hall = client.hall_now()
+            window = next((w for w in hall.windows if w.number == advice.window), None)
+            if window is None:
+                raise HallRefused(404, f"no window {advice.window}")
+            types = list(dict.fromkeys([*window.business_types, advice.business_type]))
+            return client.apply_advice(advice.window, types)
+
+        return self._with_client(work)
 
 
 # ---------------------------------------------------------------------------------------
