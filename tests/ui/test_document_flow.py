@@ -232,6 +232,8 @@ def test_the_applicant_reads_pages_through_and_zooms_on_the_citizen_screen(qtbot
     assert shown.image.width() >= signing.scroll.viewport().width() - 20
     assert signing.pad.width() >= 500 and signing.pad.height() >= 300
     assert signing.page_label.text() == "第 1 页，共 2 页"
+    # It opens at the top of the first page, where the document starts.
+    assert signing.scroll.verticalScrollBar().value() == 0 and signing.scroll.horizontalScrollBar().value() == 0
     assert not signing.previous_button.isEnabled() and signing.next_button.isEnabled()
     qtbot.wait(50)
     screen.grab().save(str(tmp_path / "citizen_signing_1920x1080.png"))

@@ -214,6 +214,7 @@ class SigningPage(QWidget):
     def _rendered(self, generation: int, page: RenderedPage, to_top: bool) -> None:
         if generation != self._generation:
             return
+        to_top = to_top or self.shown is None  # a new document opens at its top left corner
         bars = self.scroll.horizontalScrollBar(), self.scroll.verticalScrollBar()
         # The point the applicant was looking at (the middle of the view, as a share of the
         # page) stays in the middle across a zoom.
