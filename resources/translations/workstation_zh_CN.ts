@@ -609,6 +609,7 @@
     </message>
     <message>
         <location filename="../../ui/supervisor/deadlines.py" line="97"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="113"/>
         <source>Window</source>
         <translation>窗口</translation>
     </message>
@@ -629,512 +630,563 @@
     </message>
     <message>
         <location filename="../../ui/supervisor/deadlines.py" line="100"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="113"/>
         <source>State</source>
         <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="112"/>
+        <source>Accepted at the counter</source>
+        <translation>窗口受理</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="113"/>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="113"/>
+        <source>Step</source>
+        <translation>环节</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="113"/>
+        <source>Who</source>
+        <translation>经办人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="114"/>
+        <source>Note</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="115"/>
+        <source>received</source>
+        <translation>已收</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="115"/>
+        <source>outstanding</source>
+        <translation>未收</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="115"/>
+        <source>, due %1</source>
+        <translation>，应于 %1 前补齐</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="120"/>
+        <source>History</source>
+        <translation>办理过程</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="128"/>
+        <source>Deferred materials</source>
+        <translation>容缺材料</translation>
     </message>
 </context>
 <context>
     <name>CasePanel</name>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="93"/>
+        <location filename="../../ui/clerk/case_panel.py" line="94"/>
         <source>Mailed to the applicant</source>
         <translation>已邮寄送达</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="95"/>
+        <location filename="../../ui/clerk/case_panel.py" line="96"/>
         <source>Accepted, waiting to be handled</source>
         <translation>已受理，待办理</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="96"/>
+        <location filename="../../ui/clerk/case_panel.py" line="97"/>
         <source>Being handled</source>
         <translation>办理中</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="97"/>
+        <location filename="../../ui/clerk/case_panel.py" line="98"/>
         <source>Concluded, ready to hand over</source>
         <translation>已办结，待领取</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="98"/>
+        <location filename="../../ui/clerk/case_panel.py" line="99"/>
         <source>Collected by the applicant</source>
         <translation>已领取</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="99"/>
+        <location filename="../../ui/clerk/case_panel.py" line="100"/>
         <source>Notified once of what is missing (not accepted)</source>
         <translation>一次性告知（未受理）</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="100"/>
-        <location filename="../../ui/clerk/case_panel.py" line="110"/>
+        <location filename="../../ui/clerk/case_panel.py" line="101"/>
+        <location filename="../../ui/clerk/case_panel.py" line="111"/>
         <source>Not accepted</source>
         <translation>不予受理</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="106"/>
+        <location filename="../../ui/clerk/case_panel.py" line="107"/>
         <source>Accepted</source>
         <translation>受理</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="107"/>
+        <location filename="../../ui/clerk/case_panel.py" line="108"/>
         <source>Accepted with deficiency</source>
         <translation>容缺受理</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="108"/>
+        <location filename="../../ui/clerk/case_panel.py" line="109"/>
         <source>Accepted on commitment</source>
         <translation>告知承诺</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="109"/>
+        <location filename="../../ui/clerk/case_panel.py" line="110"/>
         <source>Notified once</source>
         <translation>一次性告知</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="117"/>
+        <location filename="../../ui/clerk/case_panel.py" line="118"/>
         <source>Start handling</source>
         <translation>开始办理</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="118"/>
+        <location filename="../../ui/clerk/case_panel.py" line="119"/>
         <source>Conclude</source>
         <translation>办结</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="119"/>
+        <location filename="../../ui/clerk/case_panel.py" line="120"/>
         <source>Hand over / mail</source>
         <translation>领取/送达</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="120"/>
+        <location filename="../../ui/clerk/case_panel.py" line="121"/>
         <source>Deferred material received</source>
         <translation>容缺后补</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="121"/>
+        <location filename="../../ui/clerk/case_panel.py" line="122"/>
         <source>Verify the commitment</source>
         <translation>核查</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="126"/>
+        <location filename="../../ui/clerk/case_panel.py" line="127"/>
         <source>Approved</source>
         <translation>准予</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="127"/>
+        <location filename="../../ui/clerk/case_panel.py" line="128"/>
         <source>Refused</source>
         <translation>不予许可</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="131"/>
+        <location filename="../../ui/clerk/case_panel.py" line="132"/>
         <source>Collected at the window</source>
         <translation>窗口领取</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="132"/>
+        <location filename="../../ui/clerk/case_panel.py" line="133"/>
         <source>Sent by mail</source>
         <translation>邮寄送达</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="136"/>
+        <location filename="../../ui/clerk/case_panel.py" line="137"/>
         <source>Waiting to be verified</source>
         <translation>待核查</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="137"/>
+        <location filename="../../ui/clerk/case_panel.py" line="138"/>
         <source>Verified: the commitment is true</source>
         <translation>已核查：承诺属实</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="138"/>
+        <location filename="../../ui/clerk/case_panel.py" line="139"/>
         <source>Verified: the commitment is false</source>
         <translation>已核查：承诺不实</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="143"/>
+        <location filename="../../ui/clerk/case_panel.py" line="144"/>
         <source>Due soon</source>
         <translation>临近期限</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="144"/>
+        <location filename="../../ui/clerk/case_panel.py" line="145"/>
         <source>Yellow card</source>
         <translation>黄牌</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="145"/>
+        <location filename="../../ui/clerk/case_panel.py" line="146"/>
         <source>Red card: past the promised date</source>
         <translation>红牌：已超承诺期限</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="156"/>
-        <location filename="../../ui/clerk/case_panel.py" line="733"/>
-        <location filename="../../ui/clerk/case_panel.py" line="771"/>
+        <location filename="../../ui/clerk/case_panel.py" line="157"/>
+        <location filename="../../ui/clerk/case_panel.py" line="755"/>
+        <location filename="../../ui/clerk/case_panel.py" line="793"/>
         <source>window %1</source>
         <translation>%1 号窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="161"/>
+        <location filename="../../ui/clerk/case_panel.py" line="162"/>
         <source>, </source>
         <translation>，</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="174"/>
+        <location filename="../../ui/clerk/case_panel.py" line="175"/>
         <source>Another window concluded this case first (%1). It is not concluded again: see its history.</source>
         <translation>另一窗口已先办结此件（%1），不再重复办结，请查看处理经过。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="176"/>
+        <location filename="../../ui/clerk/case_panel.py" line="177"/>
         <source>Another window concluded this case first. It is not concluded again: see its history.</source>
         <translation>另一窗口已先办结此件，不再重复办结，请查看处理经过。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="179"/>
+        <location filename="../../ui/clerk/case_panel.py" line="180"/>
         <source>The result of this case was handed over already (%1).</source>
         <translation>此件的办理结果已经领取或送达（%1）。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="180"/>
+        <location filename="../../ui/clerk/case_panel.py" line="181"/>
         <source>The result of this case was handed over already.</source>
         <translation>此件的办理结果已经领取或送达。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="182"/>
+        <location filename="../../ui/clerk/case_panel.py" line="183"/>
         <source>Another window started handling this case already (%1).</source>
         <translation>另一窗口已开始办理此件（%1）。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="183"/>
+        <location filename="../../ui/clerk/case_panel.py" line="184"/>
         <source>Another window started handling this case already.</source>
         <translation>另一窗口已开始办理此件。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="185"/>
+        <location filename="../../ui/clerk/case_panel.py" line="186"/>
         <source>Deferred materials are still outstanding: record them as received before concluding.</source>
         <translation>还有容缺材料未补齐：请先登记容缺后补，再办结。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="188"/>
+        <location filename="../../ui/clerk/case_panel.py" line="189"/>
         <source>That material was recorded as received already.</source>
         <translation>该材料已登记为补齐。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="190"/>
+        <location filename="../../ui/clerk/case_panel.py" line="191"/>
         <source>The commitment was verified already.</source>
         <translation>该告知承诺已核查过。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="192"/>
+        <location filename="../../ui/clerk/case_panel.py" line="193"/>
         <source>This case was not accepted on commitment: there is nothing to verify.</source>
         <translation>此件不是告知承诺受理的，无需核查。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="202"/>
+        <location filename="../../ui/clerk/case_panel.py" line="203"/>
         <source>The case is now “%1”: “%2” is not possible any more.</source>
         <translation>此件现为「%1」，不能再「%2」。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="204"/>
+        <location filename="../../ui/clerk/case_panel.py" line="205"/>
         <source>The hall server does not know this case (yet).</source>
         <translation>大厅服务器（尚）无此办件。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="205"/>
+        <location filename="../../ui/clerk/case_panel.py" line="206"/>
         <source>The hall server refused the step: %1</source>
         <translation>大厅服务器拒绝了这一步：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="400"/>
+        <location filename="../../ui/clerk/case_panel.py" line="411"/>
         <source>Case number: type it, or scan the QR code on the notice</source>
         <translation>办件编号：手工输入，或扫描通知书上的二维码</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="402"/>
+        <location filename="../../ui/clerk/case_panel.py" line="413"/>
         <source>Find (Enter)</source>
         <translation>查找（回车）</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="405"/>
+        <location filename="../../ui/clerk/case_panel.py" line="416"/>
         <source>Read ID card to find (%1)</source>
         <translation>读身份证查找（%1）</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="410"/>
-        <location filename="../../ui/clerk/case_panel.py" line="436"/>
+        <location filename="../../ui/clerk/case_panel.py" line="421"/>
+        <location filename="../../ui/clerk/case_panel.py" line="447"/>
         <source>Case number</source>
         <translation>办件编号</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="427"/>
-        <location filename="../../ui/clerk/case_panel.py" line="702"/>
+        <location filename="../../ui/clerk/case_panel.py" line="438"/>
+        <location filename="../../ui/clerk/case_panel.py" line="723"/>
         <source>No case on screen.</source>
         <translation>尚未选择办件。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="415"/>
+        <location filename="../../ui/clerk/case_panel.py" line="426"/>
         <source>Read the applicant&apos;s ID card to list their cases here.</source>
         <translation>读取申请人身份证后，这里列出其办件。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="436"/>
+        <location filename="../../ui/clerk/case_panel.py" line="447"/>
         <source>Applicant</source>
         <translation>申请人</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="436"/>
+        <location filename="../../ui/clerk/case_panel.py" line="447"/>
         <source>Department</source>
         <translation>受理部门</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="437"/>
+        <location filename="../../ui/clerk/case_panel.py" line="448"/>
         <source>Decision</source>
         <translation>受理决定</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="437"/>
+        <location filename="../../ui/clerk/case_panel.py" line="448"/>
         <source>Accepted at</source>
         <translation>受理时间</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="438"/>
+        <location filename="../../ui/clerk/case_panel.py" line="449"/>
         <source>Promised completion</source>
         <translation>承诺办结日期</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="438"/>
+        <location filename="../../ui/clerk/case_panel.py" line="449"/>
         <source>Result</source>
         <translation>办理结果</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="439"/>
+        <location filename="../../ui/clerk/case_panel.py" line="450"/>
         <source>Commitment</source>
         <translation>告知承诺</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="460"/>
+        <location filename="../../ui/clerk/case_panel.py" line="471"/>
         <source>Deferred materials</source>
         <translation>容缺材料</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="467"/>
+        <location filename="../../ui/clerk/case_panel.py" line="478"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="467"/>
+        <location filename="../../ui/clerk/case_panel.py" line="478"/>
         <source>Step</source>
         <translation>步骤</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="467"/>
+        <location filename="../../ui/clerk/case_panel.py" line="478"/>
         <source>By</source>
         <translation>办理人</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="467"/>
+        <location filename="../../ui/clerk/case_panel.py" line="478"/>
         <source>Details</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="482"/>
+        <location filename="../../ui/clerk/case_panel.py" line="493"/>
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="499"/>
+        <location filename="../../ui/clerk/case_panel.py" line="510"/>
         <source>History</source>
         <translation>处理经过</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="523"/>
-        <location filename="../../ui/clerk/case_panel.py" line="620"/>
+        <location filename="../../ui/clerk/case_panel.py" line="534"/>
+        <location filename="../../ui/clerk/case_panel.py" line="631"/>
         <source>No card reader is configured for this window.</source>
         <translation>本窗口未配置读卡器。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="525"/>
+        <location filename="../../ui/clerk/case_panel.py" line="536"/>
         <source>Cases after the counter need a clerk logged in at this window.</source>
         <translation>办件查询和办理需要窗口人员在本窗口登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="551"/>
+        <location filename="../../ui/clerk/case_panel.py" line="562"/>
         <source>No case number in “%1”: %2</source>
         <translation>“%1”不是有效的办件编号：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="552"/>
+        <location filename="../../ui/clerk/case_panel.py" line="563"/>
         <source>Type or scan the case number.</source>
         <translation>请输入或扫描办件编号。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="565"/>
+        <location filename="../../ui/clerk/case_panel.py" line="576"/>
         <source>Looking the case up…</source>
         <translation>正在查找办件…</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="576"/>
+        <location filename="../../ui/clerk/case_panel.py" line="587"/>
         <source>Offline: shown as this window recorded it; steps taken at other windows are not shown. Steps are saved and uploaded when the hall server is back.</source>
         <translation>离线：按本窗口的记录显示，其他窗口的办理情况未显示。办理步骤先保存在本机，联网后自动上传。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="589"/>
+        <location filename="../../ui/clerk/case_panel.py" line="600"/>
         <source>The hall server knows no case with this number. Check the number (a case accepted offline at another window appears once it is uploaded).</source>
         <translation>大厅服务器没有这个办件编号。请核对编号（其他窗口离线受理的办件，上传后才能查到）。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="593"/>
+        <location filename="../../ui/clerk/case_panel.py" line="604"/>
         <source>The hall server cannot be reached, and this window did not accept the case: it can be looked up when the hall server is back.</source>
         <translation>连不上大厅服务器，且此件不是本窗口受理的：联网后才能查到。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="596"/>
+        <location filename="../../ui/clerk/case_panel.py" line="607"/>
         <source>The case could not be looked up: %1</source>
         <translation>未能查到办件：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="602"/>
+        <location filename="../../ui/clerk/case_panel.py" line="613"/>
         <source>the hall server cannot be reached</source>
         <translation>连不上大厅服务器</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="605"/>
+        <location filename="../../ui/clerk/case_panel.py" line="616"/>
         <source>the hall server does not know this case</source>
         <translation>大厅服务器没有此办件</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="607"/>
+        <location filename="../../ui/clerk/case_panel.py" line="618"/>
         <source>the hall server cannot use this number</source>
         <translation>大厅服务器无法识别这个号码</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="609"/>
+        <location filename="../../ui/clerk/case_panel.py" line="620"/>
         <source>your login has ended; log out and log in again</source>
         <translation>登录已失效，请退出后重新登录</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="625"/>
+        <location filename="../../ui/clerk/case_panel.py" line="636"/>
         <source>Reading the card…</source>
         <translation>正在读取证件…</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="643"/>
+        <location filename="../../ui/clerk/case_panel.py" line="654"/>
         <source>Cases of %1 (%2): %3</source>
         <translation>%1（%2）的办件：%3 件</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="645"/>
+        <location filename="../../ui/clerk/case_panel.py" line="695"/>
         <source>%1
 %2 · %3</source>
         <translation>%1
 %2 · %3</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="652"/>
+        <location filename="../../ui/clerk/case_panel.py" line="662"/>
         <source>No case of %1 was found.</source>
         <translation>没有找到 %1 的办件。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="665"/>
+        <location filename="../../ui/clerk/case_panel.py" line="675"/>
         <source>no card on the reader; place the card and try again</source>
         <translation>读卡器上没有证件，请放好证件后重试</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="666"/>
+        <location filename="../../ui/clerk/case_panel.py" line="676"/>
         <source>the card was moved during the read; place it again</source>
         <translation>读卡时证件被移动，请重新放好</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="667"/>
+        <location filename="../../ui/clerk/case_panel.py" line="677"/>
         <source>the reader does not answer</source>
         <translation>读卡器没有响应</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="668"/>
+        <location filename="../../ui/clerk/case_panel.py" line="678"/>
         <source>the reader is not connected or not usable</source>
         <translation>读卡器未连接或无法使用</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="671"/>
+        <location filename="../../ui/clerk/case_panel.py" line="681"/>
         <source>The card could not be read: %1</source>
         <translation>未能读取证件：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="676"/>
+        <location filename="../../ui/clerk/case_panel.py" line="686"/>
         <source>Finding cases by ID card needs the hall server, which cannot be reached now. Type or scan the case number instead.</source>
         <translation>按身份证查找需要连接大厅服务器，现在连不上。请改为输入或扫描办件编号。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="679"/>
+        <location filename="../../ui/clerk/case_panel.py" line="689"/>
         <source>The number on this card is not a valid resident ID number.</source>
         <translation>此证件上的号码不是有效的居民身份证号码。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="681"/>
+        <location filename="../../ui/clerk/case_panel.py" line="691"/>
         <source>The applicant&apos;s cases could not be found: %1</source>
         <translation>未能查到申请人的办件：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="735"/>
+        <location filename="../../ui/clerk/case_panel.py" line="757"/>
         <source>on the spot</source>
         <translation>即办件</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="740"/>
+        <location filename="../../ui/clerk/case_panel.py" line="762"/>
         <source>not accepted on commitment</source>
         <translation>非告知承诺</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="748"/>
+        <location filename="../../ui/clerk/case_panel.py" line="770"/>
         <source>%1 — received</source>
         <translation>%1 —— 已补齐</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="750"/>
+        <location filename="../../ui/clerk/case_panel.py" line="772"/>
         <source>%1 — due %2, OVERDUE</source>
         <translation>%1 —— 应于 %2 前补齐，已逾期</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="752"/>
+        <location filename="../../ui/clerk/case_panel.py" line="774"/>
         <source>%1 — due %2</source>
         <translation>%1 —— 应于 %2 前补齐</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="754"/>
+        <location filename="../../ui/clerk/case_panel.py" line="776"/>
         <source>%1 — outstanding</source>
         <translation>%1 —— 未补齐</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="771"/>
+        <location filename="../../ui/clerk/case_panel.py" line="793"/>
         <source>%1, window %2</source>
         <translation>%1，%2 号窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="821"/>
+        <location filename="../../ui/clerk/case_panel.py" line="843"/>
         <source>Recorded, uploading…</source>
         <translation>已记录，正在上传…</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="841"/>
+        <location filename="../../ui/clerk/case_panel.py" line="863"/>
         <source>The step was not recorded: %1</source>
         <translation>未能记录：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="850"/>
+        <location filename="../../ui/clerk/case_panel.py" line="872"/>
         <source>Saved; it is uploaded automatically when the hall server is reachable.</source>
         <translation>已保存，联网后自动上传。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="851"/>
+        <location filename="../../ui/clerk/case_panel.py" line="873"/>
         <source>Saved; waiting to be uploaded.</source>
         <translation>已保存，等待上传。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="881"/>
+        <location filename="../../ui/clerk/case_panel.py" line="903"/>
         <source>Not accepted by the hall server: %1</source>
         <translation>大厅服务器未接受：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="883"/>
+        <location filename="../../ui/clerk/case_panel.py" line="905"/>
         <source>Uploaded: “%1” of case %2.</source>
         <translation>已上传：办件 %2 的「%1」。</translation>
     </message>
@@ -1142,107 +1194,107 @@
 <context>
     <name>CaseStepDialog</name>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="276"/>
+        <location filename="../../ui/clerk/case_panel.py" line="278"/>
         <source>%1 — case %2</source>
         <translation>%1 —— 办件 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="292"/>
+        <location filename="../../ui/clerk/case_panel.py" line="295"/>
         <source>Approved</source>
         <translation>准予</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="293"/>
+        <location filename="../../ui/clerk/case_panel.py" line="296"/>
         <source>Refused</source>
         <translation>不予许可</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="294"/>
+        <location filename="../../ui/clerk/case_panel.py" line="297"/>
         <source>Result</source>
         <translation>办理结果</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="295"/>
+        <location filename="../../ui/clerk/case_panel.py" line="298"/>
         <source>When refused: the reason, as the decision states it</source>
         <translation>不予许可时，填写决定书上的理由</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="299"/>
+        <location filename="../../ui/clerk/case_panel.py" line="302"/>
         <source>How</source>
         <translation>方式</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="300"/>
+        <location filename="../../ui/clerk/case_panel.py" line="303"/>
         <source>Received by</source>
         <translation>领取人</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="309"/>
+        <location filename="../../ui/clerk/case_panel.py" line="312"/>
         <source>%1 (due %2)</source>
         <translation>%1（应于 %2 前补齐）</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="311"/>
+        <location filename="../../ui/clerk/case_panel.py" line="314"/>
         <source>Material received</source>
         <translation>补齐的材料</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="313"/>
+        <location filename="../../ui/clerk/case_panel.py" line="316"/>
         <source>True</source>
         <translation>属实</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="314"/>
+        <location filename="../../ui/clerk/case_panel.py" line="317"/>
         <source>False</source>
         <translation>不实</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="315"/>
+        <location filename="../../ui/clerk/case_panel.py" line="318"/>
         <source>The commitment is</source>
         <translation>承诺核查结果</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="316"/>
+        <location filename="../../ui/clerk/case_panel.py" line="319"/>
         <source>When false: what was found</source>
         <translation>不实时，填写核查发现的情况</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="319"/>
+        <location filename="../../ui/clerk/case_panel.py" line="322"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="329"/>
+        <location filename="../../ui/clerk/case_panel.py" line="340"/>
         <source>Addressee and the tracking number</source>
         <translation>收件人及快递单号</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="330"/>
+        <location filename="../../ui/clerk/case_panel.py" line="341"/>
         <source>Name of who collected it (the applicant or their agent)</source>
         <translation>领取人姓名（申请人本人或代理人）</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="337"/>
+        <location filename="../../ui/clerk/case_panel.py" line="348"/>
         <source>A refusal needs its reason in the note.</source>
         <translation>不予许可须在备注中写明理由。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="343"/>
+        <location filename="../../ui/clerk/case_panel.py" line="354"/>
         <source>Enter who received the result.</source>
         <translation>请填写领取人或收件人。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="346"/>
+        <location filename="../../ui/clerk/case_panel.py" line="357"/>
         <source>Received by: %1</source>
         <translation>领取人：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="350"/>
+        <location filename="../../ui/clerk/case_panel.py" line="361"/>
         <source>No deferred material is outstanding.</source>
         <translation>没有待补齐的容缺材料。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="355"/>
+        <location filename="../../ui/clerk/case_panel.py" line="366"/>
         <source>A false commitment needs what was found in the note.</source>
         <translation>承诺不实须在备注中写明核查情况。</translation>
     </message>
@@ -1437,158 +1489,158 @@
 <context>
     <name>DeadlineScreen</name>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="158"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="163"/>
         <source>All open cases</source>
         <translation>全部在办件</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="158"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="163"/>
         <source>Reminder and worse</source>
         <translation>提醒及以上</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="159"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="164"/>
         <source>Yellow and red cards</source>
         <translation>黄牌和红牌</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="159"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="164"/>
         <source>Red cards only</source>
         <translation>仅红牌</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="167"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="172"/>
         <source>Case number or item</source>
         <translation>办件编号或事项</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="170"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="175"/>
         <source>&amp;Level</source>
         <translation>等级(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="170"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="175"/>
         <source>&amp;Department</source>
         <translation>部门(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="171"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="176"/>
         <source>&amp;Clerk</source>
         <translation>受理人(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="171"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="176"/>
         <source>&amp;Find</source>
         <translation>查找(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="183"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="188"/>
         <source>Level</source>
         <translation>等级</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="183"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="188"/>
         <source>Case number</source>
         <translation>办件编号</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="183"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="188"/>
         <source>Item</source>
         <translation>事项</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="183"/>
-        <location filename="../../ui/supervisor/deadlines.py" line="198"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="188"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="203"/>
         <source>Department</source>
         <translation>部门</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="183"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="188"/>
         <source>Accepted by</source>
         <translation>受理人</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="184"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="189"/>
         <source>Window</source>
         <translation>窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="184"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="189"/>
         <source>Applicant</source>
         <translation>申请人</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="184"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="189"/>
         <source>Accepted</source>
         <translation>受理时间</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="184"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="189"/>
         <source>Promised by</source>
         <translation>承诺办结</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="184"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="189"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="200"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="205"/>
         <source>Clerk</source>
         <translation>受理人</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="205"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="210"/>
         <source>Per department</source>
         <translation>按部门</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="205"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="210"/>
         <source>Per clerk</source>
         <translation>按受理人</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="241"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="246"/>
         <source>Open</source>
         <translation>在办</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="241"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="246"/>
         <source>Reminder</source>
         <translation>提醒</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="241"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="246"/>
         <source>Yellow</source>
         <translation>黄牌</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="242"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="247"/>
         <source>Red</source>
         <translation>红牌</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="258"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="263"/>
         <source>Red card: case %1 (%2) is past its promised date.</source>
         <translation>红牌：办件 %1（%2）已超过承诺办结期限。</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="269"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="274"/>
         <source>The hall server did not answer: %1</source>
         <translation>大厅服务器没有应答：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="286"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="291"/>
         <source>Open cases %1 · reminders %2 · yellow cards %3 · red cards %4 (as of %5)</source>
         <translation>在办件 %1 · 提醒 %2 · 黄牌 %3 · 红牌 %4（%5）</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="288"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="293"/>
         <source>All departments</source>
         <translation>全部部门</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="290"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="295"/>
         <source>All clerks</source>
         <translation>全部受理人</translation>
     </message>
@@ -2264,104 +2316,104 @@ Waiting for the applicant to sign on the citizen screen.</source>
     </message>
     <message>
         <location filename="../../ui/kiosk/window.py" line="168"/>
-        <location filename="../../ui/kiosk/window.py" line="363"/>
+        <location filename="../../ui/kiosk/window.py" line="364"/>
         <source>Help</source>
         <translation>帮助</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="171"/>
+        <location filename="../../ui/kiosk/window.py" line="172"/>
         <location filename="../../ui/kiosk/window.py" line="563"/>
         <source>Large text</source>
         <translation>大字</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="203"/>
+        <location filename="../../ui/kiosk/window.py" line="204"/>
         <location filename="../../ui/kiosk/window.py" line="506"/>
         <location filename="../../ui/kiosk/window.py" line="580"/>
         <source>Please choose your business</source>
         <translation>请选择您要办理的业务</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="205"/>
+        <location filename="../../ui/kiosk/window.py" line="206"/>
         <source>Cancel priority</source>
         <translation>取消优先</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="215"/>
+        <location filename="../../ui/kiosk/window.py" line="216"/>
         <source>Connecting to the hall…</source>
         <translation>正在连接大厅…</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="216"/>
+        <location filename="../../ui/kiosk/window.py" line="217"/>
         <location filename="../../ui/kiosk/window.py" line="369"/>
         <source>Priority service (green channel)</source>
         <translation>绿色通道 优先办理</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="219"/>
+        <location filename="../../ui/kiosk/window.py" line="220"/>
         <source>Check in an appointment</source>
         <translation>预约签到</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="236"/>
+        <location filename="../../ui/kiosk/window.py" line="237"/>
         <source>Who is the priority service for?</source>
         <translation>请选择优先办理的人员</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="245"/>
+        <location filename="../../ui/kiosk/window.py" line="246"/>
         <source>Please show your certificate to the staff at the window.</source>
         <translation>办理时请向窗口工作人员出示相关证件。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="247"/>
-        <location filename="../../ui/kiosk/window.py" line="292"/>
+        <location filename="../../ui/kiosk/window.py" line="248"/>
+        <location filename="../../ui/kiosk/window.py" line="293"/>
         <location filename="../../ui/kiosk/window.py" line="706"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="256"/>
+        <location filename="../../ui/kiosk/window.py" line="257"/>
         <source>The code is in the message you got when you booked.</source>
         <translation>预约码在您预约成功时收到的短信里。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="264"/>
+        <location filename="../../ui/kiosk/window.py" line="265"/>
         <source>ABC</source>
         <translation>字母</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="274"/>
+        <location filename="../../ui/kiosk/window.py" line="275"/>
         <source>123</source>
         <translation>数字</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="283"/>
+        <location filename="../../ui/kiosk/window.py" line="284"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="286"/>
+        <location filename="../../ui/kiosk/window.py" line="287"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="289"/>
+        <location filename="../../ui/kiosk/window.py" line="290"/>
         <source>OK</source>
         <translation>确定</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="303"/>
+        <location filename="../../ui/kiosk/window.py" line="304"/>
         <source>Please enter your appointment code</source>
         <translation>请输入预约码</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="321"/>
+        <location filename="../../ui/kiosk/window.py" line="322"/>
         <location filename="../../ui/kiosk/window.py" line="403"/>
         <source>Your number</source>
         <translation>您的号码</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="328"/>
+        <location filename="../../ui/kiosk/window.py" line="329"/>
         <location filename="../../ui/kiosk/window.py" line="408"/>
         <source>Please listen for your number and watch the screen.</source>
         <translation>请留意叫号，关注屏幕提示。</translation>
@@ -2879,27 +2931,27 @@ Waiting for the applicant to sign on the citizen screen.</source>
         <translation>暂停叫号</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="275"/>
+        <location filename="../../ui/clerk/call_panel.py" line="274"/>
         <source>Where are you going?</source>
         <translation>请写明去向</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="285"/>
+        <location filename="../../ui/clerk/call_panel.py" line="284"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="290"/>
+        <location filename="../../ui/clerk/call_panel.py" line="289"/>
         <source>Where to</source>
         <translation>去向</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="291"/>
+        <location filename="../../ui/clerk/call_panel.py" line="290"/>
         <source>In your words</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="292"/>
+        <location filename="../../ui/clerk/call_panel.py" line="291"/>
         <source>Back at about</source>
         <translation>预计返回</translation>
     </message>
@@ -3230,12 +3282,12 @@ Waiting for the applicant to sign on the citizen screen.</source>
         <translation>办件编号 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/signing_page.py" line="239"/>
+        <location filename="../../ui/citizen/signing_page.py" line="240"/>
         <source>The document cannot be shown: %1</source>
         <translation>文书无法显示：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/signing_page.py" line="243"/>
+        <location filename="../../ui/citizen/signing_page.py" line="244"/>
         <source>Page %1 of %2</source>
         <translation>第 %1 页，共 %2 页</translation>
     </message>

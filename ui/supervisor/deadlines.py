@@ -109,19 +109,24 @@ class CaseDialog(QDialog):
             f"<td>{e(words.state(s.from_state))} → {e(words.state(s.to_state))}</td>"
             f"<td>{e(str(s.detail.get('note', '') or s.detail.get('material_name', '') or ''))}</td>"
             "</tr>" for s in d.history)
+        counter = self.tr("Accepted at the counter")
+        titles = [self.tr("When"), self.tr("Step"), self.tr("Who"), self.tr("Window"), self.tr("State"),
+                  self.tr("Note")]
+        received, outstanding, due = self.tr("received"), self.tr("outstanding"), self.tr(", due %1")
         accepted = (f"<tr><td>{e(d.accepted_at.astimezone().strftime('%m-%d %H:%M'))}</td>"
-                    f"<td>{e(self.tr('Accepted at the counter'))}</td><td>{e(d.clerk_name)}</td>"
+                    f"<td>{e(counter)}</td><td>{e(d.clerk_name)}</td>"
                     f"<td>{e(str(d.window or '—'))}</td><td>{e(words.state(CaseState.ACCEPTED))}</td><td></td></tr>")
-        history = (f"<h3>{e(self.tr('History'))}</h3><table cellpadding='4' border='1' cellspacing='0'>"
-                   f"<tr><th>{e(self.tr('When'))}</th><th>{e(self.tr('Step'))}</th><th>{e(self.tr('Who'))}</th>"
-                   f"<th>{e(self.tr('Window'))}</th><th>{e(self.tr('State'))}</th><th>{e(self.tr('Note'))}</th>"
-                   f"</tr>{accepted}{steps}</table>")
+        heads = "".join(f"<th>{e(t)}</th>" for t in titles)
+        history_title = self.tr("History")
+        history = (f"<h3>{e(history_title)}</h3><table cellpadding='4' border='1' cellspacing='0'>"
+                   f"<tr>{heads}</tr>{accepted}{steps}</table>")
         missing = ""
         if d.deficiencies:
             items = "".join(
-                f"<li>{e(m.material_name)}：{e(self.tr('received') if m.received else self.tr('outstanding'))}"
-                f"{e(fill(self.tr(', due %1'), m.due.isoformat())) if m.due else ''}</li>" for m in d.deficiencies)
-            missing = f"<h3>{e(self.tr('Deferred materials'))}</h3><ul>{items}</ul>"
+                f"<li>{e(m.material_name)}：{e(received if m.received else outstanding)}"
+                f"{e(fill(due, m.due.isoformat())) if m.due else ''}</li>" for m in d.deficiencies)
+            deferred = self.tr("Deferred materials")
+            missing = f"<h3>{e(deferred)}</h3><ul>{items}</ul>"
         return f"<h2>{e(d.item_name)}</h2>{level}<table>{head}</table>{history}{missing}"
 
 
