@@ -821,7 +821,7 @@
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="157"/>
         <location filename="../../ui/clerk/case_panel.py" line="755"/>
-        <location filename="../../ui/clerk/case_panel.py" line="793"/>
+        <location filename="../../ui/clerk/case_panel.py" line="799"/>
         <source>window %1</source>
         <translation>%1 号窗口</translation>
     </message>
@@ -1156,37 +1156,38 @@
         <translation>%1 —— 未补齐</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="793"/>
+        <location filename="../../ui/clerk/case_panel.py" line="789"/>
+        <location filename="../../ui/clerk/case_panel.py" line="799"/>
         <source>%1, window %2</source>
         <translation>%1，%2 号窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="843"/>
+        <location filename="../../ui/clerk/case_panel.py" line="849"/>
         <source>Recorded, uploading…</source>
         <translation>已记录，正在上传…</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="863"/>
+        <location filename="../../ui/clerk/case_panel.py" line="869"/>
         <source>The step was not recorded: %1</source>
         <translation>未能记录：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="872"/>
+        <location filename="../../ui/clerk/case_panel.py" line="878"/>
         <source>Saved; it is uploaded automatically when the hall server is reachable.</source>
         <translation>已保存，联网后自动上传。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="873"/>
+        <location filename="../../ui/clerk/case_panel.py" line="879"/>
         <source>Saved; waiting to be uploaded.</source>
         <translation>已保存，等待上传。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="903"/>
+        <location filename="../../ui/clerk/case_panel.py" line="909"/>
         <source>Not accepted by the hall server: %1</source>
         <translation>大厅服务器未接受：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="905"/>
+        <location filename="../../ui/clerk/case_panel.py" line="911"/>
         <source>Uploaded: “%1” of case %2.</source>
         <translation>已上传：办件 %2 的「%1」。</translation>
     </message>

@@ -34,7 +34,8 @@ ESC_INIT = b"\x1b@"
 CUT = b"\x1dV\x00"  # GS V 0: full cut
 BIG = b"\x1d!\x55\x1c!\x0c"  # GS ! width and height 6 (FS !: Chinese characters double size)
 CHINESE_LABELS = TicketLabels(your_number="您的号码", waiting_ahead="前面还有 %1 人等候", issued_at="取号时间 %1",
-                              green_channel="优先办理", notice="请留意叫号，关注屏幕提示。")
+                              green_channel="优先办理", notice="请留意叫号，关注屏幕提示。",
+                              estimated_wait="预计等候约 %1 分钟")
 
 
 def _ticket(**changes) -> TicketPrint:
@@ -68,6 +69,15 @@ def test_escpos_bytes_of_a_ticket():
     # GB18030 reaches characters GBK lacks (a rare character in a hall's name).
     rare = escpos_bytes(_ticket(hall_name="𠀀区政务服务中心"))
     assert gb("𠀀") in rare and len(gb("𠀀")) == 4
+
+
+def test_the_estimated_wait_is_printed_under_the_people_ahead():
+    assert gb("预计等候") not in escpos_bytes(_ticket())  # the hall has no service time yet today
+    data = escpos_bytes(_ticket(estimated_wait_minutes=12))
+    _check_ticket_bytes(data)
+    assert data.index(gb("前面还有 3 人等候")) < data.index(gb("预计等候约 12 分钟")) < data.index(gb("取号时间"))
+    # Nobody ahead: no wait to promise, whatever the estimate says.
+    assert gb("预计等候") not in escpos_bytes(_ticket(waiting_ahead=0, estimated_wait_minutes=0))
 
 
 def test_escpos_printer_into_a_file(tmp_path):
@@ -159,11 +169,12 @@ def test_system_printer_renders_the_ticket_into_a_pdf(qapp, tmp_path):
 
     install_fonts(qapp)
     pdf = tmp_path / "ticket.pdf"
-    SystemTicketPrinter(pdf_path=pdf).print_ticket(_ticket(green_channel=True))
+    SystemTicketPrinter(pdf_path=pdf).print_ticket(_ticket(green_channel=True, estimated_wait_minutes=12))
     assert pdf.read_bytes().startswith(b"%PDF")
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
                           check=True).stdout
-    for expected in ("B001", "社保医保", "演示区政务服务中心", "前面还有 3 人等候", "优先办理", "2026-01-05 09:12"):
+    for expected in ("B001", "社保医保", "演示区政务服务中心", "前面还有 3 人等候", "预计等候约 12 分钟", "优先办理",
+                     "2026-01-05 09:12", "请留意叫号"):
         assert expected in text, (expected, text)
     size = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert re.search(r"^Pages:\s+1$", size, re.M), size

@@ -2,12 +2,21 @@
 
 The applicant touches a business type and gets a number; or first chooses the green
 channel (elderly 70+, disabled, military personnel); or checks in an appointment by its
-code on an on-screen keypad. The result shows the number and how many wait ahead, the
-ticket is printed on the configured printer, and the machine returns to the start by
-itself. Every call to the hall and to the printer runs in the background."""
+code on an on-screen keypad. Each business shows how many wait and, once the hall has
+today's service times, about how long. The result shows the number, how many wait ahead
+and the estimated wait, the ticket is printed on the configured printer, and the machine
+returns to the start by itself.
+
+For elderly applicants: a Help button (plain words: taking a number, the green channel,
+appointments, where to ask) that closes by itself, and a Large text toggle that enlarges
+every word on the screen and stays until the kiosk goes idle (the applicant is done: the
+result went back to the start, or nobody touched the screen for a while).
+
+Every call to the hall and to the printer runs in the background."""
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 from datetime import UTC, datetime
@@ -33,10 +42,12 @@ from workstation.sync.errors import HallRefused, HallUnreachable
 
 log = logging.getLogger(__name__)
 
-HOME, GREEN, APPOINTMENT, RESULT, MESSAGE = range(5)
+HOME, GREEN, APPOINTMENT, RESULT, MESSAGE, HELP = range(6)
 RETURN_AFTER = 10  # seconds the result (or a message) stays before the start returns
 IDLE_AFTER = 60  # seconds without a touch on a half-done screen before the start returns
+HELP_AFTER = 60  # seconds the help stays open without a touch
 REFRESH_MS = 10000  # waiting counts
+LARGE = 1.35  # how much larger every word is in large-text mode
 
 _STYLE = """
 QWidget#kiosk {{ background: #0f3057; }}
@@ -56,6 +67,10 @@ QPushButton#kioskBusiness:pressed {{ background: #ffd36b; }}
 QPushButton#kioskBusiness:disabled {{ background: #c9d6e8; }}
 QLabel#kioskBusinessName {{ color: #0f3057; font-size: {name}px; font-weight: bold; }}
 QLabel#kioskBusinessCount {{ color: #1f6fd1; font-size: {count}px; }}
+QLabel#kioskBusinessWait {{ color: #17703a; font-size: {count}px; font-weight: bold; }}
+QPushButton#kioskHelp, QPushButton#kioskLarge {{ background: #ffd36b; color: #0f3057; }}
+QPushButton#kioskLarge:checked {{ background: white; color: #0f3057; border: {rule}px solid #ffd36b; }}
+QLabel#kioskHelpText {{ font-size: {help}px; }}
 QPushButton#kioskGreen, QPushButton#kioskGreenChoice {{ background: #17703a; }}
 QPushButton#kioskBack {{ background: #4a5a70; }}
 QLabel#kioskCode {{ background: white; color: #0f3057; font-size: {code}px; font-weight: bold;
@@ -86,7 +101,7 @@ def _label(text: str = "", name: str = "", wrap: bool = True) -> QLabel:
 
 
 class BusinessButton(QPushButton):
-    """A business type: its name, large, and how many wait."""
+    """A business type: its name, large, how many wait and about how long."""
 
     def __init__(self, kind: wire.BusinessTypeCount) -> None:
         super().__init__()
@@ -94,19 +109,25 @@ class BusinessButton(QPushButton):
         self.code = kind.code
         self.name = _label(kind.name, "kioskBusinessName")
         self.count = _label("", "kioskBusinessCount")
-        for label in (self.name, self.count):
+        self.wait = _label("", "kioskBusinessWait")
+        self.wait.hide()
+        for label in (self.name, self.count, self.wait):
             label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         layout = QVBoxLayout(self)
         layout.addStretch(1)
         layout.addWidget(self.name)
         layout.addWidget(self.count)
+        layout.addWidget(self.wait)
         layout.addStretch(1)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setAccessibleName(kind.name)
 
-    def show_count(self, kind: wire.BusinessTypeCount, text: str) -> None:
+    def show_count(self, kind: wire.BusinessTypeCount, text: str, wait: str = "") -> None:
+        """The waiting count and, when known, the estimated wait ("" hides it)."""
         self.name.setText(kind.name)
         self.count.setText(text)
+        self.wait.setText(wait)
+        self.wait.setVisible(bool(wait))
 
 
 class KioskWindow(QWidget):
@@ -114,17 +135,20 @@ class KioskWindow(QWidget):
     ticket_printed = Signal(object, str)  # IssuedTicket, "" or what went wrong
 
     def __init__(self, desk, printer: TicketPrinter | None = None, *, return_after: int = RETURN_AFTER,
-                 idle_after: int = IDLE_AFTER, refresh_ms: int = REFRESH_MS) -> None:
+                 idle_after: int = IDLE_AFTER, help_after: int = HELP_AFTER,
+                 refresh_ms: int = REFRESH_MS) -> None:
         super().__init__()
         self.setObjectName("kiosk")
         self.setWindowTitle(self.tr("Ticket machine"))
         self.desk = desk
         self.printer = printer or NullTicketPrinter()
-        self.return_after, self.idle_after = return_after, idle_after
+        self.return_after, self.idle_after, self.help_after = return_after, idle_after, help_after
         self.green_reason: GreenReason | None = None
         self.issued: IssuedTicket | None = None
         self.busy = False
         self.code = ""
+        self.large_text = False
+        self._before_help = HOME
         self._id_number: str | None = None
         self._kinds: list[wire.BusinessTypeCount] = []
         self.business_buttons: dict[str, BusinessButton] = {}
@@ -137,19 +161,33 @@ class KioskWindow(QWidget):
 
         self.pages = QStackedWidget()
         for build in (self._build_home, self._build_green, self._build_appointment, self._build_result,
-                      self._build_message):
+                      self._build_message, self._build_help):
             self.pages.addWidget(build())
+
+        # Help and large text on every page, at the bottom where a seated person reaches.
+        self.help_button = QPushButton(self.tr("Help"))
+        self.help_button.setObjectName("kioskHelp")
+        self.help_button.clicked.connect(self.show_help)
+        self.pages.currentChanged.connect(lambda index: self.help_button.setEnabled(index != HELP))
+        self.large_button = QPushButton(self.tr("Large text"))
+        self.large_button.setObjectName("kioskLarge")
+        self.large_button.setCheckable(True)
+        self.large_button.toggled.connect(self.set_large_text)
+        tools = QHBoxLayout()
+        tools.addWidget(self.help_button, 1)
+        tools.addWidget(self.large_button, 1)
 
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addWidget(self.pages, 1)
+        layout.addLayout(tools)
 
         self._countdown = QTimer(self)
         self._countdown.timeout.connect(self._count_down)
         self._remaining = 0
         self._idle = QTimer(self)
         self._idle.setSingleShot(True)
-        self._idle.timeout.connect(self.go_home)
+        self._idle.timeout.connect(self.go_idle)
         self._poll = QTimer(self)
         self._poll.timeout.connect(self.refresh)
         self._poll.start(refresh_ms)
@@ -285,11 +323,13 @@ class KioskWindow(QWidget):
         self.result_number = _label("", "kioskNumber", wrap=False)
         self.result_business = _label("", "kioskAhead")
         self.result_ahead = _label("", "kioskAhead")
+        self.result_wait = _label("", "kioskAhead")
+        self.result_wait.hide()
         self.result_print = _label("", "kioskPrint")
         self.result_note = _label(self.tr("Please listen for your number and watch the screen."), "kioskNote")
         self.done_button = QPushButton()
         self.done_button.setObjectName("kioskDone")
-        self.done_button.clicked.connect(self.go_home)
+        self.done_button.clicked.connect(self.go_idle)
         layout = QVBoxLayout(page)
         layout.addStretch(1)
         layout.addWidget(self.result_title)
@@ -297,6 +337,7 @@ class KioskWindow(QWidget):
         layout.addWidget(self.result_business)
         layout.addSpacing(24)
         layout.addWidget(self.result_ahead)
+        layout.addWidget(self.result_wait)
         layout.addSpacing(24)
         layout.addWidget(self.result_print)
         layout.addWidget(self.result_note)
@@ -317,6 +358,39 @@ class KioskWindow(QWidget):
         layout.addWidget(self.message_button)
         return page
 
+    def _build_help(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(_label(self.tr("Help"), "kioskTitle"))
+        self.help_sections: list[tuple[str, str]] = [
+            (self.tr("How to take a number"),
+             self.tr("Touch the business you came for. Take the ticket that comes out. Sit down and wait: "
+                     "when your number is called, the screen shows which window to go to.")),
+            (self.tr("Priority service (green channel)"),
+             self.tr("For people aged 70 and over, people with disabilities and military personnel. "
+                     "Touch the green button first, then your business. Show your certificate at the window.")),
+            (self.tr("Appointments"),
+             self.tr("Booked in advance? Touch “Check in an appointment” and type the code from the "
+                     "message you got when you booked.")),
+            (self.tr("Need help?"),
+             self.tr("Please ask the staff at the information desk near the entrance, or any member of staff "
+                     "in the hall. They are glad to help you.")),
+        ]
+        # One label for all of it, given the page's height: separate word-wrapped labels in
+        # a stacked page got too little height once the text was enlarged, and were cut.
+        self.help_text = QLabel()
+        self.help_text.setObjectName("kioskHelpText")
+        self.help_text.setTextFormat(Qt.TextFormat.RichText)
+        self.help_text.setWordWrap(True)
+        self.help_text.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.help_text.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+        layout.addWidget(self.help_text, 1)
+        self.help_close = QPushButton()
+        self.help_close.setObjectName("kioskDone")
+        self.help_close.clicked.connect(self.close_help)
+        layout.addWidget(self.help_close)
+        return page
+
     # -- words ----------------------------------------------------------------------------
 
     def green_words(self, reason: GreenReason) -> str:
@@ -329,6 +403,7 @@ class KioskWindow(QWidget):
         return TicketLabels(your_number=self.tr("Your number"),
                             waiting_ahead=self.tr("%1 people waiting ahead of you"),
                             issued_at=self.tr("Issued at %1"),
+                            estimated_wait=self.tr("About %1 minutes' wait"),
                             green_channel=self.tr("Priority service"),
                             notice=self.tr("Please listen for your number and watch the screen."))
 
@@ -393,14 +468,21 @@ class KioskWindow(QWidget):
                 self.grid.addWidget(button, i // columns, i % columns)
         self._kinds = kinds
         for kind in kinds:
-            self.business_buttons[kind.code].show_count(kind, self._waiting_words(kind.waiting))
+            self.business_buttons[kind.code].show_count(kind, self._waiting_words(kind.waiting),
+                                                        self._wait_words(kind))
         self.home_note.setText("")
         self._enable()
 
     def _waiting_words(self, waiting: int) -> str:
         if waiting == 0:
             return self.tr("Nobody waiting")
-        return self.tr("%1 waiting").replace("%1", str(waiting))
+        return self.tr("%1 people ahead").replace("%1", str(waiting))
+
+    def _wait_words(self, kind: wire.BusinessTypeCount) -> str:
+        """"About 15 minutes" from today's service times; "" when unknown or nobody waits."""
+        if not kind.waiting or not kind.estimated_wait_minutes:
+            return ""
+        return self.tr("About %1 min").replace("%1", str(kind.estimated_wait_minutes))
 
     def _kinds_failed(self, exc: BaseException) -> None:
         if not self._kinds:
@@ -415,6 +497,7 @@ class KioskWindow(QWidget):
 
     @Slot()
     def go_home(self) -> None:
+        """Back to the start for the same applicant (large text stays)."""
         self._countdown.stop()
         self._idle.stop()
         self.green_reason = None
@@ -422,15 +505,64 @@ class KioskWindow(QWidget):
         self.banner_row.hide()
         self.home_title.setText(self.tr("Please choose your business"))
         self.pages.setCurrentIndex(HOME)
+        self._touch()  # large text still on: the start goes idle by itself
         self.refresh()
+
+    @Slot()
+    def go_idle(self) -> None:
+        """The applicant is done or gone: the start, as the next one should find it."""
+        self.set_large_text(False)
+        self.go_home()
 
     def _show(self, page: int) -> None:
         self.pages.setCurrentIndex(page)
         self._touch()
 
     def _touch(self) -> None:
-        if self.pages.currentIndex() in (GREEN, APPOINTMENT) or self.green_reason is not None:
+        page = self.pages.currentIndex()
+        if page == HELP:
+            self._start_countdown(self.help_close, self.tr("Close"), self.close_help, self.help_after)
+        elif page in (GREEN, APPOINTMENT) or self.green_reason is not None or \
+                (self.large_text and page == HOME):
             self._idle.start(self.idle_after * 1000)
+
+    # -- help and large text --------------------------------------------------------------
+
+    @Slot()
+    def show_help(self) -> None:
+        """The help page, over whatever was shown; it closes by itself after `help_after` s."""
+        if self.pages.currentIndex() == HELP:
+            return
+        self._before_help = self.pages.currentIndex()
+        self._countdown.stop()
+        self._idle.stop()
+        self.pages.setCurrentIndex(HELP)
+        self._touch()
+
+    @Slot()
+    def close_help(self) -> None:
+        self._countdown.stop()
+        if self._before_help == RESULT:  # its countdown was stopped: the applicant has the number
+            self.go_idle()
+            return
+        if self._before_help == MESSAGE:
+            self.go_home()
+            return
+        self.pages.setCurrentIndex(self._before_help)
+        self._touch()
+
+    @Slot(bool)
+    def set_large_text(self, on: bool) -> None:
+        """Every word on the screen larger (on) or back to the normal size."""
+        if self.large_button.isChecked() != on:
+            self.large_button.setChecked(on)  # toggled comes back here
+            return
+        if on == self.large_text:
+            return
+        self.large_text = on
+        self.large_button.setText(self.tr("Normal text") if on else self.tr("Large text"))
+        self._restyle()
+        self._touch()
 
     # -- the green channel ----------------------------------------------------------------
 
@@ -447,6 +579,7 @@ class KioskWindow(QWidget):
         self.banner_row.hide()
         self.home_title.setText(self.tr("Please choose your business"))
         self._idle.stop()
+        self._touch()
 
     # -- appointments ---------------------------------------------------------------------
 
@@ -526,16 +659,20 @@ class KioskWindow(QWidget):
         else:
             ahead = self.tr("Nobody is waiting ahead of you")
         self.result_ahead.setText(ahead)
+        wait = issued.estimated_wait_minutes if issued.waiting_ahead else None
+        self.result_wait.setText(self.tr("About %1 minutes' wait").replace("%1", str(wait)) if wait else "")
+        self.result_wait.setVisible(bool(wait))
         self._say_print(self.tr("Printing your ticket…"), False)
         self._idle.stop()
         self.pages.setCurrentIndex(RESULT)
-        self._start_countdown(self.done_button, self.tr("Done"))
+        self._start_countdown(self.done_button, self.tr("Done"), self.go_idle)
         self.ticket_issued.emit(issued)
         printed = TicketPrint(hall_name=issued.hall_name or self.hall.text(), number=ticket.number,
                               business_type_name=issued.business_type_name,
                               waiting_ahead=issued.waiting_ahead,
                               issued_at=_local(ticket.issued_at),
-                              green_channel=ticket.green_channel, labels=self.ticket_labels())
+                              green_channel=ticket.green_channel, labels=self.ticket_labels(),
+                              estimated_wait_minutes=issued.estimated_wait_minutes)
         printer = self.printer
         run_in_background(lambda: printer.print_ticket(printed),
                           while_alive(self, lambda _: self._printed(issued, "")),
@@ -570,9 +707,10 @@ class KioskWindow(QWidget):
 
     # -- returning to the start -----------------------------------------------------------
 
-    def _start_countdown(self, button: QPushButton, word: str) -> None:
+    def _start_countdown(self, button: QPushButton, word: str, on_end=None, seconds: int | None = None) -> None:
         self._countdown_button, self._countdown_word = button, word
-        self._remaining = self.return_after
+        self._countdown_end = on_end or self.go_home
+        self._remaining = seconds or self.return_after
         self._show_countdown()
         self._countdown.start(1000)
 
@@ -583,7 +721,8 @@ class KioskWindow(QWidget):
     def _count_down(self) -> None:
         self._remaining -= 1
         if self._remaining <= 0:
-            self.go_home()
+            self._countdown.stop()
+            self._countdown_end()
         else:
             self._show_countdown()
 
@@ -598,8 +737,18 @@ class KioskWindow(QWidget):
         w = max(self.width(), 600)
         unit = min(h / 1080, w / 1280)
         px = {"body": 32, "title": 52, "button": 46, "code": 64, "key": 52, "number": 220,
-              "radius": 14, "pad": 14, "tall": 96, "name": 58, "count": 40}
-        self.setStyleSheet(_STYLE.format(**{k: max(1, round(v * unit)) for k, v in px.items()}))
+              "radius": 14, "pad": 14, "tall": 96, "name": 58, "count": 40, "help": 38, "rule": 4}
+        words = LARGE if self.large_text else 1.0  # large text: the words grow, not the frames
+        sizes = {k: max(1, round(v * unit * (1 if k in ("radius", "pad", "rule") else words)))
+                 for k, v in px.items()}
+        # From 64 px on, Qt draws glyphs as paths, without the synthetic bold of a font that has
+        # no bold face (the bundled CJK font): the business names stop at 63 px, and stay bold.
+        sizes["name"] = min(sizes["name"], 63)
+        self.setStyleSheet(_STYLE.format(**sizes))
+        heading = (f"<p style='color:#ffd36b; font-size:{sizes['button']}px; font-weight:bold; "
+                   f"margin-top:{sizes['pad'] * 2}px; margin-bottom:{sizes['pad'] // 2}px'>")
+        self.help_text.setText("".join(f"{heading}{html.escape(title)}</p><p style='line-height:130%'>"
+                                       f"{html.escape(text)}</p>" for title, text in self.help_sections))
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)

@@ -197,6 +197,10 @@ class IssuedTicket:
     business_type_name: str
     waiting_ahead: int  # an estimate: the others waiting in its queue when it was issued
     hall_name: str | None
+    # Minutes those ahead take at today's mean service time (the summary's estimate for a
+    # ticket taken now); None when the hall cannot tell yet, and for the green channel,
+    # whose tickets go first.
+    estimated_wait_minutes: int | None = None
 
 
 class KioskDesk:
@@ -229,17 +233,24 @@ class KioskDesk:
                                     id_number=id_number, green_channel=green_reason is not None,
                                     green_reason=green_reason)
         client = self._clients.get()
-        ticket = client.issue(request)
+        # The summary just before issuing: its waiting count and estimate are those of "a
+        # ticket taken now", i.e. this one, and the same the applicant read on the button.
         try:
             types = {t.code: t for t in client.summary().business_types}
+        except (HallUnreachable, HallRefused):  # the issue tells whether the hall answers
+            types = {}
+        ticket = client.issue(request)
+        try:
             hall = self.hall_name()
         except HallUnreachable:  # issued is issued: print it with what we know
-            types, hall = {}, self._hall_name
+            hall = self._hall_name
         counted = types.get(ticket.business_type)
         return IssuedTicket(ticket=ticket,
                             business_type_name=counted.name if counted else ticket.business_type,
-                            waiting_ahead=max(0, counted.waiting - 1) if counted else 0,
-                            hall_name=hall)
+                            waiting_ahead=counted.waiting if counted else 0,
+                            hall_name=hall,
+                            estimated_wait_minutes=None if counted is None or ticket.green_channel
+                            else counted.estimated_wait_minutes)
 
     def cancel(self, ticket_id: int) -> wire.Ticket:
         return self._clients.get().cancel(ticket_id)

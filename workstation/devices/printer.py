@@ -49,6 +49,7 @@ class TicketLabels:
 
     your_number: str = "Your number"
     waiting_ahead: str = "%1 waiting ahead of you"
+    estimated_wait: str = "About %1 minutes' wait"
     issued_at: str = "Issued at %1"
     green_channel: str = "Priority service"
     notice: str = "Please listen for your number and watch the screen."
@@ -77,6 +78,8 @@ class TicketPrint:
     issued_at: datetime  # shown as given: pass the hall's local time
     green_channel: bool = False
     labels: TicketLabels = field(default_factory=TicketLabels)
+    # From today's service times (the hall's queue summary); None when not known yet.
+    estimated_wait_minutes: int | None = None
 
     def rows(self) -> list[tuple[Row, str]]:
         """The ticket from top to bottom."""
@@ -85,8 +88,10 @@ class TicketPrint:
                 (Row.LABEL, labels.your_number), (Row.NUMBER, self.number)]
         if self.green_channel:
             rows.append((Row.INFO, labels.green_channel))
-        rows += [(Row.INFO, labels.waiting_ahead.replace("%1", str(self.waiting_ahead))),
-                 (Row.SMALL, labels.issued_at.replace("%1", self.issued_at.strftime("%Y-%m-%d %H:%M"))),
+        rows.append((Row.INFO, labels.waiting_ahead.replace("%1", str(self.waiting_ahead))))
+        if self.estimated_wait_minutes and self.waiting_ahead:  # nobody ahead: no wait to promise
+            rows.append((Row.INFO, labels.estimated_wait.replace("%1", str(self.estimated_wait_minutes))))
+        rows += [(Row.SMALL, labels.issued_at.replace("%1", self.issued_at.strftime("%Y-%m-%d %H:%M"))),
                  (Row.RULE, ""), (Row.SMALL, labels.notice)]
         return rows
 
