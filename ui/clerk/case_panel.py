@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal, Slot
@@ -52,6 +52,7 @@ from PySide6.QtWidgets import (
 from ui.tasks import run_in_background, while_alive
 from ui.words import fill
 from workstation.app.cases import Outcome
+from workstation.app.guide import HALL_TIMEZONE
 from workstation.domain.case import CaseState, DeadlineLevel, Delivery, Result, Step, Verification
 from workstation.domain.case_number import InvalidCaseNumber, parse
 from workstation.domain.identity import mask_id, mask_name
@@ -228,7 +229,8 @@ def case_number_from(text: str) -> str | None:
 
 
 def _local(moment: datetime | None) -> str:
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment else "—"
+    # The hall's clock, as the hall server's own words (a refusal's time) give it.
+    return moment.astimezone(HALL_TIMEZONE).strftime("%Y-%m-%d %H:%M") if moment else "—"
 
 
 def _display(number: str) -> str:
@@ -277,6 +279,7 @@ class CaseStepDialog(QDialog):
         self.setMinimumWidth(460)
         self.choice = QComboBox()
         self.choice.setObjectName("caseStepChoice")
+        self._values: list = []  # by the choice's index (a QComboBox's data turns a StrEnum into str)
         self.receiver = QLineEdit()
         self.receiver.setObjectName("caseStepReceiver")
         self.note = QPlainTextEdit()
@@ -289,13 +292,13 @@ class CaseStepDialog(QDialog):
         self.problem.setWordWrap(True)
         form = QFormLayout(self)
         if step is Step.CONCLUDE:
-            self.choice.addItem(self.tr("Approved"), Result.APPROVED)
-            self.choice.addItem(self.tr("Refused"), Result.REFUSED)
+            self._add(self.tr("Approved"), Result.APPROVED)
+            self._add(self.tr("Refused"), Result.REFUSED)
             form.addRow(self.tr("Result"), self.choice)
             self.note.setPlaceholderText(self.tr("When refused: the reason, as the decision states it"))
         elif step is Step.DELIVER:
-            self.choice.addItem(delivery_word(Delivery.PICKUP), Delivery.PICKUP)
-            self.choice.addItem(delivery_word(Delivery.MAIL), Delivery.MAIL)
+            self._add(delivery_word(Delivery.PICKUP), Delivery.PICKUP)
+            self._add(delivery_word(Delivery.MAIL), Delivery.MAIL)
             form.addRow(self.tr("How"), self.choice)
             form.addRow(self.tr("Received by"), self.receiver)
             self.choice.currentIndexChanged.connect(self._method_changed)
@@ -307,11 +310,11 @@ class CaseStepDialog(QDialog):
                     label = _value(item, "material_name")
                     if due:
                         label = fill(self.tr("%1 (due %2)"), label, due.isoformat())
-                    self.choice.addItem(label, (_value(item, "material_id"), _value(item, "material_name")))
+                    self._add(label, (_value(item, "material_id"), _value(item, "material_name")))
             form.addRow(self.tr("Material received"), self.choice)
         elif step is Step.VERIFY:
-            self.choice.addItem(self.tr("True"), Verification.CONFIRMED)
-            self.choice.addItem(self.tr("False"), Verification.FALSE)
+            self._add(self.tr("True"), Verification.CONFIRMED)
+            self._add(self.tr("False"), Verification.FALSE)
             form.addRow(self.tr("The commitment is"), self.choice)
             self.note.setPlaceholderText(self.tr("When false: what was found"))
         else:
@@ -323,15 +326,23 @@ class CaseStepDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         form.addRow(self.buttons)
 
+    def _add(self, label: str, value) -> None:
+        self.choice.addItem(label)
+        self._values.append(value)
+
+    def _chosen(self):
+        index = self.choice.currentIndex()
+        return self._values[index] if 0 <= index < len(self._values) else None
+
     @Slot()
     def _method_changed(self) -> None:
-        mail = self.choice.currentData() is Delivery.MAIL
+        mail = self._chosen() is Delivery.MAIL
         self.receiver.setPlaceholderText(self.tr("Addressee and the tracking number") if mail
                                          else self.tr("Name of who collected it (the applicant or their agent)"))
 
     def value(self) -> StepInput | None:
         """The input, or None with the problem shown."""
-        note, data = self.note.toPlainText().strip(), self.choice.currentData()
+        note, data = self.note.toPlainText().strip(), self._chosen()
         if self.step is Step.CONCLUDE:
             if data is Result.REFUSED and not note:
                 self.problem.setText(self.tr("A refusal needs its reason in the note."))
@@ -642,9 +653,8 @@ class CasePanel(QWidget):
         self.found_list.clear()
         self.found_title.setText(fill(self.tr("Cases of %1 (%2): %3"), name, id_masked, len(cases)))
         for case in cases:
-            text = fill(self.tr("%1\n%2 · %3"), _display(_value(case, "case_number")), _value(case, "item_name"),
-                        state_word(CaseState(_value(case, "state"))))
-            item = QListWidgetItem(text)
+            item = QListWidgetItem(self._found_text(case.case_number, case.item_name,
+                                                    state_word(CaseState(case.state))))
             item.setData(Qt.ItemDataRole.UserRole, _value(case, "case_number"))
             self.found_list.addItem(item)
         if not cases:
@@ -681,6 +691,17 @@ class CasePanel(QWidget):
             self._say(fill(self.tr("The applicant's cases could not be found: %1"), self._explain(exc)),
                       "error")
 
+    def _found_text(self, case_number: str, item_name: str, state: str) -> str:
+        return fill(self.tr("%1\n%2 · %3"), _display(case_number), item_name, state)
+
+    def _update_found(self, case_number: str, state: str) -> None:
+        """The card search's list follows a step taken on one of its cases."""
+        for row in range(self.found_list.count()):
+            item = self.found_list.item(row)
+            if item.data(Qt.ItemDataRole.UserRole) == case_number:
+                case = self.found[row]
+                item.setText(self._found_text(case_number, case.item_name, state))
+
     @Slot(object)
     def _found_chosen(self, item: QListWidgetItem | None) -> None:
         if item is not None:
@@ -715,6 +736,7 @@ class CasePanel(QWidget):
                 method = (_value(entry, "detail") or {}).get("method")
                 delivered_by = Delivery(method) if method in set(Delivery) else None
         self.title.setText(_value(detail, "item_name"))
+        self._update_found(detail.case_number, state_word(state, delivered_by))
         self.state.setText(state_word(state, delivered_by))
         level = DeadlineLevel(_value(detail, "level", DeadlineLevel.NONE) or DeadlineLevel.NONE)
         self.level.setText(level_word(level))
@@ -740,7 +762,7 @@ class CasePanel(QWidget):
                                 else self.tr("not accepted on commitment"))
 
         deficiencies = list(_value(detail, "deficiencies", []) or [])
-        today = date.today()
+        today = datetime.now(HALL_TIMEZONE).date()  # the hall's day decides what is overdue
         for item in deficiencies:
             due = _value(item, "due")
             name = _value(item, "material_name")
@@ -761,6 +783,12 @@ class CasePanel(QWidget):
             self.deficiencies.setFixedHeight(self.deficiencies.sizeHintForRow(0) * rows
                                              + 2 * self.deficiencies.frameWidth() + 4)
 
+        # The acceptance opens the history: who decided what, and when.
+        self.history.insertRow(0)
+        opened = [_local(_value(detail, "accepted_at")), decision_word(_value(detail, "decision")),
+                  fill(self.tr("%1, window %2"), who, window) if who and window else who, ""]
+        for column, text in enumerate(opened):
+            self.history.setItem(0, column, QTableWidgetItem(text))
         for entry in history:
             row = self.history.rowCount()
             self.history.insertRow(row)
