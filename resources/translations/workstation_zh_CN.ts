@@ -238,7 +238,7 @@
 <context>
     <name>BigBoard</name>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="385"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="388"/>
         <source>Hall now — big board</source>
         <translation>大厅实况 — 大屏</translation>
     </message>
@@ -2195,22 +2195,22 @@ Waiting for the applicant to sign on the citizen screen.</source>
         <translation>更新于 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="358"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="361"/>
         <source>%1 (%2, %3)</source>
         <translation>%1（%2，%3）</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="361"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="364"/>
         <source>Waiting longer than %1 min: %2</source>
         <translation>等候超过 %1 分钟：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="363"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="366"/>
         <source> … and %1 more</source>
         <translation> …… 另有 %1 张</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="365"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="368"/>
         <source>Nobody has waited longer than %1 min.</source>
         <translation>目前无人等候超过 %1 分钟。</translation>
     </message>
@@ -3238,7 +3238,7 @@ Waiting for the applicant to sign on the citizen screen.</source>
     <name>SigningPage</name>
     <message>
         <location filename="../../ui/citizen/signing_page.py" line="63"/>
-        <location filename="../../ui/citizen/signing_page.py" line="165"/>
+        <location filename="../../ui/citizen/signing_page.py" line="166"/>
         <source>Preparing the document…</source>
         <translation>正在生成文书…</translation>
     </message>
@@ -3278,17 +3278,17 @@ Waiting for the applicant to sign on the citizen screen.</source>
         <translation>确认签名</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/signing_page.py" line="160"/>
+        <location filename="../../ui/citizen/signing_page.py" line="161"/>
         <source>Case number %1</source>
         <translation>办件编号 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/signing_page.py" line="240"/>
+        <location filename="../../ui/citizen/signing_page.py" line="249"/>
         <source>The document cannot be shown: %1</source>
         <translation>文书无法显示：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/signing_page.py" line="244"/>
+        <location filename="../../ui/citizen/signing_page.py" line="253"/>
         <source>Page %1 of %2</source>
         <translation>第 %1 页，共 %2 页</translation>
     </message>

@@ -78,7 +78,9 @@ def test_ticket_from_kiosk_called_at_window_shown_and_said(qtbot, queue_chinese,
     # The clerk at window 3 presses F2.
     clerk = clerk_side(3, "clerk3")
     panel = _panel(qtbot, clerk.desk)
-    assert panel.waiting.text() == "等候：社保医保 1　民政残联 0"
+    # Nobody is logged in at window 6, its AB角 partner: window 3 serves its business too.
+    assert panel.waiting.text() == "等候：社保医保 1　民政残联 0　公安户政 0"
+    assert panel.covering_label.text() == "AB角：兼办 6 号窗口"
     assert panel.buttons[CALL_NEXT].text() == "呼叫下一位  F2"
     with qtbot.waitSignal(panel.current_ticket_changed, timeout=30000,
                           check_params_cb=lambda t: t is not None and t.number == "B001") as sig:
@@ -134,9 +136,9 @@ def test_refusals_are_told_plainly(qtbot, queue_chinese, sqlite_hall, kiosk_desk
     panel = _panel(qtbot, clerk.desk, refresh_ms=600_000)  # no polling: the hall's events refresh it
     bridge = HubBridge(clerk.workstation.hub)
     bridge.server_event.connect(panel.on_server_event)
-    assert panel.waiting.text() == "等候：社保医保 1　民政残联 0"
+    assert panel.waiting.text() == "等候：社保医保 1　民政残联 0　公安户政 0"  # window 6's too (AB角)
     kiosk_desk.issue("civil")
-    qtbot.waitUntil(lambda: panel.waiting.text() == "等候：社保医保 1　民政残联 1", timeout=30000)
+    qtbot.waitUntil(lambda: panel.waiting.text() == "等候：社保医保 1　民政残联 1　公安户政 0", timeout=30000)
     with qtbot.waitSignal(panel.current_ticket_changed, timeout=30000,
                           check_params_cb=lambda t: t is not None and t.number == "B001"):
         qtbot.keyClick(panel, Qt.Key.Key_F2)
@@ -165,10 +167,14 @@ def test_refusals_are_told_plainly(qtbot, queue_chinese, sqlite_hall, kiosk_desk
     # No-show (F7), then the next one; pause (F9) refuses calls plainly.
     qtbot.keyClick(panel, Qt.Key.Key_F7)
     qtbot.waitUntil(lambda: panel.state.ticket is None and panel.parked.count() == 0, timeout=30000)
-    qtbot.keyClick(panel, Qt.Key.Key_F9)
+    qtbot.keyClick(panel, Qt.Key.Key_F9)  # asks where the clerk goes: Enter takes the first, a meeting
+    qtbot.waitUntil(lambda: panel._dialog is not None and panel._dialog.isVisible(), timeout=10000)
+    qtbot.keyClick(panel._dialog.reasons, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: panel.state.window.paused, timeout=30000)
     assert panel.paused_label.isVisible() and panel.buttons["pause"].text() == "恢复叫号  F9"
     assert not panel.buttons[CALL_NEXT].isEnabled()
+    panel.activateWindow()  # off screen, the closed dialog does not hand the focus back by itself
+    qtbot.waitUntil(panel.isActiveWindow, timeout=5000)
     qtbot.keyClick(panel, Qt.Key.Key_F2)
     qtbot.waitUntil(lambda: panel.message.text() == "本窗口已暂停。请先按“恢复叫号”再呼叫。", timeout=30000)
     qtbot.keyClick(panel, Qt.Key.Key_F9)

@@ -8,6 +8,7 @@ from PySide6.QtCore import QDateTime, QLocale, Qt, QTimer, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
+from ui.citizen.paused_notice import PausedNotice
 from ui.citizen.rating_panel import RatingPanel
 from ui.citizen.signing_page import SigningPage
 
@@ -56,6 +57,8 @@ class CitizenScreen(QWidget):
         self.rating = RatingPanel()
         self.rating.finished.connect(self._rating_finished)
         self.pages.addWidget(self.rating)
+        self.paused_notice = PausedNotice()  # while the window is paused (去向公开)
+        self.pages.addWidget(self.paused_notice)
         self.checklist_rows: list[tuple[str, str]] = []
         self._checklist_title = ""
 
@@ -127,6 +130,15 @@ class CitizenScreen(QWidget):
         self.checklist_rows = []
         self.applicant.setText("")
         self.pages.setCurrentIndex(0)
+
+    def show_pause(self, pause, backup: int | None = None) -> None:
+        """While the window is paused (a protocol PauseInfo), where the clerk went and when
+        they are back, in large words; None: back to the welcome page."""
+        self.paused_notice.show_pause(pause, backup)
+        if pause is not None and not self.rating.active:
+            self.pages.setCurrentWidget(self.paused_notice)
+        elif pause is None and self.pages.currentWidget() is self.paused_notice:
+            self.pages.setCurrentIndex(0)
 
     def ask_for_rating(self, item_name: str, phone: str = "", timeout: float = 90.0) -> None:
         """Ask the applicant to rate the case of `item_name` (the rating panel's signals tell

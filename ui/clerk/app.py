@@ -138,6 +138,7 @@ class ClerkApp(PersonFront):
         panel = CallPanel(desk, self.settings.keys)
         self.bridge.server_event.connect(panel.on_server_event)
         panel.current_ticket_changed.connect(self.citizen.show_ticket)
+        panel.pause_changed.connect(self.citizen.show_pause)
         self.main_window.set_call_panel(panel)
         self.call_desk = desk
 

@@ -13,9 +13,10 @@ import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QCoreApplication, QRegularExpression, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QRegularExpression, Qt, QTime, QTimer, Signal, Slot
 from PySide6.QtGui import QKeySequence, QRegularExpressionValidator, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -27,14 +28,16 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
 
+from ui.pause_words import REASONS, pause_line, reason_word
 from ui.tasks import run_in_background, while_alive
 from ui.words import fill
-from workstation.app.queue_desk import DeskState
-from workstation.domain.queue import Operation, TicketState, allowed_operations
+from workstation.app.queue_desk import DEFAULT_PAUSE, HALL_ZONE, DeskState
+from workstation.domain.queue import Operation, PauseReason, TicketState, allowed_operations
 from workstation.protocol import queue as wire
 from workstation.protocol.events import Event
 from workstation.sync.errors import HallRefused, HallUnreachable
@@ -65,6 +68,8 @@ QLabel#queueWaiting { font-size: 12pt; color: #33475b; }
 QLabel#queueWindow { font-size: 12pt; font-weight: bold; color: #1f3a5f; }
 QLabel#queuePaused { font-size: 12pt; font-weight: bold; color: white; background: #9a5b00;
                      border-radius: 4px; padding: 2px 8px; }
+QLabel#queueCovering { font-size: 12pt; font-weight: bold; color: #1f3a5f; background: #dce8f5;
+                       border-radius: 4px; padding: 2px 8px; }
 QLabel#queueMessage { font-size: 12pt; color: #33475b; }
 QLabel#queueMessage[error="true"] { color: #b3261e; font-weight: bold; }
 QPushButton { font-size: 11pt; padding: 6px 8px; }
@@ -147,6 +152,8 @@ def plain_refusal(exc: HallRefused) -> str:
                     m.group(1))
     if m := re.search(r"ticket (\S+) is \w+ at .*, not at window", detail):
         return fill(translate("CallPanel", "Ticket %1 is not at this window."), m.group(1))
+    if "expected return time has passed" in detail:
+        return translate("CallPanel", "The return time has passed already: choose a later one.")
     if "is already paused" in detail:
         return translate("CallPanel", "This window is already paused.")
     if "is not paused" in detail:
@@ -239,11 +246,97 @@ class TransferDialog(QDialog):
         self.target_chosen.emit(code, window)
 
 
+class PauseDialog(QDialog):
+    """Where the clerk goes and when they are back (去向公开), by keyboard: Up/Down or the
+    digits 1–5 choose the reason, "Other" takes the clerk's own words, Tab reaches the
+    return time (now + 30 minutes on the hall's clock), Enter pauses, Esc does not."""
+
+    pause_chosen = Signal(object, str, object)  # PauseReason, note, aware datetime or None
+
+    def __init__(self, parent: QWidget | None = None, now: datetime | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Pause the window"))
+        self.setObjectName("pauseDialog")
+        self._now = now
+        self.reasons = QListWidget()
+        self.reasons.setObjectName("pauseReasons")
+        self.reasons.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        for number, reason in enumerate(REASONS, 1):
+            item = QListWidgetItem(f"{number}  {reason_word(reason)}")
+            item.setData(Qt.ItemDataRole.UserRole, reason)
+            self.reasons.addItem(item)
+        self.reasons.setCurrentRow(0)
+        self.reasons.setMinimumSize(260, 130)  # all five at once, no scroll bar
+        self.reasons.currentRowChanged.connect(self._reason_changed)
+        self.note = QLineEdit()
+        self.note.setObjectName("pauseNote")
+        self.note.setMaxLength(100)
+        self.note.setPlaceholderText(self.tr("Where are you going?"))
+        self.until = QTimeEdit()
+        self.until.setObjectName("pauseUntil")
+        self.until.setDisplayFormat("HH:mm")
+        back = (self._clock() + DEFAULT_PAUSE).astimezone(HALL_ZONE)
+        self.until.setTime(QTime(back.hour, back.minute))
+        self.problem = QLabel()
+        self.problem.setObjectName("pauseProblem")
+        self.problem.setStyleSheet("color: #b3261e; font-weight: bold;")
+        buttons = QDialogButtonBox(_OK_CANCEL)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Pause"))
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setDefault(True)
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        layout = QFormLayout(self)
+        layout.addRow(self.tr("Where to"), self.reasons)
+        layout.addRow(self.tr("In your words"), self.note)
+        layout.addRow(self.tr("Back at about"), self.until)
+        layout.addRow(self.problem)
+        layout.addRow(buttons)
+        # The digits choose by the list's own keyboard search: each item starts with its digit.
+        self._reason_changed(0)
+        self.reasons.setFocus()
+
+    def _clock(self) -> datetime:
+        return self._now or datetime.now(UTC)
+
+    def reason(self) -> PauseReason:
+        item = self.reasons.currentItem()
+        # Qt keeps the StrEnum as a plain str.
+        return PauseReason(item.data(Qt.ItemDataRole.UserRole)) if item is not None else PauseReason.OTHER
+
+    def _reason_changed(self, row: int) -> None:
+        other = self.reason() is PauseReason.OTHER
+        self.note.setEnabled(other)
+        if other:
+            self.note.setFocus()
+
+    def until_moment(self) -> datetime:
+        """The return time chosen, today on the hall's clock (an aware datetime)."""
+        time = self.until.time()
+        today = self._clock().astimezone(HALL_ZONE)
+        return today.replace(hour=time.hour(), minute=time.minute(), second=0, microsecond=0)
+
+    def _accept(self) -> None:
+        reason = self.reason()
+        note = self.note.text().strip() if reason is PauseReason.OTHER else ""
+        if reason is PauseReason.OTHER and not note:
+            self.problem.setText(self.tr("Say where you are going."))
+            self.note.setFocus()
+            return
+        until = self.until_moment()
+        if until <= self._clock():
+            self.problem.setText(self.tr("The return time has passed already: choose a later one."))
+            self.until.setFocus()
+            return
+        self.accept()
+        self.pause_chosen.emit(reason, note, until)
+
+
 class CallPanel(QWidget):
     """The queue area of the clerk's main window, over a QueueDesk-like `desk`."""
 
     current_ticket_changed = Signal(object)  # protocol Ticket at the counter, or None
     online_changed = Signal(bool)
+    pause_changed = Signal(object, object)  # protocol PauseInfo while paused, or None; the backup window
 
     def __init__(self, desk, shortcuts: Mapping[str, str] | None = None, parent: QWidget | None = None,
                  *, refresh_ms: int = REFRESH_MS, retry_ms: int = RETRY_MS) -> None:
@@ -264,6 +357,10 @@ class CallPanel(QWidget):
         self.paused_label = QLabel(self.tr("Paused"))
         self.paused_label.setObjectName("queuePaused")
         self.paused_label.hide()
+        self.covering_label = QLabel()
+        self.covering_label.setObjectName("queueCovering")
+        self.covering_label.hide()
+        self._shown_pause: tuple | None = None
         self.number = QLabel("—")
         self.number.setObjectName("queueNumber")
         self.number.setProperty("empty", True)
@@ -309,6 +406,7 @@ class CallPanel(QWidget):
 
         top = QHBoxLayout()
         top.addWidget(self.window_label, 1)
+        top.addWidget(self.covering_label)
         top.addWidget(self.paused_label)
         grid = QGridLayout()
         order = [CALL_NEXT, RECALL, START, FINISH, PARK, NO_SHOW, TRANSFER, CALL_NUMBER, PAUSE]
@@ -393,6 +491,16 @@ class CallPanel(QWidget):
         window = state.window
         self.window_label.setText(self.tr("Window %1").replace("%1", str(window.number)))
         self.paused_label.setVisible(window.paused)
+        self.paused_label.setText(pause_line(window.pause) if window.paused else "")
+        # AB角: this window also calls for the windows it covers now.
+        self.covering_label.setVisible(bool(window.covering))
+        self.covering_label.setText(fill(self.tr("Also serving window %1"),
+                                         "、".join(str(n) for n in window.covering)))
+        pause = window.pause if window.paused else None
+        shown = (pause.model_dump_json() if pause else None, window.backup)
+        if shown != self._shown_pause:
+            self._shown_pause = shown
+            self.pause_changed.emit(pause, window.backup)
         ticket = state.ticket
         if ticket is None:
             self.number.setText("—")
@@ -589,17 +697,33 @@ class CallPanel(QWidget):
 
     @Slot()
     def toggle_pause(self) -> None:
+        """Resumes a paused window at once; pausing first asks where the clerk goes."""
         paused = bool(self.state and self.state.window.paused)
         if paused:
             self._run(self.desk.resume, lambda _: self.say(self.tr("The window is open again.")))
-        else:
-            self._run(self.desk.pause, lambda _: self.say(
+            return
+        if not self.online:
+            self._say_offline()
+            return
+        dialog = PauseDialog(self)
+
+        def chosen(reason: PauseReason, note: str, until: datetime | None) -> None:
+            self._run(lambda: self.desk.pause(reason, note, until), lambda _: self.say(
                 self.tr("The window is paused: no ticket is called to it.")))
+
+        dialog.pause_chosen.connect(chosen)
+        self._open(dialog)
 
     def _open(self, dialog: QDialog) -> None:
         # open(), not exec(): no nested event loop; the panel keeps updating meanwhile.
         if self._dialog is not None:
             self._dialog.close()
         self._dialog = dialog
-        dialog.finished.connect(dialog.deleteLater)
+        dialog.finished.connect(lambda _: self._closed(dialog))
         dialog.open()
+
+    def _closed(self, dialog: QDialog) -> None:
+        # Forgotten before it is deleted: the next dialog must not close a deleted one.
+        if self._dialog is dialog:
+            self._dialog = None
+        dialog.deleteLater()

@@ -13,6 +13,7 @@ from PySide6.QtCore import QDateTime, QLocale, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ui.display.announcer import Announcer
+from ui.pause_words import pause_line
 from ui.tasks import run_in_background, while_alive
 from workstation.app.queue_desk import Connected, Disconnected
 from workstation.domain.announce import Announcement
@@ -39,6 +40,7 @@ QFrame#displayWindows {{ background: #102c50; border-radius: {radius}px; }}
 QLabel#displayWindowName {{ font-size: {row}px; }}
 QLabel#displayWindowTicket {{ font-size: {row}px; font-weight: bold; color: #7ee08a; }}
 QLabel#displayWindowTicket[paused="true"] {{ color: #ffb4a8; }}
+QLabel#displayWindowPause {{ font-size: {small}px; font-weight: bold; color: #ffb4a8; }}
 QFrame#displayCount {{ background: #102c50; border-radius: {radius}px; }}
 QLabel#displayCountName {{ font-size: {small}px; color: #c9d6e8; }}
 QLabel#displayCountValue {{ font-size: {row}px; font-weight: bold; }}
@@ -126,6 +128,7 @@ class DisplayWindow(QWidget):
         self.windows_frame.setObjectName("displayWindows")
         self.windows_grid = QGridLayout(self.windows_frame)
         self.window_labels: dict[int, tuple[QLabel, QLabel]] = {}
+        self.pause_labels: dict[int, QLabel] = {}  # under a paused window: where its clerk went
         side = QVBoxLayout()
         side.addWidget(windows_heading)
         side.addWidget(self.windows_frame, 1)
@@ -251,22 +254,28 @@ class DisplayWindow(QWidget):
                 item = self.windows_grid.takeAt(0)
                 if item.widget() is not None:
                     item.widget().deleteLater()
-            self.window_labels = {}
+            self.window_labels, self.pause_labels = {}, {}
             for row, number in enumerate(sorted(self.windows)):
-                name, ticket = QLabel(), QLabel()
+                name, ticket, pause = QLabel(), QLabel(), QLabel()
                 name.setObjectName("displayWindowName")
                 ticket.setObjectName("displayWindowTicket")
                 ticket.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                self.windows_grid.addWidget(name, row, 0)
-                self.windows_grid.addWidget(ticket, row, 1)
+                pause.setObjectName("displayWindowPause")
+                pause.setWordWrap(True)
+                self.windows_grid.addWidget(name, 2 * row, 0)
+                self.windows_grid.addWidget(ticket, 2 * row, 1)
+                self.windows_grid.addWidget(pause, 2 * row + 1, 0, 1, 2)
                 self.window_labels[number] = (name, ticket)
+                self.pause_labels[number] = pause
         for number, state in self.windows.items():
             name, ticket = self.window_labels[number]
             name.setText(state.name)
-            if state.paused:
-                ticket.setText(self.tr("Paused"))
-            else:
-                ticket.setText(state.ticket.number if state.ticket else "—")
+            # 去向公开: 「暂停服务 · 会议 · 预计 10:30 返回」 under the window's name, its
+            # number (if one is still at the counter) where it always is.
+            ticket.setText(state.ticket.number if state.ticket else "—")
+            pause = self.pause_labels[number]
+            pause.setText(pause_line(state.pause) if state.paused else "")
+            pause.setVisible(state.paused)
             ticket.setProperty("paused", state.paused)
             ticket.style().unpolish(ticket)
             ticket.style().polish(ticket)

@@ -22,10 +22,10 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from workstation.domain.queue import GreenReason, Operation
+from workstation.domain.queue import DEFAULT_TIMEZONE, GreenReason, Operation, PauseReason, hall_zone
 from workstation.protocol import queue as wire
 from workstation.protocol.reference import ReferenceKind
 from workstation.sync.errors import HallRefused, HallUnreachable
@@ -37,7 +37,20 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 __all__ = ["Connected", "DeskState", "Disconnected", "HallFeed", "IssuedTicket", "KioskDesk", "QueueDesk",
-           "HallRefused", "HallUnreachable"]
+           "HallRefused", "HallUnreachable", "DEFAULT_PAUSE", "hall_clock"]
+
+# The expected return a pause offers first (the clerk changes it in the pause dialog).
+DEFAULT_PAUSE = timedelta(minutes=30)
+HALL_ZONE = hall_zone(DEFAULT_TIMEZONE)
+
+
+def hall_clock(moment: datetime | None) -> str:
+    """`10:30`: a moment on the hall's clock (the server keeps UTC), "" for None."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(HALL_ZONE).strftime("%H:%M")
 
 
 class _Clients:
@@ -86,7 +99,7 @@ class DeskState:
 
     window: wire.WindowState
     ticket: wire.Ticket | None  # the ticket at the counter (called or serving), whole
-    waiting: list[wire.BusinessTypeCount]  # the business types this window serves
+    waiting: list[wire.BusinessTypeCount]  # the business types this window serves (and covers now)
     parked: list[wire.Ticket]
     business_types: list[wire.BusinessTypeCount]  # all of them: where a ticket may be transferred
     windows: list[wire.WindowState]
@@ -127,9 +140,12 @@ class QueueDesk:
             raise HallRefused(404, f"no window {self.window}")
         ticket = client.ticket(mine.ticket.id) if mine.ticket is not None else None
         parked = client.parked(self.window) if mine.parked else []
-        served = set(mine.business_types)
-        waiting = sorted((t for t in summary.business_types if t.code in served),
-                         key=lambda t: mine.business_types.index(t.code))
+        # Its own business types first, then those of the AB角 windows it covers now.
+        order = list(mine.business_types)
+        for window in summary.windows:
+            if window.number in mine.covering:
+                order += [code for code in window.business_types if code not in order]
+        waiting = sorted((t for t in summary.business_types if t.code in order), key=lambda t: order.index(t.code))
         return DeskState(window=mine, ticket=ticket, waiting=waiting, parked=parked,
                          business_types=summary.business_types, windows=summary.windows)
 
@@ -177,8 +193,15 @@ class QueueDesk:
 
     # the window
 
-    def pause(self) -> wire.WindowState:
-        return self._client.pause()
+    def pause(self, reason: PauseReason | None = None, note: str = "",
+              until: datetime | None = None) -> wire.WindowState:
+        """Pauses the window, saying where the clerk went (去向公开) and when they expect to
+        be back (an aware time, or the hall's local time). Without a reason: a plain pause."""
+        if reason is None:
+            return self._client.pause()
+        if until is not None and until.tzinfo is None:
+            until = until.replace(tzinfo=HALL_ZONE)
+        return self._client.pause(wire.PauseRequest(reason=reason, note=note.strip(), until=until))
 
     def resume(self) -> wire.WindowState:
         return self._client.resume()

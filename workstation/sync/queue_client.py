@@ -88,8 +88,10 @@ class QueueClient(HallClient):
         body = wire.TransferRequest(business_type=business_type, window=window)
         return self._ticket("POST", f"/tickets/{ticket_id}/transfer", body=body.model_dump(exclude_none=True))
 
-    def pause(self) -> wire.WindowState:
-        return wire.WindowState.model_validate(self._call("POST", f"{Q}/window/pause"))
+    def pause(self, request: wire.PauseRequest | None = None) -> wire.WindowState:
+        """Pauses the clerk's window; `request` says where they went and until when (去向公开)."""
+        data = request.model_dump_json(exclude_none=True).encode() if request is not None else None
+        return wire.WindowState.model_validate(self._call("POST", f"{Q}/window/pause", data=data))
 
     def resume(self) -> wire.WindowState:
         return wire.WindowState.model_validate(self._call("POST", f"{Q}/window/resume"))
