@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from server.models import Record, RecordConflict
@@ -22,18 +22,57 @@ log = logging.getLogger(__name__)
 # What else a new record of a kind sets off (an index, a task), in the same transaction.
 Indexer = Callable[[Session, Record, Any], None]
 _indexers: dict[str, list[tuple[type[BaseModel] | None, Indexer]]] = {}
+_refusing: set[str] = set()  # kinds with an indexer that may raise Refused
+_AFTER_COMMIT = "records.after_commit"
 
 
-def indexer(kind: str, model: type[BaseModel] | None = None) -> Callable[[Indexer], Indexer]:
+class Refused(Exception):  # noqa: N818 - a verdict, like StepRefused
+    """Raised by an indexer registered with `may_refuse=True`: the record is not stored
+    (its own writes roll back to a savepoint, the rest of the batch is unaffected) and the
+    upload answers 409 for it with `detail`, in plain words for the clerk."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+def indexer(kind: str, model: type[BaseModel] | None = None,
+            may_refuse: bool = False) -> Callable[[Indexer], Indexer]:
     """Registers `function(session, record, payload)` to run for every new record of
     `kind`. With a `model`, `payload` is the record's payload validated by it, and a record
-    it refuses is kept all the same but not indexed (logged); without, the raw payload."""
+    it refuses is kept all the same but not indexed (logged); without, the raw payload.
+    With `may_refuse`, the function may raise Refused; such records are stored one by one,
+    each in a savepoint, after the batch's other records (so a `case` and its `case.step`
+    in one batch index the case first)."""
 
     def register(function: Indexer) -> Indexer:
         _indexers.setdefault(kind, []).append((model, function))
+        if may_refuse:
+            _refusing.add(kind)
         return function
 
     return register
+
+
+def after_commit(session: Session, callback: Callable[[], None]) -> None:
+    """Run `callback` once the session's transaction commits (not at all on a rollback, nor
+    when the record whose indexer asked is refused): how an indexer publishes an event
+    that must never announce something a reader cannot see yet."""
+    session.info.setdefault(_AFTER_COMMIT, []).append(callback)
+
+
+@event.listens_for(Session, "after_commit")
+def _run_after_commit(session: Session) -> None:
+    for callback in session.info.pop(_AFTER_COMMIT, []):
+        try:
+            callback()
+        except Exception:  # the data is committed; a failed announcement must not undo the answer
+            log.exception("an after-commit action failed")
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_after_commit(session: Session) -> None:
+    session.info.pop(_AFTER_COMMIT, None)
 
 
 def _index(session: Session, row: Record) -> None:
@@ -61,7 +100,9 @@ def content_hash(kind: str, created_at: datetime, payload: dict[str, Any]) -> st
 
 
 def store_batch(session: Session, device_id: str, batch: wire.UploadBatch) -> tuple[wire.UploadResult, int, int]:
-    """Store a batch; returns the per-record results, the count stored and of conflicts."""
+    """Store a batch; returns the per-record results, the count stored and of conflicts.
+    A record an indexer refuses (Refused) is not stored and answered 409 with the reason;
+    a resend of a stored record is answered 200 before any indexer sees it."""
     now = datetime.now(UTC)
     offered: dict[uuid.UUID, tuple[wire.RecordIn, str]] = {}
     results: list[wire.RecordResult] = []
@@ -81,13 +122,18 @@ def store_batch(session: Session, device_id: str, batch: wire.UploadBatch) -> tu
         )
     }
     stored = conflicts = 0
-    new_rows = []
+    new_rows, refusable = [], []
     for record_uuid, (record, digest) in offered.items():
         if record_uuid not in known:
-            new_rows.append(Record(uuid=record_uuid, kind=record.kind, device_id=device_id,
-                                   created_at=record.created_at, received_at=now,
-                                   content_hash=digest, payload=record.payload))
-            results.append(wire.RecordResult(uuid=record_uuid, status=wire.STORED))
+            row = Record(uuid=record_uuid, kind=record.kind, device_id=device_id,
+                         created_at=record.created_at, received_at=now,
+                         content_hash=digest, payload=record.payload)
+            result = wire.RecordResult(uuid=record_uuid, status=wire.STORED)
+            if record.kind in _refusing:
+                refusable.append((row, result))
+            else:
+                new_rows.append(row)
+            results.append(result)
             stored += 1
         elif known[record_uuid] == digest:
             results.append(wire.RecordResult(uuid=record_uuid, status=wire.ALREADY_STORED))
@@ -103,6 +149,18 @@ def store_batch(session: Session, device_id: str, batch: wire.UploadBatch) -> tu
     session.flush()
     for row in new_rows:
         _index(session, row)
+    for row, result in refusable:
+        callbacks = session.info.setdefault(_AFTER_COMMIT, [])
+        before = len(callbacks)
+        try:
+            with session.begin_nested():
+                session.add(row)
+                session.flush()
+                _index(session, row)
+        except Refused as exc:
+            del callbacks[before:]
+            result.status, result.detail = wire.CONFLICT, exc.detail
+            stored -= 1
     return wire.UploadResult(results=results), stored, conflicts
 
 
