@@ -15,6 +15,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 
 from server import auth, records, reference, security
 from server.auth import Principal, require
+from server.cases import CaseSettings, DeadlineJob
 from server.db import Database
 from server.events import EVERYONE, EventBus
 from server.ratings import RatingJob, RatingSettings
@@ -70,7 +71,7 @@ class EnrolmentCodeResponse(BaseModel):
 
 
 def create_app(db: Database, rating_settings: RatingSettings | None = None,
-               queue_writer: str = "process") -> FastAPI:
+               queue_writer: str = "process", case_settings: CaseSettings | None = None) -> FastAPI:
     """The server's application. `queue_writer`: on SQLite, whether the queue is written by
     a process of its own ("process", using a second core) or by a thread ("thread")."""
     from server.queue import QueueService
@@ -78,12 +79,14 @@ def create_app(db: Database, rating_settings: RatingSettings | None = None,
     bus = EventBus()
     rating_job = RatingJob(db, bus, rating_settings or RatingSettings())
     queue = QueueService(db, bus, writer=queue_writer)
+    deadline_job = DeadlineJob(db, bus, case_settings or CaseSettings())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         bus.bind_loop(asyncio.get_running_loop())
         queue.start()
         rating_job.start()
+        deadline_job.start()
         # What exists now (modules, the app, its models and statements) lives as long as
         # the server. Out of the collector's sight, a full collection scans a tenth of the
         # heap: a few milliseconds instead of some 100 ms that every request waits through.
@@ -91,6 +94,7 @@ def create_app(db: Database, rating_settings: RatingSettings | None = None,
         gc.freeze()
         yield
         await rating_job.stop()
+        await deadline_job.stop()
         queue.close()
         bus.close_all()
 
@@ -275,6 +279,9 @@ def create_app(db: Database, rating_settings: RatingSettings | None = None,
     app.add_exception_handler(QueueError, queue_refused)
     app.include_router(ratings_router(db, bus, rating_job.settings))
     app.include_router(documents_router(db))
+    from server.cases_api import cases_router
+
+    app.include_router(cases_router(db, bus, deadline_job))
     from server.monitoring_api import monitoring_router
 
     app.include_router(monitoring_router(db, bus, queue))

@@ -106,6 +106,11 @@ def _run_options(parser: argparse.ArgumentParser) -> None:
                         help="how often the server runs the default-rating job; 0: never, run "
                         "`rate-defaults` from a scheduler instead (default 3600, or "
                         "COUNTER_RATING_JOB_INTERVAL)")
+    parser.add_argument("--deadline-interval", type=float, metavar="SECONDS",
+                        default=float(os.environ.get("COUNTER_DEADLINE_INTERVAL", "60")),
+                        help="how often the server rescans open cases against their promised dates "
+                        "(电子监察); it also rescans soon after every step or new case; 0: only then "
+                        "(default 60, or COUNTER_DEADLINE_INTERVAL)")
 
 
 def main(argv: list[str]) -> int:
@@ -182,7 +187,7 @@ def main(argv: list[str]) -> int:
             print(ratings.apply_default_ratings(db, settings))
             return 0
         demo = args.demo if args.demo is not None else args.db is None
-        return serve(db, args.host, args.port, demo, args.parent_watch, settings)
+        return serve(db, args.host, args.port, demo, args.parent_watch, settings, _case_settings(args))
     finally:
         db.dispose()
 
@@ -197,7 +202,15 @@ def _rating_settings(args):
                           job_interval=float(args.rating_job_interval))
 
 
-def serve(db, host: str, port: int, demo: bool, parent_watch: bool, ratings=None) -> int:
+def _case_settings(args):
+    from server.cases import CaseSettings
+
+    if args.deadline_interval < 0:
+        raise SystemExit("--deadline-interval cannot be negative")
+    return CaseSettings(interval=args.deadline_interval)
+
+
+def serve(db, host: str, port: int, demo: bool, parent_watch: bool, ratings=None, cases=None) -> int:
     import uvicorn
 
     from server import auth, seed
@@ -223,7 +236,7 @@ def serve(db, host: str, port: int, demo: bool, parent_watch: bool, ratings=None
     sock.bind((host, port))
     sock.listen(2048)
     bound = sock.getsockname()[1]
-    app = create_app(db, ratings)
+    app = create_app(db, ratings, case_settings=cases)
 
     class Server(uvicorn.Server):
         async def shutdown(self, sockets=None) -> None:

@@ -1,0 +1,605 @@
+"""Cases (办件) after the counter on the hall server: the queryable index of the `case`
+records the windows upload, the `case.step` records that move a case on (applied with
+workstation.domain.case's table), and time-limit supervision (电子监察): the deadline scan
+that gives every open case its level and tells supervisors when one changes.
+
+Indexing runs inside the records upload (server.records indexers). A step the case no
+longer allows is refused (records.Refused: 409 for that record, naming who did what
+when); a step whose case has not arrived yet waits (applied false, from_state empty) and
+is applied, in the order the steps were taken, when the case arrives (or by the next scan,
+should the two uploads have crossed). A waiting step that turns out not to be allowed then
+stays unapplied with from_state set to the state that refused it.
+
+The scan computes the day's threshold dates once (domain.case.thresholds) and lets the
+database compare dates: one UPDATE … FROM … RETURNING over the open cases, whatever their
+number. It runs at start, every `CaseSettings.interval` seconds, and soon after a step or
+a new case. When the calendar does not know the year it needs, nothing is guessed: the
+scan logs and waits for the hall to publish it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import and_, case, func, literal, select, update
+from sqlalchemy.orm import Session
+
+from server import records, reference
+from server.db import Database
+from server.events import EventBus
+from server.id_hash import id_hash, id_hash_key
+from server.models import Case, CaseStep, Record
+from server.ratings import hall_calendar
+from workstation.domain import case_number as case_numbers
+from workstation.domain.case import (
+    OPEN_STATES,
+    STEP_KIND,
+    TRANSITIONS,
+    CaseFacts,
+    CaseState,
+    DeadlineLevel,
+    Step,
+    StepRefused,
+    Thresholds,
+    Verification,
+    allowed_steps,
+    initial_state,
+    next_state,
+    thresholds,
+)
+from workstation.domain.identity import mask_id, mask_name
+from workstation.domain.queue import DEFAULT_TIMEZONE, hall_zone, normalise_id_number
+from workstation.domain.roles import Role
+from workstation.domain.workdays import CalendarUnknown, WorkCalendar
+from workstation.protocol import cases as wire
+from workstation.protocol.catalogue import TimeLimit
+from workstation.protocol.reference import ReferenceKind, Supervision
+
+log = logging.getLogger(__name__)
+
+CASE_KIND = "case"  # workstation.app.guide.CASE_KIND
+SUPERVISING = frozenset({Role.SUPERVISOR, Role.ADMIN})
+TODAY_FILE_ENV = "COUNTER_SUPERVISION_TODAY_FILE"
+OPEN = tuple(s.value for s in OPEN_STATES)
+MAX_LISTED = 1000  # cases on one board answer; the counts always cover every open case
+
+
+def _zone_from_env() -> tzinfo:
+    return hall_zone(os.environ.get("COUNTER_HALL_TIMEZONE", DEFAULT_TIMEZONE))
+
+
+def _today_file_from_env() -> Path | None:
+    value = os.environ.get(TODAY_FILE_ENV)
+    return Path(value) if value else None
+
+
+@dataclass(frozen=True)
+class CaseSettings:
+    """interval: seconds between deadline scans (0: only after changes). today_file: a test
+    and drill hook (COUNTER_SUPERVISION_TODAY_FILE): a file holding an ISO date that the
+    scan takes as today, read at every scan; absent or empty, the hall's real day."""
+
+    interval: float = 60.0
+    timezone: tzinfo = field(default_factory=_zone_from_env)
+    today_file: Path | None = field(default_factory=_today_file_from_env)
+    id_key: bytes | None = None  # None: the queue's key (server.id_hash), read at first use
+
+    def today(self, now: datetime | None = None) -> date:
+        if self.today_file is not None:
+            try:
+                text = self.today_file.read_text(encoding="utf-8").strip()
+            except FileNotFoundError:
+                text = ""
+            if text:
+                return date.fromisoformat(text)
+        return (now or datetime.now(UTC)).astimezone(self.timezone).date()
+
+
+@dataclass
+class _Context:
+    """What the index hooks (which see only a session and a record) need of the app."""
+
+    settings: CaseSettings = field(default_factory=CaseSettings)
+    bus: EventBus | None = None
+    poke: Callable[[], None] | None = None  # asks the deadline job for a scan soon
+    key: bytes | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def id_key(self) -> bytes:
+        with self.lock:
+            if self.key is None:
+                self.key = self.settings.id_key or id_hash_key()
+            return self.key
+
+
+_context = _Context()
+
+
+def configure(settings: CaseSettings, bus: EventBus | None, poke: Callable[[], None] | None) -> None:
+    global _context
+    _context = _Context(settings=settings, bus=bus, poke=poke)
+
+
+def applicant_hash(id_number: str, key: bytes | None = None) -> str:
+    """The keyed hash the index keeps of an applicant's document number: a resident ID
+    number normalised (upper-case X) the way the queue does, another number as given."""
+    try:
+        number = normalise_id_number(id_number)
+    except ValueError:
+        number = id_number.strip().upper()
+    return id_hash(key or _context.id_key(), number)
+
+
+# ---------------------------------------------------------------------------------------
+# Indexing
+# ---------------------------------------------------------------------------------------
+
+
+def _calendar(session: Session) -> WorkCalendar:
+    """The hall calendar, read once per upload transaction (a batch may hold hundreds of cases)."""
+    cached = session.info.get("cases.calendar")
+    if cached is None:
+        cached = session.info["cases.calendar"] = hall_calendar(session)
+    return cached
+
+
+def _announce(session: Session, case_number: str, state: CaseState, step: Step | None) -> None:
+    def publish() -> None:
+        ctx = _context
+        if ctx.bus is not None:
+            ctx.bus.publish(wire.CaseEventType.CHANGED, wire.CaseChangedEvent(
+                case_number=case_number, state=state, step=step).model_dump(mode="json"), SUPERVISING)
+        if ctx.poke is not None:
+            ctx.poke()
+
+    records.after_commit(session, publish)
+
+
+def _announce_level(session: Session, event: wire.CaseDeadlineEvent) -> None:
+    def publish() -> None:
+        if _context.bus is not None:
+            _context.bus.publish(wire.CaseEventType.DEADLINE, event.model_dump(mode="json"), SUPERVISING)
+
+    records.after_commit(session, publish)
+
+
+def _aware(text: str) -> datetime:
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _case_row(session: Session, row: Record, payload: dict[str, Any]) -> Case:
+    """A `cases` row from a `case` record's payload (KeyError, TypeError, ValueError when
+    it is malformed)."""
+    number = case_numbers.canonical(str(payload["case_number"]))
+    if not 1 <= len(number) <= 32:
+        raise ValueError("the case number is empty or too long")
+    item, decision = payload["item"], payload["decision"]
+    state = initial_state(str(decision["code"]))
+    accepted = _aware(payload["decided_at"])
+    promised: date | None = None
+    if state in OPEN_STATES:
+        day = accepted.astimezone(_context.settings.timezone).date()
+        try:
+            # Computed here with the hall's calendar as published now, not trusted from the
+            # window (whose cached calendar may be older).
+            promised = _calendar(session).promised_date(day, TimeLimit.model_validate(item["promised_limit"]))
+        except CalendarUnknown as exc:
+            log.info("case %s: the promised date is the window's, the hall calendar lacks %s",
+                     number, exc.year)
+            recorded = payload.get("promised_date")
+            promised = date.fromisoformat(recorded) if recorded else None
+    dues = [date.fromisoformat(d["due"]) for d in decision.get("deficiencies") or []]
+    applicant = payload.get("applicant") or {}
+    id_number = str(applicant.get("id_number") or "")
+    clerk = payload.get("clerk") or {}
+    department = item["department"]
+    window = payload.get("window")
+    return Case(
+        case_number=number, record_uuid=row.uuid, device_id=row.device_id,
+        item_code=str(item["code"])[:64], item_name=str(item["name"])[:200],
+        department_code=str(department.get("code") or "")[:64], department_name=str(department["name"])[:200],
+        case_type=str(item.get("case_type") or "")[:16], decision=str(decision["code"])[:32],
+        clerk_username=str(clerk.get("username") or "")[:64], clerk_name=str(clerk.get("name") or "")[:100],
+        window=int(window) if window is not None else None,
+        applicant_masked_name=mask_name(str(applicant.get("name") or ""))[:100],
+        applicant_masked_id=mask_id(id_number)[:40],
+        applicant_id_hash=applicant_hash(id_number) if id_number else None,
+        accepted_at=accepted, promised_date=promised, state=state.value, state_at=accepted,
+        result=None, concluded_at=None, delivered_at=None,
+        deficiency_due=min(dues) if state in OPEN_STATES and dues else None,
+        commitment=Verification.PENDING.value if decision["code"] == "accept_on_commitment" else None,
+        level=DeadlineLevel.NONE.value, level_at=None)
+
+
+@records.indexer(CASE_KIND)
+def index_case(session: Session, row: Record, payload: dict[str, Any]) -> None:
+    """A new `case` record: a row of the case index, then any steps that arrived first."""
+    try:
+        case_row = _case_row(session, row, payload)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:  # ValidationError is a ValueError
+        log.warning("case record %s is kept but not indexed as a case: %s", row.uuid,
+                    exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else exc)
+        return
+    if session.get(Case, case_row.case_number) is not None:
+        log.warning("case record %s is kept but not indexed: case number %s is indexed already",
+                    row.uuid, case_row.case_number)
+        return
+    session.add(case_row)
+    session.flush()
+    _apply_waiting(session, case_row)
+    _announce(session, case_row.case_number, CaseState(case_row.state), None)
+
+
+# -- steps ------------------------------------------------------------------------------
+
+
+def _deficiencies(session: Session, case_row: Case) -> dict[str, dict[str, Any]]:
+    payload = session.execute(select(Record.payload).where(Record.uuid == case_row.record_uuid)).scalar_one()
+    return {str(d["material_id"]): d for d in (payload.get("decision") or {}).get("deficiencies") or []}
+
+
+def _received(session: Session, number: str) -> set[str]:
+    details = session.execute(select(CaseStep.detail).where(
+        CaseStep.case_number == number, CaseStep.step == Step.SUPPLEMENT.value, CaseStep.applied)).scalars()
+    return {str(d.get("material_id")) for d in details}
+
+
+def _facts(session: Session, case_row: Case) -> tuple[CaseFacts, dict[str, dict[str, Any]], set[str]]:
+    deficiencies = _deficiencies(session, case_row)
+    received = _received(session, case_row.case_number)
+    commitment = Verification(case_row.commitment) if case_row.commitment else None
+    return CaseFacts(CaseState(case_row.state), frozenset(deficiencies) - received, commitment), deficiencies, received
+
+
+def _hall_clock(moment: datetime, today: date) -> str:
+    local = moment.astimezone(_context.settings.timezone)
+    return f"{local:%H:%M}" if local.date() == today else f"{local:%Y-%m-%d %H:%M}"
+
+
+_DONE_WORDS = {CaseState.IN_PROGRESS: "taken in hand", CaseState.CONCLUDED: "concluded",
+               CaseState.DELIVERED: "handed over"}
+
+
+def _refusal(session: Session, case_row: Case, step: wire.CaseStepRecord, why: StepRefused) -> str:
+    """The plain words of a refusal: who moved the case to its state, where and when."""
+    state = CaseState(case_row.state)
+    last = session.execute(
+        select(CaseStep).where(CaseStep.case_number == case_row.case_number, CaseStep.applied,
+                               CaseStep.to_state == state.value)
+        .order_by(CaseStep.at.desc(), CaseStep.id.desc()).limit(1)).scalar_one_or_none()
+    today = _context.settings.today()
+    if last is not None and state in _DONE_WORDS and state not in TRANSITIONS[step.step]:
+        where = f"at window {last.window}" if last.window is not None else "at the hall"
+        return (f"case {case_row.case_number} was {_DONE_WORDS[state]} {where} by "
+                f"{mask_name(last.actor_name)} at {_hall_clock(last.at, today)}: cannot {step.step.value}")
+    return f"case {case_row.case_number}: {why}"
+
+
+def _step_detail(step: wire.CaseStepRecord) -> dict[str, Any]:
+    return {k: v for k, v in step.model_dump(mode="json", include={
+        "result", "method", "material_id", "material_name", "outcome", "note"}).items() if v}
+
+
+def _apply(session: Session, case_row: Case, step: wire.CaseStepRecord, facts: CaseFacts,
+           deficiencies: dict[str, dict[str, Any]], received: set[str]) -> CaseState:
+    """Apply an allowed step to the case row (StepRefused when it is not allowed)."""
+    before = facts.state
+    after = next_state(step.step, facts, step.material_id)
+    at = step.at if step.at.tzinfo is not None else step.at.replace(tzinfo=UTC)
+    if after is not before:
+        case_row.state, case_row.state_at = after.value, at
+    if step.step is Step.CONCLUDE:
+        case_row.result, case_row.concluded_at = step.result.value if step.result else None, at
+    elif step.step is Step.DELIVER:
+        case_row.delivered_at = at
+    elif step.step is Step.VERIFY and step.outcome is not None:
+        case_row.commitment = step.outcome.value
+    elif step.step is Step.SUPPLEMENT and step.material_id:
+        received.add(step.material_id)
+        left = [date.fromisoformat(d["due"]) for m, d in deficiencies.items() if m not in received and d.get("due")]
+        case_row.deficiency_due = min(left) if left else None
+    if after not in OPEN_STATES:
+        case_row.deficiency_due = None
+        if case_row.level != DeadlineLevel.NONE.value:
+            # Off the board at once: the scan looks at open cases only.
+            _announce_level(session, wire.CaseDeadlineEvent(
+                case_number=case_row.case_number, level=DeadlineLevel.NONE,
+                previous=DeadlineLevel(case_row.level), item_name=case_row.item_name, window=case_row.window))
+            case_row.level, case_row.level_at = DeadlineLevel.NONE.value, datetime.now(UTC)
+    return after
+
+
+@records.indexer(STEP_KIND, wire.CaseStepRecord, may_refuse=True)
+def index_step(session: Session, row: Record, step: wire.CaseStepRecord) -> None:
+    """A new `case.step` record: applied to its case, waiting for it, or refused (409)."""
+    number = case_numbers.canonical(step.case_number)
+    case_row = session.execute(select(Case).where(Case.case_number == number).with_for_update()
+                               ).scalar_one_or_none()
+    step_row = CaseStep(record_uuid=row.uuid, case_number=number, step=step.step.value,
+                        at=step.at if step.at.tzinfo is not None else step.at.replace(tzinfo=UTC),
+                        actor_username=step.actor.username, actor_name=step.actor.name, window=step.window,
+                        from_state=None, to_state=None, detail=_step_detail(step), applied=False)
+    if case_row is None:
+        session.add(step_row)  # waits for its case
+        return
+    facts, deficiencies, received = _facts(session, case_row)
+    try:
+        after = _apply(session, case_row, step, facts, deficiencies, received)
+    except StepRefused as exc:
+        raise records.Refused(_refusal(session, case_row, step, exc)) from None
+    step_row.from_state, step_row.to_state, step_row.applied = facts.state.value, after.value, True
+    session.add(step_row)
+    _announce(session, number, after, step.step)
+
+
+def _apply_waiting(session: Session, case_row: Case) -> int:
+    """Apply the steps that arrived before their case, in the order they were taken."""
+    waiting = session.execute(
+        select(CaseStep, Record.payload).join(Record, Record.uuid == CaseStep.record_uuid)
+        .where(CaseStep.case_number == case_row.case_number, ~CaseStep.applied, CaseStep.from_state.is_(None))
+        .order_by(CaseStep.at, CaseStep.id)).all()
+    applied = 0
+    for step_row, payload in waiting:
+        step = wire.CaseStepRecord.model_validate(payload)
+        facts, deficiencies, received = _facts(session, case_row)
+        try:
+            after = _apply(session, case_row, step, facts, deficiencies, received)
+        except StepRefused as exc:
+            # Acknowledged long ago, so it cannot be answered 409 any more: kept, unapplied,
+            # with the state that refused it and the reason, for the case's history.
+            step_row.from_state = facts.state.value
+            step_row.detail = {**step_row.detail, "refused": _refusal(session, case_row, step, exc)}
+            log.warning("waiting step %s of case %s is not applied: %s", step_row.record_uuid,
+                        case_row.case_number, exc)
+            continue
+        step_row.from_state, step_row.to_state, step_row.applied = facts.state.value, after.value, True
+        session.flush()
+        applied += 1
+    return applied
+
+
+def apply_waiting_steps(db: Database) -> int:
+    """Apply waiting steps whose case is now indexed: the case and its step may have been
+    uploaded at the same moment by two windows, each transaction blind to the other."""
+    with db.session() as session:
+        numbers = session.execute(
+            select(CaseStep.case_number).join(Case, Case.case_number == CaseStep.case_number)
+            .where(~CaseStep.applied, CaseStep.from_state.is_(None)).distinct()).scalars().all()
+        applied = 0
+        for number in numbers:
+            case_row = session.execute(select(Case).where(Case.case_number == number).with_for_update()
+                                       ).scalar_one()
+            if _apply_waiting(session, case_row):
+                applied += 1
+                _announce(session, number, CaseState(case_row.state), None)
+        return applied
+
+
+# ---------------------------------------------------------------------------------------
+# The deadline scan (电子监察)
+# ---------------------------------------------------------------------------------------
+
+
+def supervision(session: Session) -> Supervision:
+    """The hall's supervision settings (reference kind `supervision`); defaults if unset."""
+    values = reference.current(session, ReferenceKind.SUPERVISION)
+    return Supervision.model_validate(values[0]) if values else Supervision()
+
+
+def level_expression(t: Thresholds, zone: tzinfo):
+    """domain.case.deadline_level for an open case, as SQL over the `cases` columns."""
+    whens = [(Case.promised_date < t.today, DeadlineLevel.RED.value),
+             (Case.promised_date == t.today, DeadlineLevel.YELLOW.value)]
+    if t.start_overdue_on is not None:
+        # accepted on or before that day (hall time) = accepted before the next day began
+        cutoff = datetime.combine(t.start_overdue_on + timedelta(days=1), time(), zone).astimezone(UTC)
+        whens.append((and_(Case.state == CaseState.ACCEPTED.value, Case.accepted_at < cutoff),
+                      DeadlineLevel.YELLOW.value))
+    whens += [(Case.deficiency_due < t.today, DeadlineLevel.YELLOW.value),
+              (Case.promised_date <= t.remind_until, DeadlineLevel.REMINDER.value)]
+    return case(*whens, else_=literal(DeadlineLevel.NONE.value))
+
+
+def rescan(session: Session, t: Thresholds, zone: tzinfo, now: datetime | None = None) -> list[wire.CaseDeadlineEvent]:
+    """Give every open case its level on the day of `t` in one statement; returns a
+    CaseDeadlineEvent for each case whose level changed."""
+    now = now or datetime.now(UTC)
+    level = level_expression(t, zone)
+    changed = and_(Case.state.in_(OPEN), Case.level != level)
+    if session.get_bind().dialect.name == "postgresql":
+        # One statement that also returns the level before. The condition is repeated on
+        # the updated row itself: a step committed meanwhile is re-checked against it, so
+        # a case concluded a moment ago stays off the board.
+        changing = select(Case.case_number.label("number"), Case.level.label("previous")).where(changed).subquery()
+        statement = (update(Case).where(Case.case_number == changing.c.number, changed)
+                     .values(level=level, level_at=now)
+                     .returning(Case.case_number, changing.c.previous, Case.level, Case.item_name, Case.window))
+        rows = session.execute(statement, execution_options={"synchronize_session": False}).all()
+    else:
+        # SQLite's RETURNING cannot name a joined table; its writers are serialised
+        # (BEGIN IMMEDIATE), so reading the changes first and then writing them is exact.
+        rows = session.execute(select(Case.case_number, Case.level, level, Case.item_name, Case.window)
+                               .where(changed)).all()
+        if rows:
+            session.execute(update(Case).where(changed).values(level=level, level_at=now),
+                            execution_options={"synchronize_session": False})
+    return [wire.CaseDeadlineEvent(case_number=number, previous=DeadlineLevel(previous), level=DeadlineLevel(new),
+                                   item_name=item, window=window)
+            for number, previous, new, item, window in rows]
+
+
+def scan_deadlines(db: Database, today: date | None = None, settings: CaseSettings | None = None,
+                   now: datetime | None = None) -> list[wire.CaseDeadlineEvent]:
+    """The deadline scan, once: reads the hall's supervision settings and calendar, computes
+    the day's thresholds, sets every open case's level in one statement and returns the
+    changes (to publish). `today` defaults to the settings' today (hall time, or the
+    today-file). CalendarUnknown when the calendar lacks a year the thresholds need.
+    The entry point of bench/monitoring.py."""
+    settings = settings or _context.settings
+    day = today or settings.today(now)
+    with db.session() as session:
+        rules = supervision(session)
+        t = thresholds(day, hall_calendar(session), rules.reminder_days, rules.start_within_days)
+        return rescan(session, t, settings.timezone, now)
+
+
+def publish_levels(bus: EventBus | None, events: Iterable[wire.CaseDeadlineEvent]) -> None:
+    if bus is not None:
+        bus.publish_all((wire.CaseEventType.DEADLINE, e.model_dump(mode="json"), SUPERVISING) for e in events)
+
+
+class DeadlineJob:
+    """Runs the scan at start, every `settings.interval` seconds and soon after `poke()`
+    (a step or a new case), on a worker thread, for as long as the app's loop lives."""
+
+    def __init__(self, db: Database, bus: EventBus, settings: CaseSettings) -> None:
+        self.db, self.bus, self.settings = db, bus, settings
+        self._task: asyncio.Task | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._poked: asyncio.Event | None = None
+        self._unknown_year: int | None = None
+
+    def start(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._poked = asyncio.Event()
+        self._task = self._loop.create_task(self._run())
+
+    def poke(self) -> None:
+        """From any thread: scan again soon."""
+        if self._loop is not None and self._poked is not None:
+            self._loop.call_soon_threadsafe(self._poked.set)
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    def run_once(self) -> int:
+        """One scan: waiting steps first, then the levels; returns how many levels changed."""
+        apply_waiting_steps(self.db)
+        try:
+            changes = scan_deadlines(self.db, settings=self.settings)
+        except CalendarUnknown as exc:
+            if exc.year != self._unknown_year:  # said once per missing year, not every minute
+                self._unknown_year = exc.year
+                log.warning("deadline levels wait for the calendar: %s", exc)
+            return 0
+        self._unknown_year = None
+        publish_levels(self.bus, changes)
+        if changes:
+            log.info("%d case(s) changed deadline level", len(changes))
+        return len(changes)
+
+    async def _run(self) -> None:
+        assert self._poked is not None
+        while True:
+            self._poked.clear()
+            try:
+                await asyncio.to_thread(self.run_once)
+            except Exception:  # the next run tries again; the server keeps serving
+                log.exception("the deadline scan failed")
+            timeout = self.settings.interval if self.settings.interval > 0 else None
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._poked.wait(), timeout)
+            await asyncio.sleep(0.2)  # a burst of uploads gives one scan, not one each
+
+
+# ---------------------------------------------------------------------------------------
+# Reading
+# ---------------------------------------------------------------------------------------
+
+
+def _summary_fields(c: Case) -> dict[str, Any]:
+    return dict(case_number=c.case_number, item_name=c.item_name, department_code=c.department_code,
+                department_name=c.department_name, decision=c.decision, clerk_name=c.clerk_name, window=c.window,
+                applicant=c.applicant_masked_name, applicant_id=c.applicant_masked_id, accepted_at=c.accepted_at,
+                promised_date=c.promised_date, state=CaseState(c.state), state_at=c.state_at,
+                level=DeadlineLevel(c.level), result=c.result, deficiency_due=c.deficiency_due,
+                commitment=Verification(c.commitment) if c.commitment else None)
+
+
+def summary(c: Case) -> wire.CaseSummary:
+    return wire.CaseSummary(**_summary_fields(c))
+
+
+def detail(session: Session, case_number: str) -> wire.CaseDetail:
+    """One case with its history (applied steps in order) and the steps allowed now;
+    LookupError when unknown. The number may be given as printed (hyphens)."""
+    number = case_numbers.canonical(case_number)
+    case_row = session.get(Case, number)
+    if case_row is None:
+        raise LookupError(f"no case {number}")
+    facts, deficiencies, received = _facts(session, case_row)
+    steps = session.execute(select(CaseStep).where(CaseStep.case_number == number, CaseStep.applied)
+                            .order_by(CaseStep.at, CaseStep.id)).scalars().all()
+    return wire.CaseDetail(
+        **_summary_fields(case_row),
+        history=[wire.CaseStepOut(step=Step(s.step), at=s.at, actor_name=s.actor_name, window=s.window,
+                                  from_state=CaseState(s.from_state) if s.from_state else None,
+                                  to_state=CaseState(s.to_state) if s.to_state else None, detail=s.detail)
+                 for s in steps],
+        deficiencies=[wire.Deficiency(material_id=m, material_name=str(d.get("material_name", "")),
+                                      due=date.fromisoformat(d["due"]) if d.get("due") else None,
+                                      received=m in received) for m, d in deficiencies.items()],
+        allowed=list(allowed_steps(facts)))
+
+
+def search(session: Session, id_number: str, limit: int = 100) -> list[wire.CaseSummary]:
+    """The cases of the applicant with this (normalised) ID number, newest first."""
+    rows = session.execute(select(Case).where(Case.applicant_id_hash == applicant_hash(id_number))
+                           .order_by(Case.accepted_at.desc()).limit(limit)).scalars().all()
+    return [summary(c) for c in rows]
+
+
+def _rank_expression():
+    return case((Case.level == DeadlineLevel.RED.value, 3), (Case.level == DeadlineLevel.YELLOW.value, 2),
+                (Case.level == DeadlineLevel.REMINDER.value, 1), else_=0)
+
+
+def _counts(session: Session, key, name, where: list) -> list[wire.LevelCounts]:
+    def count(level: DeadlineLevel):
+        return func.sum(case((Case.level == level.value, 1), else_=0))
+
+    query = (select(key, func.max(name), func.count(), count(DeadlineLevel.REMINDER), count(DeadlineLevel.YELLOW),
+                    count(DeadlineLevel.RED)).where(Case.state.in_(OPEN), *where).group_by(key))
+    rows = [wire.LevelCounts(key=k or "", name=n or "", open=o, reminder=r or 0, yellow=y or 0, red=d or 0)
+            for k, n, o, r, y, d in session.execute(query)]
+    return sorted(rows, key=lambda c: (-c.red, -c.yellow, -c.reminder, -c.open, c.key))
+
+
+def board(session: Session, today: date, level: DeadlineLevel | None = None, department: str | None = None,
+          clerk: str | None = None, limit: int = MAX_LISTED) -> wire.DeadlineBoard:
+    """电子监察: the open cases with a level (or of `level`), worst first, then the earliest
+    promised; counts of every open case per department and clerk (within the department
+    and clerk filters)."""
+    where = []
+    if department:
+        where.append(Case.department_code == department)
+    if clerk:
+        where.append(Case.clerk_username == clerk)
+    listed = [Case.level == level.value] if level else [Case.level != DeadlineLevel.NONE.value]
+    rows = session.execute(select(Case).where(Case.state.in_(OPEN), *where, *listed)
+                           .order_by(_rank_expression().desc(), Case.promised_date.is_(None),
+                                     Case.promised_date, Case.accepted_at)
+                           .limit(limit)).scalars().all()
+    departments = _counts(session, Case.department_code, Case.department_name, where)
+    clerks = _counts(session, Case.clerk_username, Case.clerk_name, where)
+    totals = wire.LevelCounts(key="", name="", open=sum(c.open for c in departments),
+                              reminder=sum(c.reminder for c in departments),
+                              yellow=sum(c.yellow for c in departments), red=sum(c.red for c in departments))
+    return wire.DeadlineBoard(today=today, cases=[summary(c) for c in rows], totals=totals,
+                              by_department=departments, by_clerk=clerks)
+
+

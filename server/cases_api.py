@@ -1,0 +1,60 @@
+"""The case endpoints: a case by its 办件编号 and an applicant's cases by ID number (for the
+window that hands a result over: clerks, supervisors, admins), and 电子监察's deadline
+board under /api/v1/monitoring (supervisors and admins only). Steps themselves arrive as
+`case.step` records through POST /records. Answers carry masked personal data only."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, status
+
+from server import cases
+from server.auth import Principal, require
+from server.db import Database
+from server.events import EventBus
+from workstation.domain.case import DeadlineLevel
+from workstation.domain.roles import Role
+from workstation.protocol import API_PREFIX
+from workstation.protocol import cases as wire
+from workstation.protocol.monitoring import MONITORING_PREFIX
+
+
+def cases_router(db: Database, bus: EventBus, job: cases.DeadlineJob) -> APIRouter:
+    """The endpoints over one database; the records upload's case indexers publish on `bus`
+    and ask `job` for a scan after a change."""
+    cases.configure(job.settings, bus, job.poke)
+    router = APIRouter(prefix=API_PREFIX, tags=["cases"])
+    at_the_counter = require(Role.CLERK, Role.SUPERVISOR, Role.ADMIN)
+    supervising = require(Role.SUPERVISOR, Role.ADMIN)
+
+    @router.get(f"{wire.CASES_PREFIX}/{{case_number}}", response_model=wire.CaseDetail)
+    def case_detail(case_number: str = Path(min_length=1, max_length=48, pattern=r"^[0-9A-Za-z -]+$"),
+                    _: Principal = Depends(at_the_counter)) -> wire.CaseDetail:
+        """The case with its history and the steps a window may take now; the number as
+        printed (hyphens, spaces, lower case) is read the way the document check reads it."""
+        with db.reading() as session:
+            try:
+                return cases.detail(session, case_number)
+            except LookupError as exc:
+                raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from None
+
+    @router.post(f"{wire.CASES_PREFIX}/search", response_model=list[wire.CaseSummary])
+    def search(body: wire.CaseSearch, _: Principal = Depends(at_the_counter)) -> list[wire.CaseSummary]:
+        """The applicant's cases, newest first, found by the keyed hash of the ID number
+        (in the body, never in the URL)."""
+        with db.reading() as session:
+            return cases.search(session, body.id_number)
+
+    @router.get(f"{MONITORING_PREFIX}/deadlines", response_model=wire.DeadlineBoard)
+    def deadlines(level: DeadlineLevel | None = None,
+                  department: Annotated[str | None, Query(max_length=64)] = None,
+                  clerk: Annotated[str | None, Query(max_length=64)] = None,
+                  limit: Annotated[int, Query(ge=1, le=cases.MAX_LISTED)] = cases.MAX_LISTED,
+                  _: Principal = Depends(supervising)) -> wire.DeadlineBoard:
+        """The open cases with a deadline level (or of `level`), worst first, and the
+        counts per department (code) and clerk (username), within the filters given."""
+        with db.reading() as session:
+            return cases.board(session, job.settings.today(), level, department, clerk, limit)
+
+    return router
