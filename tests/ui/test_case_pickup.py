@@ -156,8 +156,12 @@ def test_found_by_scan_and_by_card_concluded_and_handed_over(qtbot, clerk_app, s
     # The applicant comes back: the clerk reads their ID card and finds the case waiting.
     panel.show_case(None)
     panel.number.clear()
-    panel.read_button.click()
+    # F11, as on the counter tab: here it is this screen's (the hidden counter tab's F11 is idle).
+    app.main_window.activateWindow()
+    qtbot.waitUntil(app.main_window.isActiveWindow, timeout=5000)
+    qtbot.keyClick(app.main_window, Qt.Key.Key_F11)
     qtbot.waitUntil(lambda: panel.found_list.count() == 1, timeout=TIMEOUT)
+    assert app.main_window.applicant.name.text() == ""
     assert "张*" in panel.found_title.text() and "110101********1233" in panel.found_title.text()
     qtbot.waitUntil(lambda: panel.detail is not None and panel.detail.case_number == case.case_number,
                     timeout=TIMEOUT)
@@ -238,13 +242,30 @@ def test_a_step_taken_offline_is_saved_and_uploaded_when_the_hall_is_back(qtbot,
     assert [h["window"] for h in answer["history"] if h["step"] == "start"] == [2]
 
 
-def test_a_typed_number_in_the_printed_form_and_a_wrong_one(qtbot, clerk_app, sqlite_hall, accepted_case):
+def test_by_keyboard_a_typed_number_in_the_printed_form_and_a_wrong_one(qtbot, clerk_app, sqlite_hall,
+                                                                       accepted_case):
     case = accepted_case
     app, panel = _open(qtbot, clerk_app, sqlite_hall, 2, "clerk2")
+    window = app.main_window
+    [action] = [a for a in window.menuBar().actions()[0].menu().actions() if a.objectName() == "casesAction"]
+    assert action.shortcut().toString() == "Ctrl+K" and action.text().startswith("办件")
+
+    # Ctrl+K goes back to the counter and again to the 办件 screen, ready to type.
+    window.activateWindow()
+    qtbot.waitUntil(lambda: window.isActiveWindow(), timeout=5000)
+    qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    assert window.tabs.currentIndex() == 0
+    qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    assert window.tabs.currentWidget() is panel
+    qtbot.waitUntil(panel.number.hasFocus, timeout=5000)
     qtbot.keyClicks(panel.number, case.display_number.lower())
     qtbot.keyClick(panel.number, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: panel.detail is not None and panel.detail.case_number == case.case_number,
                     timeout=TIMEOUT)
+    # Ctrl+1: 开始办理, no dialog.
+    qtbot.keyClick(panel.number, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: panel.message.text().startswith("已上传"), timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: panel.state.text() == "办理中", timeout=TIMEOUT)
 
     # One character mistyped: the check character catches it before asking the hall.
     wrong = case.case_number[:-3] + ("1" if case.case_number[-3] != "1" else "2") + case.case_number[-2:]
