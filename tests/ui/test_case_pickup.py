@@ -220,24 +220,38 @@ def test_a_second_window_concluding_the_same_case_is_refused_plainly(qtbot, cler
     app.main_window.grab().save("/tmp/h5/case_refused.png")
 
 
-def test_a_step_taken_offline_is_saved_and_uploaded_when_the_hall_is_back(qtbot, clerk_app, sqlite_hall,
-                                                                       accepted_case):
-    case = accepted_case
+def test_offline_the_window_works_on_its_own_case_and_the_step_reaches_the_hall_later(qtbot, clerk_app,
+                                                                                     sqlite_hall):
     app, panel = _open(qtbot, clerk_app, sqlite_hall, 2, "clerk2")
-    _find_by_scan(qtbot, panel, sqlite_hall, case)
+    status = app.main_window.status
+    # A case this window accepted (through the core, into its own store; its sync uploads it).
+    own = CaseMaker(sqlite_hall, app.workstation.store, app.workstation.device.token).case(
+        PROMISED, at=datetime.now(UTC), applicant=Person("张三", id_number=NUMBER, phone="13812345678"))
+    qtbot.waitUntil(lambda: status.pending.text() == "待上传：0 条", timeout=TIMEOUT)
 
     sqlite_hall.stop()
+    qtbot.waitUntil(lambda: status.connection.property("state") == "offline", timeout=TIMEOUT)
+    qtbot.keyClicks(panel.number, own.display_number)
+    qtbot.keyClick(panel.number, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: panel.detail is not None and panel.detail.case_number == own.case_number,
+                    timeout=TIMEOUT)
+    assert panel.message.text().startswith("离线：按本窗口的记录显示")
+    assert panel.state.text() == "已受理，待办理"
+
     button = panel.step_buttons[Step.START]
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert panel.message.text() == "已记录，正在上传…"
     qtbot.waitUntil(lambda: panel.message.text() == "已保存，联网后自动上传。", timeout=TIMEOUT)
-    assert app.main_window.status.pending.text() == "待上传：1 条"
+    assert status.pending.text() == "待上传：1 条"
+    # The window's own copy has the step: the case is being handled, and can be concluded.
+    qtbot.waitUntil(lambda: panel.state.text() == "办理中", timeout=TIMEOUT)
+    assert panel.step_buttons[Step.CONCLUDE].isVisible() and not panel.step_buttons[Step.START].isVisible()
 
     sqlite_hall.start()
     qtbot.waitUntil(lambda: panel.message.text().startswith("已上传"), timeout=60000)
     assert "开始办理" in panel.message.text()
-    qtbot.waitUntil(lambda: panel.state.text() == "办理中", timeout=TIMEOUT)
-    answer = _server_case(sqlite_hall, case.case_number)
+    qtbot.waitUntil(lambda: status.pending.text() == "待上传：0 条", timeout=TIMEOUT)
+    answer = _server_case(sqlite_hall, own.case_number)
     assert answer["state"] == "in_progress"
     assert [h["window"] for h in answer["history"] if h["step"] == "start"] == [2]
 
