@@ -54,14 +54,23 @@ def _open(qtbot, supervisor_app, hall, username: str = "supervisor"):
     return app
 
 
+def _follow_ups(qtbot, app):
+    """The follow-up screen, chosen in the supervisor's list of screens as a person would."""
+    qtbot.waitUntil(lambda: app.follow_ups is not None, timeout=30000)
+    window, screen = app.main_window, app.follow_ups
+    row = window.screens.indexOf(screen)
+    assert window.nav.item(row).text() == "差评整改回访"
+    window.nav.setCurrentRow(row)
+    assert window.screens.currentWidget() is screen
+    return screen
+
+
 def test_follow_ups_listed_overdue_first_by_view_and_exported(qtbot, sqlite_hall, three_tasks, supervisor_app,
                                                               tmp_path):
     old, fresh, done = three_tasks
     app = _open(qtbot, supervisor_app, sqlite_hall)
-    qtbot.waitUntil(lambda: app.follow_ups is not None, timeout=30000)
-    screen = app.follow_ups
+    screen = _follow_ups(qtbot, app)
     window = app.main_window
-    assert window.nav.count() == 1 and window.screens.currentWidget() is screen  # room for more screens
     assert window.person_label.text().endswith("（值班长）")  # the hall's word, as in the clerk's header
     qtbot.waitUntil(lambda: [t.case_number for t in screen.tasks] == [old.case_number, fresh.case_number],
                     timeout=30000)
@@ -72,8 +81,10 @@ def test_follow_ups_listed_overdue_first_by_view_and_exported(qtbot, sqlite_hall
     assert screen.table.item(1, 0).foreground().color().name() != "#b3261e"
     assert screen.table.item(0, 2).text() == "非常不满意"
     qtbot.waitUntil(lambda: window.hall_label.text() == "演示区政务服务中心", timeout=30000)
+    window.resize(1366, 768)  # the hall's supervisor PC: the overdue row's long state still fits
     qtbot.wait(200)
-    window.grab().save(str(tmp_path / "supervisor_list.png"))
+    _no_sideways_scrolling(screen.table)
+    window.grab().save(str(tmp_path / "supervisor_list_1366x768.png"))
 
     expected = {FollowUpFilter.OVERDUE: [old.case_number], FollowUpFilter.CLOSED: [done.case_number],
                 FollowUpFilter.ALL: [old.case_number, fresh.case_number, done.case_number],
@@ -206,8 +217,7 @@ def test_call_back_phone_masked_until_revealed_and_the_reveal_audited(qtbot, sql
 
     wanted, other = callback_task
     app = _open(qtbot, supervisor_app, sqlite_hall)
-    qtbot.waitUntil(lambda: app.follow_ups is not None, timeout=30000)
-    screen, window = app.follow_ups, app.main_window
+    screen, window = _follow_ups(qtbot, app), app.main_window
     window.resize(1366, 768)  # the hall's supervisor PC
     qtbot.waitUntil(lambda: {t.case_number for t in screen.tasks} == {wanted.case_number, other.case_number},
                     timeout=30000)
