@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from ui.supervisor.live import LiveFeed, Reader, stream_words
 from ui.tasks import run_in_background, while_alive
 from ui.words import fill
-from workstation.app.monitoring import FeedConnected, WindowPresence
+from workstation.app.monitoring import FeedConnected, ReferenceChanged, WindowPresence
 from workstation.protocol import monitoring as mon
 from workstation.protocol import queue as queue_wire
 from workstation.sync.errors import HallRefused, HallUnreachable
@@ -141,7 +141,7 @@ class AdviceScreen(QWidget):
 
     @Slot(object)
     def on_update(self, update) -> None:
-        if isinstance(update, FeedConnected):
+        if isinstance(update, (FeedConnected, ReferenceChanged)):
             self.refresh()
         elif isinstance(update, (queue_wire.QueueCounts, queue_wire.WindowState, WindowPresence)):
             if not self._settle.isActive():

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from ui.supervisor.live import LiveFeed, Reader, clock, minutes, stream_words
 from ui.words import fill
-from workstation.app.monitoring import FeedConnected, WindowPresence
+from workstation.app.monitoring import FeedConnected, ReferenceChanged, WindowPresence
 from workstation.domain.queue import PauseReason
 from workstation.protocol import monitoring as mon
 from workstation.protocol import queue as queue_wire
@@ -238,7 +238,7 @@ class HallBoard(QWidget):
         elif isinstance(update, WindowPresence):
             self.apply_presence(update)
             self.refresh()
-        elif isinstance(update, (FeedConnected, queue_wire.QueueCounts, queue_wire.TicketCalled,
+        elif isinstance(update, (FeedConnected, ReferenceChanged, queue_wire.QueueCounts, queue_wire.TicketCalled,
                                  queue_wire.TicketStateChanged)):
             self.refresh()
 
@@ -268,14 +268,18 @@ class HallBoard(QWidget):
         self._render()
 
     def apply_window_state(self, state: queue_wire.WindowState) -> None:
-        """A `window.state` event on its tile at once (the re-read follows)."""
+        """A `window.state` event on its tile at once (the re-read follows). The event tells
+        the ticket and the pause, not who is logged in nor whether the workstation is
+        connected: a closed or offline window keeps its activity, and the AB角 cover is
+        the monitoring read's (the queue's event names a cover even for an empty window)."""
         if self.hall is None:
             return
         windows = []
         for window in self.hall.windows:
-            if window.number == state.number:
-                changes: dict = {"pause": state.pause, "covering": state.covering, "backup": state.backup,
-                                 "parked": state.parked, "business_types": state.business_types}
+            staffed = window.activity not in (mon.WindowActivity.CLOSED, mon.WindowActivity.OFFLINE)
+            if window.number == state.number and staffed:
+                changes: dict = {"pause": state.pause, "parked": state.parked,
+                                 "business_types": state.business_types}
                 if state.paused:
                     since = state.pause.since if state.pause and state.pause.since else datetime.now(UTC)
                     changes |= {"activity": mon.WindowActivity.PAUSED, "since": since, "ticket_number": None}
@@ -286,7 +290,6 @@ class HallBoard(QWidget):
                 else:
                     changes |= {"activity": mon.WindowActivity.IDLE, "ticket_number": None, "since": None}
                 window = window.model_copy(update=changes)
-                self.offline.discard(state.number)
             windows.append(window)
         self.hall = self.hall.model_copy(update={"windows": windows})
         self._render()

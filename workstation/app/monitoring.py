@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from workstation.protocol import cases as case_wire
 from workstation.protocol import monitoring as mon
 from workstation.protocol import queue as queue_wire
+from workstation.protocol.events import EventType
 from workstation.sync.errors import HallRefused, HallUnreachable
 
 if TYPE_CHECKING:
@@ -37,7 +38,8 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-__all__ = ["FeedConnected", "FeedDisconnected", "MonitoringDesk", "SupervisorFeed", "WindowPresence"]
+__all__ = ["FeedConnected", "FeedDisconnected", "MonitoringDesk", "ReferenceChanged", "SupervisorFeed",
+           "WindowPresence"]
 
 
 class MonitoringDesk:
@@ -127,7 +129,15 @@ class WindowPresence:
     online: bool
 
 
-FeedUpdate = (FeedConnected | FeedDisconnected | WindowPresence | queue_wire.WindowState | queue_wire.QueueCounts
+@dataclass(frozen=True)
+class ReferenceChanged:
+    """`reference.changed`: the hall's reference data moved (e.g. a window serves other
+    business types after 动态调整)."""
+
+    data: dict
+
+
+FeedUpdate = (FeedConnected | ReferenceChanged | FeedDisconnected | WindowPresence | queue_wire.WindowState | queue_wire.QueueCounts
               | queue_wire.TicketCalled | queue_wire.TicketStateChanged | case_wire.CaseDeadlineEvent
               | case_wire.CaseChangedEvent)
 
@@ -137,6 +147,7 @@ def _presence(data: dict) -> WindowPresence:
 
 
 PARSERS: dict[str, Callable[[dict], FeedUpdate]] = {
+    EventType.REFERENCE_CHANGED: ReferenceChanged,
     queue_wire.QueueEventType.WINDOW_STATE: queue_wire.WindowState.model_validate,
     queue_wire.QueueEventType.QUEUE_COUNTS: queue_wire.QueueCounts.model_validate,
     queue_wire.QueueEventType.TICKET_CALLED: queue_wire.TicketCalled.model_validate,
