@@ -11,6 +11,18 @@ serialized (BEGIN IMMEDIATE); this process also queues its own queue writers on 
 so they never spin in SQLite's busy handler, and the candidates read inside the write
 transaction are exactly what is waiting.
 
+AB角. A window whose reference entry names a `backup` is covered by that window while it
+is paused or no clerk is logged in at it (a live login session on a workstation enrolled
+for it): the backup's call-next also reads the covered window's business types and the
+tickets transferred to it, as more index ranges of the same look-ahead statement. Whether
+it covers is one small query per operation at a window that backs another up, none
+elsewhere. A window covers only its own partners, never their partners in turn.
+
+Statistics. A record's first call keeps the clerk's username and its wait (from the
+record's issued_at); finishing or transferring keeps its service seconds (from served_at).
+The summary estimates a new ticket's wait from today's mean service time and the open
+windows (not paused, a clerk logged in) that serve the type, covering included.
+
 Statements are SQLAlchemy Core, built once with bound parameters: on a small hall PC
 building an ORM statement costs more than running it.
 """
