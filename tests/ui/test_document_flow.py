@@ -94,7 +94,7 @@ def test_accept_sign_seal_print_and_check(qtbot, clerk_app, sqlite_hall, pki, tm
     qtbot.waitUntil(lambda: citizen.pages.currentWidget() is citizen.signing, timeout=30000)
     signing = citizen.signing
     assert "受理通知书" in signing.title.text() and case.display_number in signing.number.text()
-    qtbot.waitUntil(lambda: signing.shown is not None and not signing.preview.pixmap().isNull(), timeout=30000)
+    qtbot.waitUntil(lambda: signing.settled and not signing.preview.pixmap().isNull(), timeout=30000)
     assert signing.shown.scale >= READABLE_SCALE
     assert "等待申请人" in panel.state.text()
     assert not signing.confirm_button.isEnabled()
@@ -213,7 +213,7 @@ def test_the_applicant_reads_pages_through_and_zooms_on_the_citizen_screen(qtbot
     signing = screen.signing
     qtbot.waitExposed(screen)
     signing.show_document(pdf)
-    qtbot.waitUntil(lambda: signing.shown is not None, timeout=30000)
+    qtbot.waitUntil(lambda: signing.settled, timeout=30000)
 
     # The title on one line, the 办件编号 whole on its own line (not cut, not wrapped).
     assert signing.title.text() == "受理通知书（收件凭证） + 容缺承诺书"
@@ -241,17 +241,17 @@ def test_the_applicant_reads_pages_through_and_zooms_on_the_citizen_screen(qtbot
     # Page through: 下一页 shows the 容缺承诺书, 上一页 goes back.
     first = shown.image
     qtbot.mouseClick(signing.next_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: signing.shown.index == 1, timeout=30000)
+    qtbot.waitUntil(lambda: signing.settled and signing.shown.index == 1, timeout=30000)
     assert signing.page_label.text() == "第 2 页，共 2 页" and not signing.next_button.isEnabled()
     assert signing.shown.image != first
     qtbot.mouseClick(signing.previous_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: signing.shown.index == 0, timeout=30000)
+    qtbot.waitUntil(lambda: signing.settled and signing.shown.index == 0, timeout=30000)
 
     # Zoom: larger draws the page bigger (sharp, not stretched) and it scrolls sideways too.
     base = signing.shown.scale
     qtbot.mouseClick(signing.zoom_in_button, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(signing.zoom_in_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: signing.shown.scale > base * 1.4, timeout=30000)
+    qtbot.waitUntil(lambda: signing.settled and signing.shown.scale > base * 1.4, timeout=30000)
     assert signing.shown.scale == pytest.approx(base * 1.5)
     assert signing.shown.image.width() == round(signing.shown.width_pt * signing.shown.scale)
     qtbot.waitUntil(lambda: signing.scroll.horizontalScrollBar().maximum() > 0, timeout=5000)
@@ -259,7 +259,7 @@ def test_the_applicant_reads_pages_through_and_zooms_on_the_citizen_screen(qtbot
     screen.grab().save(str(tmp_path / "citizen_signing_zoomed.png"))
     while signing.zoom_out_button.isEnabled():
         qtbot.mouseClick(signing.zoom_out_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: signing.shown.scale < base * 0.4, timeout=30000)
+    qtbot.waitUntil(lambda: signing.settled and signing.shown.scale < base * 0.4, timeout=30000)
     # The smallest step: the whole page in view, to see where things are.
     qtbot.waitUntil(lambda: signing.scroll.verticalScrollBar().maximum() == 0, timeout=5000)
     assert signing.shown.image.height() <= signing.scroll.viewport().height()

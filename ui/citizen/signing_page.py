@@ -137,6 +137,7 @@ class SigningPage(QWidget):
         self._page_width_pt = _A4_WIDTH_PT
         self._generation = 0  # a render answered after a newer request is dropped
         self.shown: RenderedPage | None = None  # the page in view, as drawn
+        self._shown_generation = 0
         self._refit = QTimer(self)
         self._refit.setSingleShot(True)
         self._refit.setInterval(120)
@@ -176,6 +177,13 @@ class SigningPage(QWidget):
         """Pixels per point the page is drawn at: as wide as the viewer, never smaller than
         READABLE_SCALE, times the applicant's zoom."""
         return self._base_scale() * ZOOMS[self._zoom]
+
+    @property
+    def settled(self) -> bool:
+        """The page in view is drawn for the current page, zoom and viewer size (no newer
+        render pending)."""
+        return (self.shown is not None and self._shown_generation == self._generation
+                and not self._refit.isActive() and self.scroll.viewport().width() == self._fitted_width)
 
     @property
     def page(self) -> int:
@@ -220,6 +228,7 @@ class SigningPage(QWidget):
         # page) stays in the middle across a zoom.
         kept = [(bar.value() + bar.pageStep() / 2) / (bar.maximum() + bar.pageStep()) for bar in bars]
         self.shown = page
+        self._shown_generation = generation
         self._count, self._page = page.count, page.index
         self._page_width_pt = page.width_pt
         self._fitted_width = self.scroll.viewport().width()
@@ -232,7 +241,8 @@ class SigningPage(QWidget):
                 span = bar.maximum() + bar.pageStep()
                 bar.setValue(0 if to_top else round(middle * span - bar.pageStep() / 2))
 
-        QTimer.singleShot(0, place)  # once the scroll area knows the new page's size
+        # Once the scroll area knows the new page's size; never after the page is gone.
+        QTimer.singleShot(0, while_alive(self.scroll, place))
 
     def _render_failed(self, generation: int, error: BaseException) -> None:
         if generation == self._generation:
