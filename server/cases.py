@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import and_, case, func, literal, select, update
+from sqlalchemy import and_, case, func, literal, literal_column, select, update
 from sqlalchemy.orm import Session
 
 from server import records, reference
@@ -71,6 +71,14 @@ CASE_KIND = "case"  # workstation.app.guide.CASE_KIND
 SUPERVISING = frozenset({Role.SUPERVISOR, Role.ADMIN})
 TODAY_FILE_ENV = "COUNTER_SUPERVISION_TODAY_FILE"
 OPEN = tuple(s.value for s in OPEN_STATES)
+assert set(OPEN) == {"accepted", "in_progress"}, "is_open() and ix_cases_scan name the open states"
+
+
+def is_open():
+    """The open states as literal SQL, matching ix_cases_scan's WHERE word for word: a
+    planner uses a partial index only where it can see the query implies its condition,
+    which bound parameters hide."""
+    return Case.state.in_([literal_column("'accepted'"), literal_column("'in_progress'")])
 MAX_LISTED = 1000  # cases on one board answer; the counts always cover every open case
 
 
@@ -145,12 +153,26 @@ def applicant_hash(id_number: str, key: bytes | None = None) -> str:
 # ---------------------------------------------------------------------------------------
 
 
-def _calendar(session: Session) -> WorkCalendar:
-    """The hall calendar, read once per upload transaction (a batch may hold hundreds of cases)."""
+_calendar_cache: tuple[str, int, WorkCalendar] | None = None
+_calendar_lock = threading.Lock()
+
+
+def calendar(session: Session) -> WorkCalendar:
+    """The hall calendar (ratings.hall_calendar), built again only when reference data
+    changed: building it costs some 80 ms, more than the whole scan may take."""
+    global _calendar_cache
     cached = session.info.get("cases.calendar")
-    if cached is None:
-        cached = session.info["cases.calendar"] = hall_calendar(session)
-    return cached
+    if cached is not None:
+        return cached
+    key, revision = str(session.get_bind().url), reference.head(session)
+    with _calendar_lock:
+        entry = _calendar_cache
+    if entry is None or entry[:2] != (key, revision):
+        entry = (key, revision, hall_calendar(session))
+        with _calendar_lock:
+            _calendar_cache = entry
+    session.info["cases.calendar"] = entry[2]
+    return entry[2]
 
 
 def _announce(session: Session, case_number: str, state: CaseState, step: Step | None) -> None:
@@ -193,7 +215,7 @@ def _case_row(session: Session, row: Record, payload: dict[str, Any]) -> Case:
         try:
             # Computed here with the hall's calendar as published now, not trusted from the
             # window (whose cached calendar may be older).
-            promised = _calendar(session).promised_date(day, TimeLimit.model_validate(item["promised_limit"]))
+            promised = calendar(session).promised_date(day, TimeLimit.model_validate(item["promised_limit"]))
         except CalendarUnknown as exc:
             log.info("case %s: the promised date is the window's, the hall calendar lacks %s",
                      number, exc.year)
@@ -416,7 +438,7 @@ def rescan(session: Session, t: Thresholds, zone: tzinfo, now: datetime | None =
     CaseDeadlineEvent for each case whose level changed."""
     now = now or datetime.now(UTC)
     level = level_expression(t, zone)
-    changed = and_(Case.state.in_(OPEN), Case.level != level)
+    changed = and_(is_open(), Case.level != level)
     if session.get_bind().dialect.name == "postgresql":
         # One statement that also returns the level before. The condition is repeated on
         # the updated row itself: a step committed meanwhile is re-checked against it, so
@@ -434,8 +456,11 @@ def rescan(session: Session, t: Thresholds, zone: tzinfo, now: datetime | None =
         if rows:
             session.execute(update(Case).where(changed).values(level=level, level_at=now),
                             execution_options={"synchronize_session": False})
-    return [wire.CaseDeadlineEvent(case_number=number, previous=DeadlineLevel(previous), level=DeadlineLevel(new),
-                                   item_name=item, window=window)
+    # Values straight from our own columns: constructed without validation, which on a
+    # day's change of thousands of levels would cost a good part of the scan.
+    levels = {level.value: level for level in DeadlineLevel}
+    return [wire.CaseDeadlineEvent.model_construct(case_number=number, previous=levels[previous],
+                                                   level=levels[new], item_name=item, window=window)
             for number, previous, new, item, window in rows]
 
 
@@ -450,7 +475,7 @@ def scan_deadlines(db: Database, today: date | None = None, settings: CaseSettin
     day = today or settings.today(now)
     with db.session() as session:
         rules = supervision(session)
-        t = thresholds(day, hall_calendar(session), rules.reminder_days, rules.start_within_days)
+        t = thresholds(day, calendar(session), rules.reminder_days, rules.start_within_days)
         return rescan(session, t, settings.timezone, now)
 
 
@@ -573,7 +598,7 @@ def _counts(session: Session, key, name, where: list) -> list[wire.LevelCounts]:
         return func.sum(case((Case.level == level.value, 1), else_=0))
 
     query = (select(key, func.max(name), func.count(), count(DeadlineLevel.REMINDER), count(DeadlineLevel.YELLOW),
-                    count(DeadlineLevel.RED)).where(Case.state.in_(OPEN), *where).group_by(key))
+                    count(DeadlineLevel.RED)).where(is_open(), *where).group_by(key))
     rows = [wire.LevelCounts(key=k or "", name=n or "", open=o, reminder=r or 0, yellow=y or 0, red=d or 0)
             for k, n, o, r, y, d in session.execute(query)]
     return sorted(rows, key=lambda c: (-c.red, -c.yellow, -c.reminder, -c.open, c.key))
@@ -590,7 +615,7 @@ def board(session: Session, today: date, level: DeadlineLevel | None = None, dep
     if clerk:
         where.append(Case.clerk_username == clerk)
     listed = [Case.level == level.value] if level else [Case.level != DeadlineLevel.NONE.value]
-    rows = session.execute(select(Case).where(Case.state.in_(OPEN), *where, *listed)
+    rows = session.execute(select(Case).where(is_open(), *where, *listed)
                            .order_by(_rank_expression().desc(), Case.promised_date.is_(None),
                                      Case.promised_date, Case.accepted_at)
                            .limit(limit)).scalars().all()
