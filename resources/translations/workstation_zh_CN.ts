@@ -238,7 +238,7 @@
 <context>
     <name>BigBoard</name>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="388"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="402"/>
         <source>Hall now — big board</source>
         <translation>大厅实况 — 大屏</translation>
     </message>
@@ -1551,7 +1551,7 @@
     </message>
     <message>
         <location filename="../../ui/supervisor/deadlines.py" line="188"/>
-        <location filename="../../ui/supervisor/deadlines.py" line="203"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="213"/>
         <source>Department</source>
         <translation>部门</translation>
     </message>
@@ -1586,64 +1586,75 @@
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="205"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="203"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="360"/>
+        <source>No open case is near or past its promised date.</source>
+        <translation>目前没有临近或超过承诺期限的在办件。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="215"/>
         <source>Clerk</source>
         <translation>受理人</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="210"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="220"/>
         <source>Per department</source>
         <translation>按部门</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="210"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="220"/>
         <source>Per clerk</source>
         <translation>按受理人</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="246"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="257"/>
         <source>Open</source>
         <translation>在办</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="246"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="257"/>
         <source>Reminder</source>
         <translation>提醒</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="246"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="257"/>
         <source>Yellow</source>
         <translation>黄牌</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="247"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="258"/>
         <source>Red</source>
         <translation>红牌</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="263"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="274"/>
         <source>Red card: case %1 (%2) is past its promised date.</source>
         <translation>红牌：办件 %1（%2）已超过承诺办结期限。</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="274"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="285"/>
         <source>The hall server did not answer: %1</source>
         <translation>大厅服务器没有应答：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="291"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="302"/>
         <source>Open cases %1 · reminders %2 · yellow cards %3 · red cards %4 (as of %5)</source>
         <translation>在办件 %1 · 提醒 %2 · 黄牌 %3 · 红牌 %4（%5）</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="293"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="304"/>
         <source>All departments</source>
         <translation>全部部门</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="295"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="306"/>
         <source>All clerks</source>
         <translation>全部受理人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="358"/>
+        <source>No case matches the filters.</source>
+        <translation>没有符合筛选条件的办件。</translation>
     </message>
 </context>
 <context>
@@ -2145,72 +2156,72 @@ Waiting for the applicant to sign on the citizen screen.</source>
 <context>
     <name>HallBoard</name>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="167"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="181"/>
         <source>Hall now</source>
         <translation>大厅实况</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="183"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="197"/>
         <source>Business type</source>
         <translation>业务类型</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="183"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="197"/>
         <source>Waiting</source>
         <translation>等候人数</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="183"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="197"/>
         <source>Longest wait</source>
         <translation>最长等候</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="183"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="197"/>
         <source>Average wait today</source>
         <translation>今日平均等候</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="184"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="198"/>
         <source>Average service today</source>
         <translation>今日平均办理</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="184"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="198"/>
         <source>Served today</source>
         <translation>今日已办</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="184"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="198"/>
         <source>Windows open</source>
         <translation>开放窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="247"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="261"/>
         <source>The hall server did not answer: %1</source>
         <translation>大厅服务器没有应答：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="256"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="270"/>
         <source>updated %1</source>
         <translation>更新于 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="361"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="375"/>
         <source>%1 (%2, %3)</source>
         <translation>%1（%2，%3）</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="364"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="378"/>
         <source>Waiting longer than %1 min: %2</source>
         <translation>等候超过 %1 分钟：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="366"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="380"/>
         <source> … and %1 more</source>
         <translation> …… 另有 %1 张</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="368"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="382"/>
         <source>Nobody has waited longer than %1 min.</source>
         <translation>目前无人等候超过 %1 分钟。</translation>
     </message>
@@ -2288,17 +2299,27 @@ Waiting for the applicant to sign on the citizen screen.</source>
         <translation>无人登录</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="90"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="91"/>
+        <source>Served today %1</source>
+        <translation>今日已办 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/hall_board.py" line="93"/>
+        <source>parked %1</source>
+        <translation>挂起 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/hall_board.py" line="99"/>
         <source>AB backup: window %1 serves its queue now</source>
         <translation>AB角：由 %1 号窗口代办</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="92"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="101"/>
         <source>AB backup: window %1</source>
         <translation>AB角：%1 号窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="94"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="103"/>
         <source>Covering window %1</source>
         <translation>正在代办 %1 号窗口</translation>
     </message>
@@ -2311,309 +2332,309 @@ Waiting for the applicant to sign on the citizen screen.</source>
         <translation>取号机</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="156"/>
+        <location filename="../../ui/kiosk/window.py" line="157"/>
         <source>Government service hall</source>
         <translation>政务服务中心</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="168"/>
-        <location filename="../../ui/kiosk/window.py" line="364"/>
+        <location filename="../../ui/kiosk/window.py" line="170"/>
+        <location filename="../../ui/kiosk/window.py" line="366"/>
         <source>Help</source>
         <translation>帮助</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="172"/>
-        <location filename="../../ui/kiosk/window.py" line="563"/>
+        <location filename="../../ui/kiosk/window.py" line="174"/>
+        <location filename="../../ui/kiosk/window.py" line="593"/>
         <source>Large text</source>
         <translation>大字</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="204"/>
-        <location filename="../../ui/kiosk/window.py" line="506"/>
-        <location filename="../../ui/kiosk/window.py" line="580"/>
+        <location filename="../../ui/kiosk/window.py" line="206"/>
+        <location filename="../../ui/kiosk/window.py" line="536"/>
+        <location filename="../../ui/kiosk/window.py" line="610"/>
         <source>Please choose your business</source>
         <translation>请选择您要办理的业务</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="206"/>
+        <location filename="../../ui/kiosk/window.py" line="208"/>
         <source>Cancel priority</source>
         <translation>取消优先</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="216"/>
+        <location filename="../../ui/kiosk/window.py" line="218"/>
         <source>Connecting to the hall…</source>
         <translation>正在连接大厅…</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="217"/>
-        <location filename="../../ui/kiosk/window.py" line="369"/>
+        <location filename="../../ui/kiosk/window.py" line="219"/>
+        <location filename="../../ui/kiosk/window.py" line="371"/>
         <source>Priority service (green channel)</source>
         <translation>绿色通道 优先办理</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="220"/>
+        <location filename="../../ui/kiosk/window.py" line="222"/>
         <source>Check in an appointment</source>
         <translation>预约签到</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="237"/>
+        <location filename="../../ui/kiosk/window.py" line="239"/>
         <source>Who is the priority service for?</source>
         <translation>请选择优先办理的人员</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="246"/>
+        <location filename="../../ui/kiosk/window.py" line="248"/>
         <source>Please show your certificate to the staff at the window.</source>
         <translation>办理时请向窗口工作人员出示相关证件。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="248"/>
-        <location filename="../../ui/kiosk/window.py" line="293"/>
-        <location filename="../../ui/kiosk/window.py" line="706"/>
+        <location filename="../../ui/kiosk/window.py" line="250"/>
+        <location filename="../../ui/kiosk/window.py" line="295"/>
+        <location filename="../../ui/kiosk/window.py" line="736"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="257"/>
+        <location filename="../../ui/kiosk/window.py" line="259"/>
         <source>The code is in the message you got when you booked.</source>
         <translation>预约码在您预约成功时收到的短信里。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="265"/>
+        <location filename="../../ui/kiosk/window.py" line="267"/>
         <source>ABC</source>
         <translation>字母</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="275"/>
+        <location filename="../../ui/kiosk/window.py" line="277"/>
         <source>123</source>
         <translation>数字</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="284"/>
+        <location filename="../../ui/kiosk/window.py" line="286"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="287"/>
+        <location filename="../../ui/kiosk/window.py" line="289"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="290"/>
+        <location filename="../../ui/kiosk/window.py" line="292"/>
         <source>OK</source>
         <translation>确定</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="304"/>
+        <location filename="../../ui/kiosk/window.py" line="306"/>
         <source>Please enter your appointment code</source>
         <translation>请输入预约码</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="322"/>
-        <location filename="../../ui/kiosk/window.py" line="403"/>
+        <location filename="../../ui/kiosk/window.py" line="324"/>
+        <location filename="../../ui/kiosk/window.py" line="407"/>
         <source>Your number</source>
         <translation>您的号码</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="329"/>
-        <location filename="../../ui/kiosk/window.py" line="408"/>
+        <location filename="../../ui/kiosk/window.py" line="331"/>
+        <location filename="../../ui/kiosk/window.py" line="412"/>
         <source>Please listen for your number and watch the screen.</source>
         <translation>请留意叫号，关注屏幕提示。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="366"/>
+        <location filename="../../ui/kiosk/window.py" line="368"/>
         <source>How to take a number</source>
         <translation>怎样取号</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="367"/>
+        <location filename="../../ui/kiosk/window.py" line="369"/>
         <source>Touch the business you came for. Take the ticket that comes out. Sit down and wait: when your number is called, the screen shows which window to go to.</source>
         <translation>点一下您要办理的业务，取走打印出来的号票。请坐下等候：叫到您的号码时，屏幕上会显示请您去几号窗口。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="370"/>
+        <location filename="../../ui/kiosk/window.py" line="372"/>
         <source>For people aged 70 and over, people with disabilities and military personnel. Touch the green button first, then your business. Show your certificate at the window.</source>
         <translation>70 岁及以上的老人、残疾人、军人可以优先办理。请先点绿色的“绿色通道”按钮，再点您要办理的业务。到窗口时请出示有关证件。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="372"/>
+        <location filename="../../ui/kiosk/window.py" line="374"/>
         <source>Appointments</source>
         <translation>预约签到</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="373"/>
+        <location filename="../../ui/kiosk/window.py" line="375"/>
         <source>Booked in advance? Touch “Check in an appointment” and type the code from the message you got when you booked.</source>
         <translation>已经预约过了？请点“预约签到”，输入预约成功短信里的预约码。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="375"/>
+        <location filename="../../ui/kiosk/window.py" line="377"/>
         <source>Need help?</source>
         <translation>有不明白的地方？</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="376"/>
+        <location filename="../../ui/kiosk/window.py" line="378"/>
         <source>Please ask the staff at the information desk near the entrance, or any member of staff in the hall. They are glad to help you.</source>
         <translation>请到入口处的咨询台问工作人员，也可以找大厅里的任何一位工作人员，我们很乐意帮助您。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="397"/>
+        <location filename="../../ui/kiosk/window.py" line="401"/>
         <source>Elderly (70 and over)</source>
         <translation>老年人（70岁以上）</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="398"/>
+        <location filename="../../ui/kiosk/window.py" line="402"/>
         <source>People with disabilities</source>
         <translation>残疾人</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="399"/>
+        <location filename="../../ui/kiosk/window.py" line="403"/>
         <source>Military personnel</source>
         <translation>军人</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="404"/>
-        <location filename="../../ui/kiosk/window.py" line="658"/>
+        <location filename="../../ui/kiosk/window.py" line="408"/>
+        <location filename="../../ui/kiosk/window.py" line="688"/>
         <source>%1 people waiting ahead of you</source>
         <translation>前面还有 %1 人等候</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="405"/>
+        <location filename="../../ui/kiosk/window.py" line="409"/>
         <source>Issued at %1</source>
         <translation>取号时间 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="406"/>
-        <location filename="../../ui/kiosk/window.py" line="663"/>
+        <location filename="../../ui/kiosk/window.py" line="410"/>
+        <location filename="../../ui/kiosk/window.py" line="693"/>
         <source>About %1 minutes&apos; wait</source>
         <translation>预计等候约 %1 分钟</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="407"/>
-        <location filename="../../ui/kiosk/window.py" line="653"/>
+        <location filename="../../ui/kiosk/window.py" line="411"/>
+        <location filename="../../ui/kiosk/window.py" line="683"/>
         <source>Priority service</source>
         <translation>优先办理</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="412"/>
+        <location filename="../../ui/kiosk/window.py" line="416"/>
         <source>Tickets cannot be given out right now. Please try again in a moment or ask the staff.</source>
         <translation>现在暂时不能取号，请稍后再试或咨询工作人员。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="415"/>
+        <location filename="../../ui/kiosk/window.py" line="419"/>
         <source>Something went wrong. Please ask the staff.</source>
         <translation>出现了问题，请咨询工作人员。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="418"/>
+        <location filename="../../ui/kiosk/window.py" line="422"/>
         <source>All of today&apos;s numbers for this business are given out. Please ask the staff.</source>
         <translation>这项业务今天的号已经取完了，请咨询工作人员。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="421"/>
+        <location filename="../../ui/kiosk/window.py" line="425"/>
         <source>This appointment code was not found. Please check it and enter it again.</source>
         <translation>没有找到这个预约码，请核对后重新输入。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="423"/>
+        <location filename="../../ui/kiosk/window.py" line="427"/>
         <source>This appointment has already been checked in.</source>
         <translation>这个预约已经签到过了。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="425"/>
+        <location filename="../../ui/kiosk/window.py" line="429"/>
         <source>This appointment is not for today. It is booked for %1.</source>
         <translation>这个预约不是今天的，预约日期是 %1。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="428"/>
+        <location filename="../../ui/kiosk/window.py" line="432"/>
         <source>You already have number %1 for this business. Please wait to be called.</source>
         <translation>您已经取过这项业务的号（%1），请耐心等候叫号。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="431"/>
+        <location filename="../../ui/kiosk/window.py" line="435"/>
         <source>Priority for the elderly is from the age of 70.</source>
         <translation>老年人优先办理需年满70岁。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="432"/>
+        <location filename="../../ui/kiosk/window.py" line="436"/>
         <source>A number cannot be given out. Please ask the staff.</source>
         <translation>暂时不能取号，请咨询工作人员。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="478"/>
+        <location filename="../../ui/kiosk/window.py" line="508"/>
         <source>Nobody waiting</source>
         <translation>无人等候</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="479"/>
+        <location filename="../../ui/kiosk/window.py" line="509"/>
         <source>%1 people ahead</source>
         <translation>前面 %1 人</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="485"/>
+        <location filename="../../ui/kiosk/window.py" line="515"/>
         <source>About %1 min</source>
         <translation>约等 %1 分钟</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="524"/>
+        <location filename="../../ui/kiosk/window.py" line="554"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="563"/>
+        <location filename="../../ui/kiosk/window.py" line="593"/>
         <source>Normal text</source>
         <translation>标准字</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="571"/>
+        <location filename="../../ui/kiosk/window.py" line="601"/>
         <source>Priority: %1</source>
         <translation>优先办理：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="572"/>
+        <location filename="../../ui/kiosk/window.py" line="602"/>
         <source>Now choose your business</source>
         <translation>请选择您要办理的业务</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="635"/>
+        <location filename="../../ui/kiosk/window.py" line="665"/>
         <source>Getting your number…</source>
         <translation>正在取号，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="655"/>
+        <location filename="../../ui/kiosk/window.py" line="685"/>
         <source>Appointment checked in</source>
         <translation>预约已签到</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="660"/>
+        <location filename="../../ui/kiosk/window.py" line="690"/>
         <source>Nobody is waiting ahead of you</source>
         <translation>前面没有人等候</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="665"/>
+        <location filename="../../ui/kiosk/window.py" line="695"/>
         <source>Printing your ticket…</source>
         <translation>正在打印号票…</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="668"/>
+        <location filename="../../ui/kiosk/window.py" line="698"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="686"/>
+        <location filename="../../ui/kiosk/window.py" line="716"/>
         <source>The printer is not working. Please remember your number.</source>
         <translation>打印机暂时不能使用，请记住您的号码。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="688"/>
+        <location filename="../../ui/kiosk/window.py" line="718"/>
         <source>Please remember your number.</source>
         <translation>请记住您的号码。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="690"/>
+        <location filename="../../ui/kiosk/window.py" line="720"/>
         <source>Please take your ticket.</source>
         <translation>请取走您的号票。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="718"/>
+        <location filename="../../ui/kiosk/window.py" line="748"/>
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
@@ -2753,165 +2774,170 @@ Waiting for the applicant to sign on the citizen screen.</source>
 <context>
     <name>MaterialsPanel</name>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="187"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="193"/>
         <source>Find the service item: name, pinyin initials or code (Ctrl+F)</source>
         <translation>查找办理事项：名称、拼音首字母或编码（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="198"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="689"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="204"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="699"/>
         <source>Choose the service item to check the materials.</source>
         <translation>请选择办理事项后核验材料。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="201"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="207"/>
         <source>Guide (F1)</source>
         <translation>办事指南（F1）</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="216"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="222"/>
         <source>Material</source>
         <translation>材料</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="216"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="222"/>
         <source>Required</source>
         <translation>必要性</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="217"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="223"/>
         <source>Status</source>
         <translation>核验结果</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="217"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="223"/>
         <source>Originals</source>
         <translation>原件</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="218"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="224"/>
         <source>Copies</source>
         <translation>复印件</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="218"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="224"/>
         <source>Applicant sees</source>
         <translation>群众屏显示</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="242"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="248"/>
         <source>Accept</source>
         <translation>受理</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="243"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="651"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="249"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="661"/>
         <source>Accept with deficiency</source>
         <translation>容缺受理</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="244"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="250"/>
         <source>Accept on commitment</source>
         <translation>告知承诺</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="245"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="251"/>
         <source>Notify once</source>
         <translation>一次性告知</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="246"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="635"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="252"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="645"/>
         <source>Reject</source>
         <translation>不予受理</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="277"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="282"/>
         <source>This service item was withdrawn from the catalogue.</source>
         <translation>该事项已从目录中撤销。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="328"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="333"/>
         <source>done on the spot</source>
         <translation>当场办结</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="329"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="334"/>
         <source>promised within %1 %2</source>
         <translation>承诺 %1 个%2内办结</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="388"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="393"/>
         <source>required</source>
         <translation>必要</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="388"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="393"/>
         <source>optional</source>
         <translation>非必要</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="389"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="394"/>
         <source>may follow later</source>
         <translation>容缺后补</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="496"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="501"/>
         <source>not checked</source>
         <translation>未核验</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="497"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="502"/>
         <source>received</source>
         <translation>已收取</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="498"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="503"/>
         <source>electronic</source>
         <translation>电子材料</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="499"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="504"/>
         <source>fetched by data sharing</source>
         <translation>共享免提交</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="500"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="505"/>
         <source>missing</source>
         <translation>缺少</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="501"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="506"/>
         <source>defective</source>
         <translation>不符合要求</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="543"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="548"/>
         <source>count the originals or copies received</source>
         <translation>请填写收取的原件或复印件份数</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="545"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="550"/>
         <source>choose or type what is wrong</source>
         <translation>请选择或填写问题</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="574"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="579"/>
         <source>Choose: %1</source>
         <translation>请选择：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="578"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="587"/>
+        <source>Not checked yet: %1</source>
+        <translation>尚未核验：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/materials_panel.py" line="588"/>
         <source>Every material is in order.</source>
         <translation>材料齐全，符合要求。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="641"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="651"/>
         <source>The specific reason the application is not accepted:</source>
         <translation>不予受理的具体理由：</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="653"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="663"/>
         <source>By when will the applicant bring each missing material?</source>
         <translation>申请人补交各项材料的期限：</translation>
     </message>
@@ -3283,12 +3309,12 @@ Waiting for the applicant to sign on the citizen screen.</source>
         <translation>办件编号 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/signing_page.py" line="249"/>
+        <location filename="../../ui/citizen/signing_page.py" line="250"/>
         <source>The document cannot be shown: %1</source>
         <translation>文书无法显示：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/signing_page.py" line="253"/>
+        <location filename="../../ui/citizen/signing_page.py" line="254"/>
         <source>Page %1 of %2</source>
         <translation>第 %1 页，共 %2 页</translation>
     </message>
@@ -3551,15 +3577,15 @@ Waiting for the applicant to sign on the citizen screen.</source>
     </message>
     <message>
         <location filename="../../ui/supervisor/statistics.py" line="184"/>
-        <location filename="../../ui/supervisor/statistics.py" line="321"/>
+        <location filename="../../ui/supervisor/statistics.py" line="325"/>
         <source>Served</source>
-        <translation>已办</translation>
+        <translation>办结</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/statistics.py" line="184"/>
-        <location filename="../../ui/supervisor/statistics.py" line="322"/>
+        <location filename="../../ui/supervisor/statistics.py" line="326"/>
         <source>No-shows</source>
-        <translation>过号未到</translation>
+        <translation>过号</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/statistics.py" line="184"/>
@@ -3568,19 +3594,19 @@ Waiting for the applicant to sign on the citizen screen.</source>
     </message>
     <message>
         <location filename="../../ui/supervisor/statistics.py" line="185"/>
-        <location filename="../../ui/supervisor/statistics.py" line="316"/>
+        <location filename="../../ui/supervisor/statistics.py" line="320"/>
         <source>Average wait</source>
         <translation>平均等候</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/statistics.py" line="185"/>
-        <location filename="../../ui/supervisor/statistics.py" line="317"/>
+        <location filename="../../ui/supervisor/statistics.py" line="321"/>
         <source>P90 wait</source>
         <translation>P90 等候</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/statistics.py" line="185"/>
-        <location filename="../../ui/supervisor/statistics.py" line="318"/>
+        <location filename="../../ui/supervisor/statistics.py" line="322"/>
         <source>Average service</source>
         <translation>平均办理</translation>
     </message>
@@ -3607,7 +3633,7 @@ Waiting for the applicant to sign on the citizen screen.</source>
     <message>
         <location filename="../../ui/supervisor/statistics.py" line="252"/>
         <source>%1: issued %2 · served %3 · no-shows %4 · transfers %5 · wait average %6, p90 %7 · service average %8, p90 %9</source>
-        <translation>%1：取号 %2 · 已办 %3 · 过号未到 %4 · 转移 %5 · 平均等候 %6，P90 %7 · 平均办理 %8，P90 %9</translation>
+        <translation>%1：取号 %2 · 办结 %3 · 过号 %4 · 转移 %5 · 平均等候 %6，P90 %7 · 平均办理 %8，P90 %9</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/statistics.py" line="259"/>
@@ -3615,62 +3641,62 @@ Waiting for the applicant to sign on the citizen screen.</source>
         <translation>评价 %1 条 · 差评 %2 条（差评率 %3） · 回访未结 %4 件，逾期 %5 件</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="320"/>
+        <location filename="../../ui/supervisor/statistics.py" line="324"/>
         <source>No. %1</source>
         <translation>%1号</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="324"/>
+        <location filename="../../ui/supervisor/statistics.py" line="328"/>
         <source>Very satisfied</source>
         <translation>非常满意</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="324"/>
+        <location filename="../../ui/supervisor/statistics.py" line="328"/>
         <source>Satisfied</source>
         <translation>满意</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="324"/>
+        <location filename="../../ui/supervisor/statistics.py" line="328"/>
         <source>Fairly satisfied</source>
         <translation>基本满意</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="325"/>
+        <location filename="../../ui/supervisor/statistics.py" line="329"/>
         <source>Dissatisfied</source>
         <translation>不满意</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="325"/>
+        <location filename="../../ui/supervisor/statistics.py" line="329"/>
         <source>Very dissatisfied</source>
         <translation>非常不满意</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="328"/>
+        <location filename="../../ui/supervisor/statistics.py" line="332"/>
         <source>Ratings</source>
         <translation>评价数</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="336"/>
+        <location filename="../../ui/supervisor/statistics.py" line="340"/>
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="336"/>
+        <location filename="../../ui/supervisor/statistics.py" line="340"/>
         <source>CSV file (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="337"/>
+        <location filename="../../ui/supervisor/statistics.py" line="341"/>
         <source>Export statistics</source>
         <translation>导出统计</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="359"/>
+        <location filename="../../ui/supervisor/statistics.py" line="363"/>
         <source>Exporting…</source>
         <translation>正在导出……</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="363"/>
+        <location filename="../../ui/supervisor/statistics.py" line="367"/>
         <source>Written to %1</source>
         <translation>已保存到 %1</translation>
     </message>

@@ -38,6 +38,8 @@ def test_card_read_fills_the_panel_masked_and_reveal_is_audited(qtbot, clerk_app
     qtbot.waitUntil(lambda: panel.name.text() == "张*", timeout=15000)
     assert panel.id_number.text() == "110101********1233"
     assert panel.id_number.isReadOnly()
+    # What is shown and the reveal control agree: masked, so it offers to show the number.
+    assert panel.reveal_button.isEnabled() and panel.reveal_button.text() == "显示完整号码"
     assert "北京市公安局东城分局" in panel.details.text()
     assert NUMBER not in panel.details.text()
     assert "张*" in app.citizen.applicant.text()
@@ -56,6 +58,12 @@ def test_card_read_fills_the_panel_masked_and_reveal_is_audited(qtbot, clerk_app
     reveals = _audits(app, "audit.id_reveal")
     assert len(reveals) == 1 and reveals[0].payload["reason"] == "核对户籍信息"
     assert reveals[0].payload["clerk"] == "clerk1" and reveals[0].payload["window"] == 4
+    # Shown whole: the control now hides it again, which needs no reason and no audit.
+    assert panel.reveal_button.isEnabled() and panel.reveal_button.text() == "隐藏完整号码"
+    panel.reveal_button.click()
+    assert panel.id_number.text() == "110101********1233" and panel.name.text() == "张*"
+    assert panel.reveal_button.text() == "显示完整号码"
+    assert len(_audits(app, "audit.id_reveal")) == 1
 
     # The case takes the full data from the card, whatever the screen shows.
     person = panel.applicant()

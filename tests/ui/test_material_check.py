@@ -88,20 +88,35 @@ def test_search_check_decide_and_sync_a_case(qtbot, logged_in, sqlite_hall, tmp_
     assert dict(citizen.checklist_rows) == {
         "个体工商户登记（备案）申请书": "ok", "经营者身份证明": "ok", "经营场所使用证明": "missing",
         "授权委托书": "ok", "委托代理人身份证明": "problem"}
+    citizen.resize(1920, 1080)  # the citizen screen's own size
     qtbot.wait(100)
     citizen.grab().save(str(tmp_path / "citizen_checklist.png"))
 
-    # Fixed: all in order, the clerk may accept; a forbidden decision is refused if forced.
+    # Fixed: all in order, the clerk may accept; a forbidden decision is refused if forced,
+    # and the greyed-out button says why when clicked.
     panel.mark("agent_id", MaterialStatus.RECEIVED)
     panel.mark("premises_proof", MaterialStatus.RECEIVED)
     assert Decision.ACCEPT in _enabled(panel)
+    assert panel.result.text() == ""
     assert not panel.record_decision(Decision.NOTIFY_ONCE)
     assert "一次性告知" in panel.result.text()
+    panel.mark("premises_proof", MaterialStatus.RECEIVED, copies=2)  # a change: the refusal goes
+    assert panel.result.text() == ""
+    qtbot.mouseClick(panel.buttons[Decision.NOTIFY_ONCE], Qt.MouseButton.LeftButton)
+    assert panel.result.text() == "不能作出一次性告知决定：材料齐全，无需一次性告知"
 
+    # The applicant and the agent have no card with them: the clerk types their numbers,
+    # which show masked once entered.
+    window.resize(1366, 768)  # the counter PC's screen
     window.applicant.name.setText("李明")
-    window.applicant.id_number.setText("11010519491231002X")
     window.applicant.agent_name.setText("王芳")
-    window.applicant.agent_id.setText("110101199003071233")
+    for field, number in ((window.applicant.id_number, "11010519491231002X"),
+                          (window.applicant.agent_id, "110101199003071233")):
+        field.setFocus()
+        qtbot.keyClicks(field, number)
+        qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert window.applicant.id_number.text() == "110105********002X"
+    assert window.applicant.agent_id.text() == "110101********1233"
     qtbot.wait(100)  # let the new rows and situation boxes show before the picture
     window.grab().save(str(tmp_path / "material_check.png"))
     qtbot.mouseClick(panel.buttons[Decision.ACCEPT], Qt.MouseButton.LeftButton)

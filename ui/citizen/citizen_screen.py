@@ -4,13 +4,26 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QDateTime, QLocale, Qt, QTimer, Slot
+from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, Qt, QTimer, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from ui.citizen.paused_notice import PausedNotice
 from ui.citizen.rating_panel import RatingPanel
 from ui.citizen.signing_page import SigningPage
+
+# How each finding of the material check looks to the applicant. The clerk's table shows the
+# same word (`finding_word`), so what the clerk reads is what the applicant reads.
+FINDING_MARKS = {"ok": ("✔", "#7ee08a"), "missing": ("✘", "#ff8a80"), "problem": ("！", "#ffd36b"),
+                 "pending": ("…", "#c9d6e8")}
+
+
+def finding_word(state: str) -> str:
+    """The applicant's plain word for a material's finding (ok, missing, problem, pending)."""
+    return {"ok": QCoreApplication.translate("CitizenScreen", "received"),
+            "missing": QCoreApplication.translate("CitizenScreen", "missing"),
+            "problem": QCoreApplication.translate("CitizenScreen", "needs correcting"),
+            "pending": QCoreApplication.translate("CitizenScreen", "being checked")}[state]
 
 
 class CitizenScreen(QWidget):
@@ -40,13 +53,22 @@ class CitizenScreen(QWidget):
         self.checklist_title.setObjectName("citizenChecklistTitle")
         self.checklist_title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.checklist_title.setWordWrap(True)
+        # One plain sentence first: what the applicant must know, without reading every row.
+        self.checklist_summary = QLabel()
+        self.checklist_summary.setObjectName("citizenChecklistSummary")
+        self.checklist_summary.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.checklist_summary.setWordWrap(True)
+        self.checklist_summary.setStyleSheet("color: white; font-size: 28pt; padding: 12px;")
         self.checklist = QLabel()
         self.checklist.setObjectName("citizenChecklist")
         self.checklist.setWordWrap(True)
         self.checklist.setTextFormat(Qt.TextFormat.RichText)
+        self.checklist.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         checklist_layout = QVBoxLayout(checklist_page)
         checklist_layout.addWidget(self.checklist_title)
+        checklist_layout.addWidget(self.checklist_summary)
         checklist_layout.addWidget(self.checklist, 1)
+        self.checklist_points = 36  # the rows' text size; smaller only when a long list must fit
 
         self.signing = SigningPage()
 
@@ -105,19 +127,44 @@ class CitizenScreen(QWidget):
         if not title:
             self.pages.setCurrentIndex(0)
             return
-        marks = {"ok": ("✔", self.tr("received"), "#7ee08a"),
-                 "missing": ("✘", self.tr("missing"), "#ff8a80"),
-                 "problem": ("！", self.tr("needs correcting"), "#ffd36b"),
-                 "pending": ("…", self.tr("being checked"), "#c9d6e8")}
+        states = [state for _name, state in rows]
+        short = sum(state in ("missing", "problem") for state in states)
+        if "pending" in states:
+            summary = self.tr("The clerk is checking your materials. Please wait a moment.")
+        elif short:
+            summary = self.tr("%1 of your materials must be brought or corrected. "
+                              "The clerk will tell you how.").replace("%1", str(short))
+        else:
+            summary = self.tr("All your materials are here.")
+        self.checklist_title.setText(self.tr("Your materials for: %1").replace("%1", title))
+        self.checklist_summary.setText(summary)
+        self.pages.setCurrentIndex(1)
+        self._render_checklist()
+
+    def _render_checklist(self) -> None:
+        """The rows in the largest text (36 pt down to 20 pt) that shows them all at once:
+        an applicant cannot scroll this screen."""
+        room = self.checklist.height() if self.checklist.isVisible() else 0
+        for points in range(36, 19, -2):
+            self.checklist_points = points
+            self.checklist.setText(self._checklist_html(points))
+            if not room or self.checklist.heightForWidth(self.checklist.width()) <= room:
+                break
+
+    def _checklist_html(self, points: int) -> str:
         lines = []
-        for name, state in rows:
-            mark, word, colour = marks[state]
+        for name, state in self.checklist_rows:
+            mark, colour = FINDING_MARKS[state]
             lines.append(f"<tr><td style='color:{colour}; padding-right:16px'>{mark}</td>"
                          f"<td style='color:white'>{html.escape(name)}</td>"
-                         f"<td style='color:{colour}; padding-left:24px'>{word}</td></tr>")
-        self.checklist_title.setText(self.tr("Your materials for: %1").replace("%1", title))
-        self.checklist.setText("<table style='font-size:26pt'>" + "".join(lines) + "</table>")
-        self.pages.setCurrentIndex(1)
+                         f"<td style='color:{colour}; padding-left:32px'>{finding_word(state)}</td></tr>")
+        return (f"<table align='center' style='font-size:{points}pt' cellspacing='8'>"
+                + "".join(lines) + "</table>")
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        if self.pages.currentIndex() == 1 and self.checklist_rows:
+            QTimer.singleShot(0, self._render_checklist)  # once the layout has the new size
 
     def show_signing(self, title: str, case_number: str) -> None:
         """Ask the applicant to sign `title`; its preview follows with `signing.show_preview`.

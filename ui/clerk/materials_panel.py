@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.citizen.citizen_screen import finding_word
 from workstation.app.guide import GuideSnapshot
 from workstation.domain.catalogue import Necessity
 from workstation.domain.checklist import (
@@ -102,8 +103,9 @@ def findings(evaluation: Evaluation, unfinished: Mapping[str, str] | None = None
 
 
 class _DecisionBar(QWidget):
-    """The decision buttons. Qt hands a click on a greyed-out button to its parent, this bar:
-    the clerk who tries a decision the rules refuse is told why, there and then."""
+    """The decision buttons. A click on a greyed-out one is not lost: the clerk who tries a
+    decision the rules refuse is told why, there and then (Qt gives a disabled button's
+    clicks to its event filters only, so the bar watches its buttons)."""
 
     refused_click = Signal(object)  # the Decision whose disabled button was clicked
 
@@ -111,14 +113,19 @@ class _DecisionBar(QWidget):
         super().__init__(parent)
         self.buttons: dict[Decision, QPushButton] = {}
 
-    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        child = self.childAt(event.position().toPoint())
-        for decision, button in self.buttons.items():
-            if child is button and not button.isEnabled():
-                event.accept()
+    def add(self, decision: Decision, button: QPushButton) -> None:
+        self.buttons[decision] = button
+        button.installEventFilter(self)
+        self.layout().addWidget(button)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.MouseButtonRelease and isinstance(watched, QPushButton) \
+                and not watched.isEnabled() and watched.rect().contains(event.position().toPoint()):
+            decision = next((d for d, b in self.buttons.items() if b is watched), None)
+            if decision is not None:
                 self.refused_click.emit(decision)
-                return
-        super().mousePressEvent(event)
+                return True
+        return super().eventFilter(watched, event)
 
 
 class _MaterialCell(QWidget):
@@ -248,8 +255,7 @@ class MaterialsPanel(QWidget):
             button.setObjectName(f"decide_{decision.value}")
             button.setEnabled(False)
             button.clicked.connect(lambda _=False, d=decision: self._decide_clicked(d))
-            decisions.addWidget(button)
-            self.buttons[decision] = button
+            self.decision_bar.add(decision, button)
 
         self.result = QLabel()
         self.result.setObjectName("caseResult")
@@ -571,18 +577,19 @@ class MaterialsPanel(QWidget):
         unanswered = [g.name for g in unanswered_groups(self.item, self.chosen())]
         if unanswered:
             lines.append(self.tr("Choose: %1").replace("%1", "、".join(unanswered)))
-        for problem in self.evaluation.problems:
+        for problem in self.evaluation.notice:
             lines.append(f"{problem.material_name}：{problem.kind.label}"
                          + (f"（{problem.detail}）" if problem.detail else ""))
+        # Materials not looked at yet share one line: at the start of a check every row is one,
+        # and a line each would push the table itself off a 768-pixel screen.
+        unchecked = [p.material_name for p in self.evaluation.unchecked if p.material_id not in unfinished]
+        if unchecked:
+            lines.append(self.tr("Not checked yet: %1").replace("%1", "、".join(unchecked)))
         self.problems.setText("\n".join(lines) if lines else self.tr("Every material is in order."))
 
     def _finding_text(self, state: str) -> str:
-        return f"{FINDING_MARKS[state]} {self._finding_word(state)}"
-
-    def _finding_word(self, state: str) -> str:
-        # The citizen screen's own words for the same findings.
-        return {"ok": self.tr("received"), "missing": self.tr("missing"),
-                "problem": self.tr("needs correcting"), "pending": self.tr("being checked")}[state]
+        # The citizen screen's own word: the clerk reads what the applicant reads.
+        return f"{FINDING_MARKS[state]} {finding_word(state)}"
 
     def _show_findings(self) -> None:
         """Show `findings` in the table's last column and on the citizen screen, together."""
