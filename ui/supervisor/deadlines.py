@@ -200,6 +200,16 @@ class DeadlineScreen(QWidget):
             shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
             shortcut.activated.connect(lambda: self.open_case(self._number_at(self.table.currentRow())))
 
+        self.empty = QLabel(self.tr("No open case is near or past its promised date."))
+        self.empty.setObjectName("deadlineEmpty")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.hide()
+        cases_box = QWidget()
+        cases_layout = QVBoxLayout(cases_box)
+        cases_layout.setContentsMargins(0, 0, 0, 0)
+        cases_layout.addWidget(self.empty)
+        cases_layout.addWidget(self.table, 1)
+
         self.by_department = self._counts_table(self.tr("Department"))
         self.by_department.setObjectName("countsByDepartment")
         self.by_clerk = self._counts_table(self.tr("Clerk"))
@@ -213,7 +223,7 @@ class DeadlineScreen(QWidget):
             box.addWidget(table)
             counts_layout.addLayout(box)
         split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(self.table)
+        split.addWidget(cases_box)
         split.addWidget(counts)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
@@ -229,6 +239,7 @@ class DeadlineScreen(QWidget):
             " QLabel#deadlineStatus[down=\"true\"] { color: #b3261e; font-weight: bold; }"
             " QLabel#deadlineBanner { background: #fde7e7; color: #b3261e; font-size: 13pt; font-weight: bold;"
             " padding: 6px; border: 1px solid #b3261e; }"
+            " QLabel#deadlineEmpty { font-size: 13pt; color: #1e7a3c; padding: 8px; }"
             " QTableWidget { font-size: 12pt; }")
         self.setTabOrder(self.level_filter, self.department_filter)
         self.setTabOrder(self.department_filter, self.clerk_filter)
@@ -342,6 +353,11 @@ class DeadlineScreen(QWidget):
                  and (not needle or needle in c.case_number.lower() or needle in c.item_name.lower())]
         current = self._number_at(self.table.currentRow()) if self.table.currentRow() >= 0 else None
         self.shown = cases
+        self.empty.setVisible(not cases)
+        if not cases and self.board.cases:
+            self.empty.setText(self.tr("No case matches the filters."))
+        elif not cases:
+            self.empty.setText(self.tr("No open case is near or past its promised date."))
         self.table.setRowCount(len(cases))
         for row, c in enumerate(cases):
             background, colour = LEVEL_COLOURS[c.level]

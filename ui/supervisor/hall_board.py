@@ -84,6 +84,15 @@ class HallWords(QObject):
             return self.tr("Offline")
         return self.tr("Nobody logged in")
 
+    def day(self, window: mon.WindowNow) -> str:
+        """The window's day so far: served, and parked tickets waiting to be called back."""
+        if window.activity is mon.WindowActivity.CLOSED and not window.served_today:
+            return ""
+        text = fill(self.tr("Served today %1"), window.served_today)
+        if window.parked:
+            text += " · " + fill(self.tr("parked %1"), window.parked)
+        return text
+
     def backup(self, window: mon.WindowNow, covered_by: int | None) -> str:
         lines = []
         if covered_by is not None:
@@ -113,6 +122,8 @@ class WindowTile(QFrame):
         self.extra = QLabel()
         self.extra.setObjectName("tileExtra")
         self.extra.setWordWrap(True)
+        self.day = QLabel()
+        self.day.setObjectName("tileDay")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 10, 14, 10)
         layout.setSpacing(4)
@@ -123,6 +134,7 @@ class WindowTile(QFrame):
         layout.addWidget(self.state)
         layout.addWidget(self.extra)
         layout.addStretch(1)
+        layout.addWidget(self.day)
         self.window: mon.WindowNow | None = None
 
     def show_window(self, window: mon.WindowNow, covered_by: int | None) -> None:
@@ -137,11 +149,13 @@ class WindowTile(QFrame):
             f" QLabel#tileClerk {{ font-size: {12 * scale}pt; }}"
             f" QLabel#tileState {{ font-size: {14 * scale + (4 if self.big else 0)}pt; font-weight: bold;"
             f" color: {border}; }}"
-            f" QLabel#tileExtra {{ font-size: {10 * scale + (2 if self.big else 0)}pt; }}")
+            f" QLabel#tileExtra {{ font-size: {10 * scale + (2 if self.big else 0)}pt; }}"
+            f" QLabel#tileDay {{ font-size: {10 * scale + (2 if self.big else 0)}pt; }}")
         self.title.setText(window.name or self.words.window(window.number))
         self.clerk.setText(window.clerk_name or "")
         self.state.setText(self.words.state(window))
         self.extra.setText(self.words.backup(window, covered_by))
+        self.day.setText(self.words.day(window))
 
 
 class HallBoard(QWidget):
