@@ -9,9 +9,13 @@ never on a clerk's."""
 from __future__ import annotations
 
 import threading
-from datetime import date
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as dtime
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from server.cases import TODAY_FILE_ENV
 from tests.support.hall_server import HallServer
@@ -360,3 +364,64 @@ def test_levels_wait_for_a_calendar_the_hall_has_not_published(supervised_server
         assert one.desk.find(saved.case_number).case.level.value == "none"
     finally:
         one.close()
+
+
+# ---------------------------------------------------------------------------------------
+# The scan's SQL is the domain's rule
+# ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def scan_db(tmp_path_factory):
+    from server import migrate
+    from server.db import Database
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('scan') / 'hall.sqlite3'}"
+    migrate.upgrade(url)
+    db = Database(url)
+    yield db
+    db.dispose()
+
+
+_day = st.integers(0, 330).map(lambda n: date(2025, 1, 1) + timedelta(days=n))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(today=_day, cases=st.lists(st.tuples(
+    st.integers(0, 8), st.one_of(st.none(), st.integers(0, 15)), st.sampled_from(["accepted", "in_progress", "concluded"]),
+    st.one_of(st.none(), st.integers(-5, 10)), st.integers(0, 23)), min_size=1, max_size=8),
+    reminder=st.integers(0, 3), start_within=st.integers(0, 2))
+def test_the_scan_gives_every_case_the_level_the_domain_rule_gives(scan_db, today, cases, reminder, start_within):
+    """rescan's one statement over many cases = deadline_level case by case, also for a
+    case accepted late in the evening (hall time is UTC+8)."""
+    from sqlalchemy import delete, select
+
+    from server.cases import rescan
+    from server.models import Case
+    from workstation.domain.case import CaseState, deadline_level, thresholds
+    from workstation.domain.queue import hall_zone
+    from workstation.domain.workdays import WorkCalendar
+
+    calendar, zone = WorkCalendar.official(), hall_zone()
+    t = thresholds(today, calendar, reminder, start_within)
+    expected = {}
+    with scan_db.session() as session:
+        session.execute(delete(Case))
+        for i, (days_ago, promise_in, state, due_in, hour) in enumerate(cases):
+            accepted_on = today - timedelta(days=days_ago)
+            accepted = datetime.combine(accepted_on, dtime(hour, 30), zone).astimezone(UTC)
+            promised = accepted_on + timedelta(days=promise_in) if promise_in is not None else None
+            due = today + timedelta(days=due_in) if due_in is not None else None
+            session.add(Case(case_number=f"C{i}", record_uuid=uuid.uuid4(), device_id="d", item_code="i",
+                             item_name="item", department_code="d", department_name="d", case_type="承诺件",
+                             decision="accept", clerk_username="c", clerk_name="c", window=1,
+                             applicant_masked_name="李*", applicant_masked_id="", applicant_id_hash=None,
+                             accepted_at=accepted, promised_date=promised, state=state, state_at=accepted,
+                             deficiency_due=due, level="none"))
+            expected[f"C{i}"] = deadline_level(t, CaseState(state), promised, accepted_on, due).value
+    with scan_db.session() as session:
+        changes = rescan(session, t, zone)
+    with scan_db.reading() as session:
+        got = dict(session.execute(select(Case.case_number, Case.level)).all())
+    assert got == expected
+    assert sorted(c.case_number for c in changes) == sorted(n for n, level in expected.items() if level != "none")
