@@ -145,3 +145,36 @@ def test_help_in_plain_words_and_large_text_until_idle(qtbot, queue_chinese, sql
     assert kiosk.pages.currentIndex() == RESULT and kiosk.large_text
     qtbot.waitUntil(lambda: kiosk.pages.currentIndex() == HOME, timeout=10000)
     assert not kiosk.large_text
+
+
+def test_a_landscape_kiosk_in_large_text_keeps_every_page_on_its_screen(qtbot, queue_chinese, sqlite_hall,
+                                                                         kiosk_desk, tmp_path):
+    """A 1280×1024 kiosk: three columns of businesses, help and large text in the header,
+    and in large text no page is taller than the screen nor cuts the help's words."""
+    from ui.kiosk.window import APPOINTMENT, GREEN
+
+    for code in ("social", "general", "fund"):
+        kiosk_desk.issue(code)
+    kiosk = KioskWindow(kiosk_desk)
+    qtbot.addWidget(kiosk)
+    kiosk.resize(1280, 1024)
+    kiosk.show()
+    kiosk.start()
+    qtbot.waitUntil(lambda: "social" in kiosk.business_buttons, timeout=30000)
+    qtbot.mouseClick(kiosk.large_button, Qt.MouseButton.LeftButton)
+    qtbot.wait(300)
+    grid = kiosk.grid
+    assert grid.columnCount() == 3 and grid.rowCount() == 3  # seven businesses
+    assert kiosk.help_button.geometry().bottom() < kiosk.pages.geometry().top()  # in the header
+    pages = {"home": HOME, "green": GREEN, "appointment": APPOINTMENT, "help": HELP}
+    for name, page in pages.items():
+        if page == HELP:
+            kiosk.show_help()
+        else:
+            kiosk.pages.setCurrentIndex(page)
+            kiosk.keypads.setCurrentIndex(1)  # the letters: the taller keypad
+        qtbot.wait(200)
+        assert (kiosk.width(), kiosk.height()) == (1280, 1024), name
+        kiosk.grab().save(str(tmp_path / f"kiosk_1280x1024_large_{name}.png"))
+    text = kiosk.help_text
+    assert text.heightForWidth(text.width()) <= text.height()  # the last section is whole

@@ -75,7 +75,7 @@ QPushButton#kioskGreen, QPushButton#kioskGreenChoice {{ background: #17703a; }}
 QPushButton#kioskBack {{ background: #4a5a70; }}
 QLabel#kioskCode {{ background: white; color: #0f3057; font-size: {code}px; font-weight: bold;
                     border-radius: {radius}px; padding: {pad}px; }}
-QPushButton#kioskKey {{ background: white; color: #0f3057; font-size: {key}px; }}
+QPushButton#kioskKey {{ background: white; color: #0f3057; font-size: {key}px; min-height: {key_tall}px; }}
 QLabel#kioskNumber {{ color: #ffd36b; font-size: {number}px; font-weight: bold; }}
 QLabel#kioskAhead {{ font-size: {button}px; font-weight: bold; }}
 QLabel#kioskPrint {{ color: #c9d6e8; font-size: {body}px; }}
@@ -152,10 +152,11 @@ class KioskWindow(QWidget):
         self._id_number: str | None = None
         self._kinds: list[wire.BusinessTypeCount] = []
         self.business_buttons: dict[str, BusinessButton] = {}
+        self._columns = 0
 
         self.hall = _label(self.tr("Government service hall"), "kioskHall")
         self.clock = _label("", "kioskClock")
-        header = QHBoxLayout()
+        self.header = header = QHBoxLayout()
         header.addWidget(self.hall, 1)
         header.addWidget(self.clock)
 
@@ -164,7 +165,8 @@ class KioskWindow(QWidget):
                       self._build_message, self._build_help):
             self.pages.addWidget(build())
 
-        # Help and large text on every page, at the bottom where a seated person reaches.
+        # Help and large text on every page: at the bottom of a portrait screen, where a seated
+        # person reaches; in the header of a landscape one, whose height is short.
         self.help_button = QPushButton(self.tr("Help"))
         self.help_button.setObjectName("kioskHelp")
         self.help_button.clicked.connect(self.show_help)
@@ -173,9 +175,8 @@ class KioskWindow(QWidget):
         self.large_button.setObjectName("kioskLarge")
         self.large_button.setCheckable(True)
         self.large_button.toggled.connect(self.set_large_text)
-        tools = QHBoxLayout()
-        tools.addWidget(self.help_button, 1)
-        tools.addWidget(self.large_button, 1)
+        self.tools = tools = QHBoxLayout()
+        self._tools_in_header: bool | None = None
 
         layout = QVBoxLayout(self)
         layout.addLayout(header)
@@ -196,6 +197,7 @@ class KioskWindow(QWidget):
         self._clock.start(1000)
         self._tick()
         self._restyle()
+        self._place_tools()
 
     # -- building -------------------------------------------------------------------------
 
@@ -383,7 +385,9 @@ class KioskWindow(QWidget):
         self.help_text.setTextFormat(Qt.TextFormat.RichText)
         self.help_text.setWordWrap(True)
         self.help_text.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        self.help_text.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+        # Ignored: its size hint (a narrow guess, very tall) must not make the window taller
+        # than the screen; it takes the page's height, which the words fit.
+        self.help_text.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Ignored)
         layout.addWidget(self.help_text, 1)
         self.help_close = QPushButton()
         self.help_close.setObjectName("kioskDone")
@@ -460,18 +464,44 @@ class KioskWindow(QWidget):
                 if item.widget() is not None:
                     item.widget().deleteLater()
             self.business_buttons = {}
-            columns = 2 if len(kinds) <= 8 else 3
-            for i, kind in enumerate(kinds):
+            for kind in kinds:
                 button = BusinessButton(kind)
                 button.clicked.connect(lambda _=False, code=kind.code: self.issue(code))
                 self.business_buttons[kind.code] = button
-                self.grid.addWidget(button, i // columns, i % columns)
+            self._columns = 0
+            self._place_buttons()
         self._kinds = kinds
         for kind in kinds:
             self.business_buttons[kind.code].show_count(kind, self._waiting_words(kind.waiting),
                                                         self._wait_words(kind))
         self.home_note.setText("")
         self._enable()
+
+    def _place_buttons(self) -> None:
+        """The business buttons in as many columns as the screen's shape wants: two on a
+        portrait screen, three on a landscape one (a 1280×1024 kiosk has room for three rows
+        of buttons that show a name, a count and a wait, in large text too)."""
+        count = len(self.business_buttons)
+        columns = 3 if count > 8 or self.width() > self.height() else 2
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for button in self.business_buttons.values():
+            self.grid.removeWidget(button)
+        for i, button in enumerate(self.business_buttons.values()):
+            self.grid.addWidget(button, i // columns, i % columns)
+
+    def _place_tools(self) -> None:
+        landscape = self.width() > self.height()
+        if landscape == self._tools_in_header:
+            return
+        self._tools_in_header = landscape
+        for button in (self.help_button, self.large_button):
+            (self.tools if landscape else self.header).removeWidget(button)
+            if landscape:
+                self.header.addWidget(button)
+            else:
+                self.tools.addWidget(button, 1)
 
     def _waiting_words(self, waiting: int) -> str:
         if waiting == 0:
@@ -737,9 +767,15 @@ class KioskWindow(QWidget):
         w = max(self.width(), 600)
         unit = min(h / 1080, w / 1280)
         px = {"body": 32, "title": 52, "button": 46, "code": 64, "key": 52, "number": 220,
-              "radius": 14, "pad": 14, "tall": 96, "name": 58, "count": 40, "help": 38, "rule": 4}
+              "radius": 14, "pad": 14, "tall": 96, "name": 58, "count": 40, "help": 44, "rule": 4,
+              "key_tall": 64}  # keys expand; a short landscape screen may squeeze them
         words = LARGE if self.large_text else 1.0  # large text: the words grow, not the frames
-        sizes = {k: max(1, round(v * unit * (1 if k in ("radius", "pad", "rule") else words)))
+        if w > h:  # a landscape screen is short: the help's two columns a little smaller
+            px.update(help=30)
+        if self.large_text and w > h:
+            # ... and in large text the buttons' own height gives way to the words.
+            px.update(tall=72, pad=10, key_tall=48)
+        sizes = {k: max(1, round(v * unit * (1 if k in ("radius", "pad", "rule", "key_tall") else words)))
                  for k, v in px.items()}
         # From 64 px on, Qt draws glyphs as paths, without the synthetic bold of a font that has
         # no bold face (the bundled CJK font): the business names stop at 63 px, and stay bold.
@@ -747,12 +783,21 @@ class KioskWindow(QWidget):
         self.setStyleSheet(_STYLE.format(**sizes))
         heading = (f"<p style='color:#ffd36b; font-size:{sizes['button']}px; font-weight:bold; "
                    f"margin-top:{sizes['pad'] * 2}px; margin-bottom:{sizes['pad'] // 2}px'>")
-        self.help_text.setText("".join(f"{heading}{html.escape(title)}</p><p style='line-height:130%'>"
-                                       f"{html.escape(text)}</p>" for title, text in self.help_sections))
+        sections = [f"{heading}{html.escape(title)}</p><p style='line-height:120%'>{html.escape(text)}</p>"
+                    for title, text in self.help_sections]
+        if w > h:  # a landscape screen: two columns, or the last sections fall off its foot
+            half = (len(sections) + 1) // 2
+            cell = f"<td width='50%' valign='top' style='padding-right:{sizes['pad'] * 2}px'>"
+            self.help_text.setText(f"<table width='100%'><tr>{cell}{''.join(sections[:half])}</td>"
+                                   f"{cell}{''.join(sections[half:])}</td></tr></table>")
+        else:
+            self.help_text.setText("".join(sections))
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
         self._restyle()
+        self._place_buttons()
+        self._place_tools()
 
     def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt's name
         self._touch()
