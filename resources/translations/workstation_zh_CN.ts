@@ -1551,7 +1551,7 @@
     </message>
     <message>
         <location filename="../../ui/supervisor/deadlines.py" line="188"/>
-        <location filename="../../ui/supervisor/deadlines.py" line="213"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="217"/>
         <source>Department</source>
         <translation>部门</translation>
     </message>
@@ -1586,75 +1586,80 @@
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="203"/>
-        <location filename="../../ui/supervisor/deadlines.py" line="360"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="207"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="364"/>
         <source>No open case is near or past its promised date.</source>
         <translation>目前没有临近或超过承诺期限的在办件。</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="215"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="219"/>
         <source>Clerk</source>
         <translation>受理人</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="220"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="224"/>
         <source>Per department</source>
         <translation>按部门</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="220"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="224"/>
         <source>Per clerk</source>
         <translation>按受理人</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="257"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="261"/>
         <source>Open</source>
         <translation>在办</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="257"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="261"/>
         <source>Reminder</source>
         <translation>提醒</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="257"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="261"/>
         <source>Yellow</source>
         <translation>黄牌</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="258"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="262"/>
         <source>Red</source>
         <translation>红牌</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="274"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="278"/>
         <source>Red card: case %1 (%2) is past its promised date.</source>
         <translation>红牌：办件 %1（%2）已超过承诺办结期限。</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="285"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="289"/>
         <source>The hall server did not answer: %1</source>
         <translation>大厅服务器没有应答：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="302"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="306"/>
         <source>Open cases %1 · reminders %2 · yellow cards %3 · red cards %4 (as of %5)</source>
         <translation>在办件 %1 · 提醒 %2 · 黄牌 %3 · 红牌 %4（%5）</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="304"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="308"/>
         <source>All departments</source>
         <translation>全部部门</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="306"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="310"/>
         <source>All clerks</source>
         <translation>全部受理人</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="358"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="362"/>
         <source>No case matches the filters.</source>
         <translation>没有符合筛选条件的办件。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/deadlines.py" line="396"/>
+        <source> (%1 days over)</source>
+        <translation>（超期 %1 天）</translation>
     </message>
 </context>
 <context>
@@ -2780,7 +2785,7 @@ Waiting for the applicant to sign on the citizen screen.</source>
     </message>
     <message>
         <location filename="../../ui/clerk/materials_panel.py" line="204"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="699"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="704"/>
         <source>Choose the service item to check the materials.</source>
         <translation>请选择办理事项后核验材料。</translation>
     </message>
@@ -2826,7 +2831,7 @@ Waiting for the applicant to sign on the citizen screen.</source>
     </message>
     <message>
         <location filename="../../ui/clerk/materials_panel.py" line="249"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="661"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="666"/>
         <source>Accept with deficiency</source>
         <translation>容缺受理</translation>
     </message>
@@ -2842,7 +2847,7 @@ Waiting for the applicant to sign on the citizen screen.</source>
     </message>
     <message>
         <location filename="../../ui/clerk/materials_panel.py" line="252"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="645"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="650"/>
         <source>Reject</source>
         <translation>不予受理</translation>
     </message>
@@ -2877,67 +2882,67 @@ Waiting for the applicant to sign on the citizen screen.</source>
         <translation>容缺后补</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="501"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="506"/>
         <source>not checked</source>
         <translation>未核验</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="502"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="507"/>
         <source>received</source>
         <translation>已收取</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="503"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="508"/>
         <source>electronic</source>
         <translation>电子材料</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="504"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="509"/>
         <source>fetched by data sharing</source>
         <translation>共享免提交</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="505"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="510"/>
         <source>missing</source>
         <translation>缺少</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="506"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="511"/>
         <source>defective</source>
         <translation>不符合要求</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="548"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="553"/>
         <source>count the originals or copies received</source>
         <translation>请填写收取的原件或复印件份数</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="550"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="555"/>
         <source>choose or type what is wrong</source>
         <translation>请选择或填写问题</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="579"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="584"/>
         <source>Choose: %1</source>
         <translation>请选择：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="587"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="592"/>
         <source>Not checked yet: %1</source>
         <translation>尚未核验：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="588"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="593"/>
         <source>Every material is in order.</source>
         <translation>材料齐全，符合要求。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="651"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="656"/>
         <source>The specific reason the application is not accepted:</source>
         <translation>不予受理的具体理由：</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="663"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="668"/>
         <source>By when will the applicant bring each missing material?</source>
         <translation>申请人补交各项材料的期限：</translation>
     </message>

@@ -194,6 +194,10 @@ class DeadlineScreen(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(COL_ITEM, QHeaderView.ResizeMode.Stretch)
+        # A department's full name is long; the item matters more at a glance.
+        header.setSectionResizeMode(COL_DEPARTMENT, QHeaderView.ResizeMode.Interactive)
+        self.table.setColumnWidth(COL_DEPARTMENT, 150)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.doubleClicked.connect(lambda index: self.open_case(self._number_at(index.row())))
         for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             shortcut = QShortcut(QKeySequence(key), self.table)
@@ -364,10 +368,12 @@ class DeadlineScreen(QWidget):
             cells = [self.words.level(c.level), c.case_number, c.item_name, c.department_name, c.clerk_name,
                      str(c.window or "—"), f"{c.applicant} {c.applicant_id}",
                      c.accepted_at.astimezone().strftime("%m-%d %H:%M"),
-                     c.promised_date.isoformat() if c.promised_date else "—", self.words.state(c.state)]
+                     self._promised(c), self.words.state(c.state)]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, c.case_number)
+                if column in (COL_ITEM, COL_DEPARTMENT):
+                    item.setToolTip(text)
                 if column == COL_LEVEL:
                     item.setBackground(QColor(background))
                     item.setForeground(QColor(colour))
@@ -381,6 +387,14 @@ class DeadlineScreen(QWidget):
             row = self.row_of(current)
             if row >= 0:
                 self.table.selectRow(row)
+
+    def _promised(self, case: wire.CaseSummary) -> str:
+        if case.promised_date is None:
+            return "—"
+        text = case.promised_date.isoformat()
+        if self.board is not None and case.promised_date < self.board.today:
+            text += fill(self.tr(" (%1 days over)"), (self.board.today - case.promised_date).days)
+        return text
 
     def _number_at(self, row: int) -> str | None:
         item = self.table.item(row, COL_NUMBER) if row >= 0 else None
