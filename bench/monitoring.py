@@ -274,9 +274,16 @@ class Client:
         self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
 
     def send(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict]:
-        self.connection.request(method, API + path, body=json.dumps(body) if body is not None else None,
-                                headers=self.headers)
-        response = self.connection.getresponse()
+        payload = json.dumps(body) if body is not None else None
+        try:
+            self.connection.request(method, API + path, body=payload, headers=self.headers)
+            response = self.connection.getresponse()
+        except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+            # The server closes a connection idle for its keep-alive time (5 s), which a
+            # window calling every few seconds reaches: connect again, as a browser would.
+            self.connection.close()
+            self.connection.request(method, API + path, body=payload, headers=self.headers)
+            response = self.connection.getresponse()
         return response.status, json.loads(response.read() or b"null")
 
 
@@ -320,7 +327,7 @@ def supervisor(url: str, token: str, ready, stop, results) -> None:
         done = time.monotonic()
         assert status == 200, status
         reads.append((done - began) * 1000)
-        boards.extend((ticket, done) for ticket, _ in pending if ticket is not None)
+        boards.extend((ticket, at, done) for ticket, at in pending if ticket is not None)
     results.send((boards, reads))
 
 
@@ -398,13 +405,19 @@ def bench_board(label: str, url: str, args) -> None:
         board.join(10)
         if board.is_alive():
             board.kill()
-    latencies = sorted((done - sent[ticket]) * 1000 for ticket, done in boards if ticket in sent)
+    latencies = sorted((done - sent[ticket]) * 1000 for ticket, _, done in boards if ticket in sent)
+    # From the event's arrival at the supervisor's process (the server's part excluded).
+    after_arrival = sorted((done - at) * 1000 for ticket, at, done in boards if ticket in sent)
     reads.sort()
     say(f"board_calls_{label}", len(sent), "count")
     say(f"board_calls_per_s_{label}", len(sent) / elapsed, "calls/s")
     if latencies:
         say(f"event_to_board_{label}_p50", stats.median(latencies), "ms")
         say(f"event_to_board_{label}_p99", latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))], "ms")
+        say(f"arrival_to_board_{label}_p50", stats.median(after_arrival), "ms")
+        say(f"arrival_to_board_{label}_p99",
+            after_arrival[min(len(after_arrival) - 1, int(len(after_arrival) * 0.99))], "ms")
+        say("load_average", _load(), "")
     if reads:
         say(f"board_read_{label}_p50", stats.median(reads), "ms")
         say(f"board_read_{label}_p99", reads[min(len(reads) - 1, int(len(reads) * 0.99))], "ms")
