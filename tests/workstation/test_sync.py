@@ -15,13 +15,12 @@ import pytest
 import requests
 
 from server import reference as server_reference
-from server.seed import DEMO_FILES, DEMO_HALL
+from server.seed import DEMO_FILES, DEMO_HALL, SINGLE_ENTRY
 from tests.support.hall_server import DEMO_PASSWORD
 from workstation.app.workstation import EnrolmentFailed, LoginFailed, Stage
 from workstation.credentials import SERVICE
 from workstation.protocol.events import EventType
 from workstation.protocol.records import ALREADY_STORED, STORED, RecordIn, UploadResult
-from workstation.protocol.reference import ReferenceKind
 from workstation.store.local import LocalStore
 from workstation.sync.client import HallClient
 from workstation.sync.engine import SyncStatus
@@ -177,7 +176,7 @@ def _demo_hall_snapshot() -> dict[tuple[str, str], dict]:
     expected = {}
     for kind, name in DEMO_FILES:
         values = json.loads((DEMO_HALL / name).read_text(encoding="utf-8"))
-        for value in [values] if kind is ReferenceKind.HALL else values:
+        for value in [values] if kind in SINGLE_ENTRY else values:
             model = server_reference.validate(kind, value)
             expected[(kind.value, server_reference.key_of(kind, model))] = model.model_dump(mode="json")
     return expected
