@@ -17,18 +17,18 @@ Errors are those of the client: HallUnreachable, HallRefused (with the server's 
 from __future__ import annotations
 
 import logging
-import random
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from workstation.app.feed import EventFeed
+from workstation.app.supervising import SupervisorCalls, session_token
 from workstation.protocol import cases as case_wire
 from workstation.protocol import monitoring as mon
 from workstation.protocol import queue as queue_wire
 from workstation.protocol.events import EventType
-from workstation.sync.errors import HallRefused, HallUnreachable
+from workstation.sync.errors import HallRefused
 
 if TYPE_CHECKING:
     from workstation.app.workstation import Workstation
@@ -42,34 +42,18 @@ __all__ = ["FeedConnected", "FeedDisconnected", "MonitoringDesk", "ReferenceChan
            "WindowPresence"]
 
 
-class MonitoringDesk:
+class MonitoringDesk(SupervisorCalls):
     """The monitoring view's calls, for a supervisor (or admin) logged in online."""
-
-    def __init__(self, url: str, session_token: str, timeout: float = 10.0) -> None:
-        self.url, self.token, self.timeout = url, session_token, timeout
 
     @classmethod
     def for_workstation(cls, workstation: Workstation) -> MonitoringDesk:
         """The desk of the person logged in at `workstation` (after connect and login);
         HallRefused when nobody is logged in online (the view needs the hall)."""
-        assert workstation.url and workstation.credentials
-        token = workstation.credentials.session_token()
-        if not token:
-            raise HallRefused(403, "nobody is logged in online at this workstation")
-        return cls(workstation.url, token, workstation.settings.server.timeout)
+        return cls(workstation.url, session_token(workstation), workstation.settings.server.timeout)
 
     def feed(self, **options: Any) -> SupervisorFeed:
         """A SupervisorFeed with this desk's session (not started)."""
         return SupervisorFeed(self.url, self.token, self.timeout, **options)
-
-    def _with_client(self, work: Callable[[SupervisorClient], T]) -> T:
-        from workstation.sync.supervisor_client import SupervisorClient  # requests loads off the GUI thread
-
-        client = SupervisorClient(self.url, self.token, self.timeout)
-        try:
-            return work(client)
-        finally:
-            client.close()
 
     def hall_now(self) -> mon.HallNow:
         return self._with_client(lambda c: c.hall_now())
@@ -158,90 +142,28 @@ PARSERS: dict[str, Callable[[dict], FeedUpdate]] = {
 }
 
 
-class SupervisorFeed:
+class SupervisorFeed(EventFeed):
     """The supervisor's events, parsed, from the stream opened with the session token.
 
     On a break it reconnects with exponential backoff (with jitter, up to `max_backoff`),
     asking for what it missed (Last-Event-ID); either way it reports FeedConnected once the
     stream is open again, and the screens re-read, since the server's history is short."""
 
+    label = "supervisor-events"
+    parsers = PARSERS
+
     def __init__(self, url: str, session_token: str, timeout: float = 10.0, *,
                  first_backoff: float = 0.5, max_backoff: float = 15.0, read_timeout: float = 45.0) -> None:
+        super().__init__(first_backoff=first_backoff, max_backoff=max_backoff, read_timeout=read_timeout)
         self.url, self.token, self.timeout = url, session_token, timeout
-        self.first_backoff, self.max_backoff, self.read_timeout = first_backoff, max_backoff, read_timeout
-        self._stop = threading.Event()
-        self._stream: SupervisorClient | None = None
-        self._thread: threading.Thread | None = None
 
-    def run(self, on_update: Callable[[FeedUpdate], None]) -> None:
-        """Follow the stream until `stop`, calling `on_update` on this thread."""
-        from workstation.sync.supervisor_client import SupervisorClient
+    def _new_stream(self) -> SupervisorClient:
+        from workstation.sync.supervisor_client import SupervisorClient  # requests loads off the GUI thread
 
-        last_id: int | None = None
-        delay = self.first_backoff
-        while not self._stop.is_set():
-            stream = SupervisorClient(self.url, self.token, self.timeout)
-            self._stream = stream
-            if self._stop.is_set():
-                stream.close()
-                break
+        return SupervisorClient(self.url, self.token, self.timeout)
 
-            def opened() -> None:
-                nonlocal delay
-                delay = self.first_backoff
-                on_update(FeedConnected())
+    def _opened(self, on_update: Callable[[FeedUpdate], None]) -> None:
+        on_update(FeedConnected())
 
-            reason = "the event stream ended"
-            try:
-                for event in stream.events(last_id, read_timeout=self.read_timeout, on_open=opened):
-                    last_id = event.id
-                    parse = PARSERS.get(event.type)
-                    if parse is None:
-                        continue
-                    try:
-                        update = parse(event.data)
-                    except (ValueError, KeyError, TypeError):
-                        log.warning("ignoring a malformed %s event %s", event.type, event.id)
-                        continue
-                    on_update(update)
-            except (HallUnreachable, HallRefused) as exc:
-                reason = str(exc)
-            finally:
-                stream.close()
-                self._stream = None
-            if self._stop.is_set():
-                break
-            wait = delay * random.uniform(0.8, 1.2)
-            log.info("supervisor events: %s; reconnecting in %.1f s", reason, wait)
-            on_update(FeedDisconnected(reason, wait))
-            self._stop.wait(wait)
-            delay = min(self.max_backoff, delay * 2)
-
-    def start(self, on_update: Callable[[FeedUpdate], None]) -> None:
-        """Follow the stream on a thread of its own ("supervisor-events")."""
-        if self._thread is not None:
-            return
-        self._stop.clear()
-
-        def loop() -> None:
-            try:
-                self.run(on_update)
-            except Exception:  # a listener's bug must not end the board's updates silently
-                log.exception("the supervisor's event feed stopped")
-
-        self._thread = threading.Thread(target=loop, name="supervisor-events", daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout: float = 5.0) -> None:
-        """End the stream and join the thread (not on the GUI thread: it may wait)."""
-        self._stop.set()
-        stream = self._stream
-        if stream is not None:
-            stream.abort_events()
-        thread, self._thread = self._thread, None
-        if thread is not None:
-            thread.join(timeout)
-
-    @property
-    def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+    def _broken(self, reason: str, retry_in: float) -> FeedDisconnected:
+        return FeedDisconnected(reason, retry_in)

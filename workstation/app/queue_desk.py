@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import logging
 import queue as queues
-import random
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -25,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from workstation.app.feed import EventFeed
 from workstation.domain.queue import DEFAULT_TIMEZONE, GreenReason, Operation, PauseReason, hall_zone
 from workstation.protocol import queue as wire
 from workstation.protocol.reference import ReferenceKind
@@ -307,7 +307,7 @@ _PARSERS: dict[str, Callable[[dict], FeedUpdate]] = {
 }
 
 
-class HallFeed:
+class HallFeed(EventFeed):
     """The hall display's view of the queue: the summary, then the live changes.
 
     On a break the feed reconnects with exponential backoff (with jitter, up to
@@ -316,15 +316,16 @@ class HallFeed:
     starts afresh, because announcing calls minutes old would send people to the wrong
     window. Either way the summary is read again once the stream is open."""
 
+    label = "queue-events"
+    parsers = _PARSERS
+
     def __init__(self, url: str, device_token: str, timeout: float = 10.0, *,
                  first_backoff: float = 0.5, max_backoff: float = 15.0, catch_up: float = 30.0,
                  read_timeout: float = 45.0) -> None:
+        super().__init__(first_backoff=first_backoff, max_backoff=max_backoff, read_timeout=read_timeout)
         self._clients = _Clients(url, device_token, timeout)
-        self.first_backoff, self.max_backoff, self.catch_up = first_backoff, max_backoff, catch_up
-        self.read_timeout = read_timeout
-        self._stop = threading.Event()
-        self._stream: QueueClient | None = None
-        self._thread: threading.Thread | None = None
+        self.catch_up = catch_up
+        self._down_since: float | None = None
         self._hall_name: str | None = None
 
     def summary(self) -> wire.QueueSummary:
@@ -335,77 +336,26 @@ class HallFeed:
             self._hall_name = _hall_name(self._clients.get())
         return self._hall_name
 
-    # following
+    # the stream's hooks (workstation.app.feed.EventFeed)
 
-    def run(self, on_update: Callable[[FeedUpdate], None]) -> None:
-        """Follow the stream until `stop`, calling `on_update` on this thread."""
-        last_id: int | None = None
-        down_since: float | None = None
-        delay = self.first_backoff
-        while not self._stop.is_set():
-            stream = self._clients.new()
-            self._stream = stream
-            if self._stop.is_set():
-                break
-            since = last_id if down_since is None or time.monotonic() - down_since < self.catch_up else None
+    def _new_stream(self) -> QueueClient:
+        return self._clients.new()
 
-            def opened() -> None:
-                nonlocal down_since, delay
-                summary = self._clients.get().summary()  # raises: the stream is useless without it
-                down_since, delay = None, self.first_backoff
-                on_update(Connected(summary))
+    def _resume_from(self, last_id: int | None) -> int | None:
+        down = self._down_since
+        return last_id if down is None or time.monotonic() - down < self.catch_up else None
 
-            reason = "the event stream ended"
-            try:
-                for event in stream.events(since, read_timeout=self.read_timeout, on_open=opened):
-                    last_id = event.id
-                    parse = _PARSERS.get(event.type)
-                    if parse is None:
-                        continue
-                    try:
-                        update = parse(event.data)
-                    except ValueError:
-                        log.warning("ignoring a malformed %s event %s", event.type, event.id)
-                        continue
-                    on_update(update)
-            except (HallUnreachable, HallRefused) as exc:
-                reason = str(exc)
-            finally:
-                stream.close()
-                self._stream = None
-            if self._stop.is_set():
-                break
-            if down_since is None:
-                down_since = time.monotonic()
-            wait = delay * random.uniform(0.8, 1.2)
-            log.info("queue events: %s; reconnecting in %.1f s", reason, wait)
-            on_update(Disconnected(reason, wait))
-            self._stop.wait(wait)
-            delay = min(self.max_backoff, delay * 2)
+    def _opened(self, on_update: Callable[[FeedUpdate], None]) -> None:
+        summary = self._clients.get().summary()  # raises: the stream is useless without it
+        self._down_since = None
+        on_update(Connected(summary))
 
-    def start(self, on_update: Callable[[FeedUpdate], None]) -> None:
-        """Follow the stream on a thread of its own ("queue-events")."""
-        if self._thread is not None:
-            return
-        self._stop.clear()
+    def _broken(self, reason: str, retry_in: float) -> Disconnected:
+        if self._down_since is None:
+            self._down_since = time.monotonic()
+        return Disconnected(reason, retry_in)
 
-        def loop() -> None:
-            try:
-                self.run(on_update)
-            except Exception:  # a listener's bug must not end the hall's calls silently
-                log.exception("the queue event feed stopped")
-
-        self._thread = threading.Thread(target=loop, name="queue-events", daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout: float = 5.0) -> None:
-        self._stop.set()
-        stream = self._stream
-        if stream is not None:
-            stream.abort_events()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
+    def _stopped(self) -> None:
         self._clients.close()
 
     def follow(self) -> Iterator[FeedUpdate]:

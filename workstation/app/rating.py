@@ -16,16 +16,15 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, TypeVar
 
 from workstation.app.card_reading import AUDIT_PHONE_REVEAL, AuditTrail
+from workstation.app.supervising import SupervisorCalls, session_token
 from workstation.domain.identity import redact
 from workstation.domain.rating import RECORD_KIND, Channel, RatingAnswer
 from workstation.protocol import ratings as wire
-from workstation.sync.errors import HallRefused
 
 if TYPE_CHECKING:
     from workstation.app.guide import SavedCase
     from workstation.app.workstation import Workstation
     from workstation.store.local import LocalStore, SavedRecord
-    from workstation.sync.supervisor_client import SupervisorClient
 
 T = TypeVar("T")
 
@@ -62,24 +61,20 @@ class RatingDesk:
         return self.store.add_record(RECORD_KIND, record.model_dump(mode="json"))
 
 
-class FollowUpDesk:
-    """The bad-rating follow-up, for a supervisor logged in at a workstation. Each call
-    opens its own client: calls come from any of the UI's worker threads."""
+class FollowUpDesk(SupervisorCalls):
+    """The bad-rating follow-up, for a supervisor logged in at a workstation."""
 
     def __init__(self, url: str, session_token: str, timeout: float = 10.0, *,
                  audit: AuditTrail | None = None, supervisor: str = "",
                  now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
-        self.url, self.token, self.timeout = url, session_token, timeout
+        super().__init__(url, session_token, timeout)
         self.audit, self.supervisor, self._now = audit, supervisor, now
 
     @classmethod
     def for_workstation(cls, workstation: Workstation) -> FollowUpDesk:
         """The desk of the person logged in at `workstation` (after connect and login),
         auditing into that workstation's own chain."""
-        assert workstation.url and workstation.credentials
-        token = workstation.credentials.session_token()
-        if not token:
-            raise HallRefused(403, "nobody is logged in online at this workstation")
+        token = session_token(workstation)
         audit = None
         if workstation.store is not None and workstation.device is not None:
             audit = AuditTrail(workstation.store, workstation.device.device_id)
@@ -109,15 +104,6 @@ class FollowUpDesk:
             "case_number": detail.case_number, "phone_masked": mask_phone(phone),
             "reason": redact(reason.replace(phone, mask_phone(phone)))})
         return phone
-
-    def _with_client(self, work: Callable[[SupervisorClient], T]) -> T:
-        from workstation.sync.supervisor_client import SupervisorClient  # requests loads off the GUI thread
-
-        client = SupervisorClient(self.url, self.token, self.timeout)
-        try:
-            return work(client)
-        finally:
-            client.close()
 
     def tasks(self, view: wire.FollowUpFilter) -> list[wire.FollowUpSummary]:
         return self._with_client(lambda c: c.follow_ups(view))

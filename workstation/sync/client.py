@@ -40,6 +40,16 @@ class HallClient:
     def _call(self, method: str, path: str, *, token: str | None = None, body: Any = None,
               params: dict[str, Any] | None = None, data: bytes | None = None,
               content_type: str = "application/json") -> Any:
+        """A call answered with JSON (or nothing)."""
+        response = self._request(method, path, token=token, body=body, params=params, data=data,
+                                 content_type=content_type)
+        return response.json() if response.content else None
+
+    def _request(self, method: str, path: str, *, token: str | None = None, body: Any = None,
+                 params: dict[str, Any] | None = None, data: bytes | None = None,
+                 content_type: str = "application/json") -> requests.Response:
+        """The answer of a call that succeeded; HallUnreachable for no answer or a server
+        error, HallRefused with the server's detail for a refusal."""
         headers = self._headers(token)
         if data is not None:
             headers["Content-Type"] = content_type
@@ -57,7 +67,7 @@ class HallClient:
             except ValueError:
                 detail = response.text
             raise HallRefused(response.status_code, detail if isinstance(detail, str) else json.dumps(detail))
-        return response.json() if response.content else None
+        return response
 
     def health(self) -> Health:
         return Health.model_validate(self._call("GET", "/health"))
