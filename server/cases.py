@@ -24,7 +24,7 @@ import contextlib
 import logging
 import os
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from pathlib import Path
@@ -80,6 +80,7 @@ def is_open():
     which bound parameters hide."""
     return Case.state.in_([literal_column("'accepted'"), literal_column("'in_progress'")])
 MAX_LISTED = 1000  # cases on one board answer; the counts always cover every open case
+MAX_EVENTS_PER_SCAN = 300  # see publish_levels
 
 
 def _zone_from_env() -> tzinfo:
@@ -479,9 +480,19 @@ def scan_deadlines(db: Database, today: date | None = None, settings: CaseSettin
         return rescan(session, t, settings.timezone, now)
 
 
-def publish_levels(bus: EventBus | None, events: Iterable[wire.CaseDeadlineEvent]) -> None:
-    if bus is not None:
-        bus.publish_all((wire.CaseEventType.DEADLINE, e.model_dump(mode="json"), SUPERVISING) for e in events)
+def publish_levels(bus: EventBus | None, events: list[wire.CaseDeadlineEvent],
+                   limit: int = MAX_EVENTS_PER_SCAN) -> int:
+    """Announce level changes to supervisors and admins, the worst first; at most `limit`
+    of them one by one (returns how many). A stream falls behind after 1000 events and is
+    cut off, so on a day that moves thousands of cases (the first scan after an upgrade)
+    the rest are left to the board, which a supervisor's screen reloads on any of them."""
+    if bus is None or not events:
+        return 0
+    chosen = sorted(events, key=lambda e: -e.level.rank)[:limit]
+    bus.publish_all((wire.CaseEventType.DEADLINE, e.model_dump(mode="json"), SUPERVISING) for e in chosen)
+    if len(events) > len(chosen):
+        log.info("%d level changes not announced one by one (the board shows them)", len(events) - len(chosen))
+    return len(chosen)
 
 
 class DeadlineJob:

@@ -2779,170 +2779,170 @@ Waiting for the applicant to sign on the citizen screen.</source>
 <context>
     <name>MaterialsPanel</name>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="193"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="248"/>
         <source>Find the service item: name, pinyin initials or code (Ctrl+F)</source>
         <translation>查找办理事项：名称、拼音首字母或编码（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="204"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="704"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="259"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="757"/>
         <source>Choose the service item to check the materials.</source>
         <translation>请选择办理事项后核验材料。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="207"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="262"/>
         <source>Guide (F1)</source>
         <translation>办事指南（F1）</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="222"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="275"/>
         <source>Material</source>
         <translation>材料</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="222"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="275"/>
         <source>Required</source>
         <translation>必要性</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="223"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="276"/>
         <source>Status</source>
         <translation>核验结果</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="223"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="276"/>
         <source>Originals</source>
         <translation>原件</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="224"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="277"/>
         <source>Copies</source>
         <translation>复印件</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="224"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="277"/>
         <source>Applicant sees</source>
         <translation>群众屏显示</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="248"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="301"/>
         <source>Accept</source>
         <translation>受理</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="249"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="666"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="302"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="719"/>
         <source>Accept with deficiency</source>
         <translation>容缺受理</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="250"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="303"/>
         <source>Accept on commitment</source>
         <translation>告知承诺</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="251"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="304"/>
         <source>Notify once</source>
         <translation>一次性告知</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="252"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="650"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="305"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="703"/>
         <source>Reject</source>
         <translation>不予受理</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="282"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="335"/>
         <source>This service item was withdrawn from the catalogue.</source>
         <translation>该事项已从目录中撤销。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="333"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="386"/>
         <source>done on the spot</source>
         <translation>当场办结</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="334"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="387"/>
         <source>promised within %1 %2</source>
         <translation>承诺 %1 个%2内办结</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="393"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="446"/>
         <source>required</source>
         <translation>必要</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="393"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="446"/>
         <source>optional</source>
         <translation>非必要</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="394"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="447"/>
         <source>may follow later</source>
         <translation>容缺后补</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="506"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="559"/>
         <source>not checked</source>
         <translation>未核验</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="507"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="560"/>
         <source>received</source>
         <translation>已收取</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="508"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="561"/>
         <source>electronic</source>
         <translation>电子材料</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="509"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="562"/>
         <source>fetched by data sharing</source>
         <translation>共享免提交</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="510"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="563"/>
         <source>missing</source>
         <translation>缺少</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="511"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="564"/>
         <source>defective</source>
         <translation>不符合要求</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="553"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="606"/>
         <source>count the originals or copies received</source>
         <translation>请填写收取的原件或复印件份数</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="555"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="608"/>
         <source>choose or type what is wrong</source>
         <translation>请选择或填写问题</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="584"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="637"/>
         <source>Choose: %1</source>
         <translation>请选择：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="592"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="645"/>
         <source>Not checked yet: %1</source>
         <translation>尚未核验：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="593"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="646"/>
         <source>Every material is in order.</source>
         <translation>材料齐全，符合要求。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="656"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="709"/>
         <source>The specific reason the application is not accepted:</source>
         <translation>不予受理的具体理由：</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="668"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="721"/>
         <source>By when will the applicant bring each missing material?</source>
         <translation>申请人补交各项材料的期限：</translation>
     </message>

@@ -15,7 +15,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QSpinBox
 
-from tests.ui.test_material_check import ITEM, logged_in  # noqa: F401, F811 - the fixture
+from tests.ui.test_material_check import ITEM
+from tests.ui.test_shell import FAST_SYNC, open_main_window
 from ui.citizen.citizen_screen import finding_word
 from ui.clerk.materials_panel import (
     COL_FINDING,
@@ -24,6 +25,7 @@ from ui.clerk.materials_panel import (
     FINDING_MARKS,
     _MaterialCell,
 )
+from workstation.config import ServerSettings, Settings, UiSettings
 from workstation.domain.checklist import Decision, MaterialStatus
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,6 +35,18 @@ SCREEN = tuple(int(v) for v in os.environ.get("COUNTER_SCREEN", "1366x768").spli
 SHOTS = os.environ.get("SCREENSHOT_DIR")
 
 WIDE_ITEMS = ["个体工商户设立登记", "公共场所卫生许可（新办）", "国有建设用地使用权及房屋所有权转移登记"]
+
+
+@pytest.fixture
+def logged_in(qtbot, clerk_app, sqlite_hall):
+    """Window 2, clerk1 logged in, the catalogue loaded, the citizen screen as a window."""
+    settings = Settings(server=ServerSettings(url=sqlite_hall.url), sync=FAST_SYNC,
+                        ui=UiSettings(citizen_screen="window"))
+    app = clerk_app(settings)
+    open_main_window(qtbot, app, sqlite_hall, 2)
+    panel = app.main_window.materials
+    qtbot.waitUntil(lambda: panel.snapshot is not None and len(panel.snapshot.index) >= 20, timeout=30000)
+    return app
 
 
 def _shot(qtbot, widget, tmp_path, name: str) -> Path:
@@ -191,7 +205,11 @@ def test_clerk_table_and_citizen_checklist_agree_after_every_change(qtbot, logge
         change()
         agree(**expected)
         if expected.get("premises_proof") == missing and "agent_id" in expected:
-            # The pair the issue asked about: one moment, both screens.
+            # The pair the issue asked about: one moment, both screens. At 1366×768 the clerk
+            # sees all five rows at once, the one with a reason field too.
+            qtbot.wait(100)
+            table = panel.table
+            assert sum(table.rowHeight(r) for r in range(table.rowCount())) <= table.viewport().height()
             _shot(qtbot, window, tmp_path, "pair_clerk_1366x768.png")
             _shot(qtbot, citizen, tmp_path, "pair_citizen_1920x1080.png")
     assert "补" in citizen.checklist_summary.text() or "核对" in citizen.checklist_summary.text()

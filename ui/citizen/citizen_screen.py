@@ -167,7 +167,7 @@ class CitizenScreen(QWidget):
             QTimer.singleShot(0, self._render_checklist)  # once the layout has the new size
 
     def show_signing(self, title: str, case_number: str) -> None:
-        """Ask the applicant to sign `title`; its preview follows with `signing.show_preview`.
+        """Ask the applicant to sign `title`; its pages follow with `signing.show_document(pdf)`.
         The signature arrives as `signing.signed(Signature)`."""
         self.signing.start(title, case_number)
         self.pages.setCurrentWidget(self.signing)

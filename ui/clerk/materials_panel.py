@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
+    QSizePolicy,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -128,6 +130,59 @@ class _DecisionBar(QWidget):
         return super().eventFilter(watched, event)
 
 
+class _Situations(QWidget):
+    """The item's situation groups side by side while the width allows, else wrapped onto
+    more rows: one box a row cost a 768-pixel screen two of the table's rows."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        # The width is the panel's to give; the boxes adapt to it, never widen the window.
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.boxes: list[QGroupBox] = []
+        self._placement: list[tuple[int, int, int]] = []
+
+    def add(self, box: QGroupBox) -> None:
+        self.boxes.append(box)
+        self._reflow()
+
+    def clear(self) -> None:
+        for box in self.boxes:
+            self.grid.removeWidget(box)
+            box.hide()
+            box.deleteLater()
+        self.boxes, self._placement = [], []
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._reflow()
+
+    def _reflow(self) -> None:
+        spacing = max(self.grid.horizontalSpacing(), 6)
+        rows: list[list[QGroupBox]] = [[]]
+        used = 0
+        for box in self.boxes:
+            wanted = box.sizeHint().width()
+            if rows[-1] and used + spacing + wanted > self.width():
+                rows.append([])
+                used = 0
+            rows[-1].append(box)
+            used += wanted + (spacing if used else 0)
+        columns = max(len(r) for r in rows)
+        placement = []
+        for r, boxes in enumerate(rows):
+            for c, _box in enumerate(boxes):
+                placement.append((r, c, columns - c if c == len(boxes) - 1 else 1))  # the last one spans
+        if placement == self._placement:
+            return
+        self._placement = placement
+        for box in self.boxes:
+            self.grid.removeWidget(box)
+        for box, (r, c, span) in zip(self.boxes, placement, strict=True):
+            self.grid.addWidget(box, r, c, 1, span)
+
+
 class _MaterialCell(QWidget):
     """The material's name with what to bring under it, whole (wrapped, never cut); and,
     when the clerk finds it defective, the field for what is wrong."""
@@ -213,9 +268,7 @@ class MaterialsPanel(QWidget):
         head.addWidget(self.header, 1)
         head.addWidget(self.guide_button)
 
-        self.situations = QWidget()
-        self.situations_layout = QVBoxLayout(self.situations)
-        self.situations_layout.setContentsMargins(0, 0, 0, 0)
+        self.situations = _Situations()
 
         self.table = QTableWidget(0, 6)
         self.table.setObjectName("checklist")
@@ -352,7 +405,7 @@ class MaterialsPanel(QWidget):
                 row.addWidget(button)
                 self._situation_buttons[option.id] = button
             row.addStretch(1)
-            self.situations_layout.addWidget(box)
+            self.situations.add(box)
 
     def chosen(self) -> set[str]:
         return {oid for oid, button in self._situation_buttons.items() if button.isChecked()}
@@ -452,6 +505,11 @@ class MaterialsPanel(QWidget):
             for row in range(self.table.rowCount()):
                 width = max(width, self._cell_width(row, col))
             header.resizeSection(col, width)
+        # However narrow the window, the name keeps room for about ten characters a line
+        # (the table scrolls sideways rather than squeeze it into a column of single characters).
+        fixed = sum(self.table.columnWidth(c) for c in range(self.table.columnCount()) if c != COL_NAME)
+        self.table.setMinimumWidth(fixed + 10 * self.table.fontMetrics().horizontalAdvance("材")
+                                   + self.table.verticalScrollBar().sizeHint().width() + 2 * self.table.frameWidth())
         self._fit_rows()
 
     def _cell_width(self, row: int, col: int) -> int:
@@ -700,10 +758,7 @@ class MaterialsPanel(QWidget):
         self.checklist_changed.emit("", [])
 
     def _clear_situations(self) -> None:
-        while self.situations_layout.count():
-            child = self.situations_layout.takeAt(0).widget()
-            if child is not None:
-                child.deleteLater()
+        self.situations.clear()
         self._situation_buttons = {}
 
     # the guide itself
