@@ -119,9 +119,11 @@ def create_app(db: Database, rating_settings: RatingSettings | None = None,
     def health() -> Health:
         with db.reading() as session:
             halls = reference.current(session, ReferenceKind.HALL)
+            now = queue.now()
             return Health(status="ok", version=__version__, database=db.dialect,
                           revision=reference.head(session),
-                          hall=halls[0]["name"] if halls else None)
+                          hall=halls[0]["name"] if halls else None,
+                          server_time=now, hall_date=queue.today(now))
 
     @app.post(f"{API_PREFIX}/enrol", response_model=EnrolResponse, tags=["auth"])
     def enrol(body: EnrolRequest) -> EnrolResponse:

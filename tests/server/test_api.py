@@ -174,6 +174,10 @@ def test_health_and_openapi(hall_server: HallServer, db_url: str):
     assert body["database"] == db_url.split(":")[0].split("+")[0]
     assert body["hall"], "the demo hall has a name"
     assert body["revision"] > 0
+    # The server's clock is the hall's: its time, and its date in the hall's zone (UTC+8).
+    server_time = datetime.fromisoformat(body["server_time"])
+    assert abs((server_time - datetime.now(UTC)).total_seconds()) < 60
+    assert body["hall_date"] == (server_time + timedelta(hours=8)).date().isoformat()
 
     spec = requests.get(f"{hall_server.url}/openapi.json", timeout=TIMEOUT)
     assert spec.status_code == 200

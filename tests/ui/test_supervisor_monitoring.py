@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
+import requests
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -170,54 +171,80 @@ def test_a_pause_shows_its_whereabouts_within_a_second_and_a_killed_workstation_
     shot(app.main_window, tmp_path, "hall_now_paused_offline")
 
 
-def test_statistics_show_the_servers_figures_and_export_xlsx_and_csv(
-        qtbot, sqlite_hall, supervisor_app, kiosk_desk, tmp_path):
-    tickets = [kiosk_desk.issue("general").ticket for _ in range(3)]
-    kiosk_desk.issue("social")
-    clerk = window_session(sqlite_hall, 1, "clerk1")
-    for done in range(2):
+def _a_zone_on_another_day() -> str:
+    """A time zone whose date differs from this PC's UTC date now (for the next hour at
+    least): +14 h from 10:00 UTC on, −11 h before 11:00 UTC."""
+    return "Pacific/Kiritimati" if datetime.now(UTC).hour >= 10 else "Pacific/Pago_Pago"
+
+
+@pytest.fixture
+def hall_on_another_day(tmp_path):
+    """A hall whose today is not this PC's today: its server runs in another time zone."""
+    server = HallServer(f"sqlite:///{tmp_path / 'hall.sqlite3'}", demo=True, home=tmp_path / "hall-home",
+                        env={"COUNTER_HALL_TIMEZONE": _a_zone_on_another_day()}).start()
+    yield server
+    server.stop()
+
+
+class TestAHallOnAnotherDay:
+    """The hall here runs in a time zone on another date, as a PC with a wrong clock would
+    see it: 今日 must be the hall's today by the server's clock."""
+
+    @pytest.fixture
+    def sqlite_hall(self, hall_on_another_day):
+        return hall_on_another_day
+
+    def test_statistics_show_the_servers_figures_and_export_xlsx_and_csv(
+            self, qtbot, sqlite_hall, supervisor_app, kiosk_desk, tmp_path):
+        hall_today = requests.get(sqlite_hall.api("/health"), timeout=10).json()["hall_date"]
+        assert hall_today != datetime.now(UTC).date().isoformat()
+        tickets = [kiosk_desk.issue("general").ticket for _ in range(3)]
+        kiosk_desk.issue("social")
+        clerk = window_session(sqlite_hall, 1, "clerk1")
+        for done in range(2):
+            ticket = call_next_at(sqlite_hall, clerk)
+            assert ticket["id"] == tickets[done].id
+            for step in ("start", "finish"):
+                answer = clerk.post(sqlite_hall.api(f"/queue/tickets/{ticket['id']}/{step}"), timeout=10)
+                assert answer.status_code == 200, answer.text
         ticket = call_next_at(sqlite_hall, clerk)
-        assert ticket["id"] == tickets[done].id
-        for step in ("start", "finish"):
-            answer = clerk.post(sqlite_hall.api(f"/queue/tickets/{ticket['id']}/{step}"), timeout=10)
-            assert answer.status_code == 200, answer.text
-    ticket = call_next_at(sqlite_hall, clerk)
-    assert clerk.post(sqlite_hall.api(f"/queue/tickets/{ticket['id']}/no-show"), timeout=10).status_code == 200
+        assert clerk.post(sqlite_hall.api(f"/queue/tickets/{ticket['id']}/no-show"), timeout=10).status_code == 200
 
-    app = open_supervisor(qtbot, supervisor_app, sqlite_hall)
-    window, screen = app.main_window, app.statistics
-    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)  # Ctrl+4: 统计报表
-    assert window.screens.currentWidget() is screen
-    with qtbot.waitSignal(screen.statistics_shown, timeout=30000):
-        screen.range_buttons["today"].click()
-    day = screen.statistics.first
-    server = sqlite_hall.login("supervisor").get(sqlite_hall.api("/monitoring/statistics"), timeout=30,
-                                                 params={"from": day.isoformat(), "to": day.isoformat()}).json()
-    totals = server["totals"]
-    assert (totals["issued"], totals["served"], totals["no_shows"]) == (4, 2, 1)
-    assert screen.statistics.totals.model_dump(mode="json") == totals
-    assert "取号 4 · 办结 2 · 过号 1" in screen.totals.text()
-    general = next(r for r in range(screen.by_type.rowCount()) if screen.by_type.item(r, 0).text() == "综合受理")
-    assert [screen.by_type.item(general, c).text() for c in (1, 2, 3)] == ["3", "2", "1"]
-    assert screen.wait_chart.chart().series() and screen.rating_chart.chart().series()
-    shot(window, tmp_path, "statistics_today")
+        app = open_supervisor(qtbot, supervisor_app, sqlite_hall)
+        window, screen = app.main_window, app.statistics
+        qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)  # Ctrl+4: 统计报表
+        assert window.screens.currentWidget() is screen
+        with qtbot.waitSignal(screen.statistics_shown, timeout=30000):
+            screen.range_buttons["today"].click()
+        day = screen.statistics.first
+        assert day.isoformat() == hall_today == screen.first.date().toPython().isoformat()
+        server = sqlite_hall.login("supervisor").get(sqlite_hall.api("/monitoring/statistics"), timeout=30,
+                                                     params={"from": day.isoformat(), "to": day.isoformat()}).json()
+        totals = server["totals"]
+        assert (totals["issued"], totals["served"], totals["no_shows"]) == (4, 2, 1)
+        assert screen.statistics.totals.model_dump(mode="json") == totals
+        assert "取号 4 · 办结 2 · 过号 1" in screen.totals.text()
+        general = next(r for r in range(screen.by_type.rowCount()) if screen.by_type.item(r, 0).text() == "综合受理")
+        assert [screen.by_type.item(general, c).text() for c in (1, 2, 3)] == ["3", "2", "1"]
+        assert screen.wait_chart.chart().series() and screen.rating_chart.chart().series()
+        shot(window, tmp_path, "statistics_today")
 
-    xlsx = tmp_path / "report.xlsx"
-    with qtbot.waitSignal(screen.exported, timeout=30000):
-        screen.export_to(xlsx, ExportFormat.XLSX)
-    book = openpyxl.load_workbook(xlsx)
-    rows = [list(r) for r in book["按业务类型"].iter_rows(values_only=True)]
-    row = next(r for r in rows if r[0] == "general")
-    assert row[1:6] == ["综合受理", 3, 2, 1, 0]
-    summary = [list(r) for r in book["合计"].iter_rows(values_only=True)]
-    assert summary[2][2:5] == [4, 2, 1]
+        xlsx = tmp_path / "report.xlsx"
+        with qtbot.waitSignal(screen.exported, timeout=30000):
+            screen.export_to(xlsx, ExportFormat.XLSX)
+        book = openpyxl.load_workbook(xlsx)
+        rows = [list(r) for r in book["按业务类型"].iter_rows(values_only=True)]
+        row = next(r for r in rows if r[0] == "general")
+        assert row[1:6] == ["综合受理", 3, 2, 1, 0]
+        summary = [list(r) for r in book["合计"].iter_rows(values_only=True)]
+        assert summary[2][2:5] == [4, 2, 1]
 
-    path = tmp_path / "report.csv"
-    with qtbot.waitSignal(screen.exported, timeout=30000):
-        screen.export_to(path, ExportFormat.CSV)
-    lines = list(csv.reader(io.StringIO(path.read_bytes().decode("utf-8-sig"))))
-    assert next(r for r in lines if r[:2] == ["按业务类型", "general"])[2:7] == ["综合受理", "3", "2", "1", "0"]
-    assert not list(tmp_path.glob("*.part"))
+        path = tmp_path / "report.csv"
+        with qtbot.waitSignal(screen.exported, timeout=30000):
+            screen.export_to(path, ExportFormat.CSV)
+        lines = list(csv.reader(io.StringIO(path.read_bytes().decode("utf-8-sig"))))
+        assert next(r for r in lines if r[:2] == ["按业务类型", "general"])[2:7] == ["综合受理", "3", "2", "1", "0"]
+        assert not list(tmp_path.glob("*.part"))
 
 
 def _served_earlier(db_url: str, day, business_type: str, count: int, service_seconds: int) -> None:

@@ -72,7 +72,7 @@ class StatisticsScreen(QWidget):
         self.desk = desk
         self._today = today
         self.statistics: mon.Statistics | None = None
-        self._asked: tuple[date, date] | None = None
+        self._asked: object | None = None
 
         self.range_buttons: dict[str, QPushButton] = {}
         self.range_group = QButtonGroup(self)
@@ -160,9 +160,6 @@ class StatisticsScreen(QWidget):
             " QTableWidget { font-size: 11pt; }")
         self.choose(TODAY, load=False)
 
-    def today(self) -> date:
-        return self._today or date.today()
-
     def _chart_view(self, title: str) -> QChartView:
         chart = QChart()
         chart.setTitle(title)
@@ -192,18 +189,24 @@ class StatisticsScreen(QWidget):
     # choosing and reading
 
     def choose(self, choice: str, load: bool = True) -> None:
+        """A range button: 今日, 本周 and 本月 end on the hall's today, asked of the server
+        with the figures (this PC's clock may be wrong or in another zone); 自定义 leaves
+        the dates to the supervisor."""
         self.range_buttons[choice].setChecked(True)
         custom = choice == CUSTOM
         self.first.setEnabled(custom)
         self.last.setEnabled(custom)
-        if not custom:
-            first, last = range_of(choice, self.today())
-            self.first.setDate(QDate(first))
-            self.last.setDate(QDate(last))
-            if load:
-                self.load(first, last)
-        else:
+        if custom:
             self.first.setFocus()
+            return
+        first, last = range_of(choice, self._today or date.today())
+        self._show_range(first, last)
+        if load:
+            self._load_range(choice)
+
+    def _show_range(self, first: date, last: date) -> None:
+        self.first.setDate(QDate(first))
+        self.last.setDate(QDate(last))
 
     def chosen(self) -> tuple[date, date]:
         return self.first.date().toPython(), self.last.date().toPython()
@@ -213,22 +216,37 @@ class StatisticsScreen(QWidget):
         self.load(*self.chosen())
 
     def refresh(self) -> None:
-        self.load_chosen()
+        choice = next((name for name, button in self.range_buttons.items() if button.isChecked()), CUSTOM)
+        if choice == CUSTOM:
+            self.load_chosen()
+        else:
+            self._load_range(choice)
 
     def load(self, first: date, last: date) -> None:
         if last < first:
             self._say(self.tr("The last day is before the first."), error=True)
             return
-        self._asked = (first, last)
-        self._say(self.tr("Reading…"))
         desk = self.desk
-        run_in_background(lambda: desk.statistics(first, last),
-                          while_alive(self, lambda s: self._loaded((first, last), s)),
+        self._ask(lambda: desk.statistics(first, last))
+
+    def _load_range(self, choice: str) -> None:
+        desk, fixed = self.desk, self._today
+
+        def work() -> mon.Statistics:
+            return desk.statistics(*range_of(choice, fixed or desk.hall_today()))
+        self._ask(work)
+
+    def _ask(self, work) -> None:
+        asked = self._asked = object()  # a newer question makes older answers stale
+        self._say(self.tr("Reading…"))
+        run_in_background(work, while_alive(self, lambda s: self._loaded(asked, s)),
                           while_alive(self, self._failed))
 
-    def _loaded(self, asked: tuple[date, date], statistics: mon.Statistics) -> None:
-        if asked != self._asked:
+    def _loaded(self, asked: object, statistics: mon.Statistics) -> None:
+        if asked is not self._asked:
             return  # an older range's answer, come back after the newer one was asked
+        if not self.first.isEnabled():
+            self._show_range(statistics.first, statistics.last)  # the hall's days, as the server counted
         self.show_statistics(statistics)
 
     def _failed(self, exc: BaseException) -> None:

@@ -67,6 +67,12 @@ class MonitoringDesk(SupervisorCalls):
     def statistics(self, first: date, last: date) -> mon.Statistics:
         return self._with_client(lambda c: c.statistics(first, last))
 
+    def hall_today(self) -> date:
+        """Today in the hall, by the server's clock: the day 今日/本周/本月 end on, whatever
+        this PC's clock or time zone says."""
+        health = self._with_client(lambda c: c.health())
+        return health.hall_date or date.today()  # a server from before hall_date
+
     def export_statistics(self, first: date, last: date, fmt: mon.ExportFormat) -> bytes:
         return self._with_client(lambda c: c.export_statistics(first, last, fmt))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
@@ -49,3 +49,6 @@ class Health(BaseModel):
     database: str
     revision: int
     hall: str | None
+    # The server's clock is the hall's: deadlines, service days and statistics follow it.
+    server_time: datetime | None = None
+    hall_date: date | None = Field(default=None, description="today in the hall's time zone, by the server's clock")
