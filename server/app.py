@@ -182,6 +182,9 @@ def create_app(db: Database, rating_settings: RatingSettings | None = None,
             raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY,
                                 f"the path names {key!r} but the value is {reference.key_of(kind, value)!r}")
         with db.session() as session:
+            problems = reference.cross_problems(session, kind, [value])
+            if problems:
+                raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, "; ".join(problems))
             before = reference.head(session)
             entry = reference.put(session, kind, body.payload)
         if entry.revision <= before:  # the same value again: no new revision, nothing to tell

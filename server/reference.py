@@ -10,6 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from server.models import ReferenceEntry, RevisionCounter
+from workstation.domain.bundle import BundleProblem, check_against
+from workstation.protocol.bundles import Bundle
 from workstation.protocol.catalogue import ServiceItem
 from workstation.protocol.reference import (
     BusinessType,
@@ -29,6 +31,7 @@ SCHEMAS: dict[ReferenceKind, type[BaseModel]] = {
     ReferenceKind.SERVICE_ITEM: ServiceItem,
     ReferenceKind.CALENDAR: PublishedCalendar,
     ReferenceKind.SUPERVISION: Supervision,
+    ReferenceKind.BUNDLE: Bundle,
 }
 
 MAX_PAGE = 1000
@@ -46,6 +49,25 @@ def key_of(kind: ReferenceKind, value: BaseModel) -> str:
     if kind is ReferenceKind.CALENDAR:
         return str(value.year)  # type: ignore[attr-defined]
     return str(value.code)  # type: ignore[attr-defined]
+
+
+def cross_problems(session: Session, kind: ReferenceKind, values: list[BaseModel]) -> list[str]:
+    """What `values`, valid on their own, name that the hall's current reference data does
+    not have: a bundle's items, shared materials and answered situations must be in the
+    catalogue. Empty when nothing is wrong."""
+    if kind is not ReferenceKind.BUNDLE or not values:
+        return []
+    items = {}
+    for payload in current(session, ReferenceKind.SERVICE_ITEM):
+        item = ServiceItem.model_validate(payload)
+        items[item.code] = item
+    problems = []
+    for bundle in values:
+        try:
+            check_against(bundle, items)  # type: ignore[arg-type]
+        except BundleProblem as exc:
+            problems.append(f"bundle {bundle.code}: {exc}")  # type: ignore[attr-defined]
+    return problems
 
 
 def validate(kind: ReferenceKind, payload: dict[str, Any]) -> BaseModel:

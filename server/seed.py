@@ -37,18 +37,22 @@ def import_reference(session: Session, kind: ReferenceKind, values: Any, source:
         raise ImportError_(f"{source}: expected a JSON list of {kind.value} values")
     problems: list[str] = []
     keys: dict[str, int] = {}
+    valid = []
     for index, value in enumerate(values):
         if not isinstance(value, dict):
             problems.append(f"{source}[{index}]: expected an object")
             continue
         try:
-            key = reference.key_of(kind, reference.validate(kind, value))
+            checked = reference.validate(kind, value)
         except reference.InvalidReference as exc:
             problems.append(f"{source}[{index}]: {exc}")
             continue
+        key = reference.key_of(kind, checked)
         if key in keys:
             problems.append(f"{source}[{index}]: {kind.value} {key} repeats entry [{keys[key]}]")
         keys[key] = index
+        valid.append(checked)
+    problems += [f"{source}: {problem}" for problem in reference.cross_problems(session, kind, valid)]
     if problems:
         raise ImportError_("\n".join(problems))
     before = reference.head(session)
@@ -93,6 +97,7 @@ DEMO_FILES = (
     (ReferenceKind.WINDOW, "windows.json"),
     (ReferenceKind.SERVICE_ITEM, "catalogue.json"),
     (ReferenceKind.SUPERVISION, "supervision.json"),
+    (ReferenceKind.BUNDLE, "bundles.json"),  # after the catalogue it draws on
 )
 
 

@@ -65,3 +65,34 @@ def test_import_is_all_or_nothing(hall_server: HallServer, tmp_path: Path):
     result = hall_server.run_cli("import", "service_item", str(good_file))
     assert result.returncode == 0 and "0 entries changed" in result.stdout
     assert catalogue(hall_server, admin)[0] == new_head
+
+
+def bundles(server: HallServer, session: requests.Session) -> dict[str, dict]:
+    page = session.get(server.api("/reference/changes"), timeout=TIMEOUT,
+                       params={"kind": "bundle", "limit": 1000}).json()
+    return {e["key"]: e["payload"] for e in page["entries"] if not e["deleted"]}
+
+
+def test_bundles_are_pulled_like_the_catalogue_and_must_name_its_items(hall_server: HallServer, tmp_path: Path):
+    """一件事 bundles are reference data: the demo hall has three, a device pulls them, and a
+    bundle naming an item the catalogue lacks is refused (import and edit) with its name."""
+    admin = hall_server.admin_session()
+    held = bundles(hall_server, hall_server.device_session())
+    assert {"kaiban-canyin", "xinshenger-chusheng", "ershoufang-zhuanyi"} <= set(held)
+    assert held["kaiban-canyin"]["name"] == "开办餐饮店"
+
+    missing = held["kaiban-canyin"]["items"][0]["item"]  # everywhere the bundle names it
+    wrong = json.loads(json.dumps(held["kaiban-canyin"]).replace(missing, "11110105MB0217349R0001230420NOPE1"))
+    wrong["code"] = "kaiban-test"
+    result = hall_server.run_cli("import", "bundle", str(write(tmp_path / "b.json", [wrong])))
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert "nothing was changed" in result.stderr
+    assert "kaiban-test" in result.stderr and "11110105MB0217349R0001230420NOPE1" in result.stderr
+    answer = admin.put(hall_server.api("/reference/bundle/kaiban-test"), json={"payload": wrong}, timeout=TIMEOUT)
+    assert answer.status_code == 422 and "不在事项目录中" in answer.json()["detail"]
+    assert bundles(hall_server, admin) == held
+
+    right = {**held["kaiban-canyin"], "code": "kaiban-test", "name": "开办餐饮店（测试）"}
+    answer = admin.put(hall_server.api("/reference/bundle/kaiban-test"), json={"payload": right}, timeout=TIMEOUT)
+    assert answer.status_code == 200, answer.text
+    assert bundles(hall_server, admin)["kaiban-test"]["name"] == "开办餐饮店（测试）"

@@ -19,6 +19,7 @@ class ReferenceKind(StrEnum):
     SERVICE_ITEM = "service_item"
     CALENDAR = "calendar"
     SUPERVISION = "supervision"
+    BUNDLE = "bundle"  # 一件事: items of the catalogue applied for together
 
 
 class Hall(BaseModel):
