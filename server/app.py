@@ -8,7 +8,7 @@ import uuid
 from contextlib import asynccontextmanager
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request, status
+from fastapi import Depends, FastAPI, Header, HTTPException, Path, Query, Request, status
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import DataError, IntegrityError
@@ -70,8 +70,15 @@ class EnrolmentCodeResponse(BaseModel):
     code: str
 
 
+class UnlockResult(BaseModel):
+    subject: str = Field(description="the account name or device id unlocked")
+    lockouts_lifted: int
+    failures_forgotten: int
+
+
 def create_app(db: Database, rating_settings: RatingSettings | None = None,
-               queue_writer: str = "process", case_settings: CaseSettings | None = None) -> FastAPI:
+               queue_writer: str = "process", case_settings: CaseSettings | None = None,
+               login_settings: auth.LoginSettings | None = None) -> FastAPI:
     """The server's application. `queue_writer`: on SQLite, whether the queue is written by
     a process of its own ("process", using a second core) or by a thread ("thread")."""
     from server.queue import QueueService
@@ -102,6 +109,7 @@ def create_app(db: Database, rating_settings: RatingSettings | None = None,
                   openapi_url="/openapi.json", docs_url=None, redoc_url=None)
     app.state.db = db
     app.state.principals = auth.PrincipalCache()
+    app.state.login_settings = login_settings = login_settings or auth.LoginSettings()
     app.state.bus = bus
     app.add_middleware(BodyLimit)
 
@@ -141,8 +149,26 @@ def create_app(db: Database, rating_settings: RatingSettings | None = None,
     def login(body: LoginRequest, device: Principal = Depends(workstation_device)) -> LoginResponse:
         if device.account_id is not None:
             raise HTTPException(status.HTTP_400_BAD_REQUEST, "log in with the device token")
+        return auth.login(db, device, body.username, body.password, login_settings)
+
+    def _unlock(scope: str, subject: str, admin: Principal) -> UnlockResult:
         with db.session() as session:
-            return auth.login(session, device, body.username, body.password)
+            lifted, forgotten = auth.unlock(session, scope, subject, admin.username or "admin")
+        return UnlockResult(subject=subject, lockouts_lifted=lifted, failures_forgotten=forgotten)
+
+    @app.post(f"{API_PREFIX}/admin/accounts/{{username}}/unlock", response_model=UnlockResult,
+              tags=["auth"])
+    def unlock_account(username: Annotated[str, Path(min_length=1, max_length=64)],
+                       admin: Principal = Depends(require(Role.ADMIN))) -> UnlockResult:
+        """Lift the lockout of an account name after failed logins (and forget its failures)."""
+        return _unlock("account", username, admin)
+
+    @app.post(f"{API_PREFIX}/admin/devices/{{device_id}}/unlock", response_model=UnlockResult,
+              tags=["auth"])
+    def unlock_device(device_id: Annotated[str, Path(min_length=1, max_length=36)],
+                      admin: Principal = Depends(require(Role.ADMIN))) -> UnlockResult:
+        """Lift the lockout of a device after failed logins at it (and forget its failures)."""
+        return _unlock("device", device_id, admin)
 
     @app.post(f"{API_PREFIX}/logout", status_code=204, tags=["auth"])
     def logout(token: str = Depends(auth.bearer_token), _: Principal = Depends(any_enrolled)) -> None:

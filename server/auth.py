@@ -2,24 +2,83 @@
 
 from __future__ import annotations
 
+import logging
+import math
+import os
 import threading
 import time
 import uuid
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from fastapi import Depends, HTTPException, Request, status
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from server import security
-from server.models import Account, Device, EnrolmentCode, LoginSession
+from server.models import Account, Device, EnrolmentCode, LoginFailure, LoginLockout, LoginSession
+from workstation.domain.queue import DEFAULT_TIMEZONE, hall_zone
 from workstation.domain.roles import DeviceKind, Role
 from workstation.protocol.auth import EnrolResponse, LoginResponse
 
 SESSION_LIFETIME = timedelta(hours=12)
 CODE_LIFETIME = timedelta(days=7)
+# The header an idle session's 401 carries, so a workstation can say why it logged out.
+SESSION_ENDED_HEADER = "X-Session-Ended"
+
+log = logging.getLogger("hall.auth")
+
+
+def _env_number(name: str, default: float) -> float:
+    raw = os.environ.get(name, "")
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SystemExit(f"{name}={raw!r}: give a number") from None
+    if not value > 0 or math.isinf(value):
+        raise SystemExit(f"{name}={raw!r}: give a positive number")
+    return value
+
+
+@dataclass(frozen=True)
+class LoginSettings:
+    """Failed logins and idle sessions. `max_failures` wrong passwords for one account name
+    within `window` lock that name for `lock`; `device_max_failures` at one device (whatever
+    names were tried) lock the device. A login session unused for `idle` ends."""
+
+    max_failures: int = 5
+    device_max_failures: int = 10
+    window: timedelta = timedelta(minutes=15)
+    lock: timedelta = timedelta(minutes=15)
+    idle: timedelta = timedelta(minutes=30)
+    timezone: tzinfo = field(default_factory=hall_zone)
+
+    @classmethod
+    def from_environment(cls, idle_minutes: float | None = None) -> LoginSettings:
+        """COUNTER_LOGIN_MAX_FAILURES (5; a device may fail twice as often),
+        COUNTER_LOGIN_LOCK_MINUTES (15, also the window failures are counted in),
+        COUNTER_SESSION_IDLE_MINUTES (30), COUNTER_HALL_TIMEZONE (for the times said)."""
+        failures = int(_env_number("COUNTER_LOGIN_MAX_FAILURES", 5))
+        lock = timedelta(minutes=_env_number("COUNTER_LOGIN_LOCK_MINUTES", 15))
+        idle = idle_minutes if idle_minutes is not None else _env_number("COUNTER_SESSION_IDLE_MINUTES", 30)
+        zone = os.environ.get("COUNTER_HALL_TIMEZONE", DEFAULT_TIMEZONE)
+        try:
+            timezone = hall_zone(zone)
+        except ValueError:
+            raise SystemExit(f"COUNTER_HALL_TIMEZONE={zone!r} is not a known time zone") from None
+        return cls(max_failures=max(1, failures), device_max_failures=max(1, 2 * failures), window=lock,
+                   lock=lock, idle=timedelta(minutes=idle), timezone=timezone)
+
+    @property
+    def touch_every(self) -> timedelta:
+        """How stale a session's last_seen_at may get before a use writes it again."""
+        return min(timedelta(minutes=1), self.idle / 4)
+
+    def idle_words(self) -> str:
+        return _minutes(self.idle)
 
 
 @dataclass(frozen=True)
@@ -72,18 +131,113 @@ def enrol(session: Session, code: str, name: str) -> EnrolResponse:
                          token=token)
 
 
-def login(session: Session, device: Principal, username: str, password: str) -> LoginResponse:
-    account = session.execute(select(Account).where(Account.username == username)).scalar_one_or_none()
+def login(db, device: Principal, username: str, password: str,
+          settings: LoginSettings | None = None) -> LoginResponse:
+    """A new login session, or an HTTPException: 401 for a wrong username or password
+    (counted), 429 while the account name or the device is locked (saying until when).
+    The password is checked outside any transaction, so a slow hash holds no lock."""
+    settings = settings or LoginSettings()
+    now = datetime.now(UTC)
+    with db.reading() as session:
+        lockout = _active_lockout(session, username, device.device_id, now)
+        account = session.execute(select(Account).where(Account.username == username)).scalar_one_or_none()
+    if lockout is not None:
+        log.warning("login of %r at device %s refused: %s locked until %s", username, device.device_id,
+                    lockout.scope, lockout.locked_until.isoformat(timespec="seconds"))
+        raise _locked(lockout, settings, now)
     ok = security.verify_password(account.password_hash if account else None, password)
     if account is None or not ok or not account.active:
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "wrong username or password")
+        with db.session() as session:
+            refusal = _failed(session, username, device.device_id, settings, now)
+        raise refusal
     token = security.new_token("ses")
-    now = datetime.now(UTC)
-    session.add(LoginSession(token_hash=security.token_hash(token), account_id=account.id,
-                             device_id=device.device_id, created_at=now,
-                             expires_at=now + SESSION_LIFETIME, ended_at=None))
+    with db.session() as session:
+        session.execute(update(LoginFailure)
+                        .where(LoginFailure.username == username, LoginFailure.cleared_at.is_(None))
+                        .values(cleared_at=now))
+        session.add(LoginSession(token_hash=security.token_hash(token), account_id=account.id,
+                                 device_id=device.device_id, created_at=now,
+                                 expires_at=now + SESSION_LIFETIME, ended_at=None, last_seen_at=now))
+    log.info("login of %r at device %s", username, device.device_id)
     return LoginResponse(token=token, username=account.username, display_name=account.display_name,
                          role=Role(account.role), expires_at=now + SESSION_LIFETIME)
+
+
+def _active_lockout(session: Session, username: str, device_id: str, now: datetime) -> LoginLockout | None:
+    """The lockout of the account name or the device that ends last, if any is in force."""
+    return session.execute(
+        select(LoginLockout)
+        .where(((LoginLockout.scope == "account") & (LoginLockout.subject == username))
+               | ((LoginLockout.scope == "device") & (LoginLockout.subject == device_id)),
+               LoginLockout.locked_until > now, LoginLockout.unlocked_at.is_(None))
+        .order_by(LoginLockout.locked_until.desc()).limit(1)
+    ).scalar_one_or_none()
+
+
+def _counted(session: Session, column, value: str, since: datetime) -> int:
+    return session.execute(select(func.count()).select_from(LoginFailure).where(
+        column == value, LoginFailure.cleared_at.is_(None), LoginFailure.failed_at > since)).scalar_one()
+
+
+def _failed(session: Session, username: str, device_id: str, settings: LoginSettings,
+            now: datetime) -> HTTPException:
+    """Counts a failed login and locks the name or the device when it is one too many."""
+    session.add(LoginFailure(username=username, device_id=device_id, failed_at=now, cleared_at=None))
+    session.flush()
+    since = now - settings.window
+    by_name = _counted(session, LoginFailure.username, username, since)
+    by_device = _counted(session, LoginFailure.device_id, device_id, since)
+    log.warning("login failed for %r at device %s (%d of %d for the account, %d of %d at the device)",
+                username, device_id, by_name, settings.max_failures, by_device, settings.device_max_failures)
+    lockout = None
+    for scope, subject, count, limit, column in (
+            ("device", device_id, by_device, settings.device_max_failures, LoginFailure.device_id),
+            ("account", username, by_name, settings.max_failures, LoginFailure.username)):
+        if count >= limit:
+            lockout = LoginLockout(scope=scope, subject=subject, locked_at=now, locked_until=now + settings.lock,
+                                   failures=count, unlocked_at=None, unlocked_by=None)
+            session.add(lockout)
+            # Counted once: after the lock, the count starts again.
+            session.execute(update(LoginFailure).where(column == subject, LoginFailure.cleared_at.is_(None))
+                            .values(cleared_at=now))
+            log.warning("%s %r locked until %s after %d failed logins in %s", scope, subject,
+                        lockout.locked_until.isoformat(timespec="seconds"), count, settings.window)
+    if lockout is not None:
+        return _locked(lockout, settings, now)
+    left = settings.max_failures - by_name
+    return HTTPException(status.HTTP_401_UNAUTHORIZED,
+                         f"wrong username or password ({left} more {'try' if left == 1 else 'tries'} "
+                         f"before the account is locked for {_minutes(settings.lock)})")
+
+
+def _minutes(span: timedelta) -> str:
+    minutes = span.total_seconds() / 60
+    return f"{minutes:g} minute{'s' if minutes != 1 else ''}"
+
+
+def _locked(lockout: LoginLockout, settings: LoginSettings, now: datetime) -> HTTPException:
+    until = lockout.locked_until.astimezone(settings.timezone)
+    what = "this account" if lockout.scope == "account" else "logging in at this device"
+    seconds = max(1, math.ceil((lockout.locked_until - now).total_seconds()))
+    return HTTPException(status.HTTP_429_TOO_MANY_REQUESTS,
+                         f"too many failed logins: {what} is locked until {until:%H:%M} hall time "
+                         f"({until:%Y-%m-%d}); an administrator can unlock it sooner",
+                         headers={"Retry-After": str(seconds)})
+
+
+def unlock(session: Session, scope: str, subject: str, by: str) -> tuple[int, int]:
+    """Lift the lockouts of an account name or a device and forget its counted failures;
+    returns (lockouts lifted, failures forgotten)."""
+    now = datetime.now(UTC)
+    lifted = session.execute(update(LoginLockout).where(
+        LoginLockout.scope == scope, LoginLockout.subject == subject, LoginLockout.locked_until > now,
+        LoginLockout.unlocked_at.is_(None)).values(unlocked_at=now, unlocked_by=by)).rowcount
+    column = LoginFailure.username if scope == "account" else LoginFailure.device_id
+    forgotten = session.execute(update(LoginFailure).where(column == subject, LoginFailure.cleared_at.is_(None))
+                                .values(cleared_at=now)).rowcount
+    log.warning("%s %r unlocked by %s (%d lockouts lifted, %d failures forgotten)", scope, subject, by,
+                lifted, forgotten)
+    return lifted, forgotten
 
 
 def logout(session: Session, token: str) -> None:
@@ -101,7 +255,8 @@ def _bearer(request: Request) -> str:
     return token.strip()
 
 
-def resolve(session: Session, token: str) -> Principal:
+def resolve(session: Session, token: str, settings: LoginSettings | None = None) -> Principal:
+    settings = settings or LoginSettings()
     digest = security.token_hash(token)
     now = datetime.now(UTC)
     if token.startswith("ses_"):
@@ -116,6 +271,10 @@ def resolve(session: Session, token: str) -> Principal:
         login_session, account, device = found
         if login_session.ended_at is not None or login_session.expires_at < now:
             raise HTTPException(status.HTTP_401_UNAUTHORIZED, "session ended or expired")
+        if now - (login_session.last_seen_at or login_session.created_at) > settings.idle:
+            raise HTTPException(status.HTTP_401_UNAUTHORIZED,
+                                f"session expired: unused for {settings.idle_words()}; log in again",
+                                headers={SESSION_ENDED_HEADER: "idle"})
         if device.revoked or not account.active:
             raise HTTPException(status.HTTP_401_UNAUTHORIZED, "device or account disabled")
         return Principal(device.id, DeviceKind(device.kind), device.window, account.id,
@@ -159,15 +318,28 @@ class PrincipalCache:
             self._entries.pop(digest, None)
 
 
-def _resolve_fresh(db, token: str) -> tuple[Principal, float]:
+def _resolve_fresh(db, token: str, settings: LoginSettings) -> tuple[Principal, float]:
+    """The caller and how long it may be cached. A login session in use has its
+    last_seen_at written again once it is `touch_every` old; it is cached for a quarter of
+    the idle limit at most, so a session in use is touched well before it would expire."""
+    digest = security.token_hash(token)
     with db.reading() as session:
-        caller = resolve(session, token)
-        lifetime = float("inf")
-        if token.startswith("ses_"):
-            row = session.get(LoginSession, security.token_hash(token))
-            if row is not None:
-                lifetime = (row.expires_at - datetime.now(UTC)).total_seconds()
-        return caller, lifetime
+        caller = resolve(session, token, settings)
+        if not token.startswith("ses_"):
+            return caller, float("inf")
+        row = session.get(LoginSession, digest)
+    now = datetime.now(UTC)
+    if row is None:
+        return caller, 0.0
+    if now - (row.last_seen_at or row.created_at) >= settings.touch_every:
+        try:
+            with db.session() as session:
+                session.execute(update(LoginSession).where(LoginSession.token_hash == digest)
+                                .values(last_seen_at=now))
+        except Exception as exc:  # the caller is let through; the next use tries again
+            log.warning("could not note a session's use: %s", exc)
+    lifetime = min((row.expires_at - now).total_seconds(), settings.idle.total_seconds() / 4)
+    return caller, lifetime
 
 
 async def principal(request: Request) -> Principal:
@@ -178,7 +350,8 @@ async def principal(request: Request) -> Principal:
     cache: PrincipalCache = request.app.state.principals
     caller = cache.get(digest)
     if caller is None:
-        caller, lifetime = await run_in_threadpool(_resolve_fresh, request.app.state.db, token)
+        settings = getattr(request.app.state, "login_settings", None) or LoginSettings()
+        caller, lifetime = await run_in_threadpool(_resolve_fresh, request.app.state.db, token, settings)
         cache.put(digest, caller, lifetime)
     return caller
 

@@ -55,6 +55,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("migrate", help="bring the database schema up to date and exit")
 
+    unlock = sub.add_parser("unlock", help="lift the lockout of an account or a device after failed "
+                            "logins, and forget its failed logins")
+    which = unlock.add_mutually_exclusive_group(required=True)
+    which.add_argument("--account", metavar="USERNAME")
+    which.add_argument("--device", metavar="DEVICE_ID")
+
     ratings = sub.add_parser("export-ratings", help="write the ratings given on a range of days (hall "
                              "time) in the national report's field set")
     ratings.add_argument("--from", dest="first", type=_day, required=True, metavar="YYYY-MM-DD")
@@ -111,6 +117,18 @@ def _run_options(parser: argparse.ArgumentParser) -> None:
                         help="how often the server rescans open cases against their promised dates "
                         "(电子监察); it also rescans soon after every step or new case; 0: only then "
                         "(default 60, or COUNTER_DEADLINE_INTERVAL)")
+    parser.add_argument("--certfile", type=Path, metavar="FILE",
+                        default=os.environ.get("COUNTER_TLS_CERTFILE") or None,
+                        help="serve HTTPS with the hall's certificate in FILE (PEM, the chain after "
+                        "the server's own certificate); needs --keyfile (or COUNTER_TLS_CERTFILE)")
+    parser.add_argument("--keyfile", type=Path, metavar="FILE",
+                        default=os.environ.get("COUNTER_TLS_KEYFILE") or None,
+                        help="the certificate's private key (PEM, not encrypted; readable by the "
+                        "server's account only) (or COUNTER_TLS_KEYFILE)")
+    parser.add_argument("--session-idle-minutes", type=float, metavar="MINUTES",
+                        default=float(os.environ.get("COUNTER_SESSION_IDLE_MINUTES", "30")),
+                        help="a login session unused this long ends; the person logs in again "
+                        "(default 30, or COUNTER_SESSION_IDLE_MINUTES)")
 
 
 def main(argv: list[str]) -> int:
@@ -162,6 +180,14 @@ def main(argv: list[str]) -> int:
             return 0
         if args.command == "migrate":
             return 0
+        if args.command == "unlock":
+            from server import auth
+
+            scope, subject = ("account", args.account) if args.account else ("device", args.device)
+            with db.session() as session:
+                lifted, forgotten = auth.unlock(session, scope, subject, "the unlock command")
+            print(f"{scope} {subject}: {lifted} lockouts lifted, {forgotten} failed logins forgotten")
+            return 0
         settings = _rating_settings(args)
         if args.command == "export-ratings":
             from server import ratings
@@ -187,7 +213,8 @@ def main(argv: list[str]) -> int:
             print(ratings.apply_default_ratings(db, settings))
             return 0
         demo = args.demo if args.demo is not None else args.db is None
-        return serve(db, args.host, args.port, demo, args.parent_watch, settings, _case_settings(args))
+        return serve(db, args.host, args.port, demo, args.parent_watch, settings, _case_settings(args),
+                     tls=_tls(args), login=_login_settings(args))
     finally:
         db.dispose()
 
@@ -210,7 +237,35 @@ def _case_settings(args):
     return CaseSettings(interval=args.deadline_interval)
 
 
-def serve(db, host: str, port: int, demo: bool, parent_watch: bool, ratings=None, cases=None) -> int:
+def _tls(args) -> tuple[Path, Path] | None:
+    """The certificate and key files to serve HTTPS with, checked before the server starts."""
+    import ssl
+
+    if args.certfile is None and args.keyfile is None:
+        return None
+    if args.certfile is None or args.keyfile is None:
+        raise SystemExit("HTTPS needs both --certfile and --keyfile")
+    for name, path in (("--certfile", args.certfile), ("--keyfile", args.keyfile)):
+        if not path.is_file():
+            raise SystemExit(f"{name} {path}: no such file")
+    try:
+        ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(args.certfile, args.keyfile)
+    except (ssl.SSLError, OSError, ValueError) as exc:
+        raise SystemExit(f"the certificate {args.certfile} and key {args.keyfile} cannot be used "
+                         f"together: {exc}") from None
+    return args.certfile, args.keyfile
+
+
+def _login_settings(args):
+    from server.auth import LoginSettings
+
+    if args.session_idle_minutes <= 0:
+        raise SystemExit("--session-idle-minutes must be positive")
+    return LoginSettings.from_environment(idle_minutes=args.session_idle_minutes)
+
+
+def serve(db, host: str, port: int, demo: bool, parent_watch: bool, ratings=None, cases=None,
+          tls: tuple[Path, Path] | None = None, login=None) -> int:
     import uvicorn
 
     from server import auth, seed
@@ -236,7 +291,7 @@ def serve(db, host: str, port: int, demo: bool, parent_watch: bool, ratings=None
     sock.bind((host, port))
     sock.listen(2048)
     bound = sock.getsockname()[1]
-    app = create_app(db, ratings, case_settings=cases)
+    app = create_app(db, ratings, case_settings=cases, login_settings=login)
 
     class Server(uvicorn.Server):
         async def shutdown(self, sockets=None) -> None:
@@ -245,14 +300,16 @@ def serve(db, host: str, port: int, demo: bool, parent_watch: bool, ratings=None
             app.state.bus.close_all()
             await super().shutdown(sockets=sockets)
 
+    certificate = {"ssl_certfile": str(tls[0]), "ssl_keyfile": str(tls[1])} if tls else {}
     config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=3,
-                            access_log=False)
+                            access_log=False, **certificate)
     server = Server(config)
     if parent_watch:
         threading.Thread(target=_watch_parent, args=(server,), daemon=True).start()
     # Whoever started us reads this line to learn the port.
     shown = f"[{host}]" if family == socket.AF_INET6 else host
-    print(f"hall server listening on http://{shown}:{bound}", flush=True)
+    scheme = "https" if tls else "http"
+    print(f"hall server listening on {scheme}://{shown}:{bound}", flush=True)
     server.run(sockets=[sock])
     return 0
 

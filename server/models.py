@@ -97,6 +97,42 @@ class LoginSession(Base):
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
+    # When the session was last used (to the minute or so): unused for the server's idle
+    # limit (COUNTER_SESSION_IDLE_MINUTES), it ends. None: not used since login.
+    last_seen_at: Mapped[datetime | None]
+
+
+class LoginFailure(Base):
+    """A login refused for a wrong username or password, kept for the lockout count (per
+    account name and per device) and the security log. `cleared_at`: no longer counted (the
+    account logged in, was locked for these failures, or an admin unlocked it)."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_username", "username", "failed_at"),
+                      Index("ix_login_failures_device", "device_id", "failed_at"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64))
+    device_id: Mapped[str] = mapped_column(String(36))
+    failed_at: Mapped[datetime]
+    cleared_at: Mapped[datetime | None]
+
+
+class LoginLockout(Base):
+    """An account name or a device that may not log in until `locked_until`, after too many
+    failed logins; an admin may lift it sooner (`unlocked_at`, `unlocked_by`)."""
+
+    __tablename__ = "login_lockouts"
+    __table_args__ = (Index("ix_login_lockouts_subject", "scope", "subject", "locked_until"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    scope: Mapped[str] = mapped_column(String(8))  # account (subject: the username) or device (its id)
+    subject: Mapped[str] = mapped_column(String(64))
+    locked_at: Mapped[datetime]
+    locked_until: Mapped[datetime]
+    failures: Mapped[int] = mapped_column(Integer)
+    unlocked_at: Mapped[datetime | None]
+    unlocked_by: Mapped[str | None] = mapped_column(String(64))
 
 
 class RevisionCounter(Base):
@@ -420,3 +456,46 @@ class CaseStep(Base):
     to_state: Mapped[str | None] = mapped_column(String(16))
     detail: Mapped[dict[str, Any]]
     applied: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+# ---------------------------------------------------------------------------------------
+# The supervisor's statistics (server.monitoring): the figures of each closed service day,
+# kept once computed, so that a month's statistics read some 2,400 small rows instead of
+# its 150,000 tickets.
+# ---------------------------------------------------------------------------------------
+
+
+class StatisticsDay(Base):
+    """One closed service day's figures for one group: the day's total (grouping `total`,
+    key ''), a business type (`type`), a window (`window`, its number as text) or a clerk
+    (`clerk`). `waits` and `services`: every measured wait and service time of the group
+    that day, in seconds, sorted, as little-endian 32-bit integers, so that percentiles
+    over any range of days stay exact. `generation`: the day's statistics_stamps
+    generation these were computed from (0 when the day had none)."""
+
+    __tablename__ = "statistics_days"
+
+    service_date: Mapped[date] = mapped_column(Date, primary_key=True)
+    grouping: Mapped[str] = mapped_column(String(8), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    generation: Mapped[int] = mapped_column(Integer)
+    issued: Mapped[int] = mapped_column(Integer)
+    served: Mapped[int] = mapped_column(Integer)
+    no_shows: Mapped[int] = mapped_column(Integer)
+    transfers: Mapped[int] = mapped_column(Integer)
+    wait_sum: Mapped[int] = mapped_column(BigInteger)
+    service_sum: Mapped[int] = mapped_column(BigInteger)
+    waits: Mapped[bytes] = mapped_column(LargeBinary)
+    services: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class StatisticsStamp(Base):
+    """How often the tickets of a past service day were written after that day: bumped by
+    a database trigger on queue_tickets (migration 0010) for every row inserted, changed
+    or deleted whose service day is more than a day behind the database's UTC date. A
+    statistics_days row whose generation differs is stale and computed again."""
+
+    __tablename__ = "statistics_stamps"
+
+    service_date: Mapped[date] = mapped_column(Date, primary_key=True)
+    generation: Mapped[int] = mapped_column(Integer)
