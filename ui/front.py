@@ -47,6 +47,7 @@ class PersonFront(QObject):
         self._revision = -1
         # The hall's name comes with reference data: shown again whenever it moves.
         self.bridge.status.connect(self._status_changed)
+        self.bridge.session_ended.connect(self._session_ended)
 
     def start(self) -> None:
         self.start_window.start()
@@ -75,6 +76,15 @@ class PersonFront(QObject):
             window.closed.disconnect(self._main_closed)
             window.close()
             window.deleteLater()
+
+    @Slot(object)
+    def _session_ended(self, refusal) -> None:
+        """The server refused the person's session (unused too long, ended elsewhere, the
+        account disabled): back to the login window, saying why."""
+        if self.main_window is None:
+            return
+        self.logout()
+        self.start_window.session_ended(refusal.session_idle, refusal.detail)
 
     def _back_to_login(self) -> None:
         self.start_window.reset_for_login()

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from ui.tasks import run_in_background
 from workstation.app.workstation import Clerk, Connection, EnrolmentFailed, LoginFailed, Stage, Workstation
+from workstation.config import InsecureServer
 from workstation.embedded import EmbeddedHallError
 from workstation.store.errors import StoreError
 from workstation.sync.errors import HallRefused, HallUnreachable
@@ -137,7 +138,11 @@ class StartWindow(QWidget):
             self.device_ready.emit()
             return
         self._show_login()
-        if not connection.online:
+        if connection.untrusted:
+            self._say(self.tr("The hall server's certificate is not the hall's, so nothing is sent "
+                              "to it: %1. You can log in if you have logged in at this PC before; "
+                              "work is saved here. Tell IT.").replace("%1", connection.untrusted), True)
+        elif not connection.online:
             self._say(self.tr("The hall server cannot be reached. You can log in if you have "
                               "logged in at this PC before; work is saved here and uploaded later."), True)
         elif not connection.keyring_persistent and not connection.embedded:
@@ -156,7 +161,9 @@ class StartWindow(QWidget):
 
     @Slot(object)
     def _connect_failed(self, error: BaseException) -> None:
-        if isinstance(error, EmbeddedHallError):
+        if isinstance(error, InsecureServer):
+            text = self.tr("Not connecting: %1")
+        elif isinstance(error, EmbeddedHallError):
             text = self.tr("The demo hall server could not start: %1")
         elif isinstance(error, StoreError):
             text = self.tr("The local store cannot be opened: %1")
@@ -221,13 +228,27 @@ class StartWindow(QWidget):
         self.login_button.setEnabled(True)
         self.password.clear()
         self.password.setFocus()
-        if isinstance(error, LoginFailed) and "unreachable" in str(error):
+        if isinstance(error, LoginFailed) and error.locked_for is not None:
+            from datetime import datetime, timedelta
+
+            until = datetime.now() + timedelta(seconds=error.locked_for)
+            self._say(self.tr("Too many failed logins: logging in is locked until %1. An "
+                              "administrator can unlock it sooner.").replace("%1", f"{until:%H:%M}"), True)
+        elif isinstance(error, LoginFailed) and "unreachable" in str(error):
             self._say(self.tr("The hall server cannot be reached and this account has not "
                               "logged in at this PC before."), True)
         elif isinstance(error, LoginFailed | HallRefused):
             self._say(self.tr("Wrong account or password."), True)
         else:
             self._say(self.tr("Login failed: %1").replace("%1", str(error)), True)
+
+    def session_ended(self, idle: bool, detail: str) -> None:
+        """Told after the main window closed because the server ended the session."""
+        if idle:
+            self._say(self.tr("You were logged out because the workstation was not used for a "
+                              "while. Log in again."), True)
+        else:
+            self._say(self.tr("The hall server ended your session (%1). Log in again.").replace("%1", detail), True)
 
     def reset_for_login(self) -> None:
         self._show_login()

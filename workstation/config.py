@@ -18,6 +18,12 @@ EXAMPLE = """\
 url = ""
 # Seconds to wait for one request to the hall server.
 timeout = 10
+# The hall's CA certificate (PEM) that the server's HTTPS certificate must be signed by,
+# e.g. "/etc/counter/hall-ca.pem" (relative: next to this file). Empty: this PC's CAs.
+ca_file = ""
+# Plain http:// to a server that is not on this PC sends passwords and applicants' data
+# unencrypted, and is refused unless this is true (a network protected otherwise).
+allow_plain_http = false
 
 [ui]
 # zh_CN (default) or en
@@ -86,6 +92,8 @@ class ConfigError(ValueError):
 class ServerSettings:
     url: str = ""
     timeout: float = 10.0
+    ca_file: str = ""
+    allow_plain_http: bool = False
 
 
 @dataclass(frozen=True)
@@ -152,7 +160,7 @@ def _section(name: str, cls: type, values: Any, path: Path):
         allowed = _CHOICES.get((name, key))
         if allowed and value not in allowed:
             raise ConfigError(f"{path}: {name}.{key} must be one of {', '.join(sorted(allowed))}")
-        if isinstance(value, int | float) and value <= 0:
+        if isinstance(value, int | float) and not isinstance(value, bool) and value <= 0:
             raise ConfigError(f"{path}: {name}.{key} must be positive")
         result = replace(result, **{key: value})
     return result
@@ -196,11 +204,52 @@ def load(path: Path) -> Settings:
     taken = [k for k in set(keys.values()) if list(keys.values()).count(k) > 1]
     if taken:
         raise ConfigError(f"{path}: [keys] gives {taken[0]} to more than one action")
+    server = parts["server"]
+    if server.ca_file and not Path(server.ca_file).is_absolute():
+        parts["server"] = replace(server, ca_file=str(path.parent / server.ca_file))
     settings = Settings(**parts, card=card, printer=printer, keys=dict(keys))
     url = settings.server.url
     if url and not url.startswith(("http://", "https://")):
         raise ConfigError(f"{path}: server.url must start with http:// or https://")
     return settings
+
+
+class InsecureServer(ConfigError):
+    """The configured hall server would be reached without verified TLS."""
+
+
+def is_loopback(url: str) -> bool:
+    """The URL names this PC (localhost, 127.0.0.0/8, ::1)."""
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(url).hostname or "").rstrip(".").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_transport(server: ServerSettings) -> None:
+    """Refuse (InsecureServer) plain http:// to a server that is not on this PC unless
+    server.allow_plain_http says so, and a server.ca_file that cannot be read."""
+    url = server.url
+    if not url:
+        return
+    if url.startswith("http://") and not is_loopback(url) and not server.allow_plain_http:
+        raise InsecureServer(f"the hall server {url} is addressed with plain http://: passwords and "
+                             "applicants' data would cross the network unencrypted. Use https:// (with "
+                             "the hall's CA in server.ca_file), or set server.allow_plain_http = true "
+                             "if the network is protected otherwise")
+    if server.ca_file and url.startswith("https://"):
+        try:
+            text = Path(server.ca_file).read_text(encoding="ascii")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InsecureServer(f"server.ca_file {server.ca_file} cannot be read: {exc}") from None
+        if "-----BEGIN CERTIFICATE-----" not in text:
+            raise InsecureServer(f"server.ca_file {server.ca_file} holds no PEM certificate")
 
 
 def _printer_settings(table: Any, path: Path):

@@ -3327,163 +3327,188 @@ Waiting for the applicant to sign on the citizen screen.</source>
 <context>
     <name>StartWindow</name>
     <message>
-        <location filename="../../ui/start_window.py" line="36"/>
-        <location filename="../../ui/start_window.py" line="42"/>
+        <location filename="../../ui/start_window.py" line="37"/>
+        <location filename="../../ui/start_window.py" line="43"/>
         <source>Counter workstation</source>
         <translation>窗口工作台</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="39"/>
+        <location filename="../../ui/start_window.py" line="40"/>
         <source>Government service hall</source>
         <translation>政务服务中心</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="63"/>
+        <location filename="../../ui/start_window.py" line="64"/>
         <source>Connecting to the hall server…</source>
         <translation>正在连接大厅服务器…</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="74"/>
+        <location filename="../../ui/start_window.py" line="75"/>
         <source>Your account</source>
         <translation>您的账号</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="78"/>
+        <location filename="../../ui/start_window.py" line="79"/>
         <source>Log in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="82"/>
+        <location filename="../../ui/start_window.py" line="83"/>
         <source>Window</source>
         <translation>窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="83"/>
+        <location filename="../../ui/start_window.py" line="84"/>
         <source>&amp;Account</source>
         <translation>账号(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="84"/>
+        <location filename="../../ui/start_window.py" line="85"/>
         <source>&amp;Password</source>
         <translation>密码(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="94"/>
+        <location filename="../../ui/start_window.py" line="95"/>
         <source>This PC is not enrolled with the hall server yet. Enter the one-time enrolment code that IT gave you for this window.</source>
         <translation>本机尚未在大厅服务器登记。请输入信息技术人员为本窗口提供的一次性登记码。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="100"/>
+        <location filename="../../ui/start_window.py" line="101"/>
         <source>Enrol this PC</source>
         <translation>登记本机</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="103"/>
+        <location filename="../../ui/start_window.py" line="104"/>
         <source>Enrolment &amp;code</source>
         <translation>登记码(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="131"/>
+        <location filename="../../ui/start_window.py" line="132"/>
         <source>Connected to %1</source>
         <translation>已连接 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="133"/>
+        <location filename="../../ui/start_window.py" line="134"/>
         <source>The hall server at %1 cannot be reached. Enrolment needs it; check the network and try again.</source>
         <translation>无法连接大厅服务器 %1。登记需要连接服务器，请检查网络后重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="141"/>
+        <location filename="../../ui/start_window.py" line="142"/>
+        <source>The hall server&apos;s certificate is not the hall&apos;s, so nothing is sent to it: %1. You can log in if you have logged in at this PC before; work is saved here. Tell IT.</source>
+        <translation>大厅服务器的证书不是本大厅签发的，因此不向其发送任何数据：%1。曾在本机登录过的账号仍可登录，工作内容先保存在本机。请通知信息技术人员。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/start_window.py" line="146"/>
         <source>The hall server cannot be reached. You can log in if you have logged in at this PC before; work is saved here and uploaded later.</source>
         <translation>无法连接大厅服务器。曾在本机登录过的账号仍可登录；办理的业务先保存在本机，恢复连接后自动上传。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="144"/>
+        <location filename="../../ui/start_window.py" line="149"/>
         <source>This PC has no system keyring: it will be enrolled again at the next start.</source>
         <translation>本机没有系统密钥环：下次启动时需要重新登记。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="147"/>
+        <location filename="../../ui/start_window.py" line="152"/>
         <source>Connected to the hall server.</source>
         <translation>已连接大厅服务器。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="151"/>
+        <location filename="../../ui/start_window.py" line="156"/>
         <source>Window %1</source>
         <translation>%1 号窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="160"/>
+        <location filename="../../ui/start_window.py" line="165"/>
+        <source>Not connecting: %1</source>
+        <translation>未连接：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/start_window.py" line="167"/>
         <source>The demo hall server could not start: %1</source>
         <translation>演示大厅服务器无法启动：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="162"/>
+        <location filename="../../ui/start_window.py" line="169"/>
         <source>The local store cannot be opened: %1</source>
         <translation>无法打开本机数据库：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="164"/>
+        <location filename="../../ui/start_window.py" line="171"/>
         <source>Cannot start: %1</source>
         <translation>无法启动：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="173"/>
+        <location filename="../../ui/start_window.py" line="180"/>
         <source>Enter the enrolment code.</source>
         <translation>请输入登记码。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="176"/>
+        <location filename="../../ui/start_window.py" line="183"/>
         <source>Enrolling…</source>
         <translation>正在登记…</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="185"/>
+        <location filename="../../ui/start_window.py" line="192"/>
         <source>This PC is enrolled. Log in with your account.</source>
         <translation>本机已登记。请使用您的账号登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="192"/>
+        <location filename="../../ui/start_window.py" line="199"/>
         <source>The code was not accepted: it is wrong, used or expired.</source>
         <translation>登记码无效：输入有误、已使用或已过期。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="194"/>
+        <location filename="../../ui/start_window.py" line="201"/>
         <source>The hall server cannot be reached; try again.</source>
         <translation>无法连接大厅服务器，请重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="196"/>
+        <location filename="../../ui/start_window.py" line="203"/>
         <source>Enrolment failed: %1</source>
         <translation>登记失败：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="206"/>
+        <location filename="../../ui/start_window.py" line="213"/>
         <source>Enter your account and password.</source>
         <translation>请输入账号和密码。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="209"/>
+        <location filename="../../ui/start_window.py" line="216"/>
         <source>Logging in…</source>
         <translation>正在登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="225"/>
+        <location filename="../../ui/start_window.py" line="235"/>
+        <source>Too many failed logins: logging in is locked until %1. An administrator can unlock it sooner.</source>
+        <translation>登录失败次数过多：在 %1 之前禁止登录。管理员可以提前解锁。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/start_window.py" line="238"/>
         <source>The hall server cannot be reached and this account has not logged in at this PC before.</source>
         <translation>无法连接大厅服务器，且该账号从未在本机登录过。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="228"/>
+        <location filename="../../ui/start_window.py" line="241"/>
         <source>Wrong account or password.</source>
         <translation>账号或密码错误。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="230"/>
+        <location filename="../../ui/start_window.py" line="243"/>
         <source>Login failed: %1</source>
         <translation>登录失败：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="237"/>
+        <location filename="../../ui/start_window.py" line="248"/>
+        <source>You were logged out because the workstation was not used for a while. Log in again.</source>
+        <translation>长时间未操作，已自动退出登录。请重新登录。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/start_window.py" line="251"/>
+        <source>The hall server ended your session (%1). Log in again.</source>
+        <translation>大厅服务器已结束您的登录会话（%1）。请重新登录。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/start_window.py" line="258"/>
         <source>Logged out.</source>
         <translation>已退出登录。</translation>
     </message>
@@ -3571,137 +3596,137 @@ Waiting for the applicant to sign on the citizen screen.</source>
         <translation>按日</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="184"/>
+        <location filename="../../ui/supervisor/statistics.py" line="181"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="184"/>
+        <location filename="../../ui/supervisor/statistics.py" line="181"/>
         <source>Issued</source>
         <translation>取号</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="184"/>
-        <location filename="../../ui/supervisor/statistics.py" line="325"/>
+        <location filename="../../ui/supervisor/statistics.py" line="181"/>
+        <location filename="../../ui/supervisor/statistics.py" line="343"/>
         <source>Served</source>
         <translation>办结</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="184"/>
-        <location filename="../../ui/supervisor/statistics.py" line="326"/>
+        <location filename="../../ui/supervisor/statistics.py" line="181"/>
+        <location filename="../../ui/supervisor/statistics.py" line="344"/>
         <source>No-shows</source>
         <translation>过号</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="184"/>
+        <location filename="../../ui/supervisor/statistics.py" line="181"/>
         <source>Transfers</source>
         <translation>转移</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="185"/>
-        <location filename="../../ui/supervisor/statistics.py" line="320"/>
+        <location filename="../../ui/supervisor/statistics.py" line="182"/>
+        <location filename="../../ui/supervisor/statistics.py" line="338"/>
         <source>Average wait</source>
         <translation>平均等候</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="185"/>
-        <location filename="../../ui/supervisor/statistics.py" line="321"/>
+        <location filename="../../ui/supervisor/statistics.py" line="182"/>
+        <location filename="../../ui/supervisor/statistics.py" line="339"/>
         <source>P90 wait</source>
         <translation>P90 等候</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="185"/>
-        <location filename="../../ui/supervisor/statistics.py" line="322"/>
+        <location filename="../../ui/supervisor/statistics.py" line="182"/>
+        <location filename="../../ui/supervisor/statistics.py" line="340"/>
         <source>Average service</source>
         <translation>平均办理</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="185"/>
+        <location filename="../../ui/supervisor/statistics.py" line="182"/>
         <source>P90 service</source>
         <translation>P90 办理</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="220"/>
+        <location filename="../../ui/supervisor/statistics.py" line="227"/>
         <source>The last day is before the first.</source>
         <translation>结束日期早于开始日期。</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="223"/>
+        <location filename="../../ui/supervisor/statistics.py" line="241"/>
         <source>Reading…</source>
         <translation>正在读取……</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="237"/>
+        <location filename="../../ui/supervisor/statistics.py" line="255"/>
         <source>Could not do that: %1</source>
         <translation>操作未完成：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="252"/>
+        <location filename="../../ui/supervisor/statistics.py" line="270"/>
         <source>%1: issued %2 · served %3 · no-shows %4 · transfers %5 · wait average %6, p90 %7 · service average %8, p90 %9</source>
         <translation>%1：取号 %2 · 办结 %3 · 过号 %4 · 转移 %5 · 平均等候 %6，P90 %7 · 平均办理 %8，P90 %9</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="259"/>
+        <location filename="../../ui/supervisor/statistics.py" line="277"/>
         <source>Ratings %1 · bad ratings %2 (%3) · follow-ups open %4, overdue %5</source>
         <translation>评价 %1 条 · 差评 %2 条（差评率 %3） · 回访未结 %4 件，逾期 %5 件</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="324"/>
+        <location filename="../../ui/supervisor/statistics.py" line="342"/>
         <source>No. %1</source>
         <translation>%1号</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="328"/>
+        <location filename="../../ui/supervisor/statistics.py" line="346"/>
         <source>Very satisfied</source>
         <translation>非常满意</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="328"/>
+        <location filename="../../ui/supervisor/statistics.py" line="346"/>
         <source>Satisfied</source>
         <translation>满意</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="328"/>
+        <location filename="../../ui/supervisor/statistics.py" line="346"/>
         <source>Fairly satisfied</source>
         <translation>基本满意</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="329"/>
+        <location filename="../../ui/supervisor/statistics.py" line="347"/>
         <source>Dissatisfied</source>
         <translation>不满意</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="329"/>
+        <location filename="../../ui/supervisor/statistics.py" line="347"/>
         <source>Very dissatisfied</source>
         <translation>非常不满意</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="332"/>
+        <location filename="../../ui/supervisor/statistics.py" line="350"/>
         <source>Ratings</source>
         <translation>评价数</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="340"/>
+        <location filename="../../ui/supervisor/statistics.py" line="358"/>
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="340"/>
+        <location filename="../../ui/supervisor/statistics.py" line="358"/>
         <source>CSV file (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="341"/>
+        <location filename="../../ui/supervisor/statistics.py" line="359"/>
         <source>Export statistics</source>
         <translation>导出统计</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="363"/>
+        <location filename="../../ui/supervisor/statistics.py" line="381"/>
         <source>Exporting…</source>
         <translation>正在导出……</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="367"/>
+        <location filename="../../ui/supervisor/statistics.py" line="385"/>
         <source>Written to %1</source>
         <translation>已保存到 %1</translation>
     </message>

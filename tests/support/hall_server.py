@@ -23,7 +23,7 @@ import requests
 REPO = Path(__file__).resolve().parents[2]
 API = "/api/v1"
 DEMO_PASSWORD = "demo2026"
-LISTENING = re.compile(r"hall server listening on (http://\S+?):(\d+)\s*$")
+LISTENING = re.compile(r"hall server listening on (https?://\S+?):(\d+)\s*$")
 
 
 class HallServerError(RuntimeError):
@@ -36,8 +36,11 @@ class HallServer:
 
     def __init__(self, db_url: str, demo: bool = True, port: int = 0,
                  env: dict[str, str] | None = None, home: str | os.PathLike[str] | None = None,
-                 startup_timeout: float = 60.0) -> None:
+                 startup_timeout: float = 60.0, args: tuple[str, ...] = (),
+                 verify: bool | str = True) -> None:
         self.db_url = db_url
+        self.args = tuple(args)  # more options of the server, e.g. ("--certfile", F, "--keyfile", K)
+        self.verify = verify  # what this helper's own requests trust (a CA file for HTTPS)
         self.demo = demo
         self.port = port
         self.extra_env = dict(env or {})
@@ -84,7 +87,8 @@ class HallServer:
         self._starts += 1
         self._stderr_path = self.home / f"server-{self._starts}.stderr"
         self._stderr = open(self._stderr_path, "wb")  # noqa: SIM115 - closed in stop()
-        args = ["--port", str(self.port), "--demo" if self.demo else "--no-demo", "--parent-watch"]
+        args = ["--port", str(self.port), "--demo" if self.demo else "--no-demo", "--parent-watch",
+                *self.args]
         self.process = subprocess.Popen(self.command(*args), cwd=REPO, env=self._server_env(),
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                         stderr=self._stderr)
@@ -225,7 +229,7 @@ class HallServer:
         """Enrol a device with the code given, or a fresh one from the admin API; returns
         its device token."""
         code = code or self.new_code(kind, window)
-        response = requests.post(self.api("/enrol"), timeout=30,
+        response = requests.post(self.api("/enrol"), timeout=30, verify=self.verify,
                                  json={"code": code, "name": name or f"test-{kind}-{uuid.uuid4().hex[:6]}"})
         if response.status_code != 200:
             raise HallServerError(f"enrol failed: {response.status_code} {response.text}")
@@ -240,6 +244,9 @@ class HallServer:
 
     def session(self, token: str) -> requests.Session:
         session = requests.Session()
+        if self.verify is not True:
+            session.verify = self.verify
+            session.trust_env = False  # else REQUESTS_CA_BUNDLE wins over session.verify
         session.headers["Authorization"] = f"Bearer {token}"
         return session
 
@@ -250,7 +257,7 @@ class HallServer:
     def login(self, username: str, password: str = DEMO_PASSWORD,
               device_token: str | None = None) -> requests.Session:
         """A session of `username` logged in at a workstation device."""
-        response = requests.post(self.api("/login"), timeout=30,
+        response = requests.post(self.api("/login"), timeout=30, verify=self.verify,
                                  json={"username": username, "password": password},
                                  headers={"Authorization": f"Bearer {device_token or self.device_token()}"})
         if response.status_code != 200:

@@ -16,7 +16,7 @@ from workstation.app.hub import Hub
 from workstation.config import Settings
 from workstation.embedded import EmbeddedHall
 from workstation.paths import Paths
-from workstation.sync.errors import HallRefused, HallUnreachable
+from workstation.sync.errors import HallRefused, HallUnreachable, HallUntrusted
 from workstation.sync.status import SyncStatus
 
 if TYPE_CHECKING:  # the heavy modules load in `connect`, off the GUI thread, after the window shows
@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 
 STATUS = "status"  # SyncStatus
 SERVER_EVENT = "server_event"  # protocol Event
+SESSION_ENDED = "session_ended"  # HallRefused: the server refused the person's session (401)
 
 
 class Stage(StrEnum):
@@ -47,6 +48,8 @@ class Connection:
     hall_name: str | None
     window: int | None
     keyring_persistent: bool
+    # Why the hall is offline when its server did not prove it is the hall's (TLS).
+    untrusted: str | None = None
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,12 @@ class Clerk:
 
 
 class LoginFailed(RuntimeError):
-    pass
+    """`locked_for`: seconds the server will refuse this account or PC after too many
+    failed logins (None: a plain refusal)."""
+
+    def __init__(self, message: str, locked_for: float | None = None) -> None:
+        super().__init__(message)
+        self.locked_for = locked_for
 
 
 class EnrolmentFailed(RuntimeError):
@@ -103,6 +111,11 @@ class Workstation:
         from workstation.credentials import CredentialStore
         from workstation.store.local import LocalStore
 
+        from workstation.config import check_transport
+        from workstation.sync.client import trust
+
+        if not self.settings.embedded:
+            check_transport(self.settings.server)  # InsecureServer, before anything is sent
         self.paths.ensure()
         self.store = LocalStore(self.paths.store_file)
         if self.settings.embedded:
@@ -111,9 +124,11 @@ class Workstation:
             self.url = self.embedded.wait_ready()
         else:
             self.url = self.settings.server.url.rstrip("/")
+            trust(self.url, self.settings.server.ca_file or None)
         self.credentials = CredentialStore(self.url, self.kind)
         self.device = self.credentials.device()
         online = True
+        untrusted = None
         client = self._client()
         try:
             if self.device is not None:
@@ -126,8 +141,13 @@ class Workstation:
                         self.device = None
             if self.device is None and self.embedded is not None:
                 self._enrol_with(client, self.embedded.bootstrap_code)
-        except HallUnreachable:
+            elif self.device is None:
+                client.health()  # reachable, and (over HTTPS) the hall's, before a code is typed
+        except HallUnreachable as exc:
             online = False
+            if isinstance(exc, HallUntrusted):
+                log.error("%s", exc)
+                untrusted = str(exc)
         finally:
             client.close()
         if self.device is not None and self.kind == "workstation":
@@ -136,7 +156,7 @@ class Workstation:
                           stage=Stage.READY if self.device else Stage.NEEDS_ENROLMENT,
                           online=online, hall_name=self.hall_name(),
                           window=self.device.window if self.device else None,
-                          keyring_persistent=self.credentials.persistent)
+                          keyring_persistent=self.credentials.persistent, untrusted=untrusted)
 
     def connection_hall_name(self) -> str | None:
         """The hall's name as last read by `connect` or `hall` (no I/O)."""
@@ -252,12 +272,17 @@ class Workstation:
         try:
             answer = client.login(username, password)
         except HallRefused as exc:
-            raise LoginFailed(exc.detail) from exc
+            raise LoginFailed(exc.detail, exc.retry_after if exc.status == 429 else None) from exc
         except HallUnreachable:
             return self._login_offline(username, password)
         finally:
             client.close()
+        from workstation.sync.client import watch_session
+
         self.credentials.save_session(answer.token)
+        # Any client's 401 on this session (unused too long, ended, account disabled) sends
+        # the person back to the login window, told why.
+        watch_session(answer.token, lambda refusal: self.hub.emit(SESSION_ENDED, refusal))
         self.store.set_state(f"login:{username}", json.dumps({
             "hash": _offline_hasher().hash(password), "display_name": answer.display_name,
             "role": answer.role.value}))
@@ -285,6 +310,9 @@ class Workstation:
         self.credentials.save_session(None)
         self.clerk = None
         if token:
+            from workstation.sync.client import watch_session
+
+            watch_session(token, None)
             client = self._client()
             try:
                 client.logout(token)

@@ -15,9 +15,46 @@ from workstation.protocol.documents import DOCUMENTS_PREFIX, BlobStored, CheckAn
 from workstation.protocol.events import Event
 from workstation.protocol.records import RecordIn, UploadBatch, UploadResult
 from workstation.protocol.reference import ChangesPage
-from workstation.sync.errors import HallRefused, HallUnreachable
+from workstation.sync.errors import HallRefused, HallUnreachable, HallUntrusted
 
-__all__ = ["HallClient", "HallRefused", "HallUnreachable"]
+__all__ = ["HallClient", "HallRefused", "HallUnreachable", "HallUntrusted", "trust", "watch_session"]
+
+# base URL -> the CA file (PEM) the server's certificate must be signed by (server.ca_file).
+# Every client of that hall (sync, event stream, queue, cases, supervisor) verifies alike;
+# a hall without one is verified against the system's CAs.
+_TRUSTED: dict[str, str] = {}
+# session token -> what to call when the server refuses it (401): the workstation goes back
+# to its login window saying why.
+_SESSION_WATCH: dict[str, Callable[[HallRefused], None]] = {}
+
+
+def trust(base_url: str, ca_file: str | None) -> None:
+    """Verify the hall at `base_url` against `ca_file` (None or "": the system's CAs)."""
+    if ca_file:
+        _TRUSTED[base_url.rstrip("/")] = ca_file
+    else:
+        _TRUSTED.pop(base_url.rstrip("/"), None)
+
+
+def watch_session(token: str, on_refused: Callable[[HallRefused], None] | None) -> None:
+    """Call `on_refused` when any client's request with this session token is refused with
+    401 (expired, ended, account disabled); None stops watching it."""
+    if on_refused is None:
+        _SESSION_WATCH.pop(token, None)
+    else:
+        _SESSION_WATCH[token] = on_refused
+
+
+def _refused_session(token: str | None, refusal: HallRefused) -> None:
+    callback = _SESSION_WATCH.pop(token, None) if token and refusal.status == 401 else None
+    if callback is not None:
+        callback(refusal)
+
+
+def _untrusted(base_url: str, verify: bool | str, exc: Exception) -> HallUntrusted:
+    against = f"the hall's CA in {verify}" if isinstance(verify, str) else "this PC's trusted CAs"
+    return HallUntrusted(f"the server at {base_url} is not trusted: its certificate does not verify "
+                         f"against {against} ({exc})")
 
 
 class HallClient:
@@ -25,6 +62,8 @@ class HallClient:
         self.base_url = base_url.rstrip("/")
         self.token = token
         self.timeout = timeout
+        # Passed with every request: a session-wide setting loses to REQUESTS_CA_BUNDLE.
+        self.verify: bool | str = _TRUSTED.get(self.base_url, True)
         self._http = requests.Session()
         self._http.headers["User-Agent"] = "counter-workstation"
         self._stream: requests.Response | None = None
@@ -56,7 +95,9 @@ class HallClient:
         try:
             response = self._http.request(method, f"{self.base_url}{API_PREFIX}{path}", json=body,
                                           data=data, params=params, headers=headers,
-                                          timeout=self.timeout)
+                                          timeout=self.timeout, verify=self.verify)
+        except requests.exceptions.SSLError as exc:
+            raise _untrusted(self.base_url, self.verify, exc) from exc
         except requests.RequestException as exc:
             raise HallUnreachable(str(exc)) from exc
         if response.status_code >= 500:
@@ -66,7 +107,10 @@ class HallClient:
                 detail = response.json().get("detail", response.text)
             except ValueError:
                 detail = response.text
-            raise HallRefused(response.status_code, detail if isinstance(detail, str) else json.dumps(detail))
+            refusal = HallRefused(response.status_code, detail if isinstance(detail, str) else json.dumps(detail),
+                                  dict(response.headers))
+            _refused_session(token or self.token, refusal)
+            raise refusal
         return response
 
     def health(self) -> Health:
@@ -112,7 +156,9 @@ class HallClient:
             headers["Last-Event-ID"] = str(last_event_id)
         try:
             response = self._http.get(f"{self.base_url}{API_PREFIX}/events", headers=headers,
-                                      stream=True, timeout=(self.timeout, read_timeout))
+                                      stream=True, timeout=(self.timeout, read_timeout), verify=self.verify)
+        except requests.exceptions.SSLError as exc:
+            raise _untrusted(self.base_url, self.verify, exc) from exc
         except requests.RequestException as exc:
             raise HallUnreachable(str(exc)) from exc
         self._stream = response
