@@ -9,17 +9,31 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import math
-from bisect import bisect_left
-from collections import Counter, defaultdict
+import sys
+from array import array
+from bisect import bisect_right
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from itertools import accumulate, chain
 from typing import Any
 
 from sqlalchemy import Connection, Date, and_, bindparam, exists, func, select, text
+from sqlalchemy.exc import DBAPIError
 
-from server.models import Account, Device, FollowUp, LoginSession, Rating, ReferenceEntry, Ticket, WindowState
+from server.models import (
+    Account,
+    Device,
+    FollowUp,
+    LoginSession,
+    Rating,
+    ReferenceEntry,
+    StatisticsDay,
+    StatisticsStamp,
+    Ticket,
+    WindowState,
+)
 from workstation.domain import load
 from workstation.domain.queue import PauseReason, TicketState
 from workstation.domain.rating import Channel, FollowUpState, is_overdue
@@ -31,6 +45,8 @@ from workstation.protocol.reference import ReferenceKind, Supervision
 MAX_RANGE_DAYS = 366  # statistics and their export cover at most this many days
 LONG_WAITS_SHOWN = 200  # the board highlights at most this many long waits, oldest first
 P90 = 0.9
+
+log = logging.getLogger(__name__)
 
 T = Ticket.__table__
 W = WindowState.__table__
@@ -253,49 +269,101 @@ def check_range(first: date, last: date) -> None:
         raise ValueError(f"statistics cover at most {MAX_RANGE_DAYS} days at a time")
 
 
-def p90(histogram: Counter[Any]) -> float | None:
-    """The 90th percentile by nearest rank: the smallest value that at least 90 % of the
-    values do not exceed (a time that really occurred). From a histogram of whole seconds
-    (ints, or their digits as text): counting is several times cheaper than sorting a
-    month's 150,000 values, and they take a few thousand distinct values at most."""
-    if not histogram:
+def p90(lists: list[list[int]]) -> float | None:
+    """The 90th percentile by nearest rank of the values of several sorted lists together:
+    the smallest value that at least 90 % of the values do not exceed (a time that really
+    occurred). Exact, without merging: the answer lies between the lists' own 90th
+    percentiles, and a binary search over the seconds in between counts, per probe, the
+    values not above it with one bisection per list (a month is some 22 lists)."""
+    lists = [values for values in lists if values]
+    total = sum(map(len, lists))
+    if not total:
         return None
-    values = sorted(histogram, key=int)
-    # Running counts in value order, all in C (a month's board asks for some 260 of these).
-    running = list(accumulate(map(histogram.__getitem__, values)))
-    return float(values[bisect_left(running, math.ceil(P90 * running[-1]))])
+    rank = math.ceil(P90 * total)
+    if len(lists) == 1:
+        return float(lists[0][rank - 1])
+    own = [values[math.ceil(P90 * len(values)) - 1] for values in lists]
+    low, high = min(own), max(own)
+    while low < high:
+        middle = (low + high) // 2
+        if sum(bisect_right(values, middle) for values in lists) >= rank:
+            high = middle
+        else:
+            low = middle + 1
+    return float(low)
 
 
-def _histogram(aggregates: list[str | list[int] | None]) -> Counter[Any]:
-    """The values of SQLite's group_concat texts (counted as text: joined and split in C,
-    never turned into ints one by one) or of PostgreSQL's arrays."""
-    texts = [a for a in aggregates if isinstance(a, str) and a]
-    if texts:
-        return Counter(",".join(texts).split(","))
-    return Counter(chain.from_iterable(a for a in aggregates if a))
+_GROUPINGS = ("total", "type", "window", "clerk")
+_NATIVE_LITTLE = sys.byteorder == "little"
+
+
+def _pack(values: list[int]) -> bytes:
+    packed = array("i", values)
+    if not _NATIVE_LITTLE:
+        packed.byteswap()
+    return packed.tobytes()
+
+
+def _unpack(data: bytes) -> list[int]:
+    values = array("i")
+    values.frombytes(data)
+    if not _NATIVE_LITTLE:
+        values.byteswap()
+    return values.tolist()
+
+
+class _Part:
+    """One group's figures on one day (a statistics_days row): counts, sums, and the
+    sorted measured seconds."""
+
+    __slots__ = ("issued", "served", "no_shows", "transfers", "wait_sum", "service_sum", "waits", "services")
+
+    def __init__(self, issued: int = 0, served: int = 0, no_shows: int = 0, transfers: int = 0,
+                 wait_sum: int = 0, service_sum: int = 0, waits: list[int] | None = None,
+                 services: list[int] | None = None) -> None:
+        self.issued, self.served, self.no_shows, self.transfers = issued, served, no_shows, transfers
+        self.wait_sum, self.service_sum = wait_sum, service_sum
+        self.waits: list[int] = waits if waits is not None else []
+        self.services: list[int] = services if services is not None else []
+
+
+# A day: grouping → key → its part ('' is the total's key; a window's key is its number).
+_Day = dict[str, dict[Any, _Part]]
 
 
 class _Group:
-    """One grouping's figures, summed from the combinations of keys SQL grouped by; the
-    waits and service times kept as those combinations' aggregates, counted at the end."""
+    """One grouping's figures over the range: the days' parts summed, their sorted
+    seconds kept side by side for p90."""
 
-    __slots__ = ("issued", "served", "no_shows", "transfers", "waits", "services", "wait_sum", "wait_n",
-                 "service_sum", "service_n")
+    __slots__ = ("issued", "served", "no_shows", "transfers", "wait_sum", "wait_n", "service_sum", "service_n",
+                 "waits", "services")
 
     def __init__(self) -> None:
         self.issued = self.served = self.no_shows = self.transfers = 0
         self.wait_sum = self.wait_n = self.service_sum = self.service_n = 0
-        self.waits: list[str | list[int] | None] = []
-        self.services: list[str | list[int] | None] = []
+        self.waits: list[list[int]] = []
+        self.services: list[list[int]] = []
+
+    def add(self, part: _Part) -> None:
+        self.issued += part.issued
+        self.served += part.served
+        self.no_shows += part.no_shows
+        self.transfers += part.transfers
+        self.wait_sum += part.wait_sum
+        self.wait_n += len(part.waits)
+        self.service_sum += part.service_sum
+        self.service_n += len(part.services)
+        self.waits.append(part.waits)
+        self.services.append(part.services)
 
     def figures(self, key: str, name: str) -> wire.GroupFigures:
         return wire.GroupFigures(
             key=key, name=name, issued=self.issued, served=self.served, no_shows=self.no_shows,
             transfers=self.transfers,
             wait_average_seconds=self.wait_sum / self.wait_n if self.wait_n else None,
-            wait_p90_seconds=p90(_histogram(self.waits)),
+            wait_p90_seconds=p90(self.waits),
             service_average_seconds=self.service_sum / self.service_n if self.service_n else None,
-            service_p90_seconds=p90(_histogram(self.services)))
+            service_p90_seconds=p90(self.services))
 
 
 def _range_bounds(first: date, last: date, zone: tzinfo) -> tuple[datetime, datetime]:
@@ -303,19 +371,18 @@ def _range_bounds(first: date, last: date, zone: tzinfo) -> tuple[datetime, date
             datetime.combine(last + timedelta(days=1), time(), zone).astimezone(UTC))
 
 
-# One pass over the range in ix_queue_tickets_statistics (covering: no table row is read,
-# and the rows come in the GROUP BY's order, so nothing is sorted): per combination of
-# day, type, window and clerk (a few thousand for a month of a large hall) the counts,
-# sums, and the measured seconds as one aggregate, so Python handles a few thousand rows
-# rather than 150,000. Plain SQL returns bare tuples ("window" is quoted: a reserved word
-# on PostgreSQL).
+# The tickets of the days not kept (today, and a past day first asked): one pass over the
+# range in ix_queue_tickets_statistics (covering: no table row is read, and the rows come
+# in the GROUP BY's order, so nothing is sorted), per combination of day, type, window and
+# clerk the counts, sums, and the measured seconds as one aggregate. Plain SQL returns
+# bare tuples ("window" is quoted: a reserved word on PostgreSQL).
 _STATISTICS_SQL = """
 SELECT service_date, business_type, "window", clerk,
        sum(CASE WHEN transferred_from IS NULL THEN 1 ELSE 0 END),
        sum(CASE WHEN state = 'finished' THEN 1 ELSE 0 END),
        sum(CASE WHEN state = 'no_show' THEN 1 ELSE 0 END),
        sum(CASE WHEN state = 'transferred' THEN 1 ELSE 0 END),
-       count(wait_seconds), sum(wait_seconds), count(service_seconds), sum(service_seconds),
+       sum(wait_seconds), sum(service_seconds),
        {waits}, {services}
 FROM queue_tickets
 WHERE service_date >= :first AND service_date <= :last
@@ -328,6 +395,130 @@ _STATISTICS = {
         waits="array_agg(wait_seconds) FILTER (WHERE wait_seconds IS NOT NULL)",
         services="array_agg(service_seconds) FILTER (WHERE service_seconds IS NOT NULL)")).bindparams(*_RANGE),
 }
+SD = StatisticsDay.__table__
+SS = StatisticsStamp.__table__
+_KEPT = select(SD.c.service_date, SD.c.grouping, SD.c.key, SD.c.generation, SD.c.issued, SD.c.served,
+               SD.c.no_shows, SD.c.transfers, SD.c.wait_sum, SD.c.service_sum, SD.c.waits, SD.c.services
+               ).where(SD.c.service_date >= bindparam("first"), SD.c.service_date <= bindparam("last"))
+_STAMPS = select(SS.c.service_date, SS.c.generation).where(
+    SS.c.service_date >= bindparam("first"), SS.c.service_date <= bindparam("last"))
+
+
+def _seconds(aggregate: str | list[int] | None) -> list[int]:
+    if not aggregate:
+        return []
+    if isinstance(aggregate, str):  # SQLite's group_concat
+        return list(map(int, aggregate.split(",")))
+    return list(aggregate)
+
+
+def _count_days(conn: Connection, first: date, last: date) -> dict[date, _Day]:
+    """The days first…last counted from their tickets (a day without any: absent). A
+    record counts for the window and the clerk that called it (a record nobody called
+    counts for none), and for its own business type."""
+    statement = _STATISTICS["postgresql" if conn.dialect.name == "postgresql" else "sqlite"]
+    days: dict[date, _Day] = {}
+    for (day, bt, window, clerk, issued, served, no_shows, transfers, wait_sum, service_sum,
+         waits, services) in conn.execute(statement, {"first": first, "last": last}):
+        if isinstance(day, str):
+            day = date.fromisoformat(day)
+        figures = days.get(day)
+        if figures is None:
+            figures = days[day] = {grouping: {} for grouping in _GROUPINGS}
+        wait_values, service_values = _seconds(waits), _seconds(services)
+        keys = [("total", ""), ("type", bt)]
+        if window is not None:
+            keys.append(("window", window))
+        if clerk is not None:
+            keys.append(("clerk", clerk))
+        for grouping, key in keys:
+            part = figures[grouping].get(key)
+            if part is None:
+                part = figures[grouping][key] = _Part()
+            part.issued += issued
+            part.served += served
+            part.no_shows += no_shows
+            part.transfers += transfers
+            part.wait_sum += wait_sum or 0
+            part.service_sum += service_sum or 0
+            part.waits.extend(wait_values)
+            part.services.extend(service_values)
+    for figures in days.values():
+        for parts in figures.values():
+            for part in parts.values():
+                part.waits.sort()
+                part.services.sort()
+    return days
+
+
+def _keepable(day: date, today: date) -> bool:
+    """Whether a day's figures may be kept: it has ended for the hall, and it is behind the
+    UTC date by more than the trigger's day (migration 0010) with a day to spare for the
+    clocks of the server and the database, so every later write to it bumps its stamp."""
+    return day < today and day < datetime.now(UTC).date() - timedelta(days=2)
+
+
+def _keep(conn: Connection, counted: dict[date, tuple[int, _Day | None]]) -> None:
+    """Store the figures of days counted from their tickets (with the stamp generation read
+    before the tickets were), replacing stale ones. A cache: when another request kept the
+    same day meanwhile, or the database is busy, nothing is kept and nothing fails."""
+    rows = []
+    for day, (generation, figures) in counted.items():
+        figures = figures or {"total": {"": _Part()}}
+        for grouping, parts in figures.items():
+            for key, part in parts.items():
+                rows.append({"service_date": day, "grouping": grouping, "key": str(key), "generation": generation,
+                             "issued": part.issued, "served": part.served, "no_shows": part.no_shows,
+                             "transfers": part.transfers, "wait_sum": part.wait_sum,
+                             "service_sum": part.service_sum, "waits": _pack(part.waits),
+                             "services": _pack(part.services)})
+    if not rows:
+        return
+    days = list(counted)
+    try:
+        if conn.get_execution_options().get("hall_readonly"):
+            # The caller reads (on SQLite without the write lock): write on a connection of
+            # our own, committed at once.
+            with conn.engine.execution_options(hall_readonly=False).begin() as writer:
+                writer.execute(SD.delete().where(SD.c.service_date.in_(days)))
+                writer.execute(SD.insert(), rows)
+        else:
+            with conn.begin_nested():
+                conn.execute(SD.delete().where(SD.c.service_date.in_(days)))
+                conn.execute(SD.insert(), rows)
+    except DBAPIError as exc:
+        log.info("statistics of %d day(s) not kept this time: %s", len(days), exc.orig)
+
+
+def _days(conn: Connection, first: date, last: date, today: date) -> dict[date, _Day]:
+    """The figures of each day first…last that had tickets: kept days as kept, unless a
+    later write made them stale; the others counted from their tickets, and kept when the
+    day may be (_keepable)."""
+    params = {"first": first, "last": last}
+    # The stamps before the kept figures and the tickets: a write committed in between
+    # leaves a newer stamp, so at worst a day is counted again, never kept stale.
+    stamps = dict(conn.execute(_STAMPS, params).all())
+    kept: dict[date, _Day] = {}
+    for (day, grouping, key, generation, issued, served, no_shows, transfers, wait_sum, service_sum,
+         waits, services) in conn.execute(_KEPT, params):
+        if generation != stamps.get(day, 0):
+            continue
+        figures = kept.get(day)
+        if figures is None:
+            figures = kept[day] = {grouping: {} for grouping in _GROUPINGS}
+        figures[grouping][int(key) if grouping == "window" else key] = _Part(
+            issued, served, no_shows, transfers, wait_sum, service_sum, _unpack(waits), _unpack(services))
+    missing = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    missing = [day for day in missing if day not in kept]
+    if missing:
+        counted = _count_days(conn, missing[0], missing[-1])
+        keep = {day: (stamps.get(day, 0), counted.get(day)) for day in missing if _keepable(day, today)}
+        _keep(conn, keep)
+        for day in missing:
+            if day in counted:
+                kept[day] = counted[day]
+    # A kept day without tickets (a weekend) has no business type: left out, as uncounted.
+    return {day: figures for day, figures in kept.items() if figures["type"]}
 
 
 def statistics(conn: Connection, first: date, last: date, zone: tzinfo, today: date) -> wire.Statistics:
@@ -336,33 +527,27 @@ def statistics(conn: Connection, first: date, last: date, zone: tzinfo, today: d
     average and 90th percentile of the wait (arrival or transfer to the first call) and
     of the service (start to finish or transfer), by business type, window, clerk and day;
     and the ratings given on those days. A record counts for the window and the clerk that
-    called it (a record nobody called counts for none), and for its own business type."""
+    called it (a record nobody called counts for none), and for its own business type.
+
+    A closed day is counted from its tickets once, when first asked, and kept
+    (statistics_days); a later write to its tickets makes it stale (statistics_stamps).
+    Today is always counted live. Every figure is exact: the kept days hold their sorted
+    seconds, not histograms."""
     check_range(first, last)
     reference = _reference(conn)
     totals = _Group()
     by_type: dict[str, _Group] = defaultdict(_Group)
     by_window: dict[int, _Group] = defaultdict(_Group)
     by_clerk: dict[str, _Group] = defaultdict(_Group)
-    by_day: dict[Any, _Group] = defaultdict(_Group)
-    statement = _STATISTICS["postgresql" if conn.dialect.name == "postgresql" else "sqlite"]
-    for (day, bt, window, clerk, issued, served, no_shows, transfers, wait_n, wait_sum, service_n,
-         service_sum, waits, services) in conn.execute(statement, {"first": first, "last": last}):
-        groups = [totals, by_type[bt], by_day[day]]
-        if window is not None:
-            groups.append(by_window[window])
-        if clerk is not None:
-            groups.append(by_clerk[clerk])
-        for group in groups:
-            group.issued += issued
-            group.served += served
-            group.no_shows += no_shows
-            group.transfers += transfers
-            group.wait_n += wait_n
-            group.wait_sum += wait_sum or 0
-            group.service_n += service_n
-            group.service_sum += service_sum or 0
-            group.waits.append(waits)
-            group.services.append(services)
+    by_day: dict[date, _Group] = {}
+    for day, figures in _days(conn, first, last, today).items():
+        total = figures["total"][""]
+        totals.add(total)
+        by_day[day] = group = _Group()
+        group.add(total)
+        for target, grouping in ((by_type, "type"), (by_window, "window"), (by_clerk, "clerk")):
+            for key, part in figures[grouping].items():
+                target[key].add(part)
 
     names = {code: t["name"] for code, t in reference.types.items()}
     windows = {n: w["name"] for n, w in reference.windows.items()}
@@ -374,7 +559,7 @@ def statistics(conn: Connection, first: date, last: date, zone: tzinfo, today: d
             by_type, key=lambda k: (names.get(k) is None, reference.types.get(k, {}).get("prefix", ""), k))],
         by_window=[by_window[k].figures(str(k), windows.get(k, f"{k}号窗口")) for k in sorted(by_window)],
         by_clerk=[by_clerk[k].figures(k, clerks.get(k, k)) for k in sorted(by_clerk)],
-        by_day=[by_day[k].figures(str(k), str(k)) for k in sorted(by_day, key=str)],
+        by_day=[by_day[k].figures(str(k), str(k)) for k in sorted(by_day)],
         ratings=ratings(conn, first, last, zone, today))
 
 

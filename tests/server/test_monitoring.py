@@ -12,6 +12,7 @@ import io
 import json
 import math
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -24,9 +25,9 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pytest
 import requests
-from sqlalchemy import create_engine, pool
+from sqlalchemy import create_engine, pool, select
 
-from server.models import Ticket
+from server.models import StatisticsDay, Ticket
 from tests.support.hall_server import REPO, HallServer
 from tests.support.waiting import wait_for
 from workstation.config import SyncSettings
@@ -152,19 +153,11 @@ def seconds(start: str | None, end: str | None) -> int | None:
     return max(0, round(delta.total_seconds()))
 
 
-def expected_figures(records: list[dict]) -> dict:
-    """The figures counted from the tickets' own timestamps: records are (ticket, clerk)."""
+def tally(facts) -> dict:
+    """The figures by grouping and key from (keys, ticket, wait, service) per ticket record."""
     figures: dict[str, dict[str, dict]] = defaultdict(lambda: defaultdict(
         lambda: {"issued": 0, "served": 0, "no_shows": 0, "transfers": 0, "waits": [], "services": []}))
-    for record in records:
-        ticket, clerk = record["ticket"], record["clerk"]
-        keys = [("totals", "total"), ("by_business_type", ticket["business_type"]),
-                ("by_day", ticket["service_date"])]
-        if ticket["window"] is not None and ticket["called_at"] is not None:
-            keys += [("by_window", str(ticket["window"])), ("by_clerk", clerk)]
-        wait = seconds(ticket["issued_at"], ticket["called_at"])
-        service = seconds(ticket["served_at"], ticket["ended_at"]) if ticket["state"] in (
-            "finished", "transferred") else None
+    for keys, ticket, wait, service in facts:
         for grouping, key in keys:
             group = figures[grouping][key]
             group["issued"] += ticket["transferred_from"] is None
@@ -175,18 +168,29 @@ def expected_figures(records: list[dict]) -> dict:
                 group["waits"].append(wait)
             if service is not None:
                 group["services"].append(service)
-    result = {}
-    for grouping, groups in figures.items():
-        result[grouping] = {}
-        for key, g in groups.items():
-            result[grouping][key] = {
-                "issued": g["issued"], "served": g["served"], "no_shows": g["no_shows"],
-                "transfers": g["transfers"],
-                "wait_average_seconds": sum(g["waits"]) / len(g["waits"]) if g["waits"] else None,
-                "wait_p90_seconds": nearest_rank_p90(g["waits"]),
-                "service_average_seconds": sum(g["services"]) / len(g["services"]) if g["services"] else None,
-                "service_p90_seconds": nearest_rank_p90(g["services"])}
-    return result
+    return {grouping: {key: {
+        "issued": g["issued"], "served": g["served"], "no_shows": g["no_shows"], "transfers": g["transfers"],
+        "wait_average_seconds": sum(g["waits"]) / len(g["waits"]) if g["waits"] else None,
+        "wait_p90_seconds": nearest_rank_p90(g["waits"]),
+        "service_average_seconds": sum(g["services"]) / len(g["services"]) if g["services"] else None,
+        "service_p90_seconds": nearest_rank_p90(g["services"])} for key, g in groups.items()}
+        for grouping, groups in figures.items()}
+
+
+def expected_figures(records: list[dict]) -> dict:
+    """The figures counted from the tickets' own timestamps: records are (ticket, clerk)."""
+    def facts():
+        for record in records:
+            ticket, clerk = record["ticket"], record["clerk"]
+            keys = [("totals", "total"), ("by_business_type", ticket["business_type"]),
+                    ("by_day", ticket["service_date"])]
+            if ticket["window"] is not None and ticket["called_at"] is not None:
+                keys += [("by_window", str(ticket["window"])), ("by_clerk", clerk)]
+            service = seconds(ticket["served_at"], ticket["ended_at"]) if ticket["state"] in (
+                "finished", "transferred") else None
+            yield keys, ticket, seconds(ticket["issued_at"], ticket["called_at"]), service
+
+    return tally(facts())
 
 
 def served_figures(groups: list[dict]) -> dict:
@@ -260,6 +264,112 @@ def test_the_statistics_of_a_day_equal_what_its_tickets_count(hall: Hall):
     assert book.sheetnames == ["合计", "按业务类型", "按窗口", "按人员", "按日"]
     clerks = {row[0]: row for row in book["按人员"].iter_rows(min_row=2, values_only=True)}
     assert clerks["clerk3"][1] == "刘洋" and clerks["clerk3"][3] == 4
+
+
+def _past_day(day, rng: random.Random, count: int, first_id: int) -> list[dict]:
+    """Tickets of a service day written straight into the database, as a day of the queue
+    leaves them: finished, no-shows, transfers (each with the record it made), cancelled."""
+    rows: list[dict] = []
+    opening = datetime.combine(day, datetime.min.time(), HALL_ZONE).replace(hour=9).astimezone(UTC)
+    for n in range(count):
+        ticket_id = first_id + len(rows)
+        arrived = opening + timedelta(seconds=rng.randrange(6 * 3600))
+        window = rng.choice((1, 3, 5))
+        wait, service = rng.randrange(0, 3000), rng.randrange(30, 1500)
+        state = rng.choice(("finished", "finished", "finished", "no_show", "transferred", "cancelled"))
+        base = {"id": ticket_id, "service_date": day, "business_type": rng.choice(("general", "social", "estate")),
+                "number": f"A{n:03d}", "sequence": n + 1, "arrived_at": arrived, "issued_at": arrived,
+                "green_channel": False, "call_count": 1, "transferred_from": None}
+        if state == "cancelled":
+            rows.append({**base, "state": state, "call_count": 0, "window": None, "clerk": None,
+                         "wait_seconds": None, "service_seconds": None})
+            continue
+        rows.append({**base, "state": state, "window": window, "clerk": f"clerk{window}", "wait_seconds": wait,
+                     "service_seconds": None if state == "no_show" else service})
+        if state == "transferred":
+            # The record the transfer made: waiting again, then served at window 3.
+            rows.append({**base, "id": ticket_id + 1, "business_type": "social", "state": "finished",
+                         "transferred_from": ticket_id, "window": 3, "clerk": "clerk3",
+                         "wait_seconds": rng.randrange(0, 600), "service_seconds": rng.randrange(30, 900)})
+    return rows
+
+
+def counted(rows: list[dict]) -> dict:
+    """The figures counted from written tickets, by the statistics' rules."""
+    def facts():
+        for row in rows:
+            keys = [("totals", "total"), ("by_business_type", row["business_type"]),
+                    ("by_day", row["service_date"].isoformat())]
+            if row["window"] is not None:
+                keys.append(("by_window", str(row["window"])))
+            if row["clerk"] is not None:
+                keys.append(("by_clerk", row["clerk"]))
+            yield keys, row, row["wait_seconds"], row["service_seconds"]
+
+    return tally(facts())
+
+
+def _write(db_url: str, statement, rows: list[dict] | None = None) -> None:
+    engine = create_engine(db_url, poolclass=pool.NullPool)
+    with engine.begin() as conn:
+        conn.execute(statement, rows) if rows is not None else conn.execute(statement)
+    engine.dispose()
+
+
+def _kept_days(db_url: str) -> set:
+    engine = create_engine(db_url, poolclass=pool.NullPool)
+    with engine.connect() as conn:
+        found = set(conn.execute(select(StatisticsDay.service_date).distinct()).scalars())
+    engine.dispose()
+    return found
+
+
+def test_a_late_upload_for_a_past_day_changes_that_days_statistics(hall: Hall, db_url: str):
+    """Closed days are counted once and kept (server.monitoring); a ticket written later for
+    such a day, or a change to one of its tickets, makes that day count again, and only it.
+    Ranges mixing kept days and today (counted live) have exact figures."""
+    rng = random.Random(13)
+    today = datetime.now(HALL_ZONE).date()
+    first, second = today - timedelta(days=12), today - timedelta(days=11)
+    rows = _past_day(first, rng, 40, 800_000) + _past_day(second, rng, 30, 810_000)
+    rows += _past_day(today, rng, 12, 820_000)
+    _write(db_url, Ticket.__table__.insert(), rows)
+
+    def figures(start, end) -> dict:
+        stats = ok(hall.monitoring("/statistics", **{"from": start.isoformat(), "to": end.isoformat()}))
+        return {"totals": served_figures([stats["totals"]]), **{
+            grouping: served_figures(stats[grouping])
+            for grouping in ("by_business_type", "by_window", "by_clerk", "by_day")}}
+
+    def expected(kept: list[dict]) -> dict:
+        found = counted(kept)
+        return {"totals": found["totals"], **{
+            grouping: found.get(grouping, {}) for grouping in ("by_business_type", "by_window", "by_clerk", "by_day")}}
+
+    past = [r for r in rows if r["service_date"] != today]
+    kept = figures(first, second)  # counted, then kept
+    assert kept == expected(past)
+    assert _kept_days(db_url) == {first, second}  # today is never kept
+    assert figures(first, second) == expected(past)  # from the kept days
+    assert figures(first, today) == expected(rows)  # kept days and today together
+
+    # A window that was offline that day uploads late: tickets of `first` arrive now, and
+    # one of its tickets is corrected.
+    late = _past_day(first, rng, 6, 830_000)
+    _write(db_url, Ticket.__table__.insert(), late)
+    corrected = next(r for r in rows if r["service_date"] == first and r["state"] == "finished")
+    _write(db_url, Ticket.__table__.update().where(Ticket.id == corrected["id"]).values(service_seconds=4321))
+    corrected["service_seconds"] = 4321
+    past += late
+    after = figures(first, second)
+    assert after == expected(past)
+    assert after["by_day"][first.isoformat()] != kept["by_day"][first.isoformat()]
+    assert after["by_day"][second.isoformat()] == kept["by_day"][second.isoformat()]
+    assert figures(first, today) == expected(past + [r for r in rows if r["service_date"] == today])
+
+    # A ticket of the day removed counts too (the day is counted again, not kept stale).
+    _write(db_url, Ticket.__table__.delete().where(Ticket.id == late[0]["id"]))
+    assert figures(first, second) == expected([r for r in past if r["id"] != late[0]["id"]])
 
 
 # ---------------------------------------------------------------------------------------
