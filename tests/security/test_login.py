@@ -1,0 +1,238 @@
+"""Failed logins and idle sessions, against a real hall server process: 5 wrong passwords
+for one account in 15 minutes lock it for 15 minutes and the answer says until when; 10 at
+one device lock the device; each failure and lockout is in the server's log; an admin
+unlocks (API or CLI); a session unused for the idle limit answers 401 saying so, and the
+workstation hears of it."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import keyring
+import pytest
+import requests
+
+from tests.support.hall_server import DEMO_PASSWORD, HallServer
+from tests.support.keyring_backend import MemoryKeyring
+from tests.support.waiting import wait_for
+from workstation.app.workstation import SESSION_ENDED, Workstation
+from workstation.config import ServerSettings, Settings, SyncSettings
+from workstation.paths import Paths
+from workstation.sync.client import HallClient
+from workstation.sync.errors import HallRefused
+from workstation.sync.queue_client import QueueClient
+
+TIMEOUT = 30
+IDLE_MINUTES = 0.1  # 6 s: the idle server's limit
+
+
+def _server(tmp_path_factory, demo_hall_seed, name: str, env: dict[str, str] | None = None) -> HallServer:
+    folder = tmp_path_factory.mktemp(name)
+    url = f"sqlite:///{folder / 'hall.sqlite3'}"
+    demo_hall_seed.fill_sqlite(url)
+    return HallServer(url, demo=True, home=folder / "home", env=env).start()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, demo_hall_seed) -> Iterator[HallServer]:
+    hall = _server(tmp_path_factory, demo_hall_seed, "login-hall")
+    yield hall
+    hall.stop()
+
+
+@pytest.fixture(scope="module")
+def idle_server(tmp_path_factory, demo_hall_seed) -> Iterator[HallServer]:
+    hall = _server(tmp_path_factory, demo_hall_seed, "idle-hall",
+                   {"COUNTER_SESSION_IDLE_MINUTES": str(IDLE_MINUTES)})
+    yield hall
+    hall.stop()
+
+
+def login(server: HallServer, device: str, username: str, password: str) -> requests.Response:
+    return requests.post(server.api("/login"), json={"username": username, "password": password},
+                         headers={"Authorization": f"Bearer {device}"}, timeout=TIMEOUT)
+
+
+def device_id(server: HallServer, device: str) -> str:
+    return requests.get(server.api("/me"), headers={"Authorization": f"Bearer {device}"},
+                        timeout=TIMEOUT).json()["device_id"]
+
+
+def lockouts(server: HallServer) -> list[tuple]:
+    path = server.db_url.split(":///", 1)[1]
+    with sqlite3.connect(path) as db:
+        rows = db.execute("SELECT scope, subject, locked_at, locked_until, failures, unlocked_by "
+                          "FROM login_lockouts ORDER BY id").fetchall()
+    db.close()
+    return rows
+
+
+def _moment(text: str) -> datetime:
+    moment = datetime.fromisoformat(text)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+def test_five_wrong_passwords_lock_the_account_until_a_time_said_plainly(server):
+    device = server.enrol("workstation", 1)
+    for n in range(4):
+        answer = login(server, device, "clerk2", f"wrong-{n}")
+        assert answer.status_code == 401, answer.text
+        left = 4 - n
+        assert answer.json()["detail"] == (f"wrong username or password ({left} more "
+                                           f"{'try' if left == 1 else 'tries'} before the account is "
+                                           "locked for 15 minutes)")
+    fifth = login(server, device, "clerk2", "wrong-4")
+    assert fifth.status_code == 429, fifth.text
+    detail = fifth.json()["detail"]
+    found = re.fullmatch(r"too many failed logins: this account is locked until (\d\d:\d\d) hall time "
+                         r"\((\d{4}-\d\d-\d\d)\); an administrator can unlock it sooner", detail)
+    assert found, detail
+    assert 0 < int(fifth.headers["Retry-After"]) <= 15 * 60
+
+    (scope, subject, locked_at, locked_until, failures, unlocked_by), = lockouts(server)
+    assert (scope, subject, failures, unlocked_by) == ("account", "clerk2", 5, None)
+    until = _moment(locked_until)
+    assert until - _moment(locked_at) == timedelta(minutes=15)
+    hall_time = until.astimezone(ZoneInfo("Asia/Shanghai"))
+    assert found.groups() == (f"{hall_time:%H:%M}", f"{hall_time:%Y-%m-%d}")
+
+    # Locked: the right password does not help, at this device or any other.
+    assert login(server, device, "clerk2", DEMO_PASSWORD).status_code == 429
+    assert login(server, server.enrol("workstation", 2), "clerk2", DEMO_PASSWORD).status_code == 429
+    # Another account at the same device is not locked (the device has 5 of its 10).
+    assert login(server, device, "clerk1", DEMO_PASSWORD).status_code == 200
+
+    log = server.stderr()
+    assert log.count("login failed for 'clerk2'") == 5
+    assert re.search(r"account 'clerk2' locked until \S+ after 5 failed logins", log)
+    assert "login of 'clerk2' at device" in log and "refused: account locked until" in log
+
+    # Only an admin unlocks; then the right password logs in again.
+    clerk = server.login("clerk1")
+    refused = clerk.post(server.api("/admin/accounts/clerk2/unlock"), timeout=TIMEOUT)
+    assert refused.status_code == 403
+    admin = server.admin_session()
+    lifted = admin.post(server.api("/admin/accounts/clerk2/unlock"), timeout=TIMEOUT)
+    assert lifted.status_code == 200, lifted.text
+    assert lifted.json() == {"subject": "clerk2", "lockouts_lifted": 1, "failures_forgotten": 0}
+    assert lockouts(server)[0][5] == "admin"
+    assert "account 'clerk2' unlocked by admin" in server.stderr()
+    assert login(server, device, "clerk2", DEMO_PASSWORD).status_code == 200
+
+
+def test_a_good_login_starts_the_count_again(server):
+    device = server.enrol("workstation", 3)
+    for round_ in range(2):
+        for n in range(4):
+            assert login(server, device, "clerk3", f"wrong-{round_}-{n}").status_code == 401
+        assert login(server, device, "clerk3", DEMO_PASSWORD).status_code == 200
+    answer = login(server, device, "clerk3", "wrong-again")
+    assert answer.status_code == 401 and "(4 more tries" in answer.json()["detail"]
+
+
+def test_an_unknown_name_is_counted_and_locked_like_a_real_one(server):
+    device = server.enrol("workstation", 4)
+    answers = [login(server, device, "no-such-clerk", "guess") for _ in range(5)]
+    assert [a.status_code for a in answers] == [401, 401, 401, 401, 429]
+    # The same words as for a real account: the answer does not tell which names exist.
+    assert answers[0].json() == login(server, server.enrol("workstation", 5), "clerk4", "wrong").json()
+
+
+def test_ten_failures_at_one_device_lock_the_device(server):
+    device = server.enrol("workstation", 6)
+    me = device_id(server, device)
+    answers = [login(server, device, f"guess{n}", "guess") for n in range(10)]
+    assert [a.status_code for a in answers] == [401] * 9 + [429]
+    assert "logging in at this device is locked until" in answers[-1].json()["detail"]
+    # Locked: nobody logs in at this device, while the same people can at another.
+    assert login(server, device, "clerk5", DEMO_PASSWORD).status_code == 429
+    assert login(server, server.enrol("workstation", 7), "clerk5", DEMO_PASSWORD).status_code == 200
+    assert re.search(rf"device '{me}' locked until \S+ after 10 failed logins", server.stderr())
+
+    # IT unlocks it with the admin command.
+    result = server.run_cli("unlock", "--device", me)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"device {me}: 1 lockouts lifted, 0 failed logins forgotten"
+    assert login(server, device, "clerk5", DEMO_PASSWORD).status_code == 200
+    answer = login(server, device, "guess-after", "guess")
+    assert answer.status_code == 401  # the device's count starts again
+
+
+def test_the_unlock_command_lifts_an_account_lockout(server):
+    device = server.enrol("workstation", 8)
+    for n in range(5):
+        login(server, device, "clerk6", f"wrong-{n}")
+    assert login(server, device, "clerk6", DEMO_PASSWORD).status_code == 429
+    result = server.run_cli("unlock", "--account", "clerk6")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "account clerk6: 1 lockouts lifted, 0 failed logins forgotten"
+    assert login(server, device, "clerk6", DEMO_PASSWORD).status_code == 200
+    refused = server.run_cli("unlock")
+    assert refused.returncode != 0 and "--account" in refused.stderr
+
+
+def test_a_session_unused_for_the_idle_limit_ends_saying_so(idle_server):
+    server = idle_server
+    session = server.login("clerk1")
+    assert session.get(server.api("/me"), timeout=TIMEOUT).status_code == 200
+    # In use (every half second for twice the limit), it stays.
+    started = time.monotonic()
+    while time.monotonic() - started < 2 * IDLE_MINUTES * 60:
+        answer = session.get(server.api("/me"), timeout=TIMEOUT)
+        assert answer.status_code == 200, answer.text
+        time.sleep(0.5)
+    # Unused for longer than the limit, it has ended.
+    time.sleep(IDLE_MINUTES * 60 + 2)
+    answer = session.get(server.api("/me"), timeout=TIMEOUT)
+    assert answer.status_code == 401
+    assert answer.json()["detail"] == "session expired: unused for 0.1 minutes; log in again"
+    assert answer.headers["X-Session-Ended"] == "idle"
+    # The device's own token does not expire; the person logs in again.
+    assert server.login("clerk1").get(server.api("/me"), timeout=TIMEOUT).status_code == 200
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+def test_the_workstation_hears_that_its_session_expired(idle_server, tmp_path, memory_keyring):
+    server = idle_server
+    workstation = Workstation(Settings(server=ServerSettings(url=server.url, timeout=10.0),
+                                       sync=SyncSettings(max_backoff=0.5, poll_interval=1.0)),
+                              Paths(tmp_path / "config", tmp_path / "data", tmp_path / "logs"))
+    ended: list[HallRefused] = []
+    workstation.hub.subscribe(SESSION_ENDED, ended.append)
+    try:
+        workstation.connect()
+        workstation.enrol(server.new_code("workstation", 9))
+        workstation.login("clerk1", DEMO_PASSWORD)
+        token = workstation.credentials.session_token()
+        assert token
+        client = QueueClient(server.url, token, 10.0)  # any client with the session token
+        client.me()
+        time.sleep(IDLE_MINUTES * 60 + 2)
+        with pytest.raises(HallRefused) as refused:
+            client.me()
+        client.close()
+        assert refused.value.status == 401 and refused.value.session_idle
+        wait_for(lambda: ended, "the workstation is told the session ended")
+        assert len(ended) == 1 and ended[0].session_idle
+
+        # A device-token call refused is not a person's session ending.
+        other = HallClient(server.url, "dev_not-a-token", 10.0)
+        with pytest.raises(HallRefused):
+            other.me()
+        other.close()
+        assert len(ended) == 1
+    finally:
+        workstation.shutdown()
