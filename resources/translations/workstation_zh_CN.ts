@@ -444,138 +444,143 @@
         <translation>大厅服务器拒绝了请求：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="357"/>
+        <location filename="../../ui/clerk/call_panel.py" line="362"/>
         <source>Paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="367"/>
-        <location filename="../../ui/clerk/call_panel.py" line="508"/>
+        <location filename="../../ui/clerk/call_panel.py" line="372"/>
+        <location filename="../../ui/clerk/call_panel.py" line="516"/>
         <source>No ticket at the counter.</source>
         <translation>窗口前暂无办理的号。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="383"/>
+        <location filename="../../ui/clerk/call_panel.py" line="389"/>
         <source>Parked tickets</source>
         <translation>挂起的号</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="448"/>
+        <location filename="../../ui/clerk/call_panel.py" line="454"/>
         <source>Resume</source>
         <translation>恢复叫号</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="489"/>
+        <location filename="../../ui/clerk/call_panel.py" line="497"/>
         <source>The hall server is reachable again: calling works.</source>
         <translation>已重新连接大厅服务器，可以叫号了。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="492"/>
+        <location filename="../../ui/clerk/call_panel.py" line="500"/>
         <source>Window %1</source>
         <translation>%1 号窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="497"/>
+        <location filename="../../ui/clerk/call_panel.py" line="505"/>
         <source>Also serving window %1</source>
         <translation>AB角：兼办 %1 号窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="516"/>
+        <location filename="../../ui/clerk/call_panel.py" line="524"/>
         <source>called %1 times</source>
         <translation>已呼叫 %1 次</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="518"/>
+        <location filename="../../ui/clerk/call_panel.py" line="526"/>
         <source>priority</source>
         <translation>优先</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="522"/>
+        <location filename="../../ui/clerk/call_panel.py" line="530"/>
         <source>Waiting: %1</source>
         <translation>等候：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="534"/>
+        <location filename="../../ui/clerk/call_panel.py" line="543"/>
         <source>Parked tickets: %1</source>
         <translation>挂起的号：%1 个</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="558"/>
+        <location filename="../../ui/clerk/call_panel.py" line="580"/>
         <source>Serving for %1</source>
         <translation>已办理 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="560"/>
+        <location filename="../../ui/clerk/call_panel.py" line="582"/>
         <source>Called %1 ago</source>
         <translation>已呼叫 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="624"/>
+        <location filename="../../ui/clerk/call_panel.py" line="640"/>
+        <source>The keys pressed after it were not acted on.</source>
+        <translation>之后按的键未执行。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/call_panel.py" line="657"/>
         <source>Something went wrong: %1</source>
         <translation>出现问题：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="627"/>
+        <location filename="../../ui/clerk/call_panel.py" line="660"/>
         <source>The hall server cannot be reached, so calling is not possible now. You can go on with the applicant at the counter; calling comes back by itself.</source>
         <translation>无法连接大厅服务器，暂时不能叫号。您可以继续为窗口前的申请人办理；连接恢复后叫号会自动恢复。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="634"/>
+        <location filename="../../ui/clerk/call_panel.py" line="667"/>
         <source>There is no ticket at the counter.</source>
         <translation>窗口前没有正在办理的号。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="643"/>
+        <location filename="../../ui/clerk/call_panel.py" line="676"/>
         <source>Calling %1.</source>
         <translation>正在呼叫 %1 号。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="659"/>
+        <location filename="../../ui/clerk/call_panel.py" line="692"/>
         <source>Choose a parked ticket first.</source>
         <translation>请先选择一个挂起的号。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="668"/>
+        <location filename="../../ui/clerk/call_panel.py" line="701"/>
         <source>Calling %1 again.</source>
         <translation>再次呼叫 %1 号。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="669"/>
+        <location filename="../../ui/clerk/call_panel.py" line="702"/>
         <source>Serving %1.</source>
         <translation>开始为 %1 号办理。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="670"/>
+        <location filename="../../ui/clerk/call_panel.py" line="703"/>
         <source>%1 is finished.</source>
         <translation>%1 号已办结。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="671"/>
+        <location filename="../../ui/clerk/call_panel.py" line="704"/>
         <source>%1 is parked; you can call the next one.</source>
         <translation>%1 号已挂起，可以呼叫下一位。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="672"/>
+        <location filename="../../ui/clerk/call_panel.py" line="705"/>
         <source>%1 is marked as a no-show.</source>
         <translation>%1 号已标记为过号。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="677"/>
+        <location filename="../../ui/clerk/call_panel.py" line="710"/>
         <source>%1 did not come after the last call: marked as a no-show.</source>
         <translation>%1 号多次呼叫未到，已标记为过号。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="693"/>
+        <location filename="../../ui/clerk/call_panel.py" line="726"/>
         <source>%1 is transferred.</source>
         <translation>%1 号已转移。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="703"/>
+        <location filename="../../ui/clerk/call_panel.py" line="736"/>
         <source>The window is open again.</source>
         <translation>本窗口已恢复叫号。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="712"/>
+        <location filename="../../ui/clerk/call_panel.py" line="745"/>
         <source>The window is paused: no ticket is called to it.</source>
         <translation>本窗口已暂停，不会有号被叫到本窗口。</translation>
     </message>

@@ -15,6 +15,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from tests.support.hall_server import DEMO_PASSWORD, HallServer
+from tests.support.screenshots import save_screen
 from tests.ui.conftest import memory_keyring, styled_qapp  # noqa: F401 - the Qt fixtures
 from tests.ui.rating_fixtures import PROMISED, CaseMaker, supervisor_app  # noqa: F401
 from tests.ui.test_shell import _log_in, start_enrolled
@@ -34,7 +35,7 @@ def shot(widget, tmp_path: Path, name: str) -> Path:
     folder = Path(SHOTS) if SHOTS else tmp_path
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.png"
-    assert widget.grab().save(str(path))
+    save_screen(widget, path)
     return path
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support.screenshots import save_screen
 from tests.ui.test_shell import FAST_SYNC, open_main_window
 from tests.workstation.sim_reader import ResidentCard, SimulatedReader, card
 from workstation.config import ServerSettings, Settings, UiSettings
@@ -77,7 +78,7 @@ def test_card_read_fills_the_panel_masked_and_reveal_is_audited(qtbot, clerk_app
     outcomes = [r.payload["outcome"] for r in _audits(app, "audit.card_read")]
     assert len(outcomes) == 2 and outcomes[-1] != "ok"
     qtbot.wait(100)
-    app.main_window.grab().save(str(tmp_path / "card_panel.png"))
+    save_screen(app.main_window, tmp_path / "card_panel.png")
 
 
 def test_diagnostics_shows_the_reader_and_a_masked_test_read(qtbot, clerk_app, sqlite_hall, sim):

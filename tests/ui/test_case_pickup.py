@@ -8,12 +8,12 @@ back."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 
 from tests.support.hall_server import DEMO_PASSWORD
+from tests.support.screenshots import save_screen
 from tests.ui.rating_fixtures import ON_THE_SPOT, PROMISED, CaseMaker, demo_item
 from tests.ui.test_shell import FAST_SYNC, open_main_window
 from tests.workstation.sim_reader import ResidentCard, SimulatedReader, card
@@ -185,9 +185,7 @@ def test_found_by_scan_and_by_card_concluded_and_handed_over(qtbot, clerk_app, s
     assert steps == [("conclude", 2), ("deliver", 2)]
     assert answer["history"][-1]["detail"]["method"] == "pickup"
     qtbot.wait(100)
-    app.main_window.grab().save(str(tmp_path / "case_pickup.png"))
-    Path("/tmp/h5").mkdir(exist_ok=True)
-    app.main_window.grab().save("/tmp/h5/case_pickup.png")
+    save_screen(app.main_window, tmp_path / "case_pickup.png")
 
 
 def test_a_second_window_concluding_the_same_case_is_refused_plainly(qtbot, clerk_app, sqlite_hall, accepted_case,
@@ -216,8 +214,7 @@ def test_a_second_window_concluding_the_same_case_is_refused_plainly(qtbot, cler
     assert answer["result"] == "approved"
     assert [h["window"] for h in answer["history"] if h["step"] == "conclude"] == [3]
     qtbot.wait(100)
-    app.main_window.grab().save(str(tmp_path / "case_refused.png"))
-    app.main_window.grab().save("/tmp/h5/case_refused.png")
+    save_screen(app.main_window, tmp_path / "case_refused.png")
 
 
 def test_offline_the_window_works_on_its_own_case_and_the_step_reaches_the_hall_later(qtbot, clerk_app,
@@ -355,5 +352,4 @@ def test_a_deferred_material_arrives_late_and_a_commitment_is_found_false(qtbot,
     assert not panel.step_buttons[Step.VERIFY].isVisible()
     assert _server_case(sqlite_hall, committed.case_number)["commitment"] == "false"
     qtbot.wait(100)
-    app.main_window.grab().save(str(tmp_path / "case_commitment.png"))
-    app.main_window.grab().save("/tmp/h5/case_commitment.png")
+    save_screen(app.main_window, tmp_path / "case_commitment.png")

@@ -17,6 +17,7 @@ from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QInputDevice, QPointingDevice, QTabletEvent
 from PySide6.QtWidgets import QApplication
 
+from tests.support.screenshots import save_screen
 from tests.ui.test_shell import FAST_SYNC, open_main_window
 from ui.citizen.signing_page import READABLE_SCALE
 from ui.clerk.document_printing import a4_printer, paint_pages
@@ -109,7 +110,7 @@ def test_accept_sign_seal_print_and_check(qtbot, clerk_app, sqlite_hall, pki, tm
     assert signing.pad.source == "tablet"
     assert len({p.pressure for s in signing.pad.strokes() for p in s}) > 5  # the pen's pressure is kept
     qtbot.wait(50)
-    citizen.grab().save(str(tmp_path / "citizen_signing.png"))
+    save_screen(citizen, tmp_path / "citizen_signing.png")
     qtbot.mouseClick(signing.confirm_button, Qt.MouseButton.LeftButton)
 
     qtbot.waitUntil(lambda: app.documents.current is not None, timeout=30000)
@@ -164,7 +165,7 @@ def test_accept_sign_seal_print_and_check(qtbot, clerk_app, sqlite_hall, pki, tm
     audits = app.workstation.store.records_of(AUDIT_DOCUMENT_PRINT, sha256=issued.sha256)
     assert [a.payload["event"] for a in audits] == ["document_print", "document_reprint"]
     assert all(a.payload["clerk"] == "clerk1" and a.payload["window"] == 4 for a in audits)
-    window.grab().save(str(tmp_path / "clerk_documents.png"))
+    save_screen(window, tmp_path / "clerk_documents.png")
 
     # The PDF and its records reach the hall server; the check answers with the hash.
     deadline = time.monotonic() + 30
@@ -236,7 +237,7 @@ def test_the_applicant_reads_pages_through_and_zooms_on_the_citizen_screen(qtbot
     assert signing.scroll.verticalScrollBar().value() == 0 and signing.scroll.horizontalScrollBar().value() == 0
     assert not signing.previous_button.isEnabled() and signing.next_button.isEnabled()
     qtbot.wait(50)
-    screen.grab().save(str(tmp_path / "citizen_signing_1920x1080.png"))
+    save_screen(screen, tmp_path / "citizen_signing_1920x1080.png")
 
     # Page through: 下一页 shows the 容缺承诺书, 上一页 goes back.
     first = shown.image
@@ -256,11 +257,11 @@ def test_the_applicant_reads_pages_through_and_zooms_on_the_citizen_screen(qtbot
     assert signing.shown.image.width() == round(signing.shown.width_pt * signing.shown.scale)
     qtbot.waitUntil(lambda: signing.scroll.horizontalScrollBar().maximum() > 0, timeout=5000)
     qtbot.wait(50)
-    screen.grab().save(str(tmp_path / "citizen_signing_zoomed.png"))
+    save_screen(screen, tmp_path / "citizen_signing_zoomed.png")
     while signing.zoom_out_button.isEnabled():
         qtbot.mouseClick(signing.zoom_out_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: signing.settled and signing.shown.scale < base * 0.4, timeout=30000)
     # The smallest step: the whole page in view, to see where things are.
     qtbot.waitUntil(lambda: signing.scroll.verticalScrollBar().maximum() == 0, timeout=5000)
     assert signing.shown.image.height() <= signing.scroll.viewport().height()
-    screen.grab().save(str(tmp_path / "citizen_signing_whole_page.png"))
+    save_screen(screen, tmp_path / "citizen_signing_whole_page.png")

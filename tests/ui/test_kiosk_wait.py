@@ -11,6 +11,7 @@ import time
 
 from PySide6.QtCore import Qt
 
+from tests.support.screenshots import save_screen
 from tests.ui.queue_fixtures import *  # noqa: F403 - the fixtures
 from tests.ui.queue_fixtures import call_next_at, window_session
 from ui.kiosk.window import HELP, HOME, LARGE, RESULT, KioskWindow
@@ -33,7 +34,7 @@ def _kiosk(qtbot, desk, printer=None, **kwargs) -> KioskWindow:
 
 def _grab(qtbot, widget, path) -> None:
     qtbot.wait(300)  # let pending layouts settle
-    assert widget.grab().save(str(path))
+    save_screen(widget, path)
     assert widget.grab().size().width() == 1080 and widget.grab().size().height() == 1920
 
 
@@ -175,6 +176,6 @@ def test_a_landscape_kiosk_in_large_text_keeps_every_page_on_its_screen(qtbot, q
             kiosk.keypads.setCurrentIndex(1)  # the letters: the taller keypad
         qtbot.wait(200)
         assert (kiosk.width(), kiosk.height()) == (1280, 1024), name
-        kiosk.grab().save(str(tmp_path / f"kiosk_1280x1024_large_{name}.png"))
+        save_screen(kiosk, tmp_path / f"kiosk_1280x1024_large_{name}.png")
     text = kiosk.help_text
     assert text.heightForWidth(text.width()) <= text.height()  # the last section is whole

@@ -9,6 +9,7 @@ import time
 import pytest
 from PySide6.QtCore import Qt
 
+from tests.support.screenshots import save_screen
 from tests.ui.test_document_flow import press_accept
 from tests.ui.test_shell import FAST_SYNC, open_main_window
 from workstation.config import ServerSettings, Settings, UiSettings
@@ -90,7 +91,7 @@ def test_search_check_decide_and_sync_a_case(qtbot, logged_in, sqlite_hall, tmp_
         "授权委托书": "ok", "委托代理人身份证明": "problem"}
     citizen.resize(1920, 1080)  # the citizen screen's own size
     qtbot.wait(100)
-    citizen.grab().save(str(tmp_path / "citizen_checklist.png"))
+    save_screen(citizen, tmp_path / "citizen_checklist.png")
 
     # Fixed: all in order, the clerk may accept; a forbidden decision is refused if forced,
     # and the greyed-out button says why when clicked.
@@ -118,7 +119,7 @@ def test_search_check_decide_and_sync_a_case(qtbot, logged_in, sqlite_hall, tmp_
     assert window.applicant.id_number.text() == "110105********002X"
     assert window.applicant.agent_id.text() == "110101********1233"
     qtbot.wait(100)  # let the new rows and situation boxes show before the picture
-    window.grab().save(str(tmp_path / "material_check.png"))
+    save_screen(window, tmp_path / "material_check.png")
     qtbot.mouseClick(panel.buttons[Decision.ACCEPT], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: app.last_case is not None, timeout=30000)
     saved = app.last_case

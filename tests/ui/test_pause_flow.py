@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import Qt
 
+from tests.support.screenshots import save_screen
 from tests.ui.queue_fixtures import *  # noqa: F403 - the fixtures
 from ui.bridge import HubBridge
 from ui.citizen.citizen_screen import CitizenScreen
@@ -21,7 +22,7 @@ from workstation.domain.queue import PauseReason
 
 def _grab(qtbot, widget, path) -> None:
     qtbot.wait(200)  # let pending layouts settle
-    assert widget.grab().save(str(path))
+    save_screen(widget, path)
     assert path.stat().st_size > 5_000
 
 

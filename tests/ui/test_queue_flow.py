@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
+from tests.support.screenshots import save_screen
 from tests.ui.queue_fixtures import *  # noqa: F403 - the fixtures
 from tests.ui.queue_fixtures import call_next_at, window_session
 from ui.bridge import HubBridge
@@ -31,7 +32,7 @@ def _panel(qtbot, desk, **kwargs) -> CallPanel:
 
 def _grab(qtbot, widget, path) -> None:
     qtbot.wait(200)  # let pending layouts settle
-    assert widget.grab().save(str(path))
+    save_screen(widget, path)
     assert path.stat().st_size > 10_000
 
 
@@ -127,6 +128,33 @@ def test_ticket_from_kiosk_called_at_window_shown_and_said(qtbot, queue_chinese,
     qtbot.waitUntil(lambda: display.highlighted() is None, timeout=10000)  # the highlight ends
     assert all(row.property("highlight") is False for row in display.call_rows)
     display.close()
+    wait_for_background()
+
+
+def test_keys_pressed_in_quick_succession_are_each_acted_on(qtbot, queue_chinese, sqlite_hall, kiosk_desk,
+                                                            clerk_side):
+    """A clerk who knows the flow presses F2, F4, F6 without waiting for the screen: each
+    key is done, in order, once the one before it is answered; none is lost (under load
+    the answer comes late, and a key pressed meanwhile used to be dropped)."""
+    first, second = kiosk_desk.issue("social").ticket, kiosk_desk.issue("social").ticket
+    clerk = clerk_side(3, "clerk3")
+    panel = _panel(qtbot, clerk.desk, refresh_ms=600_000)
+    bridge = HubBridge(clerk.workstation.hub)
+    bridge.server_event.connect(panel.on_server_event)
+    for key in (Qt.Key.Key_F2, Qt.Key.Key_F4, Qt.Key.Key_F6, Qt.Key.Key_F2):  # call, start, park, call
+        qtbot.keyClick(panel, key)
+    qtbot.waitUntil(lambda: panel.state.ticket is not None and panel.state.ticket.id == second.id
+                    and panel.parked.count() == 1, timeout=30000)
+    assert panel.parked.item(0).data(Qt.ItemDataRole.UserRole) == first.id
+    assert not panel._pending and panel.message.property("error") is not True
+
+    # A refused step: the keys pressed after it are not done, and the clerk is told so.
+    for key in (Qt.Key.Key_F5, Qt.Key.Key_F6):  # finish before start is refused; park counted on it
+        qtbot.keyClick(panel, key)
+    qtbot.waitUntil(lambda: panel.message.property("error") is True, timeout=30000)
+    assert "之后按的键未执行" in panel.message.text()
+    qtbot.waitUntil(lambda: panel.state.ticket is not None and panel.state.ticket.state == "called", timeout=30000)
+    assert panel.parked.count() == 1 and not panel._pending
     wait_for_background()
 
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tests.support.screenshots import save_screen
 from tests.support.waiting import wait_for
 from tests.ui.queue_fixtures import *  # noqa: F403 - the kiosk fixture
 from tests.ui.rating_fixtures import *  # noqa: F403 - the supervisor's app
@@ -106,7 +107,7 @@ def _draw(widget: QWidget) -> None:
 
 def _grab(qtbot, widget, path) -> None:
     qtbot.wait(150)
-    assert widget.grab().save(str(path))
+    save_screen(widget, path)
 
 
 def _ok(qtbot, dialog) -> None:

@@ -15,6 +15,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QSpinBox
 
+from tests.support.screenshots import save_screen
 from tests.ui.test_material_check import ITEM
 from tests.ui.test_shell import FAST_SYNC, open_main_window
 from ui.citizen.citizen_screen import finding_word
@@ -52,7 +53,7 @@ def logged_in(qtbot, clerk_app, sqlite_hall):
 def _shot(qtbot, widget, tmp_path, name: str) -> Path:
     qtbot.wait(150)  # let rows and boxes show before the picture
     path = Path(SHOTS or tmp_path) / name
-    assert widget.grab().save(str(path))
+    save_screen(widget, path)
     return path
 
 

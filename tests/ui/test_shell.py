@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shiboken6
 
+from tests.support.screenshots import save_screen
 from ui.clerk.app import ClerkApp
 from workstation.config import ServerSettings, Settings, SyncSettings, UiSettings
 
@@ -73,8 +74,8 @@ def test_enrol_login_main_window_online_with_nothing_pending(qtbot, clerk_app, s
     assert window.hall_label.text() == "演示区政务服务中心"
 
     qtbot.wait(200)
-    window.grab().save(str(tmp_path / "main_window.png"))
-    citizen.grab().save(str(tmp_path / "citizen_screen.png"))
+    save_screen(window, tmp_path / "main_window.png")
+    save_screen(citizen, tmp_path / "citizen_screen.png")
     assert (tmp_path / "main_window.png").stat().st_size > 10_000
     assert (tmp_path / "citizen_screen.png").stat().st_size > 10_000
 

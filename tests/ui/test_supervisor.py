@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from tests.support.screenshots import save_screen
 from tests.ui.rating_fixtures import *  # noqa: F403 - the supervisor's app
 from tests.ui.rating_fixtures import CaseMaker, hall_time
 from tests.ui.test_shell import _log_in, start_enrolled
@@ -84,7 +85,7 @@ def test_follow_ups_listed_overdue_first_by_view_and_exported(qtbot, sqlite_hall
     window.resize(1366, 768)  # the hall's supervisor PC: the overdue row's long state still fits
     qtbot.wait(200)
     _no_sideways_scrolling(screen.table)
-    window.grab().save(str(tmp_path / "supervisor_list_1366x768.png"))
+    save_screen(window, tmp_path / "supervisor_list_1366x768.png")
 
     expected = {FollowUpFilter.OVERDUE: [old.case_number], FollowUpFilter.CLOSED: [done.case_number],
                 FollowUpFilter.ALL: [old.case_number, fresh.case_number, done.case_number],
@@ -237,7 +238,7 @@ def test_call_back_phone_masked_until_revealed_and_the_reveal_audited(qtbot, sql
     assert note.pixelColor(note.width() // 2, 6) == QColor("white")  # paper between frame and ink
     assert note.pixelColor(note.width() // 2, 1) == QColor("#8a99ad")  # the frame
     qtbot.wait(200)
-    window.grab().save(str(tmp_path / "supervisor_1366x768_masked.png"))
+    save_screen(window, tmp_path / "supervisor_1366x768_masked.png")
 
     # Revealing asks why; the answer shows the number and is audited on this PC's chain.
     screen.reveal_button.click()
@@ -256,7 +257,7 @@ def test_call_back_phone_masked_until_revealed_and_the_reveal_audited(qtbot, sql
     assert CALLBACK_PHONE not in str(payload)
     assert verify_chain([payload]) == []
     qtbot.wait(200)
-    window.grab().save(str(tmp_path / "supervisor_1366x768_revealed.png"))
+    save_screen(window, tmp_path / "supervisor_1366x768_revealed.png")
 
     # The record reaches the hall through the outbox: the supervisor's records there.
     session = sqlite_hall.login("supervisor")
@@ -280,4 +281,4 @@ def test_call_back_phone_masked_until_revealed_and_the_reveal_audited(qtbot, sql
     qtbot.wait(300)
     _no_sideways_scrolling(screen.table)
     assert screen.table.horizontalHeader().sectionSize(COL_CASE) > 0
-    window.grab().save(str(tmp_path / "supervisor_1920x1080.png"))
+    save_screen(window, tmp_path / "supervisor_1920x1080.png")

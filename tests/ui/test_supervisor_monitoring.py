@@ -24,6 +24,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from tests.support.hall_server import DEMO_PASSWORD, REPO, HallServer
+from tests.support.screenshots import save_screen
 from tests.ui.queue_fixtures import *  # noqa: F403 - the kiosk
 from tests.ui.queue_fixtures import call_next_at, window_session
 from tests.ui.rating_fixtures import *  # noqa: F403 - the supervisor's app
@@ -72,7 +73,7 @@ def shot(widget, tmp_path: Path, name: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.png"
     QApplication.processEvents()
-    assert widget.grab().save(str(path))
+    save_screen(widget, path)
     return path
 
 

@@ -351,6 +351,11 @@ class CallPanel(QWidget):
         self._shown_ticket: tuple[int, TicketState] | None = None
         self._dialog: QDialog | None = None
         self._refreshing = self._refresh_again = False
+        # Keys pressed while an operation is on its way: each is done, in order, once the
+        # answer is in and the panel shows the state after it. A key is never dropped.
+        self._pending: list[Callable[[], None]] = []
+        self._finished = 0  # operations answered so far
+        self._state_after = 0  # operations answered before the shown state was asked
 
         self.window_label = QLabel()
         self.window_label.setObjectName("queueWindow")
@@ -378,6 +383,7 @@ class CallPanel(QWidget):
         self.parked = QListWidget()
         self.parked.setObjectName("queueParked")
         self.parked.setMaximumHeight(110)
+        self.parked.setVisible(False)  # shown while a ticket is parked: the applicant panel below needs the room
         self.parked.itemSelectionChanged.connect(self._update_buttons)
         self.parked.itemDoubleClicked.connect(lambda _: self.call_back())
         self.parked_title = QLabel(self.tr("Parked tickets"))
@@ -400,7 +406,7 @@ class CallPanel(QWidget):
             if key:
                 shortcut = QShortcut(QKeySequence(key), self)
                 shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
-                shortcut.activated.connect(handler)
+                shortcut.activated.connect(lambda handler=handler: self._pressed(handler))
                 self.shortcuts[action] = shortcut
         self._label_buttons()
 
@@ -412,9 +418,9 @@ class CallPanel(QWidget):
         order = [CALL_NEXT, RECALL, START, FINISH, PARK, NO_SHOW, TRANSFER, CALL_NUMBER, PAUSE]
         for i, action in enumerate(order):
             grid.addWidget(self.buttons[action], i // 3, i % 3)
-        parked_row = QHBoxLayout()
-        parked_row.addWidget(self.parked, 1)
-        parked_row.addWidget(self.buttons[CALL_BACK], 0, Qt.AlignmentFlag.AlignTop)
+        parked_row = QHBoxLayout()  # 挂起的号：N 个 … [回访], the list under it while one is parked
+        parked_row.addWidget(self.parked_title, 1)
+        parked_row.addWidget(self.buttons[CALL_BACK], 0)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -424,8 +430,8 @@ class CallPanel(QWidget):
         layout.addWidget(self.timer_label)
         layout.addWidget(self.waiting)
         layout.addLayout(grid)
-        layout.addWidget(self.parked_title)
         layout.addLayout(parked_row)
+        layout.addWidget(self.parked)
         layout.addWidget(self.message)
         layout.addStretch(1)
 
@@ -463,7 +469,8 @@ class CallPanel(QWidget):
             self._refresh_again = True
             return
         self._refreshing, self._refresh_again = True, False
-        run_in_background(self.desk.state, while_alive(self, self._show_state),
+        finished = self._finished
+        run_in_background(self.desk.state, while_alive(self, lambda state: self._show_state(state, finished)),
                           while_alive(self, self._refresh_failed))
 
     def _refreshed(self) -> None:
@@ -481,8 +488,9 @@ class CallPanel(QWidget):
                 return
             self.refresh()
 
-    def _show_state(self, state: DeskState) -> None:
+    def _show_state(self, state: DeskState, finished: int | None = None) -> None:
         self._refreshed()
+        self._state_after = self._finished if finished is None else finished
         was_offline = not self.online
         self._set_online(True)
         if was_offline:
@@ -531,6 +539,7 @@ class CallPanel(QWidget):
                 item.setSelected(True)
         if self.parked.count() and not self.parked.selectedItems():
             self.parked.item(0).setSelected(True)
+        self.parked.setVisible(self.parked.count() > 0)
         self.parked_title.setText(self.tr("Parked tickets: %1").replace("%1", str(len(state.parked))))
         self._tick()
         self._label_buttons()
@@ -539,6 +548,19 @@ class CallPanel(QWidget):
         if key != self._shown_ticket:
             self._shown_ticket = key
             self.current_ticket_changed.emit(ticket)
+        self._run_pending()
+
+    def _pressed(self, handler: Callable[[], None]) -> None:
+        """A shortcut key: done now, or kept until the operation on its way is answered
+        and the panel shows what it changed (the key's meaning depends on that state)."""
+        if self.online and (self.busy or self._pending or self._state_after < self._finished):
+            self._pending.append(handler)
+            return
+        handler()
+
+    def _run_pending(self) -> None:
+        while self._pending and not self.busy and self._state_after >= self._finished:
+            self._pending.pop(0)()
 
     def _type_name(self, code: str) -> str:
         if self.state is None:
@@ -603,13 +625,24 @@ class CallPanel(QWidget):
 
     def _done(self, done: Callable[[object], None], result: object) -> None:
         self.busy = False
+        self._finished += 1
         done(result)
         self._update_buttons()
         self.refresh()
 
     def _op_failed(self, exc: BaseException) -> None:
         self.busy = False
-        self._failed(exc)
+        self._finished += 1
+        if self._pending:
+            # The keys pressed after it counted on its success: not done, and said so.
+            self._pending.clear()
+            self._failed(exc)
+            self.say(self.message.text() + " " + self.tr("The keys pressed after it were not acted on."),
+                     error=True)
+        else:
+            self._failed(exc)
+        if not isinstance(exc, HallRefused):
+            self._state_after = self._finished  # no refresh follows; keys act on what is shown
         self._update_buttons()
         if isinstance(exc, HallRefused):
             self.refresh()  # whatever we thought, the server's state is the truth
