@@ -105,3 +105,56 @@ def test_a_status_the_row_does_not_offer_is_refused(items, bundles):
     assert MaterialStatus.SHARED not in contract.statuses
     with pytest.raises(ValueError, match="不能记为"):
         B.evaluate_bundle(flat, items, chosen, [MaterialCheck.shared("sale_contract")])
+
+
+def test_the_bundle_is_saved_as_one_number_with_a_case_per_item_and_one_receipt(items, bundles, store, tmp_path):
+    """二手房转移登记 with cash, 公积金 and the owner in person: the transfer and the 公积金
+    are accepted; the mortgage is not applied for. Each item is a case of its own with its
+    own 办件编号 and sub-number under the bundle's number; the one receipt lists each item's
+    decision and promised date (read back with pdftotext)."""
+    import subprocess
+    from datetime import UTC, datetime
+
+    from workstation.app.guide import BUNDLE_DOCUMENT, GuideDesk, GuideSnapshot, Person
+    from workstation.documents.builder import build_document
+    from workstation.domain.checklist import decide
+    from workstation.domain.search import CatalogueIndex
+    from workstation.domain.workdays import WorkCalendar
+
+    flat = bundles["ershoufang-zhuanyi"]
+    chosen = {"loan", "fund_yes", "self"}
+    rows = B.merged_materials(flat, items, chosen)
+    loan = next(r for r in rows if r.key.endswith("/loan_contract"))
+    evaluation = B.evaluate_bundle(flat, items, chosen, [*_pass_all(rows, skip={loan.key}),
+                                                          MaterialCheck.missing(loan.key)])
+    decided = []
+    for code, item_evaluation in evaluation.items.items():
+        decision = Decision.ACCEPT if item_evaluation.allowed(Decision.ACCEPT) else Decision.NOTIFY_ONCE
+        decided.append((items[code], item_evaluation, decide(item_evaluation, decision)))
+    snapshot = GuideSnapshot(0, CatalogueIndex.build(items.values()), WorkCalendar.official(), "110105",
+                             "演示区政务服务中心", bundles=(flat,))
+    assert snapshot.search_bundles("esfzy") == [flat] and snapshot.search_bundles("二手房") == [flat]
+    now = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+    saved = GuideDesk(store).save_bundle(
+        snapshot, flat, sorted(chosen), evaluation, decided, Person("王小明", id_number="11010519491231002X"),
+        None, {"username": "clerk5", "name": "赵敏"}, 5, "device-5", applied_at=now, now=now)
+
+    records = [r for r in store.next_batch(100) if r.kind == "case"]
+    assert [r.payload["case_number"] for r in records] == [c.case_number for c in saved.cases]
+    assert len({saved.receipt.case_number, *(c.case_number for c in saved.cases)}) == 4  # all distinct
+    assert [r.payload["bundle"]["sub_number"] for r in records] == ["01", "02", "03"]
+    assert {r.payload["bundle"]["number"] for r in records} == {saved.receipt.case_number}
+    assert [r.payload["decision"]["code"] for r in records] == ["accept", "notify_once", "accept"]
+    assert saved.receipt.decision == BUNDLE_DOCUMENT
+
+    pdf = build_document(BUNDLE_DOCUMENT, saved.receipt.payload, {"name": "演示区政务服务中心"})
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", "-layout", "-", "-"], input=pdf, capture_output=True,
+                          check=True, timeout=30).stdout.decode()
+    flat_text = "".join(text.split())
+    assert "一件事受理回执" in flat_text and "二手房转移登记" in flat_text
+    for case in saved.cases:
+        assert case.display_number in flat_text
+    assert "不动产抵押权首次登记" in flat_text and "一次性告知" in flat_text
+    promised = saved.cases[0].promised_date
+    assert promised and f"{promised.year}年{promised.month}月{promised.day}日" in flat_text
+    assert "借款合同" in flat_text or loan.material.name in flat_text  # what the mortgage still needs

@@ -6,21 +6,28 @@ call `GuideDesk.load` off their GUI thread and keep the snapshot it returns."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from workstation.domain.bundle import BundleEvaluation, BundleProblem, check_against, search_bundles
 from workstation.domain.case_number import next_case_number
 from workstation.domain.checklist import DecisionRecord, Evaluation, MaterialStatus
 from workstation.domain.search import CatalogueIndex
 from workstation.domain.workdays import CalendarUnknown, WorkCalendar
+from workstation.protocol.bundles import Bundle
 from workstation.protocol.catalogue import ServiceItem
 from workstation.protocol.reference import PublishedCalendar, ReferenceKind
 from workstation.store.local import LocalStore
 
 HALL_TIMEZONE = ZoneInfo("Asia/Shanghai")
 CASE_KIND = "case"
+BUNDLE_DOCUMENT = "bundle"  # the document kind of a bundle's one receipt
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -32,9 +39,20 @@ class GuideSnapshot:
     calendar: WorkCalendar
     region_code: str
     hall_name: str
+    bundles: tuple[Bundle, ...] = ()  # 一件事 whose every item is in the catalogue
 
     def item(self, code: str) -> ServiceItem | None:
         return self.index.item(code)
+
+    def bundle(self, code: str) -> Bundle | None:
+        return next((b for b in self.bundles if b.code == code), None)
+
+    def search_bundles(self, query: str, limit: int = 5) -> list[Bundle]:
+        return search_bundles(self.bundles, query, limit)
+
+    def bundle_items(self, bundle: Bundle) -> dict[str, ServiceItem]:
+        """The catalogue items `bundle` names, by 实施编码 (all there: see GuideDesk.load)."""
+        return {entry.item: item for entry in bundle.items if (item := self.item(entry.item)) is not None}
 
 
 @dataclass(frozen=True)
@@ -74,10 +92,31 @@ class GuideDesk:
                      for v in self.store.reference_values(ReferenceKind.CALENDAR.value)]
         halls = self.store.reference_values(ReferenceKind.HALL.value)
         hall = halls[0] if halls else {}
-        return GuideSnapshot(revision=revision, index=CatalogueIndex.build(items),
+        index = CatalogueIndex.build(items)
+        return GuideSnapshot(revision=revision, index=index,
                              calendar=WorkCalendar.official(published),
                              region_code=hall.get("region_code", "000000"),
-                             hall_name=hall.get("name", ""))
+                             hall_name=hall.get("name", ""),
+                             bundles=self._bundles(index))
+
+    def _bundles(self, index: CatalogueIndex) -> tuple[Bundle, ...]:
+        """The cached bundles the cached catalogue can serve. The server refuses a bundle
+        naming a missing item, but an item withdrawn later leaves it behind: such a bundle
+        is left out (and logged) rather than offered half."""
+        usable = []
+        for value in self.store.reference_values(ReferenceKind.BUNDLE.value):
+            try:
+                bundle = Bundle.model_validate(value)
+                check_against(bundle, {e.item: i for e in bundle.items if (i := index.item(e.item))})
+            except (ValueError, BundleProblem) as exc:
+                log.warning("bundle %s left out: %s", value.get("code", "?"), exc)
+                continue
+            usable.append(bundle)
+        return tuple(sorted(usable, key=lambda b: b.name))
+
+    def _next_number(self, snapshot: GuideSnapshot, window: int | None, device_id: str, local_day: date):
+        sequence = self.store.next_sequence(f"case:{device_id}:{local_day.isoformat()}")
+        return next_case_number(snapshot.region_code, local_day, window, device_id, sequence - 1)
 
     def save_case(self, snapshot: GuideSnapshot, item: ServiceItem, evaluation: Evaluation,
                   record: DecisionRecord, applicant: Person, agent: Person | None,
@@ -86,53 +125,143 @@ class GuideDesk:
         """Give the case its 办件编号 and save it with its outbox entry for the hall."""
         now = now or datetime.now(UTC)
         local_day = now.astimezone(HALL_TIMEZONE).date()
-        sequence = self.store.next_sequence(f"case:{device_id}:{local_day.isoformat()}")
-        number = next_case_number(snapshot.region_code, local_day, window, device_id, sequence - 1)
-        promised: date | None = None
-        calendar_note = ""
-        if record.decision.value in ("accept", "accept_with_deficiency", "accept_on_commitment"):
-            try:
-                promised = snapshot.calendar.promised_date(local_day, item.promised_limit)
-            except CalendarUnknown as exc:
-                # Not guessed: the case is saved and the clerk is told the date is unknown.
-                calendar_note = str(exc)
-        checks = {c.material_id: c for c in evaluation.checks}
-        materials = []
-        for material in evaluation.materials:
-            check = checks[material.id]
-            materials.append({
-                "id": material.id, "name": material.name, "necessity": int(material.necessity),
-                "status": check.status.value, "originals": check.original_count,
-                "copies": check.copy_count, "reason": check.defect_reason or "",
-                "received": check.status in (MaterialStatus.RECEIVED, MaterialStatus.ELECTRONIC,
-                                             MaterialStatus.SHARED),
-            })
-        payload = {
-            "case_number": str(number),
-            "item": {"code": item.code, "basic_code": item.basic_code, "name": item.name,
-                     "department": item.department.model_dump(), "case_type": item.case_type.value,
-                     "promised_limit": item.promised_limit.model_dump(mode="json")},
-            "situations": sorted(evaluation.chosen),
+        number = self._next_number(snapshot, window, device_id, local_day)
+        payload = _case_payload(snapshot, item, evaluation, record, applicant, agent, clerk, window,
+                                device_id, applied_at, now, str(number))
+        self.store.add_record(CASE_KIND, payload)
+        return SavedCase(str(number), number.display(), record.decision.value,
+                         date.fromisoformat(payload["promised_date"]) if payload["promised_date"] else None,
+                         payload)
+
+    def save_bundle(self, snapshot: GuideSnapshot, bundle: Bundle, chosen: Sequence[str],
+                    evaluation: BundleEvaluation, decided: Sequence[tuple[ServiceItem, Evaluation, DecisionRecord]],
+                    applicant: Person, agent: Person | None, clerk: dict[str, str], window: int | None,
+                    device_id: str, applied_at: datetime, now: datetime | None = None) -> SavedBundle:
+        """One application for a bundle (一件事): one 办件编号 for the bundle and, per item in
+        the bundle's order, a case of its own (its sub-number 01, 02 … and its own 办件编号,
+        so the deadline scan, pickup and ratings treat it like any case), each saved with
+        its outbox entry in one transaction-free sequence. Returns the bundle's receipt
+        (a SavedCase of document kind `bundle`) and the item cases."""
+        now = now or datetime.now(UTC)
+        local_day = now.astimezone(HALL_TIMEZONE).date()
+        bundle_number = self._next_number(snapshot, window, device_id, local_day)
+        cases: list[SavedCase] = []
+        for index, (item, item_evaluation, record) in enumerate(decided, start=1):
+            number = self._next_number(snapshot, window, device_id, local_day)
+            payload = _case_payload(snapshot, item, item_evaluation, record, applicant, agent, clerk, window,
+                                    device_id, applied_at, now, str(number))
+            payload["bundle"] = {"code": bundle.code, "name": bundle.name, "number": str(bundle_number),
+                                 "sub_number": f"{index:02d}", "items": len(decided),
+                                 "situations": sorted(chosen)}
+            self.store.add_record(CASE_KIND, payload)
+            cases.append(SavedCase(str(number), number.display(), record.decision.value,
+                                   date.fromisoformat(payload["promised_date"]) if payload["promised_date"] else None,
+                                   payload))
+        promised = [c.promised_date for c in cases if c.promised_date]
+        receipt = {
+            "case_number": str(bundle_number),
+            "item": {"code": bundle.code, "name": bundle.name, "department": {"name": "、".join(dict.fromkeys(
+                c.payload["item"]["department"]["name"] for c in cases))}, "case_type": "一件事",
+                     "promised_limit": {}},
+            "bundle": {"code": bundle.code, "name": bundle.name, "number": str(bundle_number),
+                       "situations": sorted(chosen), "items": [_receipt_line(c) for c in cases]},
             "applicant": applicant.as_payload(),
             "agent": agent.as_payload() if agent else None,
-            "materials": materials,
-            "decision": {
-                "code": record.decision.value, "label": record.label, "reason": record.reason or "",
-                "deficiencies": [{"material_id": d.material_id, "material_name": d.material_name,
-                                  "due": d.due.isoformat()} for d in record.deficiencies],
-                "notice": [{"material_id": p.material_id, "material_name": p.material_name,
-                            "problem": p.kind.value, "detail": p.detail or "",
-                            "standards": list(p.standards)} for p in record.notice],
-                "committed": [p.material_name for p in record.committed],
-            },
-            "clerk": clerk,
-            "window": window,
-            "device_id": device_id,
-            "region_code": snapshot.region_code,
+            "materials": [_merged_line(row, evaluation) for row in evaluation.rows],
+            "decision": {"code": BUNDLE_DOCUMENT, "label": "一件事", "reason": "", "deficiencies": [],
+                         "notice": [], "committed": []},
+            "clerk": clerk, "window": window, "device_id": device_id, "region_code": snapshot.region_code,
             "applied_at": applied_at.astimezone(UTC).isoformat(),
             "decided_at": now.astimezone(UTC).isoformat(),
-            "promised_date": promised.isoformat() if promised else None,
-            "calendar_note": calendar_note,
+            "promised_date": max(promised).isoformat() if promised else None,
+            "calendar_note": "",
         }
-        self.store.add_record(CASE_KIND, payload)
-        return SavedCase(str(number), number.display(), record.decision.value, promised, payload)
+        saved = SavedCase(str(bundle_number), bundle_number.display(), BUNDLE_DOCUMENT,
+                          max(promised) if promised else None, receipt)
+        return SavedBundle(saved, tuple(cases))
+
+
+@dataclass(frozen=True)
+class SavedBundle:
+    receipt: SavedCase  # the bundle's 办件编号 and its one receipt (document kind `bundle`)
+    cases: tuple[SavedCase, ...] = field(default_factory=tuple)  # one per item, sub-numbers 01, 02 …
+
+
+def _receipt_line(case: SavedCase) -> dict[str, Any]:
+    p = case.payload
+    return {"sub_number": p["bundle"]["sub_number"], "case_number": case.case_number,
+            "item": p["item"]["name"], "department": p["item"]["department"]["name"],
+            "decision": p["decision"]["code"], "label": p["decision"]["label"],
+            "promised_date": p["promised_date"],
+            "notice": [{"material_name": n["material_name"], "problem": n["problem"], "detail": n["detail"]}
+                       for n in p["decision"]["notice"]],
+            "reason": p["decision"]["reason"]}
+
+
+def _merged_line(row, evaluation: BundleEvaluation) -> dict[str, Any]:
+    """A merged material as the receipt lists it: its finding as the items recorded it."""
+    for ref in row.needed_by:
+        item_evaluation = evaluation.items.get(ref.item)
+        check = next((c for c in item_evaluation.checks if c.material_id == ref.material), None) if item_evaluation else None
+        if check is not None:
+            break
+    else:
+        check = None
+    status = check.status if check else MaterialStatus.NOT_CHECKED
+    return {"id": row.key, "name": row.material.name, "necessity": int(row.material.necessity),
+            "status": status.value, "originals": check.original_count if check else 0,
+            "copies": check.copy_count if check else 0, "reason": (check.defect_reason or "") if check else "",
+            "received": status in (MaterialStatus.RECEIVED, MaterialStatus.ELECTRONIC, MaterialStatus.SHARED),
+            "needed_by": list(row.items)}
+
+
+def _case_payload(snapshot: GuideSnapshot, item: ServiceItem, evaluation: Evaluation, record: DecisionRecord,
+                  applicant: Person, agent: Person | None, clerk: dict[str, str], window: int | None,
+                  device_id: str, applied_at: datetime, now: datetime, number: str) -> dict[str, Any]:
+    local_day = now.astimezone(HALL_TIMEZONE).date()
+    promised: date | None = None
+    calendar_note = ""
+    if record.decision.value in ("accept", "accept_with_deficiency", "accept_on_commitment"):
+        try:
+            promised = snapshot.calendar.promised_date(local_day, item.promised_limit)
+        except CalendarUnknown as exc:
+            # Not guessed: the case is saved and the clerk is told the date is unknown.
+            calendar_note = str(exc)
+    checks = {c.material_id: c for c in evaluation.checks}
+    materials = []
+    for material in evaluation.materials:
+        check = checks[material.id]
+        materials.append({
+            "id": material.id, "name": material.name, "necessity": int(material.necessity),
+            "status": check.status.value, "originals": check.original_count,
+            "copies": check.copy_count, "reason": check.defect_reason or "",
+            "received": check.status in (MaterialStatus.RECEIVED, MaterialStatus.ELECTRONIC,
+                                         MaterialStatus.SHARED),
+        })
+    return {
+        "case_number": number,
+        "item": {"code": item.code, "basic_code": item.basic_code, "name": item.name,
+                 "department": item.department.model_dump(), "case_type": item.case_type.value,
+                 "promised_limit": item.promised_limit.model_dump(mode="json")},
+        "situations": sorted(evaluation.chosen),
+        "applicant": applicant.as_payload(),
+        "agent": agent.as_payload() if agent else None,
+        "materials": materials,
+        "decision": {
+            "code": record.decision.value, "label": record.label, "reason": record.reason or "",
+            "deficiencies": [{"material_id": d.material_id, "material_name": d.material_name,
+                              "due": d.due.isoformat()} for d in record.deficiencies],
+            "notice": [{"material_id": p.material_id, "material_name": p.material_name,
+                        "problem": p.kind.value, "detail": p.detail or "",
+                        "standards": list(p.standards)} for p in record.notice],
+            "committed": [p.material_name for p in record.committed],
+        },
+        "clerk": clerk,
+        "window": window,
+        "device_id": device_id,
+        "region_code": snapshot.region_code,
+        "applied_at": applied_at.astimezone(UTC).isoformat(),
+        "decided_at": now.astimezone(UTC).isoformat(),
+        "promised_date": promised.isoformat() if promised else None,
+        "calendar_note": calendar_note,
+    }

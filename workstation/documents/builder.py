@@ -67,7 +67,11 @@ _PAGES: Mapping[str, tuple[tuple[str, str], ...]] = {
     "accept_on_commitment": (("告知承诺书", "CN"),),
     "notify_once": (("一次性告知书", "GZ"),),
     "reject": (("不予受理通知书", "BY"),),
+    # 一件事: one receipt for the bundle, each item's decision and deadline on it.
+    "bundle": (("一件事受理回执", "YJ"),),
 }
+_DECISION_WORDS = {"accept": "受理", "accept_with_deficiency": "容缺受理", "accept_on_commitment": "告知承诺受理",
+                   "notify_once": "一次性告知", "reject": "不予受理"}
 
 _NECESSITY = {1: "必要", 2: "非必要", 3: "容缺后补"}
 _STATUS = {"received": "已收取", "electronic": "电子材料", "shared": "共享免提交",
@@ -307,8 +311,10 @@ def _info_table(kind: str, case: Mapping[str, Any], department: str, styles: dic
         [p("申请人", "label"), p(name), p("证件号码", "label"), p(id_text)],
         [p("联系电话", "label"), p(phone), p("代理人", "label"),
          p("—" if not agent else f"{_person(agent, masked)[0]}（{_person(agent, masked)[1]}）")],
-        [p("事项名称", "label"), p(item.get("name", "")), p("", "label"), p("")],
-        [p("事项编码", "label"), p(item.get("code", "")), p("", "label"), p("")],
+        [p("一件事" if kind == "bundle" else "事项名称", "label"), p(item.get("name", "")), p("", "label"), p("")],
+        [p("事项数" if kind == "bundle" else "事项编码", "label"),
+         p(f"{len((case.get('bundle') or {}).get('items') or [])} 项" if kind == "bundle" else item.get("code", "")),
+         p("", "label"), p("")],
         [p("受理部门", "label"), p(department or "—"), p("办件类型", "label"), p(item.get("case_type", "") or "—")],
         [p("申请时间", "label"), p(_local_time(case.get("applied_at"))), p(decided_label, "label"),
          p(_local_time(case.get("decided_at")))],
@@ -439,6 +445,33 @@ def _body(kind: str, code: str, case: Mapping[str, Any], department: str,
         flow.append(Spacer(0, 1.5 * mm))
         flow.append(Paragraph("请按上述要求补齐补正全部材料后重新提交申请。本告知书所列即为需补正的全部内容，"
                               "不再另行要求补正其他材料。", body))
+    elif code == "YJ":
+        bundle = case.get("bundle") or {}
+        lines = bundle.get("items") or []
+        flow.append(Paragraph(
+            f"你（单位）于{applied}申请办理一件事【{_esc(bundle.get('name', ''))}】，"
+            f"共 {len(lines)} 个事项，一次提交、共用材料只收一次。各事项的受理结果和承诺办结日期如下：", body))
+        flow.append(Spacer(0, 1.5 * mm))
+        flow.append(_simple_table(
+            ("子件", "事项名称", "办件编号", "处理结果", "承诺办结日期"),
+            [(line.get("sub_number", ""), line.get("item", ""), _display(str(line.get("case_number") or "")),
+              _DECISION_WORDS.get(str(line.get("decision")), str(line.get("label") or "")),
+              _local_date(line.get("promised_date")) if line.get("promised_date") else "—")
+             for line in lines],
+            (10 * mm, None, 55 * mm, 22 * mm, 30 * mm), styles))
+        told = [line for line in lines if line.get("decision") in ("notify_once", "reject")]
+        for line in told:
+            if line.get("decision") == "notify_once":
+                flow.append(Paragraph(
+                    f"子件 {_esc(line.get('sub_number'))}【{_esc(line.get('item'))}】一次性告知需补齐补正："
+                    f"{_esc('；'.join(_notice_words(n) for n in line.get('notice') or []) or '见一次性告知书')}。"
+                    "补齐补正后可就该事项再次申请。", body))
+            else:
+                flow.append(Paragraph(
+                    f"子件 {_esc(line.get('sub_number'))}【{_esc(line.get('item'))}】不予受理："
+                    f"{_esc(line.get('reason') or '')}。", body))
+        flow.append(Paragraph("本回执同时作为申请材料的收件凭证，请妥善保管；凭本回执的办件编号或各子件的办件编号"
+                              "查询办理进度。", body))
     elif code == "BY":
         reason = _esc(decision.get("reason") or "申请事项不属于本机关职权范围或者申请人不符合申请条件")
         flow.append(Paragraph(
@@ -448,6 +481,12 @@ def _body(kind: str, code: str, case: Mapping[str, Any], department: str,
             "如对本决定不服，可以自收到本通知书之日起六十日内依法申请行政复议，"
             "或者自收到本通知书之日起六个月内依法向人民法院提起行政诉讼。", body))
     return flow
+
+
+def _notice_words(notice: Mapping[str, Any]) -> str:
+    problem = _PROBLEM.get(str(notice.get("problem") or ""), str(notice.get("problem") or ""))
+    detail = str(notice.get("detail") or "")
+    return f"{notice.get('material_name', '')}（{problem}{'：' + detail if detail else ''}）"
 
 
 def _simple_table(headers: tuple[str, ...], rows: list[tuple[Any, ...]], widths: tuple[float | None, ...],
@@ -635,7 +674,9 @@ def _footer(case: Mapping[str, Any], hall: Mapping[str, Any], department: str,
     height = 38 * mm
     seal_width, qr_width, sign_width = 58 * mm, 40 * mm, 70 * mm
     decided = _local_date(case.get("decided_at"))
-    seal_box = _SealBox(seal_width, height, f"{department or hall.get('name', '')}  {decided}", seal)
+    # A bundle's receipt is the hall's (its items' departments each seal their own notices).
+    sealer = hall.get("name", "") if code == "YJ" else department or hall.get("name", "")
+    seal_box = _SealBox(seal_width, height, f"{sealer}  {decided}", seal)
     url = check_url(hall, case_number)
     reach = check_reach(url)
     phone = _esc(hall.get("phone") or "—")

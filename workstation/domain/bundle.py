@@ -201,3 +201,42 @@ def evaluate_bundle(bundle: Bundle, items: Mapping[str, ServiceItem], chosen: It
     evaluations = {code: evaluate(items[code], validate_situations(items[code], options), per_item.get(code, ()))
                    for code, options in answers.items()}
     return BundleEvaluation(bundle.code, unanswered(bundle, chosen), tuple(rows), MappingProxyType(evaluations))
+
+
+def search_bundles(bundles: Iterable[Bundle], query: str, limit: int = 5) -> list[Bundle]:
+    """The bundles whose name (or code, or description) matches `query` as the clerk types
+    it into the item search: the name exactly, as a prefix, its pinyin initials or full
+    pinyin (开办餐饮店: kbcyd, kaiban), a substring of the name or the life event. Best
+    first; ties by name. A hall holds tens of bundles, so each is simply scored."""
+    from workstation.domain.search import normalise, pinyin_forms
+
+    q = normalise(query) if isinstance(query, str) else ""
+    if not q:
+        return []
+    scored = []
+    for bundle in bundles:
+        name = normalise(bundle.name)
+        full, initials, first = pinyin_forms(bundle.name)
+        if q == name:
+            score = 100
+        elif name.startswith(q):
+            score = 90
+        elif initials.startswith(q) or first.startswith(q):
+            score = 80
+        elif q in name:
+            score = 70
+        elif full.startswith(q):
+            score = 65
+        elif q in initials or q in first:
+            score = 60
+        elif len(q) > 1 and q in full:
+            score = 55
+        elif normalise(bundle.code).startswith(q):
+            score = 40
+        elif len(q) > 1 and q in normalise(bundle.description):
+            score = 30
+        else:
+            continue
+        scored.append((-score, full, bundle.name, bundle))
+    scored.sort(key=lambda entry: entry[:3])
+    return [entry[3] for entry in scored[:limit]]
