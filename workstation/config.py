@@ -31,6 +31,9 @@ lang = "zh_CN"
 # Where the citizen screen goes: "auto" (second monitor if any, else a window),
 # "window" (always a separate window) or "off".
 citizen_screen = "auto"
+# Minutes without a key, click or touch after which the clerk's screen locks (the citizen
+# screen then shows nothing personal); the clerk's password opens it again.
+lock_minutes = 10
 
 # [card]
 # The ID card reader. Leave this section out when the window has none.
@@ -100,6 +103,7 @@ class ServerSettings:
 class UiSettings:
     lang: str = "zh_CN"
     citizen_screen: str = "auto"
+    lock_minutes: float = 10.0
 
 
 @dataclass(frozen=True)

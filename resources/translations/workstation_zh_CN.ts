@@ -1383,22 +1383,22 @@
         <translation>群众屏</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/citizen_screen.py" line="108"/>
+        <location filename="../../ui/citizen/citizen_screen.py" line="131"/>
         <source>Welcome</source>
         <translation>欢迎</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/citizen_screen.py" line="109"/>
+        <location filename="../../ui/citizen/citizen_screen.py" line="132"/>
         <source>Window %1</source>
         <translation>%1 号窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/citizen_screen.py" line="113"/>
+        <location filename="../../ui/citizen/citizen_screen.py" line="136"/>
         <source>Now serving: %1</source>
         <translation>正在办理：%1 号</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/citizen_screen.py" line="117"/>
+        <location filename="../../ui/citizen/citizen_screen.py" line="140"/>
         <source>Applicant: %1 — please confirm this is you</source>
         <translation>申请人：%1&#x3000;请确认是否为您本人</translation>
     </message>
@@ -1423,22 +1423,27 @@
         <translation>正在核对</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/citizen_screen.py" line="133"/>
+        <location filename="../../ui/citizen/citizen_screen.py" line="90"/>
+        <source>This window is paused for a moment. Please wait.</source>
+        <translation>本窗口暂停服务片刻，请稍候。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/citizen/citizen_screen.py" line="156"/>
         <source>The clerk is checking your materials. Please wait a moment.</source>
         <translation>工作人员正在核对您的材料，请稍等。</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/citizen_screen.py" line="135"/>
+        <location filename="../../ui/citizen/citizen_screen.py" line="158"/>
         <source>%1 of your materials must be brought or corrected. The clerk will tell you how.</source>
         <translation>有 %1 份材料需要补交或补正，工作人员会告诉您怎么办。</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/citizen_screen.py" line="138"/>
+        <location filename="../../ui/citizen/citizen_screen.py" line="161"/>
         <source>All your materials are here.</source>
         <translation>您的材料都齐了。</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/citizen_screen.py" line="139"/>
+        <location filename="../../ui/citizen/citizen_screen.py" line="162"/>
         <source>Your materials for: %1</source>
         <translation>您办理的事项：%1</translation>
     </message>
@@ -1446,48 +1451,48 @@
 <context>
     <name>ClerkApp</name>
     <message>
-        <location filename="../../ui/clerk/app.py" line="63"/>
-        <location filename="../../ui/clerk/app.py" line="70"/>
+        <location filename="../../ui/clerk/app.py" line="65"/>
+        <location filename="../../ui/clerk/app.py" line="72"/>
         <source>Card reader: %1</source>
         <translation>读卡器：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="89"/>
+        <location filename="../../ui/clerk/app.py" line="92"/>
         <source>ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="89"/>
+        <location filename="../../ui/clerk/app.py" line="92"/>
         <source>not ready</source>
         <translation>未就绪</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="91"/>
+        <location filename="../../ui/clerk/app.py" line="94"/>
         <source>Card reader: %1 (%2)</source>
         <translation>读卡器：%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="135"/>
+        <location filename="../../ui/clerk/app.py" line="138"/>
         <source>Logged in while the hall server was unreachable: log in again when it is back to call tickets. Everything else works.</source>
         <translation>登录时无法连接大厅服务器：连接恢复后请重新登录才能叫号，其他功能照常使用。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="189"/>
+        <location filename="../../ui/clerk/app.py" line="192"/>
         <source>Case %1 saved: %2.</source>
         <translation>办件 %1 已保存：%2。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="192"/>
+        <location filename="../../ui/clerk/app.py" line="195"/>
         <source> Promised completion: %1.</source>
         <translation>承诺办结日期：%1。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="194"/>
+        <location filename="../../ui/clerk/app.py" line="197"/>
         <source> The completion date is unknown: %1</source>
         <translation>无法计算办结日期：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="206"/>
+        <location filename="../../ui/clerk/app.py" line="209"/>
         <source>The case was not saved: %1</source>
         <translation>办件未能保存：%1</translation>
     </message>
@@ -2660,6 +2665,49 @@ Waiting for the applicant to sign on the citizen screen.</source>
         <location filename="../../ui/supervisor/live.py" line="142"/>
         <source>Live updates interrupted — reconnecting; refreshing every 30 s meanwhile</source>
         <translation>实时推送已中断，正在重连；期间每 30 秒刷新一次</translation>
+    </message>
+</context>
+<context>
+    <name>LockWindow</name>
+    <message>
+        <location filename="../../ui/clerk/lock.py" line="72"/>
+        <source>Screen locked</source>
+        <translation>屏幕已锁定</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/lock.py" line="76"/>
+        <source>The screen is locked</source>
+        <translation>屏幕已锁定</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/lock.py" line="79"/>
+        <source>Logged in: %1. Enter your password to go on.</source>
+        <translation>当前登录：%1。请输入密码继续。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/lock.py" line="85"/>
+        <source>Unlock</source>
+        <translation>解锁</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/lock.py" line="88"/>
+        <source>Log out</source>
+        <translation>退出登录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/lock.py" line="106"/>
+        <source>Locked after a time without use.</source>
+        <translation>长时间未操作，屏幕已锁定。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/lock.py" line="118"/>
+        <source>Enter your password.</source>
+        <translation>请输入密码。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/lock.py" line="136"/>
+        <source>Wrong password (%1 more tries before you are logged out).</source>
+        <translation>密码错误（还可尝试 %1 次，之后将退出登录）。</translation>
     </message>
 </context>
 <context>

@@ -84,7 +84,21 @@ class CitizenScreen(QWidget):
         self.checklist_rows: list[tuple[str, str]] = []
         self._checklist_title = ""
 
-        layout = QVBoxLayout(self)
+        # While the clerk's screen is locked the whole content is swapped for a page with
+        # nothing personal on it; the content keeps following the clerk's window unseen.
+        content = QWidget()
+        self.locked_notice = QLabel(self.tr("This window is paused for a moment. Please wait."))
+        self.locked_notice.setObjectName("citizenLocked")
+        self.locked_notice.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.locked_notice.setWordWrap(True)
+        self.screens = QStackedWidget()
+        self.screens.addWidget(content)
+        self.screens.addWidget(self.locked_notice)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.screens)
+
+        layout = QVBoxLayout(content)
         layout.setContentsMargins(48, 48, 48, 48)
         layout.addWidget(self.hall)
         self.ticket = QLabel()
@@ -102,6 +116,15 @@ class CitizenScreen(QWidget):
         self._timer.timeout.connect(self._tick)
         self._timer.start(1000)
         self._tick()
+
+    @property
+    def locked(self) -> bool:
+        return self.screens.currentWidget() is self.locked_notice
+
+    def set_locked(self, locked: bool) -> None:
+        """Hide everything of the applicant (name, ticket, checklist, document, rating)
+        while the clerk's screen is locked; unlocked, show what is current again."""
+        self.screens.setCurrentWidget(self.locked_notice if locked else self.screens.widget(0))
 
     def show_welcome(self, hall_name: str | None, welcome: str | None, window: int | None) -> None:
         self.hall.setText(hall_name or "")

@@ -32,6 +32,8 @@ class ClerkApp(PersonFront):
         self.last_case = None
         self.call_desk = None
         self._case_started = datetime.now(UTC)
+        self.idle_watch = None
+        self.lock_window = None
         self._init_ratings()
 
     @Slot(object)
@@ -72,6 +74,7 @@ class ClerkApp(PersonFront):
         self.bridge.status.connect(self.main_window.status.show_status)
         self.main_window.show()
         self.start_window.hide()
+        self._start_idle_lock(clerk)
         self.citizen.show_welcome(self.workstation.connection_hall_name(), None, window)
         self.citizen.place(self.settings.ui.citizen_screen)
         self._revision = -1
@@ -285,9 +288,63 @@ class ClerkApp(PersonFront):
         if self.main_window is not None:
             self.main_window.show_rating_state(state, detail)
 
+    def _start_idle_lock(self, clerk: Clerk) -> None:
+        """Lock the screen after ui.lock_minutes without input (ui/clerk/lock.py)."""
+        from ui.clerk.lock import IdleWatch, LockWindow
+
+        self._stop_idle_lock()
+        self.idle_watch = IdleWatch(self.settings.ui.lock_minutes, self)
+        self.idle_watch.idle.connect(self.lock)
+        self.lock_window = LockWindow(clerk.display_name, self.workstation.check_password)
+        self.lock_window.unlocked.connect(self._unlocked)
+        self.lock_window.logout_requested.connect(self.logout)
+
+    @Slot()
+    def lock(self) -> None:
+        """Hide the clerk's window and everything personal on the citizen screen."""
+        if self.main_window is None or self.lock_window is None or self.lock_window.isVisible():
+            return
+        log.info("screen locked after %g idle minutes", self.settings.ui.lock_minutes)
+        self.citizen.set_locked(True)
+        self.lock_window.start()  # shown before the main window hides: never no window at all
+        self.main_window.hide()
+        # The queue is not read for a locked screen, so the session idles on the server too:
+        # locked past the server's limit, the clerk logs in again instead of unlocking.
+        self._call_poll(False)
+
+    def _call_poll(self, on: bool) -> None:
+        panel = getattr(self.main_window, "call_panel", None) if self.main_window else None
+        timer = getattr(panel, "_poll", None)
+        if timer is None:
+            return
+        if on:
+            timer.start(panel.refresh_ms)
+            panel.refresh()
+        else:
+            timer.stop()
+
+    @Slot()
+    def _unlocked(self) -> None:
+        self.citizen.set_locked(False)
+        if self.main_window is not None:
+            self.main_window.show()
+            self.main_window.activateWindow()
+            self._call_poll(True)
+        if self.idle_watch is not None:
+            self.idle_watch.reset()
+
+    def _stop_idle_lock(self) -> None:
+        if self.idle_watch is not None:
+            self.idle_watch.stop()
+            self.idle_watch.deleteLater()
+        delete_widgets(self.lock_window)
+        self.idle_watch = self.lock_window = None
+        self.citizen.set_locked(False)
+
     def _end_session(self) -> None:
         """Stops what runs on its own for the logged-in clerk (the reader's poll, the call
-        panel's, a rating being asked) and deletes the main window."""
+        panel's, a rating being asked, the idle lock) and deletes the main window."""
+        self._stop_idle_lock()
         self._rating_queue.clear()
         self._visit_cases = {}
         self.citizen.rating.cancel()

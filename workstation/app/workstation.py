@@ -304,6 +304,20 @@ class Workstation:
             return self.clerk
         raise LoginFailed("the hall server is unreachable and this person has not logged in here before")
 
+    def check_password(self, password: str) -> None:
+        """The logged-in person's password, to open their locked screen: checked against
+        the hash kept at their login here (no network); LoginFailed if it is wrong."""
+        from argon2.exceptions import InvalidHashError, VerificationError
+
+        assert self.store is not None
+        cached = self.store.get_state(f"login:{self.clerk.username}") if self.clerk else None
+        if not cached:
+            raise LoginFailed("nobody is logged in here")
+        try:
+            _offline_hasher().verify(json.loads(cached)["hash"], password)
+        except (VerificationError, InvalidHashError):
+            raise LoginFailed("wrong password") from None
+
     def logout(self) -> None:
         assert self.credentials is not None
         token = self.credentials.session_token()
