@@ -5,9 +5,9 @@ summary, supervisors read everything."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request, status
+from fastapi import APIRouter, Depends, HTTPException, Path, Request, status
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
@@ -20,6 +20,10 @@ from workstation.protocol import API_PREFIX
 from workstation.protocol import queue as wire
 
 PREFIX = f"{API_PREFIX}{wire.QUEUE_PREFIX}"
+# Ids are BIGINT: a larger one in the address is refused (422) before the database
+# driver overflows on it; window numbers are those the reference data allows.
+TicketId = Annotated[int, Path(ge=1, le=wire.MAX_ID)]
+WindowNumber = Annotated[int, Path(ge=1, le=999)]
 
 
 async def queue_refused(request: Request, exc: QueueError) -> JSONResponse:
@@ -99,11 +103,11 @@ def queue_router(service: QueueService) -> APIRouter:
         return _answer(await service.write_async(service.issue, body), 201)
 
     @router.get("/tickets/{ticket_id}", response_model=wire.Ticket)
-    async def get_ticket(ticket_id: int, _: Principal = Depends(ticket_reader)) -> wire.Ticket:
+    async def get_ticket(ticket_id: TicketId, _: Principal = Depends(ticket_reader)) -> wire.Ticket:
         return await run_in_threadpool(service.ticket, ticket_id)
 
     @router.post("/tickets/{ticket_id}/cancel", response_model=wire.Ticket)
-    async def cancel(ticket_id: int, _: Principal = Depends(kiosk_or_admin)) -> Response:
+    async def cancel(ticket_id: TicketId, _: Principal = Depends(kiosk_or_admin)) -> Response:
         return _answer(await service.write_async(service.cancel, ticket_id))
 
     @router.post("/call-next", response_model=wire.Ticket)
@@ -125,7 +129,7 @@ def queue_router(service: QueueService) -> APIRouter:
                                                  None, clerk.username))
 
     def _operation(operation: Operation, doc: str):
-        async def endpoint(ticket_id: int, clerk: Principal = Depends(at_window)) -> Response:
+        async def endpoint(ticket_id: TicketId, clerk: Principal = Depends(at_window)) -> Response:
             return _answer(await service.write_async(service.operate, clerk.window, ticket_id, operation))
 
         endpoint.__doc__ = doc
@@ -145,7 +149,7 @@ def queue_router(service: QueueService) -> APIRouter:
                              methods=["POST"], response_model=wire.Ticket)
 
     @router.post("/tickets/{ticket_id}/transfer", response_model=wire.Ticket)
-    async def transfer(ticket_id: int, body: wire.TransferRequest,
+    async def transfer(ticket_id: TicketId, body: wire.TransferRequest,
                        clerk: Principal = Depends(at_window)) -> Response:
         """Ends this record as transferred and returns the new waiting one, in the target
         queue with the same number and the original arrival time."""
@@ -171,11 +175,11 @@ def queue_router(service: QueueService) -> APIRouter:
         return await run_in_threadpool(service.summary)
 
     @router.get("/windows/{number}", response_model=wire.WindowState)
-    async def window_state(number: int, _: Principal = Depends(reader)) -> wire.WindowState:
+    async def window_state(number: WindowNumber, _: Principal = Depends(reader)) -> wire.WindowState:
         return await run_in_threadpool(service.window_state, number)
 
     @router.get("/windows/{number}/parked", response_model=list[wire.Ticket])
-    async def parked(number: int, caller: Principal = Depends(parked_reader)) -> list[wire.Ticket]:
+    async def parked(number: WindowNumber, caller: Principal = Depends(parked_reader)) -> list[wire.Ticket]:
         if caller.role is Role.CLERK and caller.window != number:
             raise HTTPException(status.HTTP_403_FORBIDDEN, "a clerk sees the parked tickets of their own window")
         return await run_in_threadpool(service.parked, number)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response, status
 
 from server import ratings
 from server.auth import Principal, require
@@ -18,6 +18,7 @@ from workstation.domain.roles import Role
 from workstation.protocol import API_PREFIX
 from workstation.protocol import ratings as wire
 
+TaskId = Annotated[int, Path(ge=1, le=2**63 - 1)]  # BIGINT: a larger id is refused, not overflowed
 MEDIA_TYPES = {wire.ExportFormat.CSV: "text/csv; charset=utf-8", wire.ExportFormat.JSON: "application/json"}
 
 
@@ -37,7 +38,7 @@ def ratings_router(db: Database, bus: EventBus, settings: ratings.RatingSettings
             return ratings.follow_ups(session, view, settings.today(), limit)
 
     @router.get("/follow-ups/{task_id}", response_model=wire.FollowUpDetail)
-    def follow_up(task_id: int, _: Principal = Depends(supervising)) -> wire.FollowUpDetail:
+    def follow_up(task_id: TaskId, _: Principal = Depends(supervising)) -> wire.FollowUpDetail:
         with db.reading() as session:
             try:
                 return ratings.follow_up_detail(session, task_id, settings.today())
@@ -45,7 +46,7 @@ def ratings_router(db: Database, bus: EventBus, settings: ratings.RatingSettings
                 raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from None
 
     @router.post("/follow-ups/{task_id}/actions", response_model=wire.FollowUpDetail)
-    def act(task_id: int, body: wire.FollowUpActionIn,
+    def act(task_id: TaskId, body: wire.FollowUpActionIn,
             caller: Principal = Depends(supervising)) -> wire.FollowUpDetail:
         """contact (回访, with the call's notes; may be repeated), then rectify or explain
         (with what was done or said), then close. 409 names the state when not allowed."""

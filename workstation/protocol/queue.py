@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from workstation.domain.queue import GreenReason, PauseReason, TicketState, normalise_id_number
 
 QUEUE_PREFIX = "/queue"
+MAX_ID = 2**63 - 1  # ids are BIGINT: a larger one is refused, never sent to the database
 
 APPOINTMENT_CODE = r"^[A-Za-z0-9\-]{4,32}$"
 BUSINESS_TYPE_CODE = r"^[a-z0-9_\-]{1,32}$"
@@ -87,7 +88,7 @@ class Ticket(BaseModel):
 class CallRequest(_In):
     """Calling a specific ticket out of order, by id or by today's number."""
 
-    ticket_id: int | None = None
+    ticket_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     number: str | None = Field(default=None, pattern=r"^[A-Z]\d{3}$")
 
     @model_validator(mode="after")
