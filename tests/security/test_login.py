@@ -236,3 +236,20 @@ def test_the_workstation_hears_that_its_session_expired(idle_server, tmp_path, m
         assert len(ended) == 1
     finally:
         workstation.shutdown()
+
+
+def test_lockout_and_unlock_on_each_database(hall_server):
+    """The same counting, locking and unlocking on SQLite and PostgreSQL."""
+    device = hall_server.enrol("workstation", 1)
+    codes = [login(hall_server, device, "clerk1", f"wrong-{n}").status_code for n in range(5)]
+    assert codes == [401, 401, 401, 401, 429]
+    assert login(hall_server, device, "clerk1", DEMO_PASSWORD).status_code == 429
+    admin = hall_server.admin_session()
+    lifted = admin.post(hall_server.api("/admin/accounts/clerk1/unlock"), timeout=TIMEOUT)
+    assert lifted.json() == {"subject": "clerk1", "lockouts_lifted": 1, "failures_forgotten": 0}
+    again = admin.post(hall_server.api("/admin/accounts/clerk1/unlock"), timeout=TIMEOUT)
+    assert again.json() == {"subject": "clerk1", "lockouts_lifted": 0, "failures_forgotten": 0}
+    assert login(hall_server, device, "clerk1", DEMO_PASSWORD).status_code == 200
+    lifted = admin.post(hall_server.api(f"/admin/devices/{device_id(hall_server, device)}/unlock"),
+                        timeout=TIMEOUT)
+    assert lifted.status_code == 200 and lifted.json()["lockouts_lifted"] == 0
