@@ -43,6 +43,9 @@ from workstation.protocol.queue import PauseInfo
 from workstation.protocol.reference import ReferenceKind, Supervision
 
 MAX_RANGE_DAYS = 366  # statistics and their export cover at most this many days
+# The days a range may name: the hall's time zone and the day after the last must still be
+# dates, so 0001-01-01 and 9999-12-31 are refused plainly instead of overflowing.
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(9998, 12, 31)
 LONG_WAITS_SHOWN = 200  # the board highlights at most this many long waits, oldest first
 P90 = 0.9
 
@@ -261,10 +264,17 @@ def advice(hall: wire.HallNow, threshold_minutes: float = load.DEFAULT_THRESHOLD
 # -- statistics ---------------------------------------------------------------------------
 
 
-def check_range(first: date, last: date) -> None:
-    """ValueError for a range the statistics refuse (the endpoints answer 422)."""
+def check_days(first: date, last: date) -> None:
+    """ValueError for a range of days in the wrong order or outside FIRST_DAY…LAST_DAY."""
     if last < first:
         raise ValueError("the last day is before the first")
+    if first < FIRST_DAY or last > LAST_DAY:
+        raise ValueError(f"days from {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()} only")
+
+
+def check_range(first: date, last: date) -> None:
+    """ValueError for a range the statistics refuse (the endpoints answer 422)."""
+    check_days(first, last)
     if (last - first).days + 1 > MAX_RANGE_DAYS:
         raise ValueError(f"statistics cover at most {MAX_RANGE_DAYS} days at a time")
 

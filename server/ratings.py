@@ -29,6 +29,7 @@ from server.auth import Principal
 from server.db import Database
 from server.events import EventBus
 from server.models import FollowUp, FollowUpStep, RatedCase, Rating, Record
+from server.monitoring import check_days
 from workstation.domain.identity import mask_name
 from workstation.domain.queue import DEFAULT_TIMEZONE, hall_zone
 from workstation.domain.rating import (
@@ -367,8 +368,7 @@ def act(db: Database, task_id: int, action: FollowUpAction, note: str, caller: P
 def export_rows(session: Session, first: date, last: date, zone: tzinfo) -> list[dict[str, Any]]:
     """The ratings given on the days first…last (hall time), as national report rows. A
     system default is left out where the applicant's own rating of the case arrived too."""
-    if last < first:
-        raise ValueError("the last day is before the first")
+    check_days(first, last)
     if (last - first).days >= MAX_EXPORT_DAYS:
         raise ValueError(f"export at most {MAX_EXPORT_DAYS} days at a time")
     start = datetime.combine(first, time(), zone)

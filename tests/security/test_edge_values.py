@@ -42,7 +42,19 @@ def test_a_transfer_or_call_of_an_impossible_ticket_is_refused(server, tokens):
     assert "less than or equal" in refused_plainly(response)
 
 
-def test_ordinary_ids_still_answer(server, tokens):
+@pytest.mark.parametrize("path", ["/monitoring/statistics", "/monitoring/statistics/export",
+                                  "/ratings/export"])
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_a_day_at_the_end_of_the_calendar_is_refused_plainly(server, tokens, path, day):
+    response = requests.get(server.api(path), params={"from": day, "to": day},
+                            headers=auth(tokens["supervisor"]), timeout=TIMEOUT)
+    assert refused_plainly(response) == "days from 1900-01-01 to 9998-12-31 only"
+
+
+def test_ordinary_days_and_ids_still_answer(server, tokens):
     supervisor = auth(tokens["supervisor"])
+    response = requests.get(server.api("/monitoring/statistics"), headers=supervisor,
+                            params={"from": "2026-01-01", "to": "2026-01-31"}, timeout=TIMEOUT)
+    assert response.status_code == 200, response.text
     response = requests.get(server.api("/queue/tickets/999999"), headers=supervisor, timeout=TIMEOUT)
     assert response.status_code == 404, response.text
