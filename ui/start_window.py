@@ -128,7 +128,11 @@ class StartWindow(QWidget):
         if connection.stage is Stage.NEEDS_ENROLMENT:
             self.pages.setCurrentIndex(1)
             self.code.setFocus()
-            if connection.online:
+            if connection.untrusted:
+                self._say(self.tr("The hall server's certificate is not the hall's, so nothing is sent "
+                                  "to it: %1. Enrolment needs the hall; tell IT.")
+                          .replace("%1", connection.untrusted), True)
+            elif connection.online:
                 self._say(self.tr("Connected to %1").replace("%1", connection.url))
             else:
                 self._say(self.tr("The hall server at %1 cannot be reached. Enrolment needs it; "
@@ -161,6 +165,13 @@ class StartWindow(QWidget):
 
     @Slot(object)
     def _connect_failed(self, error: BaseException) -> None:
+        if isinstance(error, InsecureServer) and error.plain_url:
+            self._say(self.tr("Not connecting to %1: it is addressed with plain http://, so passwords "
+                              "and applicants' data would cross the network unencrypted. Use https:// "
+                              "with the hall's CA in server.ca_file, or set server.allow_plain_http = "
+                              "true if the network is protected otherwise.").replace("%1", error.plain_url),
+                      True)
+            return
         if isinstance(error, InsecureServer):
             text = self.tr("Not connecting: %1")
         elif isinstance(error, EmbeddedHallError):

@@ -219,7 +219,12 @@ def load(path: Path) -> Settings:
 
 
 class InsecureServer(ConfigError):
-    """The configured hall server would be reached without verified TLS."""
+    """The configured hall server would be reached without verified TLS. `plain_url`: the
+    plain http:// address refused (None: the CA file is the problem)."""
+
+    def __init__(self, message: str, plain_url: str | None = None) -> None:
+        super().__init__(message)
+        self.plain_url = plain_url
 
 
 def is_loopback(url: str) -> bool:
@@ -246,7 +251,7 @@ def check_transport(server: ServerSettings) -> None:
         raise InsecureServer(f"the hall server {url} is addressed with plain http://: passwords and "
                              "applicants' data would cross the network unencrypted. Use https:// (with "
                              "the hall's CA in server.ca_file), or set server.allow_plain_http = true "
-                             "if the network is protected otherwise")
+                             "if the network is protected otherwise", plain_url=url)
     if server.ca_file and url.startswith("https://"):
         try:
             text = Path(server.ca_file).read_text(encoding="ascii")

@@ -3437,131 +3437,141 @@ Waiting for the applicant to sign on the citizen screen.</source>
     </message>
     <message>
         <location filename="../../ui/start_window.py" line="132"/>
+        <source>The hall server&apos;s certificate is not the hall&apos;s, so nothing is sent to it: %1. Enrolment needs the hall; tell IT.</source>
+        <translation>大厅服务器的证书不是本大厅签发的，因此不向其发送任何数据：%1。登记本机需要连接大厅服务器，请通知信息技术人员。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/start_window.py" line="136"/>
         <source>Connected to %1</source>
         <translation>已连接 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="134"/>
+        <location filename="../../ui/start_window.py" line="138"/>
         <source>The hall server at %1 cannot be reached. Enrolment needs it; check the network and try again.</source>
         <translation>无法连接大厅服务器 %1。登记需要连接服务器，请检查网络后重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="142"/>
+        <location filename="../../ui/start_window.py" line="146"/>
         <source>The hall server&apos;s certificate is not the hall&apos;s, so nothing is sent to it: %1. You can log in if you have logged in at this PC before; work is saved here. Tell IT.</source>
         <translation>大厅服务器的证书不是本大厅签发的，因此不向其发送任何数据：%1。曾在本机登录过的账号仍可登录，工作内容先保存在本机。请通知信息技术人员。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="146"/>
+        <location filename="../../ui/start_window.py" line="150"/>
         <source>The hall server cannot be reached. You can log in if you have logged in at this PC before; work is saved here and uploaded later.</source>
         <translation>无法连接大厅服务器。曾在本机登录过的账号仍可登录；办理的业务先保存在本机，恢复连接后自动上传。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="149"/>
+        <location filename="../../ui/start_window.py" line="153"/>
         <source>This PC has no system keyring: it will be enrolled again at the next start.</source>
         <translation>本机没有系统密钥环：下次启动时需要重新登记。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="152"/>
+        <location filename="../../ui/start_window.py" line="156"/>
         <source>Connected to the hall server.</source>
         <translation>已连接大厅服务器。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="156"/>
+        <location filename="../../ui/start_window.py" line="160"/>
         <source>Window %1</source>
         <translation>%1 号窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="165"/>
+        <location filename="../../ui/start_window.py" line="169"/>
+        <source>Not connecting to %1: it is addressed with plain http://, so passwords and applicants&apos; data would cross the network unencrypted. Use https:// with the hall&apos;s CA in server.ca_file, or set server.allow_plain_http = true if the network is protected otherwise.</source>
+        <translation>不连接 %1：该地址使用未加密的 http://，密码和申请人信息会以明文在网络上传输。请改用 https:// 并在 server.ca_file 中指定本大厅的 CA 证书；如网络已另有保护，可在配置文件中设置 server.allow_plain_http = true。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/start_window.py" line="176"/>
         <source>Not connecting: %1</source>
         <translation>未连接：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="167"/>
+        <location filename="../../ui/start_window.py" line="178"/>
         <source>The demo hall server could not start: %1</source>
         <translation>演示大厅服务器无法启动：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="169"/>
+        <location filename="../../ui/start_window.py" line="180"/>
         <source>The local store cannot be opened: %1</source>
         <translation>无法打开本机数据库：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="171"/>
+        <location filename="../../ui/start_window.py" line="182"/>
         <source>Cannot start: %1</source>
         <translation>无法启动：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="180"/>
+        <location filename="../../ui/start_window.py" line="191"/>
         <source>Enter the enrolment code.</source>
         <translation>请输入登记码。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="183"/>
+        <location filename="../../ui/start_window.py" line="194"/>
         <source>Enrolling…</source>
         <translation>正在登记…</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="192"/>
+        <location filename="../../ui/start_window.py" line="203"/>
         <source>This PC is enrolled. Log in with your account.</source>
         <translation>本机已登记。请使用您的账号登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="199"/>
+        <location filename="../../ui/start_window.py" line="210"/>
         <source>The code was not accepted: it is wrong, used or expired.</source>
         <translation>登记码无效：输入有误、已使用或已过期。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="201"/>
+        <location filename="../../ui/start_window.py" line="212"/>
         <source>The hall server cannot be reached; try again.</source>
         <translation>无法连接大厅服务器，请重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="203"/>
+        <location filename="../../ui/start_window.py" line="214"/>
         <source>Enrolment failed: %1</source>
         <translation>登记失败：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="213"/>
+        <location filename="../../ui/start_window.py" line="224"/>
         <source>Enter your account and password.</source>
         <translation>请输入账号和密码。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="216"/>
+        <location filename="../../ui/start_window.py" line="227"/>
         <source>Logging in…</source>
         <translation>正在登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="235"/>
+        <location filename="../../ui/start_window.py" line="246"/>
         <source>Too many failed logins: logging in is locked until %1. An administrator can unlock it sooner.</source>
         <translation>登录失败次数过多：在 %1 之前禁止登录。管理员可以提前解锁。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="238"/>
+        <location filename="../../ui/start_window.py" line="249"/>
         <source>The hall server cannot be reached and this account has not logged in at this PC before.</source>
         <translation>无法连接大厅服务器，且该账号从未在本机登录过。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="241"/>
+        <location filename="../../ui/start_window.py" line="252"/>
         <source>Wrong account or password.</source>
         <translation>账号或密码错误。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="243"/>
+        <location filename="../../ui/start_window.py" line="254"/>
         <source>Login failed: %1</source>
         <translation>登录失败：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="248"/>
+        <location filename="../../ui/start_window.py" line="259"/>
         <source>You were logged out because the workstation was not used for a while. Log in again.</source>
         <translation>长时间未操作，已自动退出登录。请重新登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="251"/>
+        <location filename="../../ui/start_window.py" line="262"/>
         <source>The hall server ended your session (%1). Log in again.</source>
         <translation>大厅服务器已结束您的登录会话（%1）。请重新登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="258"/>
+        <location filename="../../ui/start_window.py" line="269"/>
         <source>Logged out.</source>
         <translation>已退出登录。</translation>
     </message>
