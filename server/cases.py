@@ -10,10 +10,12 @@ is applied, in the order the steps were taken, when the case arrives (or by the 
 should the two uploads have crossed). A waiting step that turns out not to be allowed then
 stays unapplied with from_state set to the state that refused it.
 
-The scan computes the day's threshold dates once (domain.case.thresholds) and lets the
-database compare dates: one UPDATE … FROM … RETURNING over the open cases, whatever their
-number. It runs at start, every `CaseSettings.interval` seconds, and soon after a step or
-a new case. When the calendar does not know the year it needs, nothing is guessed: the
+The scan computes the day's threshold dates once (domain.case.thresholds) and looks only
+at the open cases whose case_deadlines row is due: each row says the first day its case's
+level may change, so a day's first scan reads the few thousand cases whose day has come
+and a repeat scan reads none. A new case or a step makes its case due at once; a process's
+first scan, or a change of calendar or supervision settings, looks at every open case. It
+runs at start, every `CaseSettings.interval` seconds, and soon after a step or a new case. When the calendar does not know the year it needs, nothing is guessed: the
 scan logs and waits for the hall to publish it.
 """
 
@@ -26,19 +28,19 @@ import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import ValidationError
-from sqlalchemy import and_, case, func, literal, literal_column, select, update
+from sqlalchemy import Date, case, delete, func, literal, literal_column, select, text
 from sqlalchemy.orm import Session
 
 from server import records, reference
 from server.db import Database
 from server.events import EventBus
 from server.id_hash import id_hash, id_hash_key
-from server.models import Case, CaseStep, Record
+from server.models import Case, CaseDeadline, CaseStep, Record
 from server.ratings import hall_calendar
 from workstation.domain import case_number as case_numbers
 from workstation.domain.case import (
@@ -53,6 +55,7 @@ from workstation.domain.case import (
     Thresholds,
     Verification,
     allowed_steps,
+    deadline_level,
     initial_state,
     next_state,
     thresholds,
@@ -71,13 +74,13 @@ CASE_KIND = "case"  # workstation.app.guide.CASE_KIND
 SUPERVISING = frozenset({Role.SUPERVISOR, Role.ADMIN})
 TODAY_FILE_ENV = "COUNTER_SUPERVISION_TODAY_FILE"
 OPEN = tuple(s.value for s in OPEN_STATES)
-assert set(OPEN) == {"accepted", "in_progress"}, "is_open() and ix_cases_scan name the open states"
+assert set(OPEN) == {"accepted", "in_progress"}, "is_open() and _OPEN_SQL name the open states"
 
 
 def is_open():
-    """The open states as literal SQL, matching ix_cases_scan's WHERE word for word: a
+    """The open states as literal SQL (as the partial indexes of migration 0008 had it: a
     planner uses a partial index only where it can see the query implies its condition,
-    which bound parameters hide."""
+    which bound parameters hide)."""
     return Case.state.in_([literal_column("'accepted'"), literal_column("'in_progress'")])
 MAX_LISTED = 1000  # cases on one board answer; the counts always cover every open case
 MAX_EVENTS_PER_SCAN = 300  # see publish_levels
@@ -259,6 +262,8 @@ def index_case(session: Session, row: Record, payload: dict[str, Any]) -> None:
                     row.uuid, case_row.case_number)
         return
     session.add(case_row)
+    if case_row.state in OPEN:
+        session.add(CaseDeadline(case_number=case_row.case_number, due_on=DUE_NOW))
     session.flush()
     _apply_waiting(session, case_row)
     _announce(session, case_row.case_number, CaseState(case_row.state), None)
@@ -340,6 +345,11 @@ def _apply(session: Session, case_row: Case, step: wire.CaseStepRecord, facts: C
                 case_number=case_row.case_number, level=DeadlineLevel.NONE,
                 previous=DeadlineLevel(case_row.level), item_name=case_row.item_name, window=case_row.window))
             case_row.level, case_row.level_at = DeadlineLevel.NONE.value, datetime.now(UTC)
+    # Its dates or state may have moved its level: looked at on the next scan (none if closed).
+    if after in OPEN_STATES:
+        session.merge(CaseDeadline(case_number=case_row.case_number, due_on=DUE_NOW))
+    else:
+        session.execute(delete(CaseDeadline).where(CaseDeadline.case_number == case_row.case_number))
     return after
 
 
@@ -420,67 +430,201 @@ def supervision(session: Session) -> Supervision:
     return Supervision.model_validate(values[0]) if values else Supervision()
 
 
-def level_expression(t: Thresholds, zone: tzinfo):
-    """domain.case.deadline_level for an open case, as SQL over the `cases` columns."""
-    whens = [(Case.promised_date < t.today, DeadlineLevel.RED.value),
-             (Case.promised_date == t.today, DeadlineLevel.YELLOW.value)]
-    if t.start_overdue_on is not None:
-        # accepted on or before that day (hall time) = accepted before the next day began
-        cutoff = datetime.combine(t.start_overdue_on + timedelta(days=1), time(), zone).astimezone(UTC)
-        whens.append((and_(Case.state == CaseState.ACCEPTED.value, Case.accepted_at < cutoff),
-                      DeadlineLevel.YELLOW.value))
-    whens += [(Case.deficiency_due < t.today, DeadlineLevel.YELLOW.value),
-              (Case.promised_date <= t.remind_until, DeadlineLevel.REMINDER.value)]
-    return case(*whens, else_=literal(DeadlineLevel.NONE.value))
+DUE_NOW = date(1970, 1, 1)  # a case_deadlines row to look at on the next scan
+NEVER = date(9999, 12, 31)  # a case whose level no coming day changes (no dates at all)
 
 
-def rescan(session: Session, t: Thresholds, zone: tzinfo, now: datetime | None = None) -> list[wire.CaseDeadlineEvent]:
-    """Give every open case its level on the day of `t` in one statement; returns a
-    CaseDeadlineEvent for each case whose level changed."""
+@dataclass(frozen=True)
+class Rules:
+    """What a case's level depends on besides its own dates: the calendar and the
+    supervision settings (domain.case.thresholds)."""
+
+    calendar: WorkCalendar
+    reminder_days: int
+    start_within_days: int
+
+
+class LevelChange(NamedTuple):
+    """A case whose level the scan changed (the event to publish, built only when it is)."""
+
+    case_number: str
+    previous: DeadlineLevel
+    level: DeadlineLevel
+    item_name: str
+    window: int | None
+
+    def event(self) -> wire.CaseDeadlineEvent:
+        return wire.CaseDeadlineEvent.model_construct(**self._asdict())
+
+
+class _NextChange:
+    """The first day after `today` on which a case's level may differ, its facts unchanged.
+    The level is a step function of the day (domain.case.deadline_level): red from the day
+    after the promised date, yellow from the promised date, from the day a 受理 case's
+    start is overdue and from the day after a 容缺 material's due date, a reminder from the
+    first day whose remind_until reaches the promised date. The earliest of those after
+    today; the working-day ones computed once per date and scan. A date the calendar
+    cannot give (a year not yet published) makes the case due again tomorrow."""
+
+    def __init__(self, today: date, rules: Rules) -> None:
+        self.today, self.rules = today, rules
+        self._reminders: dict[date, date] = {}
+        self._starts: dict[date, date] = {}
+
+    def _reminder_from(self, promised: date) -> date:
+        found = self._reminders.get(promised)
+        if found is None:
+            calendar, n = self.rules.calendar, self.rules.reminder_days
+            try:
+                found = promised
+                while calendar.add_working_days(found - timedelta(days=1), n) >= promised:
+                    found -= timedelta(days=1)
+            except CalendarUnknown:
+                found = self.today + timedelta(days=1)
+            self._reminders[promised] = found
+        return found
+
+    def _start_overdue_from(self, accepted_on: date) -> date:
+        found = self._starts.get(accepted_on)
+        if found is None:
+            calendar, n = self.rules.calendar, self.rules.start_within_days
+            try:
+                # The (n+1)-th working day from the acceptance day on; overdue the day after.
+                last = accepted_on if calendar.is_working_day(accepted_on) else calendar.add_working_days(accepted_on, 1)
+                found = calendar.add_working_days(last, n) + timedelta(days=1)
+            except CalendarUnknown:
+                found = self.today + timedelta(days=1)
+            self._starts[accepted_on] = found
+        return found
+
+    def __call__(self, state: str, promised: date | None, accepted_on: date, deficiency_due: date | None) -> date:
+        today, one = self.today, timedelta(days=1)
+        candidates = []
+        if promised is not None:
+            candidates += [promised, promised + one]
+            if self.rules.reminder_days > 0 and promised > today:
+                candidates.append(self._reminder_from(promised))
+        if state == CaseState.ACCEPTED.value and self.rules.start_within_days > 0:
+            candidates.append(self._start_overdue_from(accepted_on))
+        if deficiency_due is not None:
+            candidates.append(deficiency_due + one)
+        return min((day for day in candidates if day > today), default=NEVER)
+
+
+D = CaseDeadline.__table__
+_OPEN_SQL = "state IN ('accepted', 'in_progress')"
+_SET_LEVELS = {
+    # SQLite: one statement run per case by the driver itself (sqlite3's executemany, the
+    # parameters given as it takes them, no per-row work in SQLAlchemy).
+    "sqlite": f"UPDATE cases SET level = ?, level_at = ? WHERE rowid = ? AND {_OPEN_SQL}",
+    "postgresql": text(f"UPDATE cases SET level = v.level, level_at = :now "
+                       f"FROM unnest(CAST(:numbers AS text[]), CAST(:levels AS text[])) AS v(number, level) "
+                       f"WHERE cases.case_number = v.number AND cases.{_OPEN_SQL}"),
+}
+_SET_DUE = {
+    "sqlite": "UPDATE case_deadlines SET due_on = ? WHERE case_number = ?",
+    "postgresql": text("UPDATE case_deadlines SET due_on = v.due "
+                       "FROM unnest(CAST(:numbers AS text[]), CAST(:dues AS date[])) AS v(number, due) "
+                       "WHERE case_deadlines.case_number = v.number"),
+}
+
+
+def rescan(session: Session, t: Thresholds, zone: tzinfo, rules: Rules, now: datetime | None = None,
+           everything: bool = True) -> list[LevelChange]:
+    """Give the open cases their level on the day of `t`: every open case when
+    `everything` (the first scan of a process, after a change of calendar or settings,
+    or a day earlier than the last), else only those whose case_deadlines row is due.
+    Each gets its level and the first day it may change again (_NextChange); returns a
+    LevelChange for each case whose level changed.
+
+    The rows read are locked on PostgreSQL (SQLite's writers are serialised): a step
+    committed meanwhile waits for the scan and then makes its case due again."""
     now = now or datetime.now(UTC)
-    level = level_expression(t, zone)
-    changed = and_(is_open(), Case.level != level)
-    if session.get_bind().dialect.name == "postgresql":
-        # One statement that also returns the level before. The condition is repeated on
-        # the updated row itself: a step committed meanwhile is re-checked against it, so
-        # a case concluded a moment ago stays off the board.
-        changing = select(Case.case_number.label("number"), Case.level.label("previous")).where(changed).subquery()
-        statement = (update(Case).where(Case.case_number == changing.c.number, changed)
-                     .values(level=level, level_at=now)
-                     .returning(Case.case_number, changing.c.previous, Case.level, Case.item_name, Case.window))
-        rows = session.execute(statement, execution_options={"synchronize_session": False}).all()
-    else:
-        # SQLite's RETURNING cannot name a joined table; its writers are serialised
-        # (BEGIN IMMEDIATE), so reading the changes first and then writing them is exact.
-        rows = session.execute(select(Case.case_number, Case.level, level, Case.item_name, Case.window)
-                               .where(changed)).all()
-        if rows:
-            session.execute(update(Case).where(changed).values(level=level, level_at=now),
-                            execution_options={"synchronize_session": False})
-    # Values straight from our own columns: constructed without validation, which on a
-    # day's change of thousands of levels would cost a good part of the scan.
+    conn = session.connection()
+    dialect = "postgresql" if conn.dialect.name == "postgresql" else "sqlite"
+    if everything:
+        # Rows made due, never deleted and made again: a step committing meanwhile updates
+        # its case's row and must find it.
+        conn.execute(D.update().values(due_on=DUE_NOW))
+        conn.execute(D.insert().from_select(["case_number", "due_on"], select(
+            Case.case_number, literal(DUE_NOW, Date)).where(
+            is_open(), ~select(D.c.case_number).where(D.c.case_number == Case.case_number).exists())))
+    C = Case.__table__
+    # The row's address on SQLite (its rowid: the update then finds it without the
+    # case-number index), the case number on PostgreSQL.
+    address = C.c.case_number if dialect == "postgresql" else literal_column("cases.rowid")
+    due = (select(C.c.case_number, C.c.state, C.c.promised_date, C.c.accepted_at, C.c.deficiency_due, C.c.level,
+                  C.c.item_name, C.c.window, address)
+           .select_from(D.join(C, C.c.case_number == D.c.case_number)).where(D.c.due_on <= t.today))
+    if dialect == "postgresql":
+        due = due.with_for_update(of=C)
+    next_change = _NextChange(t.today, rules)
     levels = {level.value: level for level in DeadlineLevel}
-    return [wire.CaseDeadlineEvent.model_construct(case_number=number, previous=levels[previous],
-                                                   level=levels[new], item_name=item, window=window)
-            for number, previous, new, item, window in rows]
+    states = {state.value: state for state in OPEN_STATES}
+    changes: list[LevelChange] = []
+    addresses: list[Any] = []
+    dues: list[tuple[str, date]] = []
+    closed: list[str] = []
+    for number, state, promised, accepted_at, deficiency_due, level, item_name, window, row in conn.execute(due):
+        if state not in states:
+            closed.append(number)
+            continue
+        accepted_on = accepted_at.astimezone(zone).date()
+        new = deadline_level(t, states[state], promised, accepted_on, deficiency_due)
+        if new.value != level:
+            changes.append(LevelChange(number, levels[level], new, item_name, window))
+            addresses.append(row)
+        dues.append((number, next_change(state, promised, accepted_on, deficiency_due)))
+    if changes:
+        if dialect == "postgresql":
+            conn.execute(_SET_LEVELS[dialect], {"now": now, "numbers": [c.case_number for c in changes],
+                                                "levels": [c.level.value for c in changes]})
+        else:
+            stamp = C.c.level_at.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
+            at = stamp(now) if stamp is not None else now
+            conn.exec_driver_sql(_SET_LEVELS[dialect], [(c.level.value, at, row)
+                                                        for c, row in zip(changes, addresses, strict=True)])
+    if dues:
+        if dialect == "postgresql":
+            conn.execute(_SET_DUE[dialect], {"numbers": [n for n, _ in dues], "dues": [d for _, d in dues]})
+        else:
+            conn.exec_driver_sql(_SET_DUE[dialect], [(d.isoformat(), n) for n, d in dues])
+    if closed:
+        conn.execute(D.delete().where(D.c.case_number.in_(closed)))
+    return changes
+
+
+# What this process last scanned with: a change of database, reference data (the calendar
+# is published as reference data) or settings, or a day before the last, rescans every
+# open case; otherwise a scan reads only the cases due.
+_scanned: tuple[tuple[Any, ...], date] | None = None
+_scanned_lock = threading.Lock()
 
 
 def scan_deadlines(db: Database, today: date | None = None, settings: CaseSettings | None = None,
-                   now: datetime | None = None) -> list[wire.CaseDeadlineEvent]:
+                   now: datetime | None = None) -> list[LevelChange]:
     """The deadline scan, once: reads the hall's supervision settings and calendar, computes
-    the day's thresholds, sets every open case's level in one statement and returns the
+    the day's thresholds, sets the level of every open case due (rescan) and returns the
     changes (to publish). `today` defaults to the settings' today (hall time, or the
     today-file). CalendarUnknown when the calendar lacks a year the thresholds need.
     The entry point of bench/monitoring.py."""
+    global _scanned
     settings = settings or _context.settings
     day = today or settings.today(now)
     with db.session() as session:
         rules = supervision(session)
+        basis = (db.url, reference.head(session), rules.reminder_days, rules.start_within_days, settings.timezone)
         t = thresholds(day, calendar(session), rules.reminder_days, rules.start_within_days)
-        return rescan(session, t, settings.timezone, now)
+        with _scanned_lock:
+            everything = _scanned is None or _scanned[0] != basis or day < _scanned[1]
+        changes = rescan(session, t, settings.timezone, Rules(calendar(session), rules.reminder_days,
+                                                                rules.start_within_days), now, everything)
+    with _scanned_lock:
+        _scanned = (basis, day)
+    return changes
 
 
-def publish_levels(bus: EventBus | None, events: list[wire.CaseDeadlineEvent],
+def publish_levels(bus: EventBus | None, events: list[LevelChange],
                    limit: int = MAX_EVENTS_PER_SCAN) -> int:
     """Announce level changes to supervisors and admins, the worst first; at most `limit`
     of them one by one (returns how many). A stream falls behind after 1000 events and is
@@ -489,7 +633,7 @@ def publish_levels(bus: EventBus | None, events: list[wire.CaseDeadlineEvent],
     if bus is None or not events:
         return 0
     chosen = sorted(events, key=lambda e: -e.level.rank)[:limit]
-    bus.publish_all((wire.CaseEventType.DEADLINE, e.model_dump(mode="json"), SUPERVISING) for e in chosen)
+    bus.publish_all((wire.CaseEventType.DEADLINE, e.event().model_dump(mode="json"), SUPERVISING) for e in chosen)
     if len(events) > len(chosen):
         log.info("%d level changes not announced one by one (the board shows them)", len(events) - len(chosen))
     return len(chosen)

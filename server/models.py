@@ -429,13 +429,26 @@ class Case(Base):
     level: Mapped[str] = mapped_column(String(16), default="none")  # domain.case.DeadlineLevel
     level_at: Mapped[datetime | None]
 
-    __table_args__ = (
-        Index("ix_cases_open", "state", "promised_date"),
-        # The deadline scan reads only this (server.cases.rescan): the open cases' dates.
-        Index("ix_cases_scan", "state", "promised_date", "accepted_at", "deficiency_due", "level",
-              sqlite_where=text("state IN ('accepted', 'in_progress')"),
-              postgresql_where=text("state IN ('accepted', 'in_progress')")),
-    )
+    # `level` and `level_at` are in no index: the deadline scan rewrites thousands of them on
+    # a day's first scan, and on PostgreSQL an update that changes no indexed column is a
+    # heap-only one (the table keeps free room for it, migration 0011), not an entry in
+    # each of the table's eight indexes. Which cases the scan looks at: case_deadlines.
+    __table_args__ = (Index("ix_cases_open", "state", "promised_date"),)
+
+
+class CaseDeadline(Base):
+    """When an open case's deadline level next needs looking at (server.cases): the first
+    day on which it may change, computed with the hall calendar and supervision settings
+    when the scan last set it; a new case, a step, or a change of calendar or settings
+    makes it due at once. A day's first scan reads only the cases due, through the index,
+    instead of every open case. A closed case has no row."""
+
+    __tablename__ = "case_deadlines"
+    # On SQLite the rows are kept in case-number order (no separate rowid to look up).
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    case_number: Mapped[str] = mapped_column(String(32), primary_key=True)
+    due_on: Mapped[date] = mapped_column(Date, index=True)
 
 
 class CaseStep(Base):

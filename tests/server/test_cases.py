@@ -367,7 +367,7 @@ def test_levels_wait_for_a_calendar_the_hall_has_not_published(supervised_server
 
 
 # ---------------------------------------------------------------------------------------
-# The scan's SQL is the domain's rule
+# The scan gives the domain's rule, also reading only the cases due
 # ---------------------------------------------------------------------------------------
 
 
@@ -392,11 +392,11 @@ _day = st.integers(0, 330).map(lambda n: date(2025, 1, 1) + timedelta(days=n))
     st.one_of(st.none(), st.integers(-5, 10)), st.integers(0, 23)), min_size=1, max_size=8),
     reminder=st.integers(0, 3), start_within=st.integers(0, 2))
 def test_the_scan_gives_every_case_the_level_the_domain_rule_gives(scan_db, today, cases, reminder, start_within):
-    """rescan's one statement over many cases = deadline_level case by case, also for a
-    case accepted late in the evening (hall time is UTC+8)."""
+    """rescan over many cases = deadline_level case by case, also for a case accepted late
+    in the evening (hall time is UTC+8)."""
     from sqlalchemy import delete, select
 
-    from server.cases import rescan
+    from server.cases import Rules, rescan
     from server.models import Case
     from workstation.domain.case import CaseState, deadline_level, thresholds
     from workstation.domain.queue import hall_zone
@@ -420,8 +420,86 @@ def test_the_scan_gives_every_case_the_level_the_domain_rule_gives(scan_db, toda
                              deficiency_due=due, level="none"))
             expected[f"C{i}"] = deadline_level(t, CaseState(state), promised, accepted_on, due).value
     with scan_db.session() as session:
-        changes = rescan(session, t, zone)
+        changes = rescan(session, t, zone, Rules(calendar, reminder, start_within))
     with scan_db.reading() as session:
         got = dict(session.execute(select(Case.case_number, Case.level)).all())
     assert got == expected
     assert sorted(c.case_number for c in changes) == sorted(n for n, level in expected.items() if level != "none")
+
+
+def _test_calendar():
+    """2030 with a made-up 劳动节 week (Mon 29 April to Fri 3 May) and a make-up Saturday
+    before it (27 April); no other year, so a date outside 2030 is CalendarUnknown."""
+    from workstation.domain.workdays import PublishedYear, WorkCalendar
+
+    holidays = {date(2030, 1, 1)} | {date(2030, 4, 29) + timedelta(days=n) for n in range(5)}
+    return WorkCalendar([PublishedYear(2030, frozenset(holidays), frozenset({date(2030, 4, 27)}))])
+
+
+def test_the_stored_level_turns_on_the_right_day_on_a_test_calendar(db_url):
+    """The scan keeps per open case the first day its level may change and, after the
+    first, looks only at the cases due. Day after day across a holiday week and a make-up
+    Saturday, every case's stored level is the domain rule's for that day, each change is
+    reported once, on its day, and a second scan the same day finds nothing due."""
+    from sqlalchemy import func, select
+
+    from server import migrate
+    from server.cases import Rules, rescan
+    from server.db import Database
+    from server.models import Case, CaseDeadline
+    from workstation.domain.case import CaseState, deadline_level, thresholds
+    from workstation.domain.queue import hall_zone
+
+    migrate.upgrade(db_url)
+    db = Database(db_url)
+    calendar, zone = _test_calendar(), hall_zone()
+    rules = Rules(calendar, reminder_days=2, start_within_days=1)
+    first = date(2030, 4, 15)
+    facts: dict[str, tuple[str, date | None, date, date | None]] = {}
+    with db.session() as session:
+        for n in range(120):
+            accepted_on = first - timedelta(days=n % 9)
+            promised = None if n % 17 == 0 else first + timedelta(days=n % 29)
+            state = ("accepted", "in_progress")[n % 2]
+            due = first + timedelta(days=n % 13) if n % 5 == 0 else None
+            if n == 0:  # the case whose days are worked out below
+                accepted_on, promised, state, due = first, date(2030, 5, 6), "in_progress", None
+            accepted = datetime.combine(accepted_on, dtime(17 + n % 7, 30), zone).astimezone(UTC)
+            number = f"T{n:03d}"
+            facts[number] = (state, promised, accepted_on, due)
+            session.add(Case(case_number=number, record_uuid=uuid.uuid4(), device_id="d", item_code="i",
+                             item_name="item", department_code="d", department_name="d", case_type="承诺件",
+                             decision="accept", clerk_username="c", clerk_name="c", window=1,
+                             applicant_masked_name="李*", applicant_masked_id="", applicant_id_hash=None,
+                             accepted_at=accepted, promised_date=promised, state=state, state_at=accepted,
+                             deficiency_due=due, level="none"))
+    previous = {number: "none" for number in facts}
+    turns: dict[date, str] = {}
+    try:
+        for n in range(30):
+            day = first + timedelta(days=n)
+            t = thresholds(day, calendar, rules.reminder_days, rules.start_within_days)
+            with db.session() as session:
+                changes = rescan(session, t, zone, rules, everything=n == 0)
+            expected = {number: deadline_level(t, CaseState(state), promised, accepted_on, due).value
+                        for number, (state, promised, accepted_on, due) in facts.items()}
+            with db.reading() as session:
+                stored = dict(session.execute(select(Case.case_number, Case.level)).all())
+                left_due = session.execute(select(func.count()).select_from(CaseDeadline)
+                                           .where(CaseDeadline.due_on <= day)).scalar_one()
+            assert stored == expected, day
+            assert {c.case_number: c.level.value for c in changes} == {
+                number: level for number, level in expected.items() if level != previous[number]}, day
+            assert all(c.previous.value == previous[c.case_number] for c in changes)
+            assert left_due == 0, day
+            with db.session() as session:
+                assert rescan(session, t, zone, rules, everything=False) == [], day
+            if expected["T000"] != previous["T000"]:
+                turns[day] = expected["T000"]
+            previous = expected
+    finally:
+        db.dispose()
+    # Promised Mon 6 May: two working days before it are Fri 26 April and the make-up
+    # Saturday 27 April (the holiday week does not count), so the reminder starts on the
+    # Friday; yellow on the day, red the day after.
+    assert turns == {date(2030, 4, 26): "reminder", date(2030, 5, 6): "yellow", date(2030, 5, 7): "red"}
