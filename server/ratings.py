@@ -100,15 +100,16 @@ def index_case(session: Session, row: Record, payload: dict[str, Any]) -> None:
     try:
         number = str(payload["case_number"])
         accepted = datetime.fromisoformat(payload["decided_at"])
-    except (KeyError, TypeError, ValueError):
+        if accepted.tzinfo is None:
+            accepted = accepted.replace(tzinfo=UTC)
+        accepted = accepted.astimezone(UTC)  # OverflowError at the ends of the calendar
+    except (KeyError, TypeError, ValueError, OverflowError):
         log.warning("case record %s is not indexed for ratings: no case number or decision time", row.uuid)
         return
     if len(number) > 32 or session.get(RatedCase, number) is not None:
         log.warning("case record %s is not indexed for ratings: case number %s taken or too long",
                     row.uuid, number)
         return
-    if accepted.tzinfo is None:
-        accepted = accepted.replace(tzinfo=UTC)
     session.add(RatedCase(case_number=number, record_uuid=row.uuid, device_id=row.device_id,
                           accepted_at=accepted))
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 MAX_BATCH = 1000
 
@@ -18,6 +18,16 @@ class RecordIn(BaseModel):
     kind: str = Field(pattern=KIND_PATTERN)
     created_at: datetime
     payload: dict[str, Any]
+
+    @field_validator("created_at")
+    @classmethod
+    def _has_a_utc_time(cls, value: datetime) -> datetime:
+        # The server hashes and stores the time in UTC: 0001-01-01T00:00+05:00 has none.
+        try:
+            (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
+        except OverflowError:
+            raise ValueError("the time is out of range once in UTC") from None
+        return value
 
 
 class UploadBatch(BaseModel):
