@@ -458,18 +458,20 @@ class LevelChange(NamedTuple):
 
 
 class _NextChange:
-    """The first day after `today` on which a case's level may differ, its facts unchanged.
-    The level is a step function of the day (domain.case.deadline_level): red from the day
-    after the promised date, yellow from the promised date, from the day a 受理 case's
-    start is overdue and from the day after a 容缺 material's due date, a reminder from the
-    first day whose remind_until reaches the promised date. The earliest of those after
-    today; the working-day ones computed once per date and scan. A date the calendar
-    cannot give (a year not yet published) makes the case due again tomorrow."""
+    """The first day after `today` on which a case's level differs, its facts unchanged.
+    The level is a step function of the day (domain.case.deadline_level), rising only on
+    these days: the promised date (yellow) and the day after (red), the day a 受理 case's
+    start becomes overdue, the day after a 容缺 material's due date, and the first day
+    whose remind_until reaches the promised date (reminder). The first of them, in order,
+    whose level differs from today's; the working-day ones, and each day's thresholds,
+    computed once per date and scan. A date the calendar cannot give (a year not yet
+    published) is taken as a change: the case is looked at again then, or tomorrow."""
 
     def __init__(self, today: date, rules: Rules) -> None:
         self.today, self.rules = today, rules
         self._reminders: dict[date, date] = {}
         self._starts: dict[date, date] = {}
+        self._thresholds: dict[date, Thresholds | None] = {}
 
     def _reminder_from(self, promised: date) -> date:
         found = self._reminders.get(promised)
@@ -497,18 +499,34 @@ class _NextChange:
             self._starts[accepted_on] = found
         return found
 
-    def __call__(self, state: str, promised: date | None, accepted_on: date, deficiency_due: date | None) -> date:
+    def _on(self, day: date) -> Thresholds | None:
+        if day not in self._thresholds:
+            try:
+                self._thresholds[day] = thresholds(day, self.rules.calendar, self.rules.reminder_days,
+                                                   self.rules.start_within_days)
+            except CalendarUnknown:
+                self._thresholds[day] = None
+        return self._thresholds[day]
+
+    def __call__(self, state: CaseState, promised: date | None, accepted_on: date, deficiency_due: date | None,
+                 level: DeadlineLevel) -> date:
         today, one = self.today, timedelta(days=1)
-        candidates = []
+        candidates = set()
         if promised is not None:
-            candidates += [promised, promised + one]
+            candidates |= {promised, promised + one}
             if self.rules.reminder_days > 0 and promised > today:
-                candidates.append(self._reminder_from(promised))
-        if state == CaseState.ACCEPTED.value and self.rules.start_within_days > 0:
-            candidates.append(self._start_overdue_from(accepted_on))
+                candidates.add(self._reminder_from(promised))
+        if state is CaseState.ACCEPTED and self.rules.start_within_days > 0:
+            candidates.add(self._start_overdue_from(accepted_on))
         if deficiency_due is not None:
-            candidates.append(deficiency_due + one)
-        return min((day for day in candidates if day > today), default=NEVER)
+            candidates.add(deficiency_due + one)
+        for day in sorted(candidates):
+            if day <= today:
+                continue
+            t = self._on(day)
+            if t is None or deadline_level(t, state, promised, accepted_on, deficiency_due) is not level:
+                return day
+        return NEVER
 
 
 D = CaseDeadline.__table__
@@ -574,7 +592,7 @@ def rescan(session: Session, t: Thresholds, zone: tzinfo, rules: Rules, now: dat
         if new.value != level:
             changes.append(LevelChange(number, levels[level], new, item_name, window))
             addresses.append(row)
-        dues.append((number, next_change(state, promised, accepted_on, deficiency_due)))
+        dues.append((number, next_change(states[state], promised, accepted_on, deficiency_due, new)))
     if changes:
         if dialect == "postgresql":
             conn.execute(_SET_LEVELS[dialect], {"now": now, "numbers": [c.case_number for c in changes],
