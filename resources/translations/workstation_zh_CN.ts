@@ -1451,48 +1451,54 @@
 <context>
     <name>ClerkApp</name>
     <message>
-        <location filename="../../ui/clerk/app.py" line="65"/>
-        <location filename="../../ui/clerk/app.py" line="72"/>
+        <location filename="../../ui/clerk/app.py" line="66"/>
+        <location filename="../../ui/clerk/app.py" line="73"/>
         <source>Card reader: %1</source>
         <translation>读卡器：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="92"/>
+        <location filename="../../ui/clerk/app.py" line="93"/>
         <source>ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="92"/>
+        <location filename="../../ui/clerk/app.py" line="93"/>
         <source>not ready</source>
         <translation>未就绪</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="94"/>
+        <location filename="../../ui/clerk/app.py" line="95"/>
         <source>Card reader: %1 (%2)</source>
         <translation>读卡器：%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="138"/>
+        <location filename="../../ui/clerk/app.py" line="139"/>
         <source>Logged in while the hall server was unreachable: log in again when it is back to call tickets. Everything else works.</source>
         <translation>登录时无法连接大厅服务器：连接恢复后请重新登录才能叫号，其他功能照常使用。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="192"/>
+        <location filename="../../ui/clerk/app.py" line="218"/>
+        <source>One thing %1 saved, %2 items:</source>
+        <translation>一件事 %1 已保存，共 %2 个事项：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/app.py" line="238"/>
         <source>Case %1 saved: %2.</source>
         <translation>办件 %1 已保存：%2。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="195"/>
+        <location filename="../../ui/clerk/app.py" line="224"/>
+        <location filename="../../ui/clerk/app.py" line="241"/>
         <source> Promised completion: %1.</source>
         <translation>承诺办结日期：%1。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="197"/>
+        <location filename="../../ui/clerk/app.py" line="243"/>
         <source> The completion date is unknown: %1</source>
         <translation>无法计算办结日期：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="209"/>
+        <location filename="../../ui/clerk/app.py" line="255"/>
         <source>The case was not saved: %1</source>
         <translation>办件未能保存：%1</translation>
     </message>
@@ -2832,170 +2838,249 @@ Waiting for the applicant to sign on the citizen screen.</source>
 <context>
     <name>MaterialsPanel</name>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="248"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="271"/>
         <source>Find the service item: name, pinyin initials or code (Ctrl+F)</source>
         <translation>查找办理事项：名称、拼音首字母或编码（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="259"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="757"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="282"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="1049"/>
         <source>Choose the service item to check the materials.</source>
         <translation>请选择办理事项后核验材料。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="262"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="285"/>
         <source>Guide (F1)</source>
         <translation>办事指南（F1）</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="275"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="298"/>
         <source>Material</source>
         <translation>材料</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="275"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="298"/>
         <source>Required</source>
         <translation>必要性</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="276"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="299"/>
         <source>Status</source>
         <translation>核验结果</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="276"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="299"/>
         <source>Originals</source>
         <translation>原件</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="277"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="300"/>
         <source>Copies</source>
         <translation>复印件</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="277"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="300"/>
         <source>Applicant sees</source>
         <translation>群众屏显示</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="301"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="324"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="505"/>
         <source>Accept</source>
         <translation>受理</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="302"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="719"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="325"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="506"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="1010"/>
         <source>Accept with deficiency</source>
         <translation>容缺受理</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="303"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="326"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="507"/>
         <source>Accept on commitment</source>
         <translation>告知承诺</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="304"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="327"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="508"/>
         <source>Notify once</source>
         <translation>一次性告知</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="305"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="703"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="328"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="509"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="993"/>
         <source>Reject</source>
         <translation>不予受理</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="335"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="338"/>
+        <source>Item</source>
+        <translation>事项</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/materials_panel.py" line="338"/>
+        <source>Check</source>
+        <translation>核验</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/materials_panel.py" line="338"/>
+        <source>Decision</source>
+        <translation>决定</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/materials_panel.py" line="347"/>
+        <source>Record the decisions of the bundle</source>
+        <translation>保存一件事（各事项决定）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/materials_panel.py" line="377"/>
         <source>This service item was withdrawn from the catalogue.</source>
         <translation>该事项已从目录中撤销。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="386"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="380"/>
+        <source>This bundle was withdrawn from the catalogue.</source>
+        <translation>该一件事已从目录中撤下。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/materials_panel.py" line="396"/>
+        <source>[One thing] %1&#x3000;%2 items</source>
+        <translation>【一件事】%1&#x3000;共 %2 个事项</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/materials_panel.py" line="441"/>
         <source>done on the spot</source>
         <translation>当场办结</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="387"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="442"/>
         <source>promised within %1 %2</source>
         <translation>承诺 %1 个%2内办结</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="446"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="462"/>
+        <source>One thing: %1 · %2</source>
+        <translation>一件事：%1 · %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/materials_panel.py" line="540"/>
+        <source>not applied for</source>
+        <translation>本次不申请</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/materials_panel.py" line="551"/>
+        <source>checking</source>
+        <translation>核验中</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/materials_panel.py" line="555"/>
+        <source>complete</source>
+        <translation>材料齐全</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/materials_panel.py" line="558"/>
+        <source>materials missing or defective</source>
+        <translation>材料缺少或不符合要求</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/materials_panel.py" line="565"/>
+        <source>Answer every question and check every material first.</source>
+        <translation>请先回答全部情形并核验全部材料。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/materials_panel.py" line="603"/>
+        <source>no decision is allowed yet</source>
+        <translation>尚无可作出的决定</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/materials_panel.py" line="683"/>
+        <source>for %1</source>
+        <translation>用于 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/materials_panel.py" line="686"/>
         <source>required</source>
         <translation>必要</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="446"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="686"/>
         <source>optional</source>
         <translation>非必要</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="447"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="687"/>
         <source>may follow later</source>
         <translation>容缺后补</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="559"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="799"/>
         <source>not checked</source>
         <translation>未核验</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="560"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="800"/>
         <source>received</source>
         <translation>已收取</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="561"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="801"/>
         <source>electronic</source>
         <translation>电子材料</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="562"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="802"/>
         <source>fetched by data sharing</source>
         <translation>共享免提交</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="563"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="803"/>
         <source>missing</source>
         <translation>缺少</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="564"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="804"/>
         <source>defective</source>
         <translation>不符合要求</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="606"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="846"/>
         <source>count the originals or copies received</source>
         <translation>请填写收取的原件或复印件份数</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="608"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="848"/>
         <source>choose or type what is wrong</source>
         <translation>请选择或填写问题</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="637"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="881"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="922"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="927"/>
         <source>Choose: %1</source>
         <translation>请选择：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="645"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="889"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="934"/>
         <source>Not checked yet: %1</source>
         <translation>尚未核验：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="646"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="890"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="935"/>
         <source>Every material is in order.</source>
         <translation>材料齐全，符合要求。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="709"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="999"/>
         <source>The specific reason the application is not accepted:</source>
         <translation>不予受理的具体理由：</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="721"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="1012"/>
         <source>By when will the applicant bring each missing material?</source>
         <translation>申请人补交各项材料的期限：</translation>
     </message>

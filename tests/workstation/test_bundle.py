@@ -158,3 +158,20 @@ def test_the_bundle_is_saved_as_one_number_with_a_case_per_item_and_one_receipt(
     promised = saved.cases[0].promised_date
     assert promised and f"{promised.year}年{promised.month}月{promised.day}日" in flat_text
     assert "借款合同" in flat_text or loan.material.name in flat_text  # what the mortgage still needs
+
+
+def test_a_row_one_item_wants_as_original_and_another_as_copy_asks_for_both(items, bundles):
+    """二手房: the transfer keeps the original 买卖合同, the 公积金 a copy: the one row asks
+    for the original and a copy, and receiving only the original is short for the 公积金."""
+    from workstation.domain.checklist import required_counts
+
+    flat = bundles["ershoufang-zhuanyi"]
+    chosen = {"cash", "fund_yes", "self"}
+    rows = B.merged_materials(flat, items, chosen)
+    sale = next(r for r in rows if r.key == "sale_contract")
+    assert required_counts(sale.material) == (1, 1)
+    short = [MaterialCheck(r.key, MaterialStatus.RECEIVED, 1, 0) if r.key == "sale_contract" else c
+             for r, c in zip(rows, _pass_all(rows), strict=True)]
+    evaluation = B.evaluate_bundle(flat, items, chosen, short)
+    names = {items[code].name: e.allowed(Decision.ACCEPT) for code, e in evaluation.items.items()}
+    assert names == {"国有建设用地使用权及房屋所有权转移登记": True, "住房公积金提取": False}

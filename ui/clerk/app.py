@@ -47,6 +47,7 @@ class ClerkApp(PersonFront):
         self.main_window.citizen_screen_requested.connect(lambda: self.citizen.place("window"))
         self.main_window.materials.checklist_changed.connect(self.citizen.show_checklist)
         self.main_window.materials.decided.connect(self._decided)
+        self.main_window.materials.bundle_decided.connect(self._bundle_decided)
         self.main_window.diagnostics_requested.connect(self.show_diagnostics)
         self.main_window.rating_requested.connect(self._rating_requested)
         from ui.clerk.document_flow import DocumentFlow
@@ -184,6 +185,51 @@ class ClerkApp(PersonFront):
                 device.window if device else None, device.device_id if device else "", started)
 
         run_in_background(save, self._case_saved, self._case_failed)
+
+    @Slot(object, object, object, object)
+    def _bundle_decided(self, bundle, chosen, evaluation, decided) -> None:
+        """一件事: every item's case and the bundle's one receipt, saved off the GUI thread."""
+        window = self.main_window
+        if window is None or window.materials.snapshot is None:
+            return
+        problems = window.applicant.problems()
+        if problems:
+            window.materials.result.setText("\n".join(problems))
+            window.applicant.name.setFocus()
+            return
+        snapshot = window.materials.snapshot
+        applicant, agent = window.applicant.applicant(), window.applicant.agent()
+        clerk = self.workstation.clerk
+        device = self.workstation.device
+        started = self._case_started
+
+        def save():
+            return self.workstation.guide().save_bundle(
+                snapshot, bundle, chosen, evaluation, decided, applicant, agent,
+                {"username": clerk.username, "name": clerk.display_name} if clerk else {},
+                device.window if device else None, device.device_id if device else "", started)
+
+        run_in_background(save, self._bundle_saved, self._case_failed)
+
+    @Slot(object)
+    def _bundle_saved(self, saved) -> None:
+        if self.main_window is None:
+            return
+        lines = [self.tr("One thing %1 saved, %2 items:").replace("%1", saved.receipt.display_number).replace(
+            "%2", str(len(saved.cases)))]
+        for case in saved.cases:
+            line = f"{case.payload['bundle']['sub_number']} {case.payload['item']['name']}：" \
+                   f"{case.payload['decision']['label']}（{case.display_number}）"
+            if case.promised_date:
+                line += self.tr(" Promised completion: %1.").replace("%1", case.promised_date.isoformat())
+            lines.append(line)
+        self.main_window.materials.show_saved("\n".join(lines))
+        self.main_window.applicant.clear()
+        self.last_case = saved.receipt
+        # Each item is a case of its own: the applicant rates each (好差评 is per 办件).
+        self._visit_cases.setdefault(self._ticket_id, []).extend(saved.cases)
+        self.documents.start(saved.receipt)  # the one receipt, signed once
+        self._case_started = datetime.now(UTC)
 
     @Slot(object)
     def _case_saved(self, saved) -> None:

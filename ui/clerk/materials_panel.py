@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtCore import QDate, QEvent, Qt, Signal, Slot
+from PySide6.QtCore import QDate, QEvent, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -41,6 +41,14 @@ from PySide6.QtWidgets import (
 
 from ui.citizen.citizen_screen import finding_word
 from workstation.app.guide import GuideSnapshot
+from workstation.domain.bundle import (
+    BundleEvaluation,
+    BundleProblem,
+    MergedMaterial,
+    evaluate_bundle,
+    merged_materials,
+)
+from workstation.domain.bundle import unanswered as bundle_unanswered
 from workstation.domain.catalogue import Necessity
 from workstation.domain.checklist import (
     Decision,
@@ -57,6 +65,7 @@ from workstation.domain.checklist import (
     unanswered_groups,
 )
 from workstation.domain.workdays import CalendarUnknown
+from workstation.protocol.bundles import Bundle
 from workstation.protocol.catalogue import Material, ServiceItem
 
 # The material (its name, what to bring, and the defect's reason when there is one), then the
@@ -66,6 +75,13 @@ COL_NAME, COL_NEED, COL_STATUS, COL_ORIGINALS, COL_COPIES, COL_FINDING = range(6
 # The colours the citizen screen uses for the same four findings (readable on white too).
 FINDING_COLOURS = {"ok": "#17703a", "missing": "#b3261e", "problem": "#9a5b00", "pending": "#4a5a70"}
 FINDING_MARKS = {"ok": "✔", "missing": "✘", "problem": "！", "pending": "…"}
+_WORST_FIRST = ("missing", "problem", "pending", "ok")  # a shared row shows its worst finding
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
+
+
+def item_mark(index: int) -> str:
+    """①, ② … for the bundle's items, in order (10 and on as (11) …)."""
+    return _CIRCLED[index] if index < len(_CIRCLED) else f"({index + 1})"
 
 
 @dataclass(frozen=True)
@@ -187,11 +203,12 @@ class _MaterialCell(QWidget):
     """The material's name with what to bring under it, whole (wrapped, never cut); and,
     when the clerk finds it defective, the field for what is wrong."""
 
-    def __init__(self, material: Material, parent=None) -> None:
+    def __init__(self, material: Material, parent=None, used_by: str = "") -> None:
         super().__init__(parent)
+        hint = requirement_text(material) + (f" · {used_by}" if used_by else "")
         self.label = QLabel(
             f"<span style='color:#1f2d3d'>{html.escape(material.name)}</span><br>"
-            f"<span style='color:#5a6b80; font-size:10pt'>{html.escape(requirement_text(material))}</span>")
+            f"<span style='color:#5a6b80; font-size:10pt'>{html.escape(hint)}</span>")
         self.label.setObjectName(f"name_{material.id}")
         self.label.setTextFormat(Qt.TextFormat.RichText)
         self.label.setWordWrap(True)
@@ -231,6 +248,8 @@ class MaterialsPanel(QWidget):
     `checklist_changed(title, rows)` for the citizen screen's mirror."""
 
     decided = Signal(object, object, object)
+    # 一件事: (bundle, chosen options, BundleEvaluation, [(item, evaluation, record)] in order)
+    bundle_decided = Signal(object, object, object, object)
     checklist_changed = Signal(str, object)
 
     def __init__(self, parent=None) -> None:
@@ -242,6 +261,10 @@ class MaterialsPanel(QWidget):
         self._materials: list[Material] = []
         self._building = False  # rows half built: nothing to evaluate yet
         self._situation_buttons: dict[str, QCheckBox | QRadioButton] = {}
+        # 一件事: the bundle on screen instead of one item, its merged rows and its verdicts.
+        self.bundle: Bundle | None = None
+        self.bundle_evaluation: BundleEvaluation | None = None
+        self._rows: list[MergedMaterial] = []
 
         self.search = QLineEdit()
         self.search.setObjectName("itemSearch")
@@ -310,6 +333,23 @@ class MaterialsPanel(QWidget):
             button.clicked.connect(lambda _=False, d=decision: self._decide_clicked(d))
             self.decision_bar.add(decision, button)
 
+        self.bundle_items = QTableWidget(0, 3)
+        self.bundle_items.setObjectName("bundleItems")
+        self.bundle_items.setHorizontalHeaderLabels([self.tr("Item"), self.tr("Check"), self.tr("Decision")])
+        self.bundle_items.verticalHeader().hide()
+        self.bundle_items.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.bundle_items.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        items_header = self.bundle_items.horizontalHeader()
+        items_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        items_header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        items_header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.bundle_items.hide()
+        self.bundle_save = QPushButton(self.tr("Record the decisions of the bundle"))
+        self.bundle_save.setObjectName("bundleSave")
+        self.bundle_save.setEnabled(False)
+        self.bundle_save.clicked.connect(self._save_bundle_clicked)
+        self.bundle_save.hide()
+
         self.result = QLabel()
         self.result.setObjectName("caseResult")
         self.result.setWordWrap(True)
@@ -322,6 +362,8 @@ class MaterialsPanel(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.problems)
         layout.addWidget(self.decision_bar)
+        layout.addWidget(self.bundle_items)
+        layout.addWidget(self.bundle_save)
         layout.addWidget(self.result)
 
     # the catalogue
@@ -333,6 +375,9 @@ class MaterialsPanel(QWidget):
             if fresh is None:  # withdrawn from the catalogue while on screen
                 self.clear()
                 self.header.setText(self.tr("This service item was withdrawn from the catalogue."))
+        if self.bundle is not None and snapshot.bundle(self.bundle.code) is None:
+            self.clear()
+            self.header.setText(self.tr("This bundle was withdrawn from the catalogue."))
         if self.search.text():
             self._search(self.search.text())
 
@@ -347,6 +392,11 @@ class MaterialsPanel(QWidget):
         if self.snapshot is None or not text.strip():
             self.results.hide()
             return
+        for bundle in self.snapshot.search_bundles(text):
+            entry = QListWidgetItem(self.tr("[One thing] %1　%2 items").replace("%1", bundle.name).replace(
+                "%2", str(len(bundle.items))))
+            entry.setData(Qt.ItemDataRole.UserRole, ("bundle", bundle.code))
+            self.results.addItem(entry)
         for hit in self.snapshot.index.search(text, limit=20):
             item = self.snapshot.item(hit.code)
             entry = QListWidgetItem(f"{hit.name}　{item.department.name if item else ''}")
@@ -364,7 +414,11 @@ class MaterialsPanel(QWidget):
 
     @Slot(QListWidgetItem)
     def _picked(self, entry: QListWidgetItem) -> None:
-        self.choose_item(entry.data(Qt.ItemDataRole.UserRole))
+        data = entry.data(Qt.ItemDataRole.UserRole)
+        if isinstance(data, (tuple, list)) and data and data[0] == "bundle":
+            self.choose_bundle(data[1])
+        else:
+            self.choose_item(data)
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
         if self.search.hasFocus() and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Up) and self.results.count():
@@ -378,6 +432,7 @@ class MaterialsPanel(QWidget):
         item = self.snapshot.item(code)
         if item is None:
             return
+        self._leave_bundle()
         self.item = item
         self.results.hide()
         self.search.clear()
@@ -390,7 +445,171 @@ class MaterialsPanel(QWidget):
         self._build_situations(item)
         self._rebuild_checklist()
 
-    def _build_situations(self, item: ServiceItem) -> None:
+    # 一件事
+
+    def choose_bundle(self, code: str) -> None:
+        """Check a bundle: its situations asked once, one merged checklist (each shared
+        material once, marked with the items that need it), a decision per item."""
+        assert self.snapshot is not None
+        bundle = self.snapshot.bundle(code)
+        if bundle is None:
+            return
+        self.item, self.evaluation = None, None
+        self.bundle = bundle
+        self.results.hide()
+        self.search.clear()
+        self._show_result("")
+        self.header.setText(self.tr("One thing: %1 · %2").replace("%1", bundle.name).replace("%2", bundle.description))
+        self.guide_button.setEnabled(False)
+        self.decision_bar.hide()
+        for button in self.buttons.values():
+            button.setEnabled(False)
+        self.bundle_items.show()
+        self.bundle_save.show()
+        self._build_situations(bundle)
+        self._fill_bundle_items()
+        self._rebuild_checklist()
+
+    def _leave_bundle(self) -> None:
+        self.bundle = self.bundle_evaluation = None
+        self._rows = []
+        self.bundle_items.setRowCount(0)
+        self.bundle_items.hide()
+        self.bundle_save.hide()
+        self.bundle_save.setEnabled(False)
+        self.decision_bar.show()
+
+    def _bundle_item_codes(self) -> list[str]:
+        assert self.bundle is not None
+        return [entry.item for entry in self.bundle.items]
+
+    def _fill_bundle_items(self) -> None:
+        """One row per item of the bundle: ① name, what its check comes to, its decision."""
+        assert self.bundle is not None and self.snapshot is not None
+        codes = self._bundle_item_codes()
+        self.bundle_items.setRowCount(len(codes))
+        for row, code in enumerate(codes):
+            item = self.snapshot.item(code)
+            name = QTableWidgetItem(f"{item_mark(row)} {item.name if item else code}")
+            name.setToolTip(f"{item.name} · {item.department.name}" if item else code)
+            self.bundle_items.setItem(row, 0, name)
+            self.bundle_items.setItem(row, 1, QTableWidgetItem(""))
+            combo = QComboBox()
+            combo.setObjectName(f"bundleDecision_{row}")
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            self.bundle_items.setCellWidget(row, 2, combo)
+        self.bundle_items.setMaximumHeight(self.bundle_items.horizontalHeader().height()
+                                           + sum(self.bundle_items.rowHeight(r) for r in range(len(codes))) + 4)
+
+    def _decision_labels(self) -> dict[Decision, str]:
+        return {Decision.ACCEPT: self.tr("Accept"),
+                Decision.ACCEPT_WITH_DEFICIENCY: self.tr("Accept with deficiency"),
+                Decision.ACCEPT_ON_COMMITMENT: self.tr("Accept on commitment"),
+                Decision.NOTIFY_ONCE: self.tr("Notify once"),
+                Decision.REJECT: self.tr("Reject")}
+
+    def bundle_decision(self, row: int) -> Decision | None:
+        combo = self.bundle_items.cellWidget(row, 2)
+        data = combo.currentData() if combo is not None else None
+        return Decision(data) if data else None
+
+    def choose_bundle_decision(self, row: int, decision: Decision) -> None:
+        combo = self.bundle_items.cellWidget(row, 2)
+        index = combo.findData(decision.value)
+        if index < 0:
+            raise ValueError(f"{decision.value} is not allowed for item {row + 1}")
+        combo.setCurrentIndex(index)
+
+    def _show_bundle_verdicts(self) -> None:
+        """Each item's allowed decisions in its combo (the clerk's choice kept while it is
+        still allowed; else the first the rules allow, the applicant's best), and whether
+        the whole bundle can be recorded: every item answered and checked."""
+        assert self.bundle is not None and self.bundle_evaluation is not None
+        labels = self._decision_labels()
+        evaluations = self.bundle_evaluation.items
+        applicable = set(evaluations)
+        ready = not self.bundle_evaluation.unanswered and bool(applicable)
+        for row, code in enumerate(self._bundle_item_codes()):
+            state = self.bundle_items.item(row, 1)
+            combo = self.bundle_items.cellWidget(row, 2)
+            kept = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            evaluation = evaluations.get(code)
+            if evaluation is None:
+                state.setText(self.tr("not applied for"))
+                state.setForeground(QColor(FINDING_COLOURS["pending"]))
+                combo.setEnabled(False)
+            else:
+                allowed = evaluation.allowed_decisions if evaluation.complete else ()
+                for decision in allowed:
+                    combo.addItem(labels[decision], decision.value)
+                if kept and combo.findData(kept) >= 0:
+                    combo.setCurrentIndex(combo.findData(kept))
+                combo.setEnabled(bool(allowed))
+                if not evaluation.complete:
+                    state.setText(self.tr("checking"))
+                    state.setForeground(QColor(FINDING_COLOURS["pending"]))
+                    ready = False
+                elif evaluation.allowed(Decision.ACCEPT):
+                    state.setText(self.tr("complete"))
+                    state.setForeground(QColor(FINDING_COLOURS["ok"]))
+                else:
+                    state.setText(self.tr("materials missing or defective"))
+                    state.setForeground(QColor(FINDING_COLOURS["problem"]))
+                if not allowed:
+                    ready = False
+            combo.blockSignals(False)
+        self.bundle_save.setEnabled(ready)
+        self.bundle_save.setToolTip("" if ready else self.tr(
+            "Answer every question and check every material first."))
+
+    @Slot()
+    def _save_bundle_clicked(self) -> None:
+        if self.bundle is None or self.bundle_evaluation is None:
+            return
+        choices: dict[int, tuple[str | None, dict[str, date] | None]] = {}
+        for row, code in enumerate(self._bundle_item_codes()):
+            evaluation = self.bundle_evaluation.items.get(code)
+            decision = self.bundle_decision(row)
+            if evaluation is None or decision is None:
+                continue
+            reason, due = None, None
+            if decision is Decision.REJECT:
+                reason = self._ask_reason()
+                if reason is None:
+                    return
+            elif decision is Decision.ACCEPT_WITH_DEFICIENCY:
+                due = self._ask_due_dates(evaluation)
+                if due is None:
+                    return
+            choices[row] = (reason, due)
+        self.record_bundle(choices)
+
+    def record_bundle(self, answers: Mapping[int, tuple[str | None, dict[str, date] | None]] | None = None) -> bool:
+        """Record each applied-for item's chosen decision (with the reason or due dates in
+        `answers`, by row) if the rules allow it; a refusal is shown, never bypassed."""
+        assert self.bundle is not None and self.bundle_evaluation is not None and self.snapshot is not None
+        answers = answers or {}
+        decided = []
+        for row, code in enumerate(self._bundle_item_codes()):
+            evaluation = self.bundle_evaluation.items.get(code)
+            if evaluation is None:
+                continue
+            decision = self.bundle_decision(row)
+            reason, due = answers.get(row, (None, None))
+            try:
+                if decision is None:
+                    raise DecisionNotAllowed(Decision.ACCEPT, self.tr("no decision is allowed yet"))
+                record = decide(evaluation, decision, reason=reason, deficiency_due=due, today=date.today())
+            except DecisionNotAllowed as exc:
+                self._show_result(f"{item_mark(row)} {self.snapshot.item(code).name}：{exc}", refused=True)
+                return False
+            decided.append((self.snapshot.item(code), evaluation, record))
+        self.bundle_decided.emit(self.bundle, sorted(self.chosen()), self.bundle_evaluation, decided)
+        return True
+
+    def _build_situations(self, item: ServiceItem | Bundle) -> None:
         self._clear_situations()
         for group in item.situations:
             box = QGroupBox(group.name)
@@ -420,9 +639,18 @@ class MaterialsPanel(QWidget):
     # the checklist
 
     def _rebuild_checklist(self) -> None:
-        assert self.item is not None
+        assert self.item is not None or self.bundle is not None
         previous = {m.id: self._row_state(r) for r, m in enumerate(self._materials)}
-        self._materials = applicable_materials(self.item, self.chosen())
+        if self.bundle is not None:
+            assert self.snapshot is not None
+            try:
+                self._rows = merged_materials(self.bundle, self.snapshot.bundle_items(self.bundle), self.chosen())
+            except (BundleProblem, ValueError):
+                self._rows = []
+            # A row's id is its merged key: a shared group's id, or "item/material".
+            self._materials = [row.material.model_copy(update={"id": row.key}) for row in self._rows]
+        else:
+            self._materials = applicable_materials(self.item, self.chosen())
         for row in range(self.table.rowCount()):
             for col in range(self.table.columnCount()):
                 old = self.table.cellWidget(row, col)
@@ -434,18 +662,30 @@ class MaterialsPanel(QWidget):
         self._building = True
         try:
             for row, material in enumerate(self._materials):
-                self._fill_row(row, material)
+                if self.bundle is not None:
+                    self._fill_row(row, material, self._rows[row].statuses, self._used_by(self._rows[row]))
+                else:
+                    self._fill_row(row, material)
                 if material.id in previous:
                     self._restore_row(row, previous[material.id])
         finally:
             self._building = False
         self._fit_columns()
+        # The situation boxes and the bundle's rows settle their layout after this: fit the
+        # rows again once they have, so no wrapped name or hint is cut.
+        QTimer.singleShot(0, self._fit_rows)
         self._reevaluate()
 
-    def _fill_row(self, row: int, material: Material) -> None:
+    def _used_by(self, merged: MergedMaterial) -> str:
+        """"用于 ①③": the bundle's items that need the row."""
+        codes = self._bundle_item_codes()
+        marks = "".join(item_mark(codes.index(code)) for code in dict.fromkeys(merged.items) if code in codes)
+        return self.tr("for %1").replace("%1", marks)
+
+    def _fill_row(self, row: int, material: Material, statuses=None, used_by: str = "") -> None:
         necessity = {Necessity.REQUIRED: self.tr("required"), Necessity.OPTIONAL: self.tr("optional"),
                      Necessity.DEFERRABLE: self.tr("may follow later")}[material.necessity]
-        cell = _MaterialCell(material)
+        cell = _MaterialCell(material, used_by=used_by)
         self.table.setCellWidget(row, COL_NAME, cell)
         need = QTableWidgetItem(necessity)
         need.setFlags(Qt.ItemFlag.ItemIsEnabled)
@@ -454,7 +694,7 @@ class MaterialsPanel(QWidget):
         status = QComboBox()
         status.setObjectName(f"status_{material.id}")
         status.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        for value in allowed_statuses(material):
+        for value in statuses or allowed_statuses(material):
             status.addItem(self._status_label(value), value.value)
         originals, copies = QSpinBox(), QSpinBox()
         originals.setObjectName(f"originals_{material.id}")
@@ -616,6 +856,10 @@ class MaterialsPanel(QWidget):
         return checks, unfinished
 
     def _reevaluate(self) -> None:
+        if self.bundle is not None:
+            if not self._building:
+                self._reevaluate_bundle()
+            return
         if self.item is None or self._building:
             return
         checks, unfinished = self._checks()
@@ -645,19 +889,65 @@ class MaterialsPanel(QWidget):
             lines.append(self.tr("Not checked yet: %1").replace("%1", "、".join(unchecked)))
         self.problems.setText("\n".join(lines) if lines else self.tr("Every material is in order."))
 
+    def _reevaluate_bundle(self) -> None:
+        assert self.bundle is not None and self.snapshot is not None
+        checks, unfinished = self._checks()
+        items = self.snapshot.bundle_items(self.bundle)
+        try:
+            self.bundle_evaluation = evaluate_bundle(self.bundle, items, self.chosen(), checks)
+        except (BundleProblem, ValueError) as exc:
+            self.problems.setText(str(exc))
+            return
+        # A row's finding is the worst of what it comes to for each item that needs it.
+        per_item = {code: {f.material_id: f for f in findings(evaluation)}
+                    for code, evaluation in self.bundle_evaluation.items.items()}
+        self.findings = []
+        for merged, material in zip(self._rows, self._materials, strict=True):
+            states = [per_item[ref.item][ref.material] for ref in merged.needed_by
+                      if ref.material in per_item.get(ref.item, {})]
+            worst = min(states, key=lambda f: _WORST_FIRST.index(f.state)) if states else None
+            if material.id in unfinished:
+                state, detail = "pending", unfinished[material.id]
+            elif worst is None:
+                state, detail = "pending", ""
+            else:
+                state, detail = worst.state, worst.detail
+            self.findings.append(Finding(material.id, material.name, state, detail))
+        self._show_result("")
+        self._show_findings()
+        self._show_bundle_verdicts()
+        lines = [f"{m.name}：{unfinished[m.id]}" for m in self._materials if m.id in unfinished]
+        unanswered = bundle_unanswered(self.bundle, self.chosen())
+        if unanswered:
+            lines.append(self.tr("Choose: %1").replace("%1", "、".join(unanswered)))
+        codes = self._bundle_item_codes()
+        for code, evaluation in self.bundle_evaluation.items.items():
+            mark = item_mark(codes.index(code))
+            if evaluation.unanswered:
+                lines.append(f"{mark} " + self.tr("Choose: %1").replace("%1", "、".join(
+                    g.name for g in unanswered_groups(items[code], evaluation.chosen))))
+            for problem in evaluation.notice:
+                lines.append(f"{mark} {problem.material_name}：{problem.kind.label}"
+                             + (f"（{problem.detail}）" if problem.detail else ""))
+        unchecked = [f.name for f in self.findings if f.state == "pending" and f.material_id not in unfinished]
+        if unchecked:
+            lines.append(self.tr("Not checked yet: %1").replace("%1", "、".join(unchecked)))
+        self.problems.setText("\n".join(lines) if lines else self.tr("Every material is in order."))
+
     def _finding_text(self, state: str) -> str:
         # The citizen screen's own word: the clerk reads what the applicant reads.
         return f"{FINDING_MARKS[state]} {finding_word(state)}"
 
     def _show_findings(self) -> None:
         """Show `findings` in the table's last column and on the citizen screen, together."""
-        assert self.item is not None
+        assert self.item is not None or self.bundle is not None
         for row, finding in enumerate(self.findings):
             item = self.table.item(row, COL_FINDING)
             item.setText(self._finding_text(finding.state))
             item.setForeground(QColor(FINDING_COLOURS[finding.state]))
             item.setToolTip(finding.detail)
-        self.checklist_changed.emit(self.item.name, [(f.name, f.state) for f in self.findings])
+        title = self.bundle.name if self.bundle is not None else self.item.name
+        self.checklist_changed.emit(title, [(f.name, f.state) for f in self.findings])
 
     # deciding
 
@@ -713,8 +1003,9 @@ class MaterialsPanel(QWidget):
             return None
         return text.toPlainText().strip()
 
-    def _ask_due_dates(self) -> dict[str, date] | None:
-        assert self.evaluation is not None and self.snapshot is not None
+    def _ask_due_dates(self, evaluation: Evaluation | None = None) -> dict[str, date] | None:
+        evaluation = evaluation or self.evaluation
+        assert evaluation is not None and self.snapshot is not None
         dialog = QDialog(self)
         dialog.setWindowTitle(self.tr("Accept with deficiency"))
         form = QFormLayout(dialog)
@@ -725,7 +1016,7 @@ class MaterialsPanel(QWidget):
         except CalendarUnknown:
             default = today.replace(day=min(today.day, 28))
         editors = {}
-        for problem in self.evaluation.deferred:
+        for problem in evaluation.deferred:
             editor = QDateEdit(QDate(default.year, default.month, default.day))
             editor.setCalendarPopup(True)
             editor.setMinimumDate(QDate.currentDate().addDays(1))
@@ -744,6 +1035,7 @@ class MaterialsPanel(QWidget):
         self._show_result(text)
 
     def clear(self) -> None:
+        self._leave_bundle()
         self.item = None
         self.evaluation = None
         self.findings = []

@@ -10,7 +10,8 @@ finding to every item that needs it and evaluates each item by the ordinary rule
 another is 一次性告知.
 
 A shared row asks for what its strictest member asks: the highest necessity (必要 before
-容缺后补 before 非必要) and the most originals and copies; it offers only the statuses every
+容缺后补 before 非必要), the most originals and copies, an original and a copy when one item
+keeps the original and another a copy; it offers only the statuses every
 member allows (共享免提交 only when every member may be fetched).
 """
 
@@ -20,7 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from workstation.domain.catalogue import Necessity
+from workstation.domain.catalogue import Necessity, OriginalOrCopy
 from workstation.domain.checklist import (
     Evaluation,
     MaterialCheck,
@@ -124,9 +125,16 @@ class MergedMaterial:
 def _row(key: str, name: str, members: list[tuple[MaterialRef, Material]]) -> MergedMaterial:
     first = members[0][1]
     strictest = min((m for _, m in members), key=lambda m: _STRICTNESS[m.necessity])
+    kinds = {m.original_or_copy for _, m in members}
+    needs_original = bool(kinds & {OriginalOrCopy.ORIGINAL, OriginalOrCopy.ORIGINAL_AND_COPY})
+    needs_copy = bool(kinds & {OriginalOrCopy.COPY, OriginalOrCopy.ORIGINAL_AND_COPY})
+    # One item keeps the original, another a copy: the row asks for both.
+    kind = (OriginalOrCopy.ORIGINAL_AND_COPY if needs_original and needs_copy else OriginalOrCopy.ORIGINAL
+            if needs_original else OriginalOrCopy.COPY if needs_copy else OriginalOrCopy.ORIGINAL_OR_COPY)
     material = first.model_copy(update={
         "name": name,
         "necessity": strictest.necessity,
+        "original_or_copy": kind,
         "original_count": max(m.original_count for _, m in members),
         "copy_count": max(m.copy_count for _, m in members),
         "shareable": all(m.shareable for _, m in members),

@@ -20,8 +20,8 @@ class DocumentRecord(BaseModel):
     """The payload of a `document` record."""
 
     case_number: str = Field(min_length=1, max_length=32)
-    # The decision the document is for (workstation.documents.builder.KINDS).
-    kind: str = Field(pattern=r"^(accept|accept_with_deficiency|accept_on_commitment|notify_once|reject)$")
+    # The decision the document is for (workstation.documents.builder.KINDS), or bundle: a 一件事 receipt.
+    kind: str = Field(pattern=r"^(accept|accept_with_deficiency|accept_on_commitment|notify_once|reject|bundle)$")
     title: str = Field(max_length=64)
     sha256: str = Field(pattern=SHA256_PATTERN)
     size: int = Field(ge=1)
