@@ -1,0 +1,241 @@
+"""The role matrix: every path x method of the server's own /openapi.json, called by every
+kind of caller, answered allowed or refused (401/403) exactly as the table below says.
+
+The operations come from the OpenAPI, so an endpoint added to the server and not to ROLE
+TABLE fails this test ("new endpoint not in the role table"), and an entry left in the
+table for an endpoint that is gone fails it too. "Allowed" is any answer but 401 and 403:
+a 404 for a ticket that is not there, or a 422 for the deliberately empty body `{}` that
+every operation with a body gets, still means the caller got past the door. FastAPI checks
+the caller before it validates the body or the path, so `{}` never hides a refusal.
+
+The callers: nobody; a kiosk; a hall display; a window's workstation with nobody logged
+in; clerk1 logged in at window 1's workstation; the supervisor; the admin; a revoked
+device; a session at a device revoked after the login; a logged-out session; an expired
+session. The demo hall's values fill the paths: the clerk's window is 1, and a window's
+parked list is asked for window 2 (a clerk sees only their own window's, checked apart)."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+
+import pytest
+import requests
+
+from tests.security.conftest import auth
+
+TIMEOUT = 30
+API = "/api/v1"
+
+PEOPLE = ("clerk", "supervisor", "admin")
+DEVICES = ("kiosk", "display", "workstation")
+BROKEN = ("revoked device", "revoked device's session", "logged-out session", "expired session")
+CALLERS = ("anonymous", *DEVICES, *PEOPLE, *BROKEN)
+
+EVERYONE = frozenset(CALLERS)  # the endpoint reads no token
+ENROLLED = frozenset((*DEVICES, *PEOPLE))  # any valid token
+AT_A_WORKSTATION = frozenset(("workstation", *PEOPLE))  # people log in at workstations only
+ADMIN = frozenset({"admin"})
+SUPERVISING = frozenset({"supervisor", "admin"})
+AT_THE_COUNTER = frozenset(PEOPLE)
+CLERK = frozenset({"clerk"})  # the clerk at their window: the counter's operations
+KIOSK_OR_ADMIN = frozenset({"kiosk", "admin"})
+QUEUE_READERS = frozenset({"kiosk", "display", *PEOPLE})
+TICKET_READERS = frozenset({"kiosk", *PEOPLE})
+
+# Which callers may use each operation: the hall's role policy, written out.
+ROLE_TABLE: dict[tuple[str, str], frozenset[str]] = {
+    ("GET", "/health"): EVERYONE,
+    ("POST", "/enrol"): EVERYONE,  # the one-time code is the credential
+    ("POST", "/admin/enrolment-codes"): ADMIN,
+    ("POST", "/login"): AT_A_WORKSTATION,  # the device token is required; a session is told to use it
+    ("POST", "/admin/accounts/{username}/unlock"): ADMIN,
+    ("POST", "/admin/accounts/{username}/password"): ADMIN,
+    ("POST", "/admin/devices/{device_id}/unlock"): ADMIN,
+    ("POST", "/logout"): ENROLLED,
+    ("GET", "/me"): ENROLLED,
+    ("GET", "/reference/changes"): ENROLLED,
+    ("PUT", "/reference/{kind}/{key}"): ADMIN,
+    ("DELETE", "/reference/{kind}/{key}"): ADMIN,
+    ("POST", "/records"): AT_A_WORKSTATION,  # the outbox uploads with whoever is (or was) logged in
+    ("GET", "/records"): SUPERVISING,
+    ("GET", "/records/conflicts"): SUPERVISING,
+    ("GET", "/events"): ENROLLED,  # each sees only its role's events
+    ("POST", "/queue/tickets"): KIOSK_OR_ADMIN,
+    ("GET", "/queue/tickets/{ticket_id}"): TICKET_READERS,
+    ("POST", "/queue/tickets/{ticket_id}/cancel"): KIOSK_OR_ADMIN,
+    ("POST", "/queue/call-next"): CLERK,
+    ("POST", "/queue/call"): CLERK,
+    ("POST", "/queue/tickets/{ticket_id}/recall"): CLERK,
+    ("POST", "/queue/tickets/{ticket_id}/start"): CLERK,
+    ("POST", "/queue/tickets/{ticket_id}/no-show"): CLERK,
+    ("POST", "/queue/tickets/{ticket_id}/park"): CLERK,
+    ("POST", "/queue/tickets/{ticket_id}/call-back"): CLERK,
+    ("POST", "/queue/tickets/{ticket_id}/finish"): CLERK,
+    ("POST", "/queue/tickets/{ticket_id}/transfer"): CLERK,
+    ("POST", "/queue/window/pause"): CLERK,
+    ("POST", "/queue/window/resume"): CLERK,
+    ("GET", "/queue/summary"): QUEUE_READERS,
+    ("GET", "/queue/windows/{number}"): QUEUE_READERS,
+    ("GET", "/queue/windows/{number}/parked"): SUPERVISING,  # window 2's: not clerk1's (window 1)
+    ("POST", "/queue/appointments"): ADMIN,
+    ("GET", "/ratings/follow-ups"): SUPERVISING,
+    ("GET", "/ratings/follow-ups/{task_id}"): SUPERVISING,
+    ("POST", "/ratings/follow-ups/{task_id}/actions"): SUPERVISING,
+    ("GET", "/ratings/export"): SUPERVISING,
+    ("PUT", "/documents/{sha256}"): AT_A_WORKSTATION,
+    ("GET", "/documents/{sha256}"): SUPERVISING,
+    ("GET", "/documents/check/{case_number}"): EVERYONE,  # what a document's QR code opens
+    ("GET", "/cases/{case_number}"): AT_THE_COUNTER,
+    ("POST", "/cases/search"): AT_THE_COUNTER,
+    ("GET", "/monitoring/deadlines"): SUPERVISING,
+    ("GET", "/monitoring/hall"): SUPERVISING,
+    ("GET", "/monitoring/statistics"): SUPERVISING,
+    ("GET", "/monitoring/statistics/export"): SUPERVISING,
+    ("GET", "/monitoring/advice"): SUPERVISING,
+    ("POST", "/monitoring/advice/apply"): SUPERVISING,
+}
+
+# Plausible values for path and required query parameters, by name: the demo hall's.
+PATH_VALUES = {
+    "ticket_id": None,  # the ticket the kiosk issues first (filled by the fixture)
+    "number": "2",
+    "task_id": "1",
+    "sha256": hashlib.sha256(b"no such document").hexdigest(),
+    "case_number": "20260101000001",
+    "kind": "window",
+    "key": "999",  # no window 999: the admin's DELETE finds nothing to delete
+    "username": "clerk6",
+    "device_id": "00000000-0000-4000-8000-000000000000",
+}
+QUERY_VALUES = {"from": "2026-01-01", "to": "2026-01-31"}
+LAST = {("POST", "/logout")}  # ends the caller's session: after every other cell
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _database(server) -> sqlite3.Connection:
+    assert server.db_url.startswith("sqlite:///")
+    return sqlite3.connect(server.db_url.split(":///", 1)[1], timeout=30)
+
+
+@pytest.fixture(scope="module")
+def callers(server, tokens) -> dict[str, str | None]:
+    """caller -> bearer token. The broken ones are made unusable in the database the way
+    the server would (a device's revoked flag, a session's end and expiry) before their
+    first use, so no cache of the server has seen them valid."""
+    found = dict(tokens)
+    found["workstation"] = server.enrol("workstation", 1)
+    found["revoked device"] = server.enrol("workstation", 4)
+    at_revoked = server.enrol("workstation", 5)
+    found["revoked device's session"] = server.login("clerk5", device_token=at_revoked) \
+        .headers["Authorization"].split(" ", 1)[1]
+    logged_out = server.login("clerk4").headers["Authorization"].split(" ", 1)[1]
+    assert requests.get(server.api("/me"), headers=auth(logged_out), timeout=TIMEOUT).status_code == 200
+    assert requests.post(server.api("/logout"), headers=auth(logged_out), timeout=TIMEOUT).status_code == 204
+    found["logged-out session"] = logged_out
+    found["expired session"] = server.login("clerk3").headers["Authorization"].split(" ", 1)[1]
+    with _database(server) as db:
+        for token in (found["revoked device"], at_revoked):
+            assert db.execute("UPDATE devices SET revoked = 1 WHERE token_hash = ?",
+                              (_token_hash(token),)).rowcount == 1
+        assert db.execute("UPDATE login_sessions SET expires_at = created_at WHERE token_hash = ?",
+                          (_token_hash(found["expired session"]),)).rowcount == 1
+    db.close()
+    return found
+
+
+@pytest.fixture(scope="module")
+def ticket_id(server, tokens) -> str:
+    response = requests.post(server.api("/queue/tickets"), json={"business_type": "general"},
+                             headers=auth(tokens["kiosk"]), timeout=TIMEOUT)
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
+def spec_operations(server) -> list[tuple[str, str, dict]]:
+    spec = requests.get(f"{server.url}/openapi.json", timeout=TIMEOUT).json()
+    found = []
+    for path, methods in spec["paths"].items():
+        for method, operation in methods.items():
+            if method in ("get", "post", "put", "delete", "patch"):
+                assert path.startswith(API), path
+                found.append((method.upper(), path[len(API):], operation))
+    return found
+
+
+def request_for(path: str, operation: dict, ticket_id: str) -> tuple[str, dict, dict | None]:
+    """The path filled in, the required query parameters, and the body (`{}` where the
+    operation takes one)."""
+    values = {**PATH_VALUES, "ticket_id": ticket_id}
+    query = {}
+    for parameter in operation.get("parameters", []):
+        name = parameter["name"]
+        if parameter["in"] == "path":
+            assert name in values, f"no plausible value for the path parameter {name!r} of {path}"
+            path = path.replace("{" + name + "}", values[name])
+        elif parameter["in"] == "query" and parameter.get("required"):
+            assert name in QUERY_VALUES, f"no plausible value for the query parameter {name!r} of {path}"
+            query[name] = QUERY_VALUES[name]
+    body = operation.get("requestBody")
+    return path, query, ({} if body and body.get("required", False) else None)
+
+
+def call(server, method: str, path: str, query: dict, body: dict | None, token: str | None) -> int:
+    url = server.api(path)
+    if path == "/events":  # a stream that never ends for an allowed caller: the status line is enough
+        with requests.get(url, headers=auth(token), stream=True, timeout=TIMEOUT) as response:
+            return response.status_code
+    return requests.request(method, url, params=query, json=body, headers=auth(token),
+                            timeout=TIMEOUT).status_code
+
+
+def test_every_operation_answers_every_caller_as_the_table_says(server, callers, ticket_id):
+    operations = spec_operations(server)
+    in_spec = {(method, path) for method, path, _ in operations}
+    missing = sorted(in_spec - ROLE_TABLE.keys())
+    assert not missing, f"new endpoint not in the role table: {missing}"
+    stale = sorted(ROLE_TABLE.keys() - in_spec)
+    assert not stale, f"the role table names endpoints the server no longer has: {stale}"
+
+    wrong: list[str] = []
+    cells = 0
+    for method, path, operation in sorted(operations, key=lambda op: (op[0], op[1]) in LAST):
+        allowed = ROLE_TABLE[method, path]
+        filled, query, body = request_for(path, operation, ticket_id)
+        for caller in CALLERS:
+            status = call(server, method, filled, query, body, callers[caller])
+            cells += 1
+            refused = status in (401, 403)
+            if refused == (caller in allowed):
+                wrong.append(f"{method} {filled} as {caller}: {status}, "
+                             f"{'refused' if refused else 'allowed'} but the table says "
+                             f"{'allowed' if caller in allowed else 'refused'}")
+            if status >= 500:
+                wrong.append(f"{method} {filled} as {caller}: {status}")
+    print(f"\nrole matrix: {len(operations)} operations x {len(CALLERS)} callers = {cells} cells checked, "
+          f"{len(wrong)} wrong")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_refusals_say_why(server, callers):
+    """Nobody, a broken token and a caller in the wrong role are told so in plain words."""
+    def detail(caller: str) -> tuple[int, str]:
+        response = requests.get(server.api("/records"), headers=auth(callers[caller]), timeout=TIMEOUT)
+        return response.status_code, response.json()["detail"]
+
+    assert detail("anonymous") == (401, "a bearer token is required")
+    assert detail("kiosk") == (403, "this role may not do that")
+    for caller in BROKEN:
+        status, why = detail(caller)
+        assert status == 401 and why, (caller, status, why)
+
+
+def test_a_clerk_reads_the_parked_tickets_of_their_own_window_only(server):
+    clerk = dict(server.login("clerk1").headers)  # at window 1 (the matrix logged its first session out)
+    own = requests.get(server.api("/queue/windows/1/parked"), headers=clerk, timeout=TIMEOUT)
+    other = requests.get(server.api("/queue/windows/2/parked"), headers=clerk, timeout=TIMEOUT)
+    assert own.status_code == 200, own.text
+    assert other.status_code == 403 and "their own window" in other.json()["detail"]
