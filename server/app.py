@@ -70,6 +70,15 @@ class EnrolmentCodeResponse(BaseModel):
     code: str
 
 
+class NewPassword(BaseModel):
+    password: str = Field(min_length=1, max_length=256)
+
+
+class PasswordReset(BaseModel):
+    username: str
+    sessions_ended: int
+
+
 class UnlockResult(BaseModel):
     subject: str = Field(description="the account name or device id unlocked")
     lockouts_lifted: int
@@ -162,6 +171,23 @@ def create_app(db: Database, rating_settings: RatingSettings | None = None,
                        admin: Principal = Depends(require(Role.ADMIN))) -> UnlockResult:
         """Lift the lockout of an account name after failed logins (and forget its failures)."""
         return _unlock("account", username, admin)
+
+    @app.post(f"{API_PREFIX}/admin/accounts/{{username}}/password", response_model=PasswordReset,
+              tags=["auth"])
+    def reset_password(username: Annotated[str, Path(min_length=1, max_length=64)], body: NewPassword,
+                       admin: Principal = Depends(require(Role.ADMIN))) -> PasswordReset:
+        """Give an account a new password (the hall's policy applies): its sessions end at
+        once and its lockout is lifted."""
+        try:
+            with db.session() as session:
+                ended = auth.reset_password(session, username, body.password, admin.username or "admin")
+        except LookupError as exc:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from None
+        except auth.WeakPassword as exc:
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, str(exc)) from None
+        for digest in ended:
+            app.state.principals.drop(digest)
+        return PasswordReset(username=username, sessions_ended=len(ended))
 
     @app.post(f"{API_PREFIX}/admin/devices/{{device_id}}/unlock", response_model=UnlockResult,
               tags=["auth"])

@@ -318,6 +318,33 @@ class PrincipalCache:
             self._entries.pop(digest, None)
 
 
+class WeakPassword(ValueError):
+    """A new password the hall's policy refuses (security.password_problem)."""
+
+
+def reset_password(session: Session, username: str, password: str, by: str) -> list[str]:
+    """Give an account a new password (checked against the policy): its sessions end, its
+    lockouts are lifted. Returns the ended sessions' token hashes (to drop from the cache);
+    LookupError for an unknown account, WeakPassword for a weak password."""
+    account = session.execute(select(Account).where(Account.username == username)
+                              .with_for_update()).scalar_one_or_none()
+    if account is None:
+        raise LookupError(f"no account {username!r}")
+    problem = security.password_problem(password, username)
+    if problem:
+        raise WeakPassword(problem)
+    account.password_hash = security.hash_password(password)
+    now = datetime.now(UTC)
+    ended = list(session.execute(select(LoginSession.token_hash).where(
+        LoginSession.account_id == account.id, LoginSession.ended_at.is_(None),
+        LoginSession.expires_at > now)).scalars())
+    if ended:
+        session.execute(update(LoginSession).where(LoginSession.token_hash.in_(ended)).values(ended_at=now))
+    log.warning("password of %r reset by %s (%d sessions ended)", username, by, len(ended))
+    unlock(session, "account", username, by)
+    return ended
+
+
 def _resolve_fresh(db, token: str, settings: LoginSettings) -> tuple[Principal, float]:
     """The caller and how long it may be cached. A login session in use has its
     last_seen_at written again once it is `touch_every` old; it is cached for a quarter of

@@ -55,6 +55,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("migrate", help="bring the database schema up to date and exit")
 
+    accounts = sub.add_parser("import-accounts", help="add the accounts of a JSON list (username, "
+                              "display_name, role, password) not there yet; refused whole if any "
+                              "entry is invalid or any password too weak (10 characters, three of: "
+                              "small letters, capitals, digits, others; not the username)")
+    accounts.add_argument("file", type=Path)
+
+    reset = sub.add_parser("reset-password", help="give an account a new password, read from "
+                           "standard input (the policy of import-accounts applies); its sessions "
+                           "end and its lockout is lifted")
+    reset.add_argument("username")
+
     unlock = sub.add_parser("unlock", help="lift the lockout of an account or a device after failed "
                             "logins, and forget its failed logins")
     which = unlock.add_mutually_exclusive_group(required=True)
@@ -152,14 +163,17 @@ def main(argv: list[str]) -> int:
             with db.session() as session:
                 print(auth.create_enrolment_code(session, DeviceKind(args.kind), args.window))
             return 0
-        if args.command == "import":
+        if args.command in ("import", "import-accounts"):
             try:
                 with db.session() as session:
-                    changed = seed.import_file(session, ReferenceKind(args.kind), args.file)
+                    if args.command == "import":
+                        changed, what = seed.import_file(session, ReferenceKind(args.kind), args.file), "entries changed"
+                    else:
+                        changed, what = seed.import_accounts_file(session, args.file), "accounts added"
             except seed.ImportError_ as exc:
                 print(f"import refused, nothing was changed:\n{exc}", file=sys.stderr)
                 return 2
-            print(f"{changed} entries changed")
+            print(f"{changed} {what}")
             return 0
         if args.command == "export":
             import json
@@ -180,6 +194,8 @@ def main(argv: list[str]) -> int:
             return 0
         if args.command == "migrate":
             return 0
+        if args.command == "reset-password":
+            return _reset_password(db, args.username)
         if args.command == "unlock":
             from server import auth
 
@@ -235,6 +251,28 @@ def _case_settings(args):
     if args.deadline_interval < 0:
         raise SystemExit("--deadline-interval cannot be negative")
     return CaseSettings(interval=args.deadline_interval)
+
+
+def _reset_password(db, username: str) -> int:
+    import getpass
+
+    from server import auth
+
+    if sys.stdin.isatty():
+        password = getpass.getpass(f"new password for {username}: ")
+        if getpass.getpass("again: ") != password:
+            print("the two passwords differ; nothing was changed", file=sys.stderr)
+            return 2
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        with db.session() as session:
+            ended = auth.reset_password(session, username, password, "the reset-password command")
+    except (LookupError, auth.WeakPassword) as exc:
+        print(f"refused, nothing was changed: {exc.args[0]}", file=sys.stderr)
+        return 2
+    print(f"password of {username} changed; {len(ended)} sessions ended")
+    return 0
 
 
 def _tls(args) -> tuple[Path, Path] | None:

@@ -25,6 +25,25 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return False
 
 
+PASSWORD_MIN_LENGTH = 10
+
+
+def password_problem(password: str, username: str = "") -> str | None:
+    """Why a password for a real account is too weak (the hall's policy), or None: at least
+    10 characters, three of the four kinds (small letters, capitals, digits, others), and
+    not the username in it."""
+    if len(password) < PASSWORD_MIN_LENGTH:
+        return f"a password needs at least {PASSWORD_MIN_LENGTH} characters"
+    kinds = sum((any(c.islower() for c in password), any(c.isupper() for c in password),
+                 any(c.isdigit() for c in password), any(not c.isalnum() for c in password)))
+    if kinds < 3:
+        return ("a password needs three of these: small letters, capital letters, digits, "
+                "other characters")
+    if username and username.lower() in password.lower():
+        return "a password must not contain the username"
+    return None
+
+
 def new_token(prefix: str) -> str:
     return f"{prefix}_{secrets.token_urlsafe(32)}"
 

@@ -63,17 +63,28 @@ def import_reference(session: Session, kind: ReferenceKind, values: Any, source:
     ).scalar_one()
 
 
-def import_accounts(session: Session, accounts: Any, source: str) -> int:
+def import_accounts(session: Session, accounts: Any, source: str, policy: bool = True) -> int:
+    """Add the accounts not there yet (username, display_name, role, password); returns how
+    many were added. Refused whole if any entry is invalid or, with `policy` (all but the
+    demo hall's well-known passwords), any password is too weak; passwords are never
+    repeated in the refusal."""
     if not isinstance(accounts, list):
         raise ImportError_(f"{source}: expected a JSON list of accounts")
     problems = []
     for index, account in enumerate(accounts):
         if not isinstance(account, dict) or not {"username", "display_name", "role", "password"} <= set(account):
             problems.append(f"{source}[{index}]: needs username, display_name, role and password")
+        elif not all(isinstance(account[k], str) and account[k] for k in ("username", "display_name", "password")):
+            problems.append(f"{source}[{index}]: username, display_name and password must be text")
         elif account["role"] not in {r.value for r in PERSON_ROLES}:
             problems.append(f"{source}[{index}]: role {account['role']!r} is not a person's role")
+        elif len(account["username"]) > 64 or len(account["display_name"]) > 100:
+            problems.append(f"{source}[{index}]: username (64) or display_name (100) too long")
+        elif policy and (weak := security.password_problem(account["password"], account["username"])):
+            problems.append(f"{source}[{index}] ({account['username']}): {weak}")
     if problems:
         raise ImportError_("\n".join(problems))
+    added = 0
     for account in accounts:
         existing = session.execute(
             select(Account).where(Account.username == account["username"])
@@ -82,7 +93,9 @@ def import_accounts(session: Session, accounts: Any, source: str) -> int:
             session.add(Account(username=account["username"], display_name=account["display_name"],
                                 role=Role(account["role"]).value,
                                 password_hash=security.hash_password(account["password"]), active=True))
-    return len(accounts)
+            session.flush()
+            added += 1
+    return added
 
 
 def is_empty(session: Session) -> bool:
@@ -105,7 +118,12 @@ def seed_demo_hall(session: Session, folder: Path = DEMO_HALL) -> None:
     for kind, name in DEMO_FILES:
         values = _read_json(folder / name)
         import_reference(session, kind, [values] if kind in SINGLE_ENTRY else values, name)
-    import_accounts(session, _read_json(folder / "accounts.json"), "accounts.json")
+    import_accounts(session, _read_json(folder / "accounts.json"), "accounts.json", policy=False)
+
+
+def import_accounts_file(session: Session, path: Path) -> int:
+    """`import-accounts FILE`: the accounts of a JSON list, the password policy applied."""
+    return import_accounts(session, _read_json(path), str(path))
 
 
 def import_file(session: Session, kind: ReferenceKind, path: Path) -> int:

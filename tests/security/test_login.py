@@ -6,8 +6,10 @@ workstation hears of it."""
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
+import subprocess
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -17,7 +19,7 @@ import keyring
 import pytest
 import requests
 
-from tests.support.hall_server import DEMO_PASSWORD, HallServer
+from tests.support.hall_server import DEMO_PASSWORD, REPO, HallServer
 from tests.support.keyring_backend import MemoryKeyring
 from tests.support.waiting import wait_for
 from workstation.app.workstation import SESSION_ENDED, Workstation
@@ -253,3 +255,80 @@ def test_lockout_and_unlock_on_each_database(hall_server):
     lifted = admin.post(hall_server.api(f"/admin/devices/{device_id(hall_server, device)}/unlock"),
                         timeout=TIMEOUT)
     assert lifted.status_code == 200 and lifted.json()["lockouts_lifted"] == 0
+
+
+def test_imported_accounts_must_have_strong_passwords(server, tmp_path):
+    weak = [
+        {"username": "clerk21", "display_name": "李明", "role": "clerk", "password": "short1A"},
+        {"username": "clerk22", "display_name": "王芳", "role": "clerk", "password": "alllowercaseletters"},
+        {"username": "clerk23", "display_name": "赵强", "role": "clerk", "password": "Clerk23-is-me"},
+        {"username": "clerk24", "display_name": "钱丽", "role": "clerk", "password": "Good-Pass-2026"},
+    ]
+    file = tmp_path / "accounts.json"
+    file.write_text(json.dumps(weak, ensure_ascii=False), encoding="utf-8")
+    refused = server.run_cli("import-accounts", str(file))
+    assert refused.returncode == 2
+    assert refused.stderr.splitlines()[1:] == [
+        f"{file}[0] (clerk21): a password needs at least 10 characters",
+        f"{file}[1] (clerk22): a password needs three of these: small letters, capital letters, digits, "
+        "other characters",
+        f"{file}[2] (clerk23): a password must not contain the username"]
+    assert "short1A" not in refused.stderr and "Good-Pass-2026" not in refused.stderr
+    device = server.enrol("workstation", 1)
+    assert login(server, device, "clerk24", "Good-Pass-2026").status_code == 401  # nothing was added
+
+    file.write_text(json.dumps(weak[3:], ensure_ascii=False), encoding="utf-8")
+    added = server.run_cli("import-accounts", str(file))
+    assert added.returncode == 0, added.stderr
+    assert added.stdout.strip() == "1 accounts added"
+    assert login(server, device, "clerk24", "Good-Pass-2026").status_code == 200
+    again = server.run_cli("import-accounts", str(file))
+    assert again.stdout.strip() == "0 accounts added"  # an existing account is left as it is
+
+
+def test_an_admin_resets_a_password_ending_its_sessions_and_lockout(server):
+    device = server.enrol("workstation", 1)
+    clerk = server.login("clerk4")
+    assert clerk.get(server.api("/me"), timeout=TIMEOUT).status_code == 200
+    for n in range(5):
+        login(server, device, "clerk4", f"wrong-{n}")
+    assert login(server, device, "clerk4", DEMO_PASSWORD).status_code == 429
+
+    admin = server.admin_session()
+    weak = admin.post(server.api("/admin/accounts/clerk4/password"), json={"password": "demo2026"},
+                      timeout=TIMEOUT)
+    assert weak.status_code == 422 and weak.json()["detail"] == "a password needs at least 10 characters"
+    unknown = admin.post(server.api("/admin/accounts/nobody/password"), json={"password": "New-Pass-2026"},
+                         timeout=TIMEOUT)
+    assert unknown.status_code == 404
+    assert clerk.post(server.api("/admin/accounts/clerk4/password"), json={"password": "New-Pass-2026"},
+                      timeout=TIMEOUT).status_code == 403
+
+    reset = admin.post(server.api("/admin/accounts/clerk4/password"), json={"password": "New-Pass-2026"},
+                       timeout=TIMEOUT)
+    assert reset.status_code == 200, reset.text
+    assert reset.json() == {"username": "clerk4", "sessions_ended": 1}
+    assert clerk.get(server.api("/me"), timeout=TIMEOUT).status_code == 401  # at once, not after the cache
+    assert login(server, device, "clerk4", DEMO_PASSWORD).status_code == 401
+    assert login(server, device, "clerk4", "New-Pass-2026").status_code == 200
+    assert "password of 'clerk4' reset by admin (1 sessions ended)" in server.stderr()
+
+
+def test_the_reset_password_command_reads_the_password_from_standard_input(server, tmp_path):
+    file = tmp_path / "accounts.json"
+    file.write_text(json.dumps([{"username": "clerk31", "display_name": "孙红", "role": "clerk",
+                                 "password": "First-Pass-31!"}], ensure_ascii=False), encoding="utf-8")
+    assert server.run_cli("import-accounts", str(file)).returncode == 0
+
+    def run(password: str):
+        return subprocess.run(server.command("reset-password", "clerk31"), cwd=REPO, env=server.env(),
+                              input=password + "\n", capture_output=True, text=True, timeout=60)
+
+    weak = run("weakweak")
+    assert weak.returncode == 2 and "refused, nothing was changed: a password needs" in weak.stderr
+    done = run("Another-Pass-77")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "password of clerk31 changed; 0 sessions ended"
+    device = server.enrol("workstation", 1)
+    assert login(server, device, "clerk31", "First-Pass-31!").status_code == 401
+    assert login(server, device, "clerk31", "Another-Pass-77").status_code == 200

@@ -23,7 +23,14 @@ from tests.support.hall_server import DEMO_PASSWORD, HallServer
 from tests.support.keyring_backend import MemoryKeyring
 from tests.support.waiting import wait_for
 from workstation.app.workstation import Stage, Workstation
-from workstation.config import ConfigError, InsecureServer, ServerSettings, Settings, SyncSettings, check_transport
+from workstation.config import (
+    ConfigError,
+    InsecureServer,
+    ServerSettings,
+    Settings,
+    SyncSettings,
+    check_transport,
+)
 from workstation.config import load as load_config
 from workstation.paths import Paths
 from workstation.sync.client import HallClient, trust

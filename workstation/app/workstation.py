@@ -108,10 +108,9 @@ class Workstation:
     def connect(self) -> Connection:
         """Open the local store, reach the hall (starting the embedded one if none is
         configured), and enrol automatically where the embedded hall allows it."""
+        from workstation.config import check_transport
         from workstation.credentials import CredentialStore
         from workstation.store.local import LocalStore
-
-        from workstation.config import check_transport
         from workstation.sync.client import trust
 
         if not self.settings.embedded:
