@@ -265,14 +265,21 @@ def bench_queries(label: str, url: str, args) -> None:
         changed = scan(db, days[-2])
         say(f"deadline_scan_everything_{label}", (time.perf_counter() - started) * 1000, "ms")
         say(f"deadline_scan_everything_changes_{label}", len(changed), "count")
-        started = time.perf_counter()
+        # The scans check out the pool's one connection: its backend is the one that works.
+        backend = None
+        if label == "postgresql":
+            with db.engine.connect() as probe:
+                backend = probe.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+        say("load_average", _load(), "")
+        started, cpu = time.perf_counter(), time.process_time() + _backend_cpu(backend)
         changed = scan(db, days[-1])
         say(f"deadline_scan_first_{label}", (time.perf_counter() - started) * 1000, "ms")
+        say(f"deadline_scan_first_{label}_cpu", (time.process_time() + _backend_cpu(backend) - cpu) * 1000, "ms")
         say(f"deadline_scan_first_changes_{label}", len(changed), "count")
-        median, worst, cpu = _timed(lambda: scan(db, days[-1]), args.repeat)
+        median, worst, cpu = _timed(lambda: scan(db, days[-1]), args.repeat, backend)
         say(f"deadline_scan_{label}_p50", median, "ms")
         say(f"deadline_scan_{label}_max", worst, "ms")
-        say(f"deadline_scan_{label}_cpu_here", cpu, "ms")
+        say(f"deadline_scan_{label}_cpu", cpu, "ms")
     db.dispose()
 
 

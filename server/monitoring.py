@@ -2,8 +2,10 @@
 export, and the figures the window load advice (workstation.domain.load) works from.
 
 Each query reads in one transaction and fetches only the small columns it needs: the
-board re-reads the hall on every event it receives, and a month's statistics of a large
-hall are some 150,000 tickets."""
+board re-reads the hall on every event it receives. A month's statistics of a large hall
+are some 150,000 tickets: each closed day is counted from its tickets once and kept
+(statistics_days, made stale by a database trigger when a ticket of that day is written
+later), so an ask reads the kept days and counts only today."""
 
 from __future__ import annotations
 
