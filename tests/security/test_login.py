@@ -22,7 +22,7 @@ import requests
 from tests.support.hall_server import DEMO_PASSWORD, REPO, HallServer
 from tests.support.keyring_backend import MemoryKeyring
 from tests.support.waiting import wait_for
-from workstation.app.workstation import SESSION_ENDED, Workstation
+from workstation.app.workstation import SESSION_ENDED, LoginFailed, Workstation
 from workstation.config import ServerSettings, Settings, SyncSettings
 from workstation.paths import Paths
 from workstation.sync.client import HallClient
@@ -332,3 +332,31 @@ def test_the_reset_password_command_reads_the_password_from_standard_input(serve
     device = server.enrol("workstation", 1)
     assert login(server, device, "clerk31", "First-Pass-31!").status_code == 401
     assert login(server, device, "clerk31", "Another-Pass-77").status_code == 200
+
+
+def test_offline_logins_are_limited_at_the_pc_too(tmp_path, demo_hall_seed, memory_keyring):
+    """While the hall is unreachable the workstation checks the password it cached; the
+    hall cannot count those failures, so the PC does: five lock offline logins there."""
+    url = f"sqlite:///{tmp_path / 'hall.sqlite3'}"
+    demo_hall_seed.fill_sqlite(url)
+    server = HallServer(url, demo=True, home=tmp_path / "home").start()
+    workstation = Workstation(Settings(server=ServerSettings(url=server.url, timeout=5.0),
+                                       sync=SyncSettings(max_backoff=0.5, poll_interval=1.0)),
+                              Paths(tmp_path / "config", tmp_path / "data", tmp_path / "logs"))
+    try:
+        workstation.connect()
+        workstation.enrol(server.new_code("workstation", 1))
+        workstation.login("clerk1", DEMO_PASSWORD)  # online: the hash is cached here
+        workstation.logout()
+        server.stop()
+        for n in range(5):
+            with pytest.raises(LoginFailed) as failed:
+                workstation.login("clerk1", f"wrong-{n}")
+            assert failed.value.locked_for is None
+        with pytest.raises(LoginFailed) as locked:
+            workstation.login("clerk1", DEMO_PASSWORD)
+        assert 0 < locked.value.locked_for <= 15 * 60
+        assert "too many failed logins at this PC" in str(locked.value)
+    finally:
+        workstation.shutdown()
+        server.stop()

@@ -32,6 +32,9 @@ log = logging.getLogger(__name__)
 STATUS = "status"  # SyncStatus
 SERVER_EVENT = "server_event"  # protocol Event
 SESSION_ENDED = "session_ended"  # HallRefused: the server refused the person's session (401)
+OFFLINE_FAILURES = "offline_login_failures"  # store state: times of wrong offline passwords
+OFFLINE_MAX_FAILURES = 5
+OFFLINE_LOCK_SECONDS = 15 * 60
 
 
 class Stage(StrEnum):
@@ -289,7 +292,18 @@ class Workstation:
         return self.clerk
 
     def _login_offline(self, username: str, password: str) -> Clerk:
+        """Against the hash cached at the last online login. The hall's lockout cannot
+        count these, so this PC counts them itself: OFFLINE_MAX_FAILURES wrong passwords in
+        OFFLINE_LOCK_SECONDS lock offline logins here for that long."""
+        import time
+
         assert self.store is not None
+        now = time.time()
+        failures = [t for t in json.loads(self.store.get_state(OFFLINE_FAILURES) or "[]")
+                    if now - t < OFFLINE_LOCK_SECONDS]
+        if len(failures) >= OFFLINE_MAX_FAILURES:
+            raise LoginFailed("too many failed logins at this PC while the hall is unreachable",
+                              locked_for=OFFLINE_LOCK_SECONDS - (now - failures[-OFFLINE_MAX_FAILURES]))
         cached = self.store.get_state(f"login:{username}")
         if cached:
             entry = json.loads(cached)
@@ -298,7 +312,12 @@ class Workstation:
             try:
                 _offline_hasher().verify(entry["hash"], password)
             except (VerificationError, InvalidHashError):
+                failures.append(now)
+                self.store.set_state(OFFLINE_FAILURES, json.dumps(failures))
+                log.warning("offline login of %r failed (%d of %d)", username, len(failures),
+                            OFFLINE_MAX_FAILURES)
                 raise LoginFailed("wrong username or password") from None
+            self.store.set_state(OFFLINE_FAILURES, "[]")
             self.clerk = Clerk(username, entry["display_name"], entry["role"], online=False)
             return self.clerk
         raise LoginFailed("the hall server is unreachable and this person has not logged in here before")
