@@ -275,6 +275,15 @@ def _reset_password(db, username: str) -> int:
     return 0
 
 
+def _loopback(host: str) -> bool:
+    import ipaddress
+
+    try:
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def _tls(args) -> tuple[Path, Path] | None:
     """The certificate and key files to serve HTTPS with, checked before the server starts."""
     import ssl
@@ -323,6 +332,9 @@ def serve(db, host: str, port: int, demo: bool, parent_watch: bool, ratings=None
             except auth.CodeUsed as exc:  # a restart with the same environment: it stays used
                 log.warning("COUNTER_BOOTSTRAP_CODE not registered: %s", exc)
 
+    if tls is None and not _loopback(host):
+        log.warning("serving plain HTTP on %s: passwords and applicants' data cross the network "
+                    "unencrypted; give --certfile and --keyfile", host)
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
