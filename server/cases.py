@@ -66,6 +66,7 @@ from workstation.domain.roles import Role
 from workstation.domain.workdays import CalendarUnknown, WorkCalendar
 from workstation.protocol import cases as wire
 from workstation.protocol.catalogue import TimeLimit
+from workstation.protocol.records import check_time
 from workstation.protocol.reference import ReferenceKind, Supervision
 
 log = logging.getLogger(__name__)
@@ -200,7 +201,7 @@ def _announce_level(session: Session, event: wire.CaseDeadlineEvent) -> None:
 
 
 def _aware(text: str) -> datetime:
-    moment = datetime.fromisoformat(text)
+    moment = check_time(datetime.fromisoformat(text))  # ValueError at the ends of the calendar
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 

@@ -47,6 +47,7 @@ from workstation.domain.rating import (
 from workstation.domain.roles import Role
 from workstation.domain.workdays import CalendarUnknown, WorkCalendar
 from workstation.protocol import ratings as wire
+from workstation.protocol.records import check_time
 from workstation.protocol.reference import PublishedCalendar, ReferenceKind
 
 log = logging.getLogger(__name__)
@@ -99,11 +100,10 @@ def index_case(session: Session, row: Record, payload: dict[str, Any]) -> None:
     """A new `case` record: remembered by its 办件编号 and acceptance time."""
     try:
         number = str(payload["case_number"])
-        accepted = datetime.fromisoformat(payload["decided_at"])
+        accepted = check_time(datetime.fromisoformat(payload["decided_at"]))  # ValueError: not a hall's
         if accepted.tzinfo is None:
             accepted = accepted.replace(tzinfo=UTC)
-        accepted = accepted.astimezone(UTC)  # OverflowError at the ends of the calendar
-    except (KeyError, TypeError, ValueError, OverflowError):
+    except (KeyError, TypeError, ValueError):
         log.warning("case record %s is not indexed for ratings: no case number or decision time", row.uuid)
         return
     if len(number) > 32 or session.get(RatedCase, number) is not None:

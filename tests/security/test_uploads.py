@@ -234,6 +234,43 @@ def test_indexed_kinds_with_hostile_payloads_never_fail_the_server(server, devic
     assert_nothing_lost(server, supervisor, saved)
 
 
+def indexed_payload(kind: str, at: str) -> dict:
+    """A payload its indexer reads through to the time `at` (schema-valid where a model
+    reads it)."""
+    number = "HOSTILE" + uuid.uuid4().hex[:12].upper()
+    if kind == "case":
+        return {"case_number": number, "decided_at": at, "decision": {"code": "accept"},
+                "item": {"code": "x", "name": "x", "department": {"name": "d"},
+                         "promised_limit": {"value": 5}}}
+    if kind == "case.step":
+        return {"case_number": number, "step": "start", "at": at, "actor": {"username": "clerk1"}}
+    if kind == "document":
+        return {"case_number": number, "kind": "accept", "title": "受理通知书", "sha256": "0" * 64,
+                "size": 1, "applicant_signed": True, "hall_signed": True, "issued_at": at}
+    assert kind == "rating"
+    return {"case_number": number, "region_code": "110101", "item_code": "x", "item_name": "x",
+            "case_status": 3, "case_type": "即办件", "accepted_at": at, "clerk": {"username": "clerk1"},
+            "channel": 5, "rater": {"masked_name": "张*", "masked_id": "1101**", "kind": 1},
+            "level": 1, "rated_at": at}
+
+
+@pytest.mark.parametrize("kind", ["case", "case.step", "document", "rating"])
+@pytest.mark.parametrize("at", ["0001-01-01T00:00:00+08:00", "9999-12-31T23:59:59-08:00",
+                                "2026-12-04T09:00:00+08:00"])
+def test_indexed_records_with_times_at_the_calendars_ends_never_fail_the_server(
+        server, device, supervisor, saved, kind, at):
+    """A time that has no UTC form (or no hall-time form) is a payload its indexer cannot
+    read: kept unindexed or refused, never a 500 that would block the outbox for ever."""
+    sent = record(indexed_payload(kind, at), kind=kind)
+    response = requests.post(server.api("/records"), json={"records": [sent]}, headers=device,
+                             timeout=TIMEOUT)
+    if response.status_code == 200:
+        assert response.json()["results"][0]["status"] in (201, 409), response.text
+    else:
+        refused(response, 422)
+    assert_nothing_lost(server, supervisor, saved)
+
+
 def test_records_are_only_for_workstations(server, tokens, saved):
     for role in ("anonymous", "kiosk", "display"):
         response = requests.post(server.api("/records"), json={"records": [record()]}, timeout=TIMEOUT,

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from workstation.domain.case import CaseState, DeadlineLevel, Delivery, Result, Step, Verification
 from workstation.domain.queue import normalise_id_number
+from workstation.protocol.records import RecordTime
 
 CASES_PREFIX = "/cases"
 STEP_KIND = "case.step"  # workstation.domain.case.STEP_KIND
@@ -39,7 +40,7 @@ class CaseStepRecord(BaseModel):
 
     case_number: str = Field(min_length=1, max_length=32)
     step: Step
-    at: datetime
+    at: RecordTime
     actor: Actor
     window: int | None = Field(default=None, ge=1, le=999)
     result: Result | None = None  # CONCLUDE

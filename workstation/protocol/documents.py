@@ -8,6 +8,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from workstation.protocol.records import RecordTime
+
 DOCUMENTS_PREFIX = "/documents"
 RECORD_KIND = "document"
 SIGNATURE_KIND = "signature"
@@ -27,7 +29,7 @@ class DocumentRecord(BaseModel):
     size: int = Field(ge=1)
     applicant_signed: bool
     hall_signed: bool
-    issued_at: datetime
+    issued_at: RecordTime
     # The SHA-256 of the content the applicant was shown and signed for (before their
     # signature and the hall's were added): their `signature` record carries the same.
     signed_content_sha256: str | None = Field(default=None, pattern=SHA256_PATTERN)

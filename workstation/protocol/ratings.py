@@ -36,6 +36,7 @@ from workstation.domain.rating import (
     case_status,
     rater_kind,
 )
+from workstation.protocol.records import RecordTime
 
 RATINGS_PREFIX = "/ratings"
 
@@ -73,7 +74,7 @@ class RatingRecord(BaseModel):
     item_name: str = Field(max_length=200)
     case_status: CaseStatus
     case_type: CaseType
-    accepted_at: datetime
+    accepted_at: RecordTime
     clerk: RatedClerk
     window: int | None = None
     channel: Channel
@@ -85,7 +86,7 @@ class RatingRecord(BaseModel):
     note_png: str = Field(default="", description="a handwritten note, PNG in base64")
     callback: bool = False
     phone: str = Field(default="", max_length=24)
-    rated_at: datetime
+    rated_at: RecordTime
     assess_number: AssessNumber = AssessNumber.FIRST
 
     @classmethod

@@ -4,30 +4,40 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import AfterValidator, BaseModel, Field
 
 MAX_BATCH = 1000
 
 KIND_PATTERN = r"^[a-z][a-z0-9_.]{0,63}$"
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(9998, 12, 31, tzinfo=UTC)
+
+
+def check_time(value: datetime) -> datetime:
+    """`value` if it lies within EARLIEST…LATEST (naive: UTC), else ValueError. The server
+    stores times in UTC and reads them in the hall's zone: 0001-01-01T00:00+08:00 has no UTC
+    form and 9999-12-31T20:00Z no hall-time form, and no record of a hall is from then."""
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    try:
+        inside = EARLIEST <= aware.astimezone(UTC) <= LATEST
+    except OverflowError:
+        inside = False
+    if not inside:
+        raise ValueError(f"the time is not between {EARLIEST:%Y-%m-%d} and {LATEST:%Y-%m-%d}")
+    return value
+
+
+# A time in a record (its creation, or one its payload names that the server indexes).
+RecordTime = Annotated[datetime, AfterValidator(check_time)]
 
 
 class RecordIn(BaseModel):
     uuid: uuid.UUID
     kind: str = Field(pattern=KIND_PATTERN)
-    created_at: datetime
+    created_at: RecordTime
     payload: dict[str, Any]
-
-    @field_validator("created_at")
-    @classmethod
-    def _has_a_utc_time(cls, value: datetime) -> datetime:
-        # The server hashes and stores the time in UTC: 0001-01-01T00:00+05:00 has none.
-        try:
-            (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
-        except OverflowError:
-            raise ValueError("the time is out of range once in UTC") from None
-        return value
 
 
 class UploadBatch(BaseModel):
