@@ -13,8 +13,8 @@ stays unapplied with from_state set to the state that refused it.
 The scan computes the day's threshold dates once (domain.case.thresholds) and looks only
 at the open cases whose case_deadlines row is due: each row says the first day its case's
 level may change, so a day's first scan reads the few thousand cases whose day has come
-and a repeat scan reads none. A new case or a step makes its case due at once; a process's
-first scan, or a change of calendar or supervision settings, looks at every open case. It
+and a repeat scan reads none. A new case or a step makes its case due at once; a change of
+calendar, supervision settings or time zone (case_deadline_basis) looks at every open case. It
 runs at start, every `CaseSettings.interval` seconds, and soon after a step or a new case. When the calendar does not know the year it needs, nothing is guessed: the
 scan logs and waits for the hall to publish it.
 """
@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
+import json
 import logging
 import os
 import threading
@@ -40,7 +42,7 @@ from server import records, reference
 from server.db import Database
 from server.events import EventBus
 from server.id_hash import id_hash, id_hash_key
-from server.models import Case, CaseDeadline, CaseStep, Record
+from server.models import Case, CaseDeadline, CaseDeadlineBasis, CaseStep, Record
 from server.ratings import hall_calendar
 from workstation.domain import case_number as case_numbers
 from workstation.domain.case import (
@@ -551,7 +553,7 @@ _SET_DUE = {
 def rescan(session: Session, t: Thresholds, zone: tzinfo, rules: Rules, now: datetime | None = None,
            everything: bool = True) -> list[LevelChange]:
     """Give the open cases their level on the day of `t`: every open case when
-    `everything` (the first scan of a process, after a change of calendar or settings,
+    `everything` (the first scan of a database, after a change of calendar or settings,
     or a day earlier than the last), else only those whose case_deadlines row is due.
     Each gets its level and the first day it may change again (_NextChange); returns a
     LevelChange for each case whose level changed.
@@ -613,33 +615,45 @@ def rescan(session: Session, t: Thresholds, zone: tzinfo, rules: Rules, now: dat
     return changes
 
 
-# What this process last scanned with: a change of database, reference data (the calendar
-# is published as reference data) or settings, or a day before the last, rescans every
-# open case; otherwise a scan reads only the cases due.
-_scanned: tuple[tuple[Any, ...], date] | None = None
-_scanned_lock = threading.Lock()
+_digests: dict[int, tuple[WorkCalendar, str]] = {}
+
+
+def _basis(calendar: WorkCalendar, rules: Supervision, zone: tzinfo) -> str:
+    """A digest of what a case's next level day depends on besides its own dates: the
+    calendar's years (the calendar object is cached per reference revision, so each is
+    digested once), the reminder and start-within days, the hall's time zone."""
+    cached = _digests.get(id(calendar))
+    if cached is None or cached[0] is not calendar:
+        years = [calendar.year(y).to_dict() for y in calendar.known_years]
+        cached = (calendar, hashlib.sha256(json.dumps(years).encode()).hexdigest())
+        _digests.clear()
+        _digests[id(calendar)] = cached
+    return hashlib.sha256(f"{cached[1]}|{rules.reminder_days}|{rules.start_within_days}|{zone}".encode()).hexdigest()
 
 
 def scan_deadlines(db: Database, today: date | None = None, settings: CaseSettings | None = None,
                    now: datetime | None = None) -> list[LevelChange]:
     """The deadline scan, once: reads the hall's supervision settings and calendar, computes
-    the day's thresholds, sets the level of every open case due (rescan) and returns the
+    the day's thresholds, sets the level of every open case due (rescan: every open case
+    when the calendar, settings or zone differ from what the days were computed with,
+    case_deadline_basis, or the day is earlier than the last scanned) and returns the
     changes (to publish). `today` defaults to the settings' today (hall time, or the
     today-file). CalendarUnknown when the calendar lacks a year the thresholds need.
     The entry point of bench/monitoring.py."""
-    global _scanned
     settings = settings or _context.settings
     day = today or settings.today(now)
     with db.session() as session:
-        rules = supervision(session)
-        basis = (db.url, reference.head(session), rules.reminder_days, rules.start_within_days, settings.timezone)
-        t = thresholds(day, calendar(session), rules.reminder_days, rules.start_within_days)
-        with _scanned_lock:
-            everything = _scanned is None or _scanned[0] != basis or day < _scanned[1]
-        changes = rescan(session, t, settings.timezone, Rules(calendar(session), rules.reminder_days,
-                                                                rules.start_within_days), now, everything)
-    with _scanned_lock:
-        _scanned = (basis, day)
+        rules, days = supervision(session), calendar(session)
+        t = thresholds(day, days, rules.reminder_days, rules.start_within_days)
+        basis = _basis(days, rules, settings.timezone)
+        kept = session.get(CaseDeadlineBasis, 1)
+        everything = kept is None or kept.basis != basis or day < kept.scanned_on
+        changes = rescan(session, t, settings.timezone, Rules(days, rules.reminder_days, rules.start_within_days),
+                         now, everything)
+        if kept is None:
+            session.add(CaseDeadlineBasis(id=1, basis=basis, scanned_on=day))
+        elif everything or kept.scanned_on != day:
+            kept.basis, kept.scanned_on = basis, day
     return changes
 
 

@@ -451,6 +451,19 @@ class CaseDeadline(Base):
     due_on: Mapped[date] = mapped_column(Date, index=True)
 
 
+class CaseDeadlineBasis(Base):
+    """What the case_deadlines days were computed with (one row, id 1): a digest of the
+    hall calendar, the supervision settings and the hall's time zone, and the last day
+    scanned. A scan whose basis differs, or whose day is earlier, looks at every open
+    case; so does the first scan of a database without the row."""
+
+    __tablename__ = "case_deadline_basis"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    basis: Mapped[str] = mapped_column(String(64))
+    scanned_on: Mapped[date] = mapped_column(Date)
+
+
 class CaseStep(Base):
     """One step of a case after the counter, from its `case.step` record. A step whose
     case has not arrived yet waits (applied false) and is applied when it does."""

@@ -503,3 +503,50 @@ def test_the_stored_level_turns_on_the_right_day_on_a_test_calendar(db_url):
     # Saturday 27 April (the holiday week does not count), so the reminder starts on the
     # Friday; yellow on the day, red the day after.
     assert turns == {date(2030, 4, 26): "reminder", date(2030, 5, 6): "yellow", date(2030, 5, 7): "red"}
+
+
+def test_a_restart_scans_only_the_cases_due_until_the_settings_change(db_url):
+    """What the stored days were computed with is kept in the database: a scan after a
+    restart looks only at the cases due (a case nobody made due is left alone), and a
+    change of supervision settings makes the next scan look at every open case."""
+    from sqlalchemy import select
+
+    from server import migrate, reference
+    from server.cases import CaseSettings, scan_deadlines
+    from server.db import Database
+    from server.models import Case
+    from workstation.domain.queue import hall_zone
+    from workstation.protocol.reference import ReferenceKind, Supervision
+
+    migrate.upgrade(db_url)
+    db = Database(db_url)
+    zone, day = hall_zone(), date(2025, 6, 10)
+    settings = CaseSettings(interval=0, timezone=zone, today_file=None)
+
+    def add(number: str) -> None:  # straight into the table: no case_deadlines row says it is due
+        accepted = datetime.combine(day - timedelta(days=9), dtime(10), zone).astimezone(UTC)
+        with db.session() as session:
+            session.add(Case(case_number=number, record_uuid=uuid.uuid4(), device_id="d", item_code="i",
+                             item_name="item", department_code="d", department_name="d", case_type="承诺件",
+                             decision="accept", clerk_username="c", clerk_name="c", window=1,
+                             applicant_masked_name="李*", applicant_masked_id="", applicant_id_hash=None,
+                             accepted_at=accepted, promised_date=day - timedelta(days=1), state="in_progress",
+                             state_at=accepted, level="none"))
+
+    def levels() -> dict[str, str]:
+        with db.reading() as session:
+            return dict(session.execute(select(Case.case_number, Case.level)).all())
+
+    try:
+        add("R1")
+        assert [c.case_number for c in scan_deadlines(db, day, settings)] == ["R1"]  # a new database: all
+        add("R2")
+        assert scan_deadlines(db, day, settings) == []  # as after a restart: only the cases due
+        assert levels() == {"R1": "red", "R2": "none"}
+        with db.session() as session:
+            reference.put(session, ReferenceKind.SUPERVISION,
+                          Supervision(reminder_days=3).model_dump(mode="json"))
+        assert [c.case_number for c in scan_deadlines(db, day, settings)] == ["R2"]
+        assert levels() == {"R1": "red", "R2": "red"}
+    finally:
+        db.dispose()
