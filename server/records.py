@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -24,6 +25,7 @@ Indexer = Callable[[Session, Record, Any], None]
 _indexers: dict[str, list[tuple[type[BaseModel] | None, Indexer]]] = {}
 _refusing: set[str] = set()  # kinds with an indexer that may raise Refused
 _AFTER_COMMIT = "records.after_commit"
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class Refused(Exception):  # noqa: N818 - a verdict, like StepRefused
@@ -99,6 +101,26 @@ def content_hash(kind: str, created_at: datetime, payload: dict[str, Any]) -> st
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def unstorable(value: Any) -> str | None:
+    """Why a payload cannot be stored as it came, or None: PostgreSQL's JSON holds no
+    U+0000 and no lone surrogate (JSON text may escape both). Refused on SQLite too, so a
+    hall answers the same whichever database it runs on."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str):
+            if "\x00" in item:
+                return "the record holds a NUL character (U+0000), which the hall's database cannot store"
+            if _SURROGATE.search(item):
+                return "the record holds a lone UTF-16 surrogate, which is no character"
+    return None
+
+
 def store_batch(session: Session, device_id: str, batch: wire.UploadBatch) -> tuple[wire.UploadResult, int, int]:
     """Store a batch; returns the per-record results, the count stored and of conflicts.
     A record an indexer refuses (Refused) is not stored and answered 409 with the reason;
@@ -107,6 +129,13 @@ def store_batch(session: Session, device_id: str, batch: wire.UploadBatch) -> tu
     offered: dict[uuid.UUID, tuple[wire.RecordIn, str]] = {}
     results: list[wire.RecordResult] = []
     for record in batch.records:
+        problem = unstorable(record.payload)
+        if problem:
+            # Refused alone (409 with the reason, as an indexer refuses): were the whole
+            # batch refused, the window would resend it for ever and its outbox stall.
+            log.warning("record %s from device %s is refused: %s", record.uuid, device_id, problem)
+            results.append(wire.RecordResult(uuid=record.uuid, status=wire.CONFLICT, detail=problem))
+            continue
         digest = content_hash(record.kind, record.created_at, record.payload)
         if record.uuid in offered:
             earlier = offered[record.uuid][1]

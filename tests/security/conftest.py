@@ -11,14 +11,32 @@ from tests.support.hall_server import HallServer
 ROLES = ("anonymous", "kiosk", "display", "clerk", "supervisor", "admin")
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory, demo_hall_seed):
+def start_hall(request, tmp_path_factory, demo_hall_seed, database: str = "sqlite"):
+    """A demo hall server on a fresh SQLite file or PostgreSQL database; a generator for
+    a fixture to yield from."""
     folder = tmp_path_factory.mktemp("hostile")
-    url = f"sqlite:///{folder / 'hall.sqlite3'}"
-    demo_hall_seed.fill_sqlite(url)
+    cluster = None
+    if database == "sqlite":
+        url = f"sqlite:///{folder / 'hall.sqlite3'}"
+        demo_hall_seed.fill_sqlite(url)
+    else:
+        cluster = request.getfixturevalue("pg")
+        url = cluster.create_database(f"hostile_{folder.name}")
+        demo_hall_seed.fill_postgres(cluster, url)
     hall = HallServer(url, demo=True, home=folder / "home").start()
     yield hall
     hall.stop()
+    if cluster is not None:
+        cluster.drop_database(cluster.database_of(url))
+
+
+# For a module's own `server` fixture over both database systems.
+DATABASES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(scope="module")
+def server(request, tmp_path_factory, demo_hall_seed):
+    yield from start_hall(request, tmp_path_factory, demo_hall_seed)
 
 
 def _token(session: requests.Session) -> str:
