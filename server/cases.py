@@ -574,7 +574,10 @@ def rescan(session: Session, t: Thresholds, zone: tzinfo, rules: Rules, now: dat
     # The row's address on SQLite (its rowid: the update then finds it without the
     # case-number index), the case number on PostgreSQL.
     address = C.c.case_number if dialect == "postgresql" else literal_column("cases.rowid")
-    due = (select(C.c.case_number, C.c.state, C.c.promised_date, C.c.accepted_at, C.c.deficiency_due, C.c.level,
+    # SQLite's stored text of the acceptance time, parsed here (fromisoformat, in C) rather
+    # than by the column type's processor, which costs more than the rest of a row.
+    accepted = C.c.accepted_at if dialect == "postgresql" else literal_column("cases.accepted_at")
+    due = (select(C.c.case_number, C.c.state, C.c.promised_date, accepted, C.c.deficiency_due, C.c.level,
                   C.c.item_name, C.c.window, address)
            .select_from(D.join(C, C.c.case_number == D.c.case_number)).where(D.c.due_on <= t.today))
     if dialect == "postgresql":
@@ -586,16 +589,28 @@ def rescan(session: Session, t: Thresholds, zone: tzinfo, rules: Rules, now: dat
     addresses: list[Any] = []
     dues: list[tuple[str, date]] = []
     closed: list[str] = []
+    worked: dict[tuple[str, date | None, date, date | None], tuple[DeadlineLevel, date]] = {}
     for number, state, promised, accepted_at, deficiency_due, level, item_name, window, row in conn.execute(due):
         if state not in states:
             closed.append(number)
             continue
+        if isinstance(accepted_at, str):
+            accepted_at = datetime.fromisoformat(accepted_at)
+        if accepted_at.tzinfo is None:
+            accepted_at = accepted_at.replace(tzinfo=UTC)
         accepted_on = accepted_at.astimezone(zone).date()
-        new = deadline_level(t, states[state], promised, accepted_on, deficiency_due)
+        # Cases accepted the same day for items with the same time limit share their dates,
+        # and so their level and next day: each combination worked out once.
+        facts = (state, promised, accepted_on, deficiency_due)
+        known = worked.get(facts)
+        if known is None:
+            found = deadline_level(t, states[state], promised, accepted_on, deficiency_due)
+            known = worked[facts] = (found, next_change(states[state], promised, accepted_on, deficiency_due, found))
+        new, next_day = known
         if new.value != level:
             changes.append(LevelChange(number, levels[level], new, item_name, window))
             addresses.append(row)
-        dues.append((number, next_change(states[state], promised, accepted_on, deficiency_due, new)))
+        dues.append((number, next_day))
     if changes:
         if dialect == "postgresql":
             conn.execute(_SET_LEVELS[dialect], {"now": now, "numbers": [c.case_number for c in changes],
