@@ -82,7 +82,16 @@ class HallClient:
         """A call answered with JSON (or nothing)."""
         response = self._request(method, path, token=token, body=body, params=params, data=data,
                                  content_type=content_type)
-        return response.json() if response.content else None
+        if not response.content:
+            if response.status_code == 204 or response.headers.get("content-length") == "0":
+                return None
+            # The link closed inside the answer's head (a proxy, a cut cable): the call may
+            # well have been done, but what it answered is unknown.
+            raise HallUnreachable("the hall server's answer was cut off")
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise HallUnreachable(f"the hall server's answer was cut off or garbled ({exc})") from exc
 
     def _request(self, method: str, path: str, *, token: str | None = None, body: Any = None,
                  params: dict[str, Any] | None = None, data: bytes | None = None,
