@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import json
 import uuid
 from contextlib import asynccontextmanager
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Header, HTTPException, Path, Query, Request, status
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.encoders import jsonable_encoder
+from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import DataError, IntegrityError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from server import auth, records, reference, security
 from server.auth import Principal, require
@@ -59,6 +64,14 @@ class BodyLimit:
             return message
 
         return await self.app(scope, limited_receive, send)
+
+
+class AsciiJSONResponse(JSONResponse):
+    """JSON with every non-ASCII character escaped: for an answer that echoes a lone UTF-16
+    surrogate the caller sent, which UTF-8 cannot carry (the plain answer would be a 500)."""
+
+    def render(self, content) -> bytes:
+        return json.dumps(content, ensure_ascii=True, allow_nan=False, separators=(",", ":")).encode()
 
 
 class EnrolmentCodeRequest(BaseModel):
@@ -121,6 +134,28 @@ def create_app(db: Database, rating_settings: RatingSettings | None = None,
     app.state.login_settings = login_settings = login_settings or auth.LoginSettings()
     app.state.bus = bus
     app.add_middleware(BodyLimit)
+
+    @app.exception_handler(UnicodeEncodeError)
+    async def no_character(request: Request, exc: UnicodeEncodeError) -> JSONResponse:
+        # JSON's \u escapes can carry half a UTF-16 pair, which no text encoding holds: a
+        # token or code hashed, a value stored or logged fails on it.
+        return JSONResponse({"detail": "the request holds a lone UTF-16 surrogate (such as \\ud800), "
+                                       "which is no character"}, status_code=422)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        try:
+            return await request_validation_exception_handler(request, exc)
+        except UnicodeEncodeError:  # the problems echo the input, and it holds a lone surrogate
+            return AsciiJSONResponse({"detail": jsonable_encoder(exc.errors())}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def refused(request: Request, exc: StarletteHTTPException) -> Response:
+        try:
+            return await http_exception_handler(request, exc)
+        except UnicodeEncodeError:  # a message naming the caller's value, a lone surrogate in it
+            return AsciiJSONResponse({"detail": exc.detail}, status_code=exc.status_code,
+                                     headers=getattr(exc, "headers", None))
 
     @app.exception_handler(DataError)
     async def unstorable_value(request: Request, exc: DataError) -> JSONResponse:

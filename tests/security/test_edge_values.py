@@ -58,3 +58,16 @@ def test_ordinary_days_and_ids_still_answer(server, tokens):
     assert response.status_code == 200, response.text
     response = requests.get(server.api("/queue/tickets/999999"), headers=supervisor, timeout=TIMEOUT)
     assert response.status_code == 404, response.text
+
+
+@pytest.mark.parametrize("body", [
+    '{"code": "\\ud800", "name": "x"}',  # passes validation, then hashed
+    '{"code": ["\\ud800"], "name": "x"}',  # refused, and the refusal echoes the input
+    '{"code": "ABCD-EFGH-JKLM", "name": "\\udfff"}',
+])
+def test_a_lone_surrogate_is_refused_plainly(server, body):
+    """JSON's escapes can carry half a UTF-16 pair, which no text encoding holds."""
+    response = requests.post(server.api("/enrol"), data=body, headers={"Content-Type": "application/json"},
+                             timeout=TIMEOUT)
+    assert response.status_code in (403, 422), (response.status_code, response.text)
+    assert response.json()["detail"]
