@@ -102,7 +102,7 @@ def content_hash(kind: str, created_at: datetime, payload: dict[str, Any]) -> st
 
 
 def unstorable(value: Any) -> str | None:
-    """Why a payload cannot be stored as it came, or None: PostgreSQL's JSON holds no
+    """Why a payload cannot be stored as it came ("holds …"), or None: PostgreSQL's JSON holds no
     U+0000 and no lone surrogate (JSON text may escape both). Refused on SQLite too, so a
     hall answers the same whichever database it runs on."""
     stack = [value]
@@ -115,9 +115,9 @@ def unstorable(value: Any) -> str | None:
             stack.extend(item)
         elif isinstance(item, str):
             if "\x00" in item:
-                return "the record holds a NUL character (U+0000), which the hall's database cannot store"
+                return "holds a NUL character (U+0000), which the hall's database cannot store"
             if _SURROGATE.search(item):
-                return "the record holds a lone UTF-16 surrogate, which is no character"
+                return "holds a lone UTF-16 surrogate, which is no character"
     return None
 
 
@@ -133,8 +133,9 @@ def store_batch(session: Session, device_id: str, batch: wire.UploadBatch) -> tu
         if problem:
             # Refused alone (409 with the reason, as an indexer refuses): were the whole
             # batch refused, the window would resend it for ever and its outbox stall.
-            log.warning("record %s from device %s is refused: %s", record.uuid, device_id, problem)
-            results.append(wire.RecordResult(uuid=record.uuid, status=wire.CONFLICT, detail=problem))
+            log.warning("record %s from device %s is refused: it %s", record.uuid, device_id, problem)
+            results.append(wire.RecordResult(uuid=record.uuid, status=wire.CONFLICT,
+                                             detail=f"the record {problem}"))
             continue
         digest = content_hash(record.kind, record.created_at, record.payload)
         if record.uuid in offered:

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from server.models import ReferenceEntry, RevisionCounter
+from server.records import unstorable
 from workstation.domain.bundle import BundleProblem, check_against
 from workstation.protocol.bundles import Bundle
 from workstation.protocol.catalogue import ServiceItem
@@ -71,10 +72,13 @@ def cross_problems(session: Session, kind: ReferenceKind, values: list[BaseModel
 
 
 def validate(kind: ReferenceKind, payload: dict[str, Any]) -> BaseModel:
+    name = payload.get("name") or payload.get("code") or payload.get("number") or "?"
+    problem = unstorable(payload)
+    if problem:  # what every workstation and display would pull and show
+        raise InvalidReference(f"{kind.value} {name!s}: the value {problem}")
     try:
         return SCHEMAS[kind].model_validate(payload)
     except ValidationError as exc:
-        name = payload.get("name") or payload.get("code") or payload.get("number") or "?"
         problems = "; ".join(
             f"{'.'.join(str(p) for p in err['loc']) or '(item)'}: {err['msg']}" for err in exc.errors()
         )

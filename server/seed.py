@@ -23,7 +23,8 @@ class ImportError_(ValueError):
 
 def _read_json(path: Path) -> Any:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        # utf-8-sig: a byte order mark (Notepad on Windows writes one) is read past, not refused.
+        return json.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         raise ImportError_(f"{path}: file not found") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:

@@ -414,3 +414,65 @@ def test_reference_changes_of_an_unknown_kind_are_refused(server, admin, window_
     refused(put_reference(server, admin, "accounts", "admin", body), 422)
     refused(put_reference(server, admin, "window\u0000", "3", body), 404, 422)
     assert_window_kept(server, window_3)
+
+
+# -- the admin's file imports (`server import KIND FILE`) --------------------------------------
+
+
+@pytest.fixture(scope="module")
+def windows_file(server, tmp_path_factory) -> bytes:
+    """The hall's windows as `server export` writes them (UTF-8, no BOM)."""
+    path = tmp_path_factory.mktemp("export") / "windows.json"
+    result = server.run_cli("export", "window", str(path))
+    assert result.returncode == 0, result.stderr
+    return path.read_bytes()
+
+
+def run_import(server, tmp_path, content: bytes):
+    path = tmp_path / "windows.json"
+    path.write_bytes(content)
+    return server.run_cli("import", "window", str(path))
+
+
+def test_an_import_saved_with_a_bom_is_read(server, tmp_path, windows_file, window_3):
+    """Notepad on the hall's Windows PCs saves UTF-8 with a byte order mark."""
+    result = run_import(server, tmp_path, "\ufeff".encode() + windows_file)
+    assert result.returncode == 0, result.stderr
+    assert_window_kept(server, window_3)  # the same values again: nothing changed
+
+
+@pytest.mark.parametrize("name", ["gbk", "utf-16 without a BOM", "truncated", "a NUL byte", "empty"])
+def test_an_unreadable_import_file_is_refused_whole(server, tmp_path, windows_file, window_3, name):
+    text = windows_file.decode()
+    content = {
+        "gbk": text.replace("3号窗口", "三号窗口").encode("gbk"),
+        "utf-16 without a BOM": text.encode("utf-16-le"),
+        "truncated": windows_file[: len(windows_file) // 2],
+        "a NUL byte": windows_file[:10] + b"\x00" + windows_file[10:],
+        "empty": b"",
+    }[name]
+    result = run_import(server, tmp_path, content)
+    assert result.returncode != 0
+    assert "nothing was changed" in result.stderr and "not valid UTF-8 JSON" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert_window_kept(server, window_3)
+
+
+@pytest.mark.parametrize("text", ["3号\u0000窗口", "3号\ud800窗口"])
+def test_an_import_naming_what_no_database_holds_is_refused_whole(server, tmp_path, windows_file,
+                                                                  window_3, text):
+    values = json.loads(windows_file)
+    for value in values:
+        if value["number"] == 3:
+            value["name"] = text
+    result = run_import(server, tmp_path, json.dumps(values).encode())
+    assert result.returncode != 0
+    assert "nothing was changed" in result.stderr and "Traceback" not in result.stderr, result.stderr
+    assert_window_kept(server, window_3)
+
+
+@pytest.mark.parametrize("text", ["3号\u0000窗口", "3号\ud800窗口"])
+def test_a_reference_change_naming_what_no_database_holds_is_refused(server, admin, window_3, text):
+    body = json.dumps({"payload": {**window_3["payload"], "name": text}}).encode()
+    assert "window 3" in refused(put_reference(server, admin, "window", "3", body), 422)
+    assert_window_kept(server, window_3)
