@@ -234,6 +234,8 @@ def _case_row(session: Session, row: Record, payload: dict[str, Any]) -> Case:
     clerk = payload.get("clerk") or {}
     department = item["department"]
     window = payload.get("window")
+    bundle = payload.get("bundle") or {}
+    bundle_number = case_numbers.canonical(str(bundle["number"]))[:32] if bundle.get("number") else None
     return Case(
         case_number=number, record_uuid=row.uuid, device_id=row.device_id,
         item_code=str(item["code"])[:64], item_name=str(item["name"])[:200],
@@ -248,7 +250,10 @@ def _case_row(session: Session, row: Record, payload: dict[str, Any]) -> Case:
         result=None, concluded_at=None, delivered_at=None,
         deficiency_due=min(dues) if state in OPEN_STATES and dues else None,
         commitment=Verification.PENDING.value if decision["code"] == "accept_on_commitment" else None,
-        level=DeadlineLevel.NONE.value, level_at=None)
+        level=DeadlineLevel.NONE.value, level_at=None,
+        bundle_number=bundle_number,
+        bundle_name=(str(bundle.get("name") or "")[:100] or None) if bundle_number else None,
+        sub_number=(str(bundle.get("sub_number") or "")[:4] or None) if bundle_number else None)
 
 
 @records.indexer(CASE_KIND)
@@ -755,7 +760,8 @@ def _summary_fields(c: Case) -> dict[str, Any]:
                 applicant=c.applicant_masked_name, applicant_id=c.applicant_masked_id, accepted_at=c.accepted_at,
                 promised_date=c.promised_date, state=CaseState(c.state), state_at=c.state_at,
                 level=DeadlineLevel(c.level), result=c.result, deficiency_due=c.deficiency_due,
-                commitment=Verification(c.commitment) if c.commitment else None)
+                commitment=Verification(c.commitment) if c.commitment else None,
+                bundle_number=c.bundle_number, bundle_name=c.bundle_name, sub_number=c.sub_number)
 
 
 def summary(c: Case) -> wire.CaseSummary:
@@ -788,6 +794,17 @@ def search(session: Session, id_number: str, limit: int = 100) -> list[wire.Case
     """The cases of the applicant with this (normalised) ID number, newest first."""
     rows = session.execute(select(Case).where(Case.applicant_id_hash == applicant_hash(id_number))
                            .order_by(Case.accepted_at.desc()).limit(limit)).scalars().all()
+    return [summary(c) for c in rows]
+
+
+def bundle_cases(session: Session, bundle_number: str) -> list[wire.CaseSummary]:
+    """The item cases of one 一件事 by the bundle's 办件编号 (as printed is fine), by sub-number;
+    LookupError when no case carries it."""
+    number = case_numbers.canonical(bundle_number)
+    rows = session.execute(select(Case).where(Case.bundle_number == number)
+                           .order_by(Case.sub_number, Case.case_number)).scalars().all()
+    if not rows:
+        raise LookupError(f"no 一件事 {number}")
     return [summary(c) for c in rows]
 
 

@@ -39,6 +39,16 @@ def cases_router(db: Database, bus: EventBus, job: cases.DeadlineJob) -> APIRout
             except LookupError as exc:
                 raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from None
 
+    @router.get(f"{wire.CASES_PREFIX}/bundles/{{bundle_number}}", response_model=list[wire.CaseSummary])
+    def bundle(bundle_number: str = Path(min_length=1, max_length=48, pattern=r"^[0-9A-Za-z -]+$"),
+               _: Principal = Depends(at_the_counter)) -> list[wire.CaseSummary]:
+        """The item cases of a 一件事 by the bundle's 办件编号 (as on its receipt), in sub-number order."""
+        with db.reading() as session:
+            try:
+                return cases.bundle_cases(session, bundle_number)
+            except LookupError as exc:
+                raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from None
+
     @router.post(f"{wire.CASES_PREFIX}/search", response_model=list[wire.CaseSummary])
     def search(body: wire.CaseSearch, _: Principal = Depends(at_the_counter)) -> list[wire.CaseSummary]:
         """The applicant's cases, newest first, found by the keyed hash of the ID number

@@ -428,6 +428,10 @@ class Case(Base):
     commitment: Mapped[str | None] = mapped_column(String(16))
     level: Mapped[str] = mapped_column(String(16), default="none")  # domain.case.DeadlineLevel
     level_at: Mapped[datetime | None]
+    # 一件事: the bundle's 办件编号 and this item's sub-number (01, 02 …); None for a case on its own.
+    bundle_number: Mapped[str | None] = mapped_column(String(32), index=True)
+    bundle_name: Mapped[str | None] = mapped_column(String(100))
+    sub_number: Mapped[str | None] = mapped_column(String(4))
 
     # `level` and `level_at` are in no index: the deadline scan rewrites thousands of them on
     # a day's first scan, and on PostgreSQL an update that changes no indexed column is a

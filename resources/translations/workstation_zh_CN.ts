@@ -825,8 +825,8 @@
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="157"/>
-        <location filename="../../ui/clerk/case_panel.py" line="755"/>
-        <location filename="../../ui/clerk/case_panel.py" line="799"/>
+        <location filename="../../ui/clerk/case_panel.py" line="797"/>
+        <location filename="../../ui/clerk/case_panel.py" line="841"/>
         <source>window %1</source>
         <translation>%1 号窗口</translation>
     </message>
@@ -923,7 +923,7 @@
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="438"/>
-        <location filename="../../ui/clerk/case_panel.py" line="723"/>
+        <location filename="../../ui/clerk/case_panel.py" line="761"/>
         <source>No case on screen.</source>
         <translation>尚未选择办件。</translation>
     </message>
@@ -1004,7 +1004,7 @@
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="534"/>
-        <location filename="../../ui/clerk/case_panel.py" line="631"/>
+        <location filename="../../ui/clerk/case_panel.py" line="665"/>
         <source>No card reader is configured for this window.</source>
         <translation>本窗口未配置读卡器。</translation>
     </message>
@@ -1034,165 +1034,180 @@
         <translation>离线：按本窗口的记录显示，其他窗口的办理情况未显示。办理步骤先保存在本机，联网后自动上传。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="600"/>
+        <location filename="../../ui/clerk/case_panel.py" line="603"/>
         <source>The hall server knows no case with this number. Check the number (a case accepted offline at another window appears once it is uploaded).</source>
         <translation>大厅服务器没有这个办件编号。请核对编号（其他窗口离线受理的办件，上传后才能查到）。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="604"/>
+        <location filename="../../ui/clerk/case_panel.py" line="607"/>
         <source>The hall server cannot be reached, and this window did not accept the case: it can be looked up when the hall server is back.</source>
         <translation>连不上大厅服务器，且此件不是本窗口受理的：联网后才能查到。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="607"/>
+        <location filename="../../ui/clerk/case_panel.py" line="610"/>
         <source>The case could not be looked up: %1</source>
         <translation>未能查到办件：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="613"/>
+        <location filename="../../ui/clerk/case_panel.py" line="634"/>
+        <source>One thing %1 (%2): %3 items</source>
+        <translation>一件事 %1（%2）：%3 个事项</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="647"/>
         <source>the hall server cannot be reached</source>
         <translation>连不上大厅服务器</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="616"/>
+        <location filename="../../ui/clerk/case_panel.py" line="650"/>
         <source>the hall server does not know this case</source>
         <translation>大厅服务器没有此办件</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="618"/>
+        <location filename="../../ui/clerk/case_panel.py" line="652"/>
         <source>the hall server cannot use this number</source>
         <translation>大厅服务器无法识别这个号码</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="620"/>
+        <location filename="../../ui/clerk/case_panel.py" line="654"/>
         <source>your login has ended; log out and log in again</source>
         <translation>登录已失效，请退出后重新登录</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="636"/>
+        <location filename="../../ui/clerk/case_panel.py" line="670"/>
         <source>Reading the card…</source>
         <translation>正在读取证件…</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="654"/>
+        <location filename="../../ui/clerk/case_panel.py" line="688"/>
         <source>Cases of %1 (%2): %3</source>
         <translation>%1（%2）的办件：%3 件</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="695"/>
+        <location filename="../../ui/clerk/case_panel.py" line="728"/>
         <source>%1
 %2 · %3</source>
         <translation>%1
 %2 · %3</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="662"/>
+        <location filename="../../ui/clerk/case_panel.py" line="695"/>
         <source>No case of %1 was found.</source>
         <translation>没有找到 %1 的办件。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="675"/>
+        <location filename="../../ui/clerk/case_panel.py" line="708"/>
         <source>no card on the reader; place the card and try again</source>
         <translation>读卡器上没有证件，请放好证件后重试</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="676"/>
+        <location filename="../../ui/clerk/case_panel.py" line="709"/>
         <source>the card was moved during the read; place it again</source>
         <translation>读卡时证件被移动，请重新放好</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="677"/>
+        <location filename="../../ui/clerk/case_panel.py" line="710"/>
         <source>the reader does not answer</source>
         <translation>读卡器没有响应</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="678"/>
+        <location filename="../../ui/clerk/case_panel.py" line="711"/>
         <source>the reader is not connected or not usable</source>
         <translation>读卡器未连接或无法使用</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="681"/>
+        <location filename="../../ui/clerk/case_panel.py" line="714"/>
         <source>The card could not be read: %1</source>
         <translation>未能读取证件：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="686"/>
+        <location filename="../../ui/clerk/case_panel.py" line="719"/>
         <source>Finding cases by ID card needs the hall server, which cannot be reached now. Type or scan the case number instead.</source>
         <translation>按身份证查找需要连接大厅服务器，现在连不上。请改为输入或扫描办件编号。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="689"/>
+        <location filename="../../ui/clerk/case_panel.py" line="722"/>
         <source>The number on this card is not a valid resident ID number.</source>
         <translation>此证件上的号码不是有效的居民身份证号码。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="691"/>
+        <location filename="../../ui/clerk/case_panel.py" line="724"/>
         <source>The applicant&apos;s cases could not be found: %1</source>
         <translation>未能查到申请人的办件：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="757"/>
+        <location filename="../../ui/clerk/case_panel.py" line="734"/>
+        <source>Sub %1 · %2</source>
+        <translation>子件 %1 · %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="778"/>
+        <source>%1 (one thing %2, sub %3)</source>
+        <translation>%1（一件事 %2 · 子件 %3）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="799"/>
         <source>on the spot</source>
         <translation>即办件</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="762"/>
+        <location filename="../../ui/clerk/case_panel.py" line="804"/>
         <source>not accepted on commitment</source>
         <translation>非告知承诺</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="770"/>
+        <location filename="../../ui/clerk/case_panel.py" line="812"/>
         <source>%1 — received</source>
         <translation>%1 —— 已补齐</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="772"/>
+        <location filename="../../ui/clerk/case_panel.py" line="814"/>
         <source>%1 — due %2, OVERDUE</source>
         <translation>%1 —— 应于 %2 前补齐，已逾期</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="774"/>
+        <location filename="../../ui/clerk/case_panel.py" line="816"/>
         <source>%1 — due %2</source>
         <translation>%1 —— 应于 %2 前补齐</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="776"/>
+        <location filename="../../ui/clerk/case_panel.py" line="818"/>
         <source>%1 — outstanding</source>
         <translation>%1 —— 未补齐</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="789"/>
-        <location filename="../../ui/clerk/case_panel.py" line="799"/>
+        <location filename="../../ui/clerk/case_panel.py" line="831"/>
+        <location filename="../../ui/clerk/case_panel.py" line="841"/>
         <source>%1, window %2</source>
         <translation>%1，%2 号窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="849"/>
+        <location filename="../../ui/clerk/case_panel.py" line="891"/>
         <source>Recorded, uploading…</source>
         <translation>已记录，正在上传…</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="869"/>
+        <location filename="../../ui/clerk/case_panel.py" line="911"/>
         <source>The step was not recorded: %1</source>
         <translation>未能记录：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="878"/>
+        <location filename="../../ui/clerk/case_panel.py" line="920"/>
         <source>Saved; it is uploaded automatically when the hall server is reachable.</source>
         <translation>已保存，联网后自动上传。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="879"/>
+        <location filename="../../ui/clerk/case_panel.py" line="921"/>
         <source>Saved; waiting to be uploaded.</source>
         <translation>已保存，等待上传。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="909"/>
+        <location filename="../../ui/clerk/case_panel.py" line="951"/>
         <source>Not accepted by the hall server: %1</source>
         <translation>大厅服务器未接受：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="911"/>
+        <location filename="../../ui/clerk/case_panel.py" line="953"/>
         <source>Uploaded: “%1” of case %2.</source>
         <translation>已上传：办件 %2 的「%1」。</translation>
     </message>

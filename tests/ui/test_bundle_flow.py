@@ -121,3 +121,16 @@ def test_a_bundle_is_checked_once_decided_per_item_and_saved_as_one(qtbot, logge
     assert sorted((p["bundle"]["sub_number"], p["item"]["name"], p["decision"]["code"]) for p in found) == [
         ("01", TRANSFER, "accept"), ("02", MORTGAGE, "notify_once"), ("03", FUND, "accept")]
     assert all(p["agent"]["name"] == "王芳" for p in found)
+
+    # At pickup, the receipt's number lists the bundle's cases by sub-number; each opens.
+    window.toggle_cases()  # Ctrl+K
+    cases = window.cases
+    cases.number.clear()
+    qtbot.keyClicks(cases.number, receipt.display_number)
+    qtbot.keyClick(cases.number, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: cases.found_list.count() == 3, timeout=30000)
+    assert cases.found_title.text() == f"一件事 {BUNDLE}（{receipt.display_number}）：3 个事项"
+    assert cases.found_list.item(1).text().startswith("子件 02 · ")
+    qtbot.waitUntil(lambda: cases.detail is not None, timeout=30000)  # the first opens by itself
+    assert cases.title.text() == f"{TRANSFER}（一件事 {BUNDLE} · 子件 01）"
+    save_screen(window, tmp_path / "clerk_bundle_pickup_1366x768.png")

@@ -107,16 +107,11 @@ def test_a_status_the_row_does_not_offer_is_refused(items, bundles):
         B.evaluate_bundle(flat, items, chosen, [MaterialCheck.shared("sale_contract")])
 
 
-def test_the_bundle_is_saved_as_one_number_with_a_case_per_item_and_one_receipt(items, bundles, store, tmp_path):
-    """二手房转移登记 with cash, 公积金 and the owner in person: the transfer and the 公积金
-    are accepted; the mortgage is not applied for. Each item is a case of its own with its
-    own 办件编号 and sub-number under the bundle's number; the one receipt lists each item's
-    decision and promised date (read back with pdftotext)."""
-    import subprocess
+def _save_flat_bundle(items, bundles, store, now=None):
+    """二手房转移登记 saved at window 5: transfer and 公积金 accepted, the mortgage notified once."""
     from datetime import UTC, datetime
 
-    from workstation.app.guide import BUNDLE_DOCUMENT, GuideDesk, GuideSnapshot, Person
-    from workstation.documents.builder import build_document
+    from workstation.app.guide import GuideDesk, GuideSnapshot, Person
     from workstation.domain.checklist import decide
     from workstation.domain.search import CatalogueIndex
     from workstation.domain.workdays import WorkCalendar
@@ -133,11 +128,26 @@ def test_the_bundle_is_saved_as_one_number_with_a_case_per_item_and_one_receipt(
         decided.append((items[code], item_evaluation, decide(item_evaluation, decision)))
     snapshot = GuideSnapshot(0, CatalogueIndex.build(items.values()), WorkCalendar.official(), "110105",
                              "演示区政务服务中心", bundles=(flat,))
-    assert snapshot.search_bundles("esfzy") == [flat] and snapshot.search_bundles("二手房") == [flat]
-    now = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+    now = now or datetime.now(UTC)
     saved = GuideDesk(store).save_bundle(
         snapshot, flat, sorted(chosen), evaluation, decided, Person("王小明", id_number="11010519491231002X"),
         None, {"username": "clerk5", "name": "赵敏"}, 5, "device-5", applied_at=now, now=now)
+    return snapshot, flat, loan, saved
+
+
+def test_the_bundle_is_saved_as_one_number_with_a_case_per_item_and_one_receipt(items, bundles, store, tmp_path):
+    """二手房转移登记 with a loan, 公积金 and the owner in person: the transfer and the 公积金
+    are accepted, the mortgage lacks its loan contract and is notified once. Each item is a
+    case of its own with its own 办件编号 and sub-number under the bundle's number; the one
+    receipt lists each item's decision and promised date (read back with pdftotext)."""
+    import subprocess
+    from datetime import UTC, datetime
+
+    from workstation.app.guide import BUNDLE_DOCUMENT
+    from workstation.documents.builder import build_document
+
+    snapshot, flat, loan, saved = _save_flat_bundle(items, bundles, store, datetime(2026, 11, 23, 2, 0, tzinfo=UTC))
+    assert snapshot.search_bundles("esfzy") == [flat] and snapshot.search_bundles("二手房") == [flat]
 
     records = [r for r in store.next_batch(100) if r.kind == "case"]
     assert [r.payload["case_number"] for r in records] == [c.case_number for c in saved.cases]
@@ -175,3 +185,21 @@ def test_a_row_one_item_wants_as_original_and_another_as_copy_asks_for_both(item
     evaluation = B.evaluate_bundle(flat, items, chosen, short)
     names = {items[code].name: e.allowed(Decision.ACCEPT) for code, e in evaluation.items.items()}
     assert names == {"国有建设用地使用权及房屋所有权转移登记": True, "住房公积金提取": False}
+
+
+def test_the_hall_indexes_each_item_case_under_its_bundle(items, bundles, store, hall_server, make_engine, wait):
+    """Uploaded through the outbox, the three item cases are on the server's case index with
+    the bundle's number, name and their sub-numbers; the bundle's number lists them."""
+    _, flat, _, saved = _save_flat_bundle(items, bundles, store)
+    make_engine(hall_server, store)
+    wait(lambda: store.pending_count() == 0, "the bundle's cases are uploaded")
+    clerk = hall_server.login("clerk1")
+    answer = clerk.get(hall_server.api(f"/cases/bundles/{saved.receipt.display_number}"), timeout=30)
+    assert answer.status_code == 200, answer.text
+    listed = [(c["sub_number"], c["case_number"], c["decision"]) for c in answer.json()]
+    assert listed == [(c.payload["bundle"]["sub_number"], c.case_number, c.decision) for c in saved.cases]
+    one = clerk.get(hall_server.api(f"/cases/{saved.cases[1].case_number}"), timeout=30).json()
+    assert (one["bundle_number"], one["bundle_name"], one["sub_number"]) == (
+        saved.receipt.case_number, flat.name, "02")
+    missing = clerk.get(hall_server.api("/cases/bundles/110105-20261123-005-PJKE-9999-0"), timeout=30)
+    assert missing.status_code == 404 and "一件事" in missing.json()["detail"]

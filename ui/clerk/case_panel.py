@@ -596,6 +596,9 @@ class CasePanel(QWidget):
 
         log.info("case look-up failed: %s", exc)
         self.show_case(None)
+        if isinstance(exc, HallRefused) and exc.status == 404 and not getattr(exc, "bundle_tried", False):
+            self._find_bundle(request, exc)
+            return
         if isinstance(exc, HallRefused) and exc.status == 404:
             self._say(self.tr("The hall server knows no case with this number. Check the number "
                               "(a case accepted offline at another window appears once it is uploaded)."),
@@ -605,6 +608,37 @@ class CasePanel(QWidget):
                               "it can be looked up when the hall server is back."), "error")
         else:
             self._say(fill(self.tr("The case could not be looked up: %1"), self._explain(exc)), "error")
+
+    def _find_bundle(self, request: int, not_a_case) -> None:
+        """A number the hall knows no case by may be a 一件事's (its receipt's): list the
+        bundle's item cases, or say the number is unknown."""
+        number = case_number_from(self.number.text())
+        desk = self.desk
+        if number is None or desk is None:
+            return
+
+        def failed(exc: BaseException) -> None:
+            not_a_case.bundle_tried = True
+            self._find_failed(request, not_a_case if getattr(exc, "status", None) == 404 else exc)
+
+        run_in_background(lambda: desk.bundle(number),
+                          while_alive(self, lambda cases: self._bundle_listed(request, number, cases)),
+                          while_alive(self, failed))
+
+    def _bundle_listed(self, request: int, number: str, cases) -> None:
+        if request != self._request:
+            return
+        self.found = list(cases)
+        self.found_list.clear()
+        name = _value(cases[0], "bundle_name") or ""
+        self.found_title.setText(fill(self.tr("One thing %1 (%2): %3 items"), name, _display(number), len(cases)))
+        for case in cases:
+            item = QListWidgetItem(self._found_row(case, state_word(CaseState(case.state))))
+            item.setData(Qt.ItemDataRole.UserRole, _value(case, "case_number"))
+            self.found_list.addItem(item)
+        ready = [i for i, c in enumerate(cases) if _value(c, "state") == CaseState.CONCLUDED]
+        self.found_list.setCurrentRow(ready[0] if ready else 0)
+        self.found_list.setFocus()
 
     def _explain(self, exc: BaseException) -> str:
         from workstation.sync.errors import HallRefused, HallUnreachable
@@ -653,8 +687,7 @@ class CasePanel(QWidget):
         self.found_list.clear()
         self.found_title.setText(fill(self.tr("Cases of %1 (%2): %3"), name, id_masked, len(cases)))
         for case in cases:
-            item = QListWidgetItem(self._found_text(case.case_number, case.item_name,
-                                                    state_word(CaseState(case.state))))
+            item = QListWidgetItem(self._found_row(case, state_word(CaseState(case.state))))
             item.setData(Qt.ItemDataRole.UserRole, _value(case, "case_number"))
             self.found_list.addItem(item)
         if not cases:
@@ -694,13 +727,18 @@ class CasePanel(QWidget):
     def _found_text(self, case_number: str, item_name: str, state: str) -> str:
         return fill(self.tr("%1\n%2 · %3"), _display(case_number), item_name, state)
 
+    def _found_row(self, case, state: str) -> str:
+        """A listed case; an item of a 一件事 with its sub-number first."""
+        text = self._found_text(case.case_number, case.item_name, state)
+        sub = _value(case, "sub_number")
+        return fill(self.tr("Sub %1 · %2"), sub, text) if sub else text
+
     def _update_found(self, case_number: str, state: str) -> None:
         """The card search's list follows a step taken on one of its cases."""
         for row in range(self.found_list.count()):
             item = self.found_list.item(row)
             if item.data(Qt.ItemDataRole.UserRole) == case_number:
-                case = self.found[row]
-                item.setText(self._found_text(case_number, case.item_name, state))
+                item.setText(self._found_row(self.found[row], state))
 
     @Slot(object)
     def _found_chosen(self, item: QListWidgetItem | None) -> None:
@@ -735,7 +773,11 @@ class CasePanel(QWidget):
             if _value(entry, "step") == Step.DELIVER:
                 method = (_value(entry, "detail") or {}).get("method")
                 delivered_by = Delivery(method) if method in set(Delivery) else None
-        self.title.setText(_value(detail, "item_name"))
+        title = _value(detail, "item_name")
+        if _value(detail, "bundle_number"):
+            title = fill(self.tr("%1 (one thing %2, sub %3)"), title, _value(detail, "bundle_name") or "",
+                         _value(detail, "sub_number") or "?")
+        self.title.setText(title)
         self._update_found(detail.case_number, state_word(state, delivered_by))
         self.state.setText(state_word(state, delivered_by))
         level = DeadlineLevel(_value(detail, "level", DeadlineLevel.NONE) or DeadlineLevel.NONE)

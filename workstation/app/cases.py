@@ -179,6 +179,15 @@ class CaseDesk:
                              note="the hall is unreachable: shown as this window recorded it; "
                                   "steps taken at other windows are not shown")
 
+    def bundle(self, bundle_number: str) -> list[wire.CaseSummary]:
+        """The item cases of a 一件事 by the bundle's 办件编号, in sub-number order (online
+        only: HallUnreachable; HallRefused 404 when no case carries the number)."""
+        client = self.clients()
+        try:
+            return client.bundle(case_numbers.canonical(bundle_number))
+        finally:
+            client.close()
+
     def search_by_id(self, id_number: str) -> list[wire.CaseSummary]:
         """The applicant's cases at the hall, newest first (online only: HallUnreachable).
         ValueError for a number that is not a valid ID number."""

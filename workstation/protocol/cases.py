@@ -115,6 +115,10 @@ class CaseSummary(BaseModel):
     result: Result | None = None
     deficiency_due: date | None = None
     commitment: Verification | None = None
+    # 一件事: the bundle's 办件编号, its name and this item's sub-number (None on its own).
+    bundle_number: str | None = None
+    bundle_name: str | None = None
+    sub_number: str | None = None
 
 
 class CaseDetail(CaseSummary):

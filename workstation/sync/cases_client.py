@@ -23,6 +23,11 @@ class CasesClient(HallClient):
         """One case with its history; the number as printed (hyphens, lower case) is fine."""
         return wire.CaseDetail.model_validate(self._call("GET", f"{C}/{quote(case_number.strip(), safe='')}"))
 
+    def bundle(self, bundle_number: str) -> list[wire.CaseSummary]:
+        """The item cases of a 一件事 by the bundle's 办件编号, in sub-number order."""
+        answer = self._call("GET", f"{C}/bundles/{quote(bundle_number.strip(), safe='')}")
+        return [wire.CaseSummary.model_validate(c) for c in answer]
+
     def search(self, id_number: str) -> list[wire.CaseSummary]:
         """The cases of the applicant with this ID number, newest first. The number goes
         in the body as bytes built here (never in a URL, never logged)."""
