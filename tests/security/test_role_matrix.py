@@ -87,6 +87,7 @@ ROLE_TABLE: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/documents/{sha256}"): SUPERVISING,
     ("GET", "/documents/check/{case_number}"): EVERYONE,  # what a document's QR code opens
     ("GET", "/cases/{case_number}"): AT_THE_COUNTER,
+    ("GET", "/cases/bundles/{bundle_number}"): AT_THE_COUNTER,  # 一件事: the receipt's number lists its items
     ("POST", "/cases/search"): AT_THE_COUNTER,
     ("GET", "/monitoring/deadlines"): SUPERVISING,
     ("GET", "/monitoring/hall"): SUPERVISING,
@@ -103,6 +104,7 @@ PATH_VALUES = {
     "task_id": "1",
     "sha256": hashlib.sha256(b"no such document").hexdigest(),
     "case_number": "20260101000001",
+    "bundle_number": "20260101000001",
     "kind": "window",
     "key": "999",  # no window 999: the admin's DELETE finds nothing to delete
     "username": "clerk6",
