@@ -71,7 +71,10 @@ def documents_router(db: Database) -> APIRouter:
     supervising = require(Role.SUPERVISOR, Role.ADMIN)
     sha_path = Path(pattern=wire.SHA256_PATTERN)
 
-    @router.put("/{sha256}", response_model=wire.BlobStored)
+    # The body is the PDF's bytes, read by hand; described here so that clients and the
+    # API fuzz know to send one.
+    @router.put("/{sha256}", response_model=wire.BlobStored, openapi_extra={"requestBody": {
+        "required": True, "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}})
     async def upload(request: Request, response: Response, sha256: str = sha_path,
                      device: Principal = Depends(workstation_device)) -> wire.BlobStored:
         content = await request.body()

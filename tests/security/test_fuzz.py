@@ -31,6 +31,17 @@ LAST = {("POST", "/api/v1/logout")}  # ends the caller's session: after everythi
 assert ROLES[-1] == "admin", "the admin, who may delete reference data, is fuzzed last"
 
 
+@schemathesis.serializer("application/pdf")
+def pdf_body(ctx, value) -> bytes:
+    """A document upload's body: the bytes generated for it (binary), as they are."""
+    if isinstance(value, bytes | bytearray):
+        return bytes(value)
+    data = getattr(value, "data", None)  # schemathesis' wrapper of generated binary
+    if isinstance(data, bytes):
+        return data
+    return value.encode("utf-8", "surrogatepass") if isinstance(value, str) else repr(value).encode()
+
+
 @pytest.fixture(scope="module", params=DATABASES)
 def server(request, tmp_path_factory, demo_hall_seed):
     yield from start_hall(request, tmp_path_factory, demo_hall_seed, request.param)
