@@ -241,3 +241,37 @@ def test_a_clerk_reads_the_parked_tickets_of_their_own_window_only(server):
     other = requests.get(server.api("/queue/windows/2/parked"), headers=clerk, timeout=TIMEOUT)
     assert own.status_code == 200, own.text
     assert other.status_code == 403 and "their own window" in other.json()["detail"]
+
+
+def test_a_clerk_cannot_operate_a_ticket_at_another_window(server, tokens):
+    """Past the door, the queue keeps a clerk to their own window: a ticket called at
+    window 2 is refused to window 1's clerk for every counter operation, and stays as it was."""
+    kiosk = auth(tokens["kiosk"])
+    issued = requests.post(server.api("/queue/tickets"), json={"business_type": "general"}, headers=kiosk,
+                           timeout=TIMEOUT)
+    assert issued.status_code == 201, issued.text
+    at_window_2 = dict(server.login("clerk2", device_token=server.enrol("workstation", 2)).headers)
+    called = None
+    while called is None or called["id"] != issued.json()["id"]:  # earlier tickets of the module first
+        answer = requests.post(server.api("/queue/call-next"), headers=at_window_2, timeout=TIMEOUT)
+        assert answer.status_code == 200, answer.text
+        called = answer.json()
+        if called["id"] != issued.json()["id"]:
+            finished = requests.post(server.api(f"/queue/tickets/{called['id']}/finish"), headers=at_window_2,
+                                     timeout=TIMEOUT)
+            assert finished.status_code == 200, finished.text
+    ticket = called["id"]
+    at_window_1 = dict(server.login("clerk1").headers)
+    for operation in ("recall", "start", "no-show", "park", "call-back", "finish"):
+        response = requests.post(server.api(f"/queue/tickets/{ticket}/{operation}"), headers=at_window_1,
+                                 timeout=TIMEOUT)
+        assert response.status_code in (403, 409), (operation, response.status_code, response.text)
+        assert response.json()["detail"], operation
+    response = requests.post(server.api(f"/queue/tickets/{ticket}/transfer"), headers=at_window_1,
+                             json={"window": 1}, timeout=TIMEOUT)
+    assert response.status_code in (403, 409), response.text
+    response = requests.post(server.api("/queue/call"), headers=at_window_1, json={"ticket_id": ticket},
+                             timeout=TIMEOUT)
+    assert response.status_code in (403, 409), response.text
+    now = requests.get(server.api(f"/queue/tickets/{ticket}"), headers=at_window_2, timeout=TIMEOUT).json()
+    assert (now["state"], now["window"]) == (called["state"], 2)
