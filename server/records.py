@@ -123,7 +123,9 @@ def unstorable(value: Any) -> str | None:
 
 def store_batch(session: Session, device_id: str, batch: wire.UploadBatch) -> tuple[wire.UploadResult, int, int]:
     """Store a batch; returns the per-record results, the count stored and of conflicts.
-    A record an indexer refuses (Refused) is not stored and answered 409 with the reason;
+    A record an indexer refuses (Refused) is not stored and answered 422 (REFUSED) with the
+    reason, as is a record the database cannot take; the same UUID with other content is a
+    conflict (409), kept for review;
     a resend of a stored record is answered 200 before any indexer sees it."""
     now = datetime.now(UTC)
     offered: dict[uuid.UUID, tuple[wire.RecordIn, str]] = {}
@@ -134,7 +136,7 @@ def store_batch(session: Session, device_id: str, batch: wire.UploadBatch) -> tu
             # Refused alone (409 with the reason, as an indexer refuses): were the whole
             # batch refused, the window would resend it for ever and its outbox stall.
             log.warning("record %s from device %s is refused: it %s", record.uuid, device_id, problem)
-            results.append(wire.RecordResult(uuid=record.uuid, status=wire.CONFLICT,
+            results.append(wire.RecordResult(uuid=record.uuid, status=wire.REFUSED,
                                              detail=f"the record {problem}"))
             continue
         digest = content_hash(record.kind, record.created_at, record.payload)
@@ -189,7 +191,7 @@ def store_batch(session: Session, device_id: str, batch: wire.UploadBatch) -> tu
                 _index(session, row)
         except Refused as exc:
             del callbacks[before:]
-            result.status, result.detail = wire.CONFLICT, exc.detail
+            result.status, result.detail = wire.REFUSED, exc.detail
             stored -= 1
     return wire.UploadResult(results=results), stored, conflicts
 

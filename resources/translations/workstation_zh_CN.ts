@@ -4044,11 +4044,21 @@ Waiting for the applicant to sign on the citizen screen.</source>
     </message>
     <message>
         <location filename="../../ui/clerk/status_bar.py" line="50"/>
+        <source> · not accepted by the hall: %1</source>
+        <translation> · 大厅未接收 %1 条</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/status_bar.py" line="52"/>
         <source> (conflicts: %1, tell your supervisor)</source>
         <translation>（冲突 %1 条，请告知值班长）</translation>
     </message>
     <message>
         <location filename="../../ui/clerk/status_bar.py" line="54"/>
+        <source>Records the hall did not accept are kept on this PC; the reason was shown where the record was made (a step another window took first).</source>
+        <translation>大厅未接收的记录保留在本机，原因已在办理时提示（例如另一窗口已先办理）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/status_bar.py" line="59"/>
         <source>Card reader: not configured</source>
         <translation>读卡器：未配置</translation>
     </message>

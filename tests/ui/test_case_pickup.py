@@ -213,6 +213,10 @@ def test_a_second_window_concluding_the_same_case_is_refused_plainly(qtbot, cler
     answer = _server_case(sqlite_hall, case.case_number)
     assert answer["result"] == "approved"
     assert [h["window"] for h in answer["history"] if h["step"] == "conclude"] == [3]
+    # The status bar counts the refused step calmly: no conflict for the supervisor, no resend.
+    status = app.main_window.status.pending
+    qtbot.waitUntil(lambda: "大厅未接收 1 条" in status.text(), timeout=TIMEOUT)
+    assert "冲突" not in status.text() and "待上传：0 条" in status.text()
     qtbot.wait(100)
     save_screen(app.main_window, tmp_path / "case_refused.png")
 

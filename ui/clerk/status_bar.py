@@ -46,9 +46,14 @@ class WorkstationStatusBar(QStatusBar):
                 "offline", self.tr("● Offline: work is saved on this PC and uploaded later"),
                 status.detail)
         text = self.tr("Waiting to upload: %1").replace("%1", str(status.pending))
+        if status.refused:
+            text += self.tr(" · not accepted by the hall: %1").replace("%1", str(status.refused))
         if status.conflicts:
             text += self.tr(" (conflicts: %1, tell your supervisor)").replace("%1", str(status.conflicts))
         self.pending.setText(text)
+        self.pending.setToolTip(self.tr("Records the hall did not accept are kept on this PC; the reason was "
+                                        "shown where the record was made (a step another window took first).")
+                                if status.refused else "")
 
     def show_reader(self, description: str | None) -> None:
         self.reader.setText(description or self.tr("Card reader: not configured"))

@@ -153,7 +153,7 @@ class CaseDesk:
         kind, detail = state
         if kind == "sent":
             return StepOutcome(Outcome.STORED)
-        if kind == "conflict":
+        if kind in ("refused", "conflict"):
             return StepOutcome(Outcome.REFUSED, detail or "refused by the hall")
         return StepOutcome(Outcome.PENDING, detail or "")
 

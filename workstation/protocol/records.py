@@ -47,6 +47,9 @@ class UploadBatch(BaseModel):
 STORED = 201  # new on the server
 ALREADY_STORED = 200  # the same UUID with the same content: acknowledged again
 CONFLICT = 409  # the same UUID with other content: recorded, never overwritten
+# The hall refused the record itself (a case step another window took first, a value it
+# cannot store): not stored, the reason in `detail`; the window keeps it and stops sending.
+REFUSED = 422
 
 
 class RecordResult(BaseModel):

@@ -170,7 +170,8 @@ class LocalStore:
 
     def outbox_state(self, record_uuid: uuid.UUID) -> tuple[str, str | None] | None:
         """Where one of this window's records stands: ("pending", last error or None) while
-        it waits for the hall, ("conflict", the server's words) when the hall refused it,
+        it waits for the hall, ("refused", the server's words) when the hall refused it,
+        ("conflict", …) when the hall holds other content under its UUID,
         ("sent", None) once acknowledged; None when this window holds no such record."""
         with self._transaction() as session:
             row = session.execute(
@@ -189,6 +190,12 @@ class LocalStore:
         with self._transaction() as session:
             return session.execute(
                 select(func.count()).select_from(OutboxEntry).where(OutboxEntry.state == "pending")
+            ).scalar_one()
+
+    def refused_count(self) -> int:
+        with self._transaction() as session:
+            return session.execute(
+                select(func.count()).select_from(OutboxEntry).where(OutboxEntry.state == "refused")
             ).scalar_one()
 
     def conflict_count(self) -> int:
@@ -217,6 +224,13 @@ class LocalStore:
         with self._transaction() as session:
             session.execute(delete(OutboxEntry).where(OutboxEntry.record_uuid.in_(uuids)))
             session.execute(update(LocalRecord).where(LocalRecord.uuid.in_(uuids)).values(uploaded_at=now))
+        self._changed()
+
+    def mark_refused(self, record_uuid: uuid.UUID, detail: str) -> None:
+        """The hall refused the record (its reason in `detail`): kept, never sent again."""
+        with self._transaction() as session:
+            session.execute(update(OutboxEntry).where(OutboxEntry.record_uuid == record_uuid)
+                            .values(state="refused", last_error=detail))
         self._changed()
 
     def mark_conflict(self, record_uuid: uuid.UUID, detail: str) -> None:

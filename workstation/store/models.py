@@ -53,7 +53,8 @@ class OutboxEntry(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     record_uuid: Mapped[uuid.UUID] = mapped_column(ForeignKey("records.uuid"), unique=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    # "pending", or "conflict" when the server holds other content under the UUID.
+    # "pending"; "refused" when the hall refused the record (its reason in last_error);
+    # "conflict" when the server holds other content under the UUID.
     state: Mapped[str] = mapped_column(String(16), default="pending", index=True)
     last_error: Mapped[str | None] = mapped_column(Text)
 

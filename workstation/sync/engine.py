@@ -14,7 +14,7 @@ from collections.abc import Callable
 from workstation.config import SyncSettings
 from workstation.protocol.documents import RECORD_KIND as DOCUMENT_KIND
 from workstation.protocol.events import Event, EventType
-from workstation.protocol.records import ALREADY_STORED, CONFLICT, STORED, RecordIn
+from workstation.protocol.records import ALREADY_STORED, CONFLICT, REFUSED, STORED, RecordIn
 from workstation.store.local import LocalStore, StoreError
 from workstation.sync.client import HallClient, HallRefused, HallUnreachable
 from workstation.sync.status import SyncStatus
@@ -79,7 +79,7 @@ class SyncEngine:
 
     def status(self) -> SyncStatus:
         return SyncStatus(online=self._online, pending=self.store.pending_count(),
-                          conflicts=self.store.conflict_count(), revision=self.store.reference_since(),
+                          conflicts=self.store.conflict_count(), refused=self.store.refused_count(), revision=self.store.reference_since(),
                           stream=self._stream_up, detail=self._detail)
 
     def _report(self) -> None:
@@ -162,6 +162,11 @@ class SyncEngine:
             if r.status == CONFLICT:
                 log.error("record %s conflicts with the server's copy: %s", r.uuid, r.detail)
                 self.store.mark_conflict(r.uuid, r.detail)
+            elif r.status == REFUSED:
+                # The clerk was told where it matters (the 办件 screen shows a refused step);
+                # kept here, never sent again, and not a conflict to report to anyone.
+                log.info("record %s refused by the hall: %s", r.uuid, r.detail)
+                self.store.mark_refused(r.uuid, r.detail)
         self.store.acknowledge(done)
 
     def _send_documents(self, client: HallClient, batch: list[RecordIn]) -> None:

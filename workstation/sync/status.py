@@ -13,3 +13,4 @@ class SyncStatus:
     revision: int
     stream: bool
     detail: str = ""
+    refused: int = 0  # records the hall refused (a step another window took first): told where they were made
