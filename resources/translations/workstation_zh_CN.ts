@@ -4013,52 +4013,77 @@ Waiting for the applicant to sign on the citizen screen.</source>
 <context>
     <name>WorkstationStatusBar</name>
     <message>
-        <location filename="../../ui/clerk/status_bar.py" line="27"/>
+        <location filename="../../ui/clerk/status_bar.py" line="31"/>
         <source>● Connecting to the hall server…</source>
         <translation>● 正在连接大厅服务器…</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/status_bar.py" line="28"/>
+        <location filename="../../ui/clerk/status_bar.py" line="32"/>
         <source>Waiting to upload: –</source>
         <translation>待上传：–</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/status_bar.py" line="40"/>
+        <location filename="../../ui/clerk/status_bar.py" line="44"/>
         <source>● Hall server online</source>
         <translation>● 大厅服务器已连接</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/status_bar.py" line="42"/>
+        <location filename="../../ui/clerk/status_bar.py" line="46"/>
         <source>● Hall server refused: %1</source>
         <translation>● 大厅服务器拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/status_bar.py" line="46"/>
+        <location filename="../../ui/clerk/status_bar.py" line="50"/>
         <source>● Offline: work is saved on this PC and uploaded later</source>
         <translation>● 离线：业务保存在本机，恢复连接后自动上传</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/status_bar.py" line="48"/>
+        <location filename="../../ui/clerk/status_bar.py" line="53"/>
         <source>Waiting to upload: %1</source>
         <translation>待上传：%1 条</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/status_bar.py" line="50"/>
+        <location filename="../../ui/clerk/status_bar.py" line="55"/>
         <source> · not accepted by the hall: %1</source>
         <translation> · 大厅未接收 %1 条</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/status_bar.py" line="52"/>
+        <location filename="../../ui/clerk/status_bar.py" line="57"/>
         <source> (conflicts: %1, tell your supervisor)</source>
         <translation>（冲突 %1 条，请告知值班长）</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/status_bar.py" line="54"/>
+        <location filename="../../ui/clerk/status_bar.py" line="59"/>
         <source>Records the hall did not accept are kept on this PC; the reason was shown where the record was made (a step another window took first).</source>
         <translation>大厅未接收的记录保留在本机，原因已在办理时提示（例如另一窗口已先办理）。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/status_bar.py" line="59"/>
+        <location filename="../../ui/clerk/status_bar.py" line="69"/>
+        <source>%1 h %2 min</source>
+        <translation>%1 小时 %2 分</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/status_bar.py" line="70"/>
+        <source>%1 min</source>
+        <translation>%1 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/status_bar.py" line="71"/>
+        <source>⚠ This PC&apos;s clock is %1 slow</source>
+        <translation>⚠ 本机时钟慢了 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/status_bar.py" line="71"/>
+        <source>⚠ This PC&apos;s clock is %1 fast</source>
+        <translation>⚠ 本机时钟快了 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/status_bar.py" line="73"/>
+        <source>Records are stamped with the hall server&apos;s time, which deadlines and statistics follow. Ask IT to set this PC&apos;s clock.</source>
+        <translation>记录一律按大厅服务器时间登记，办理期限和统计以服务器时间为准。请联系信息科校准本机时钟。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/status_bar.py" line="78"/>
         <source>Card reader: not configured</source>
         <translation>读卡器：未配置</translation>
     </message>

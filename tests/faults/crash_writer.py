@@ -17,13 +17,14 @@ import hashlib
 import json
 import sys
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 from workstation.app.card_reading import AUDIT_DOCUMENT_PRINT, AuditTrail
 from workstation.app.documents import DocumentDesk, HallSeal
 from workstation.app.guide import CASE_KIND, GuideDesk, GuideSnapshot, Person
 from workstation.app.rating import RatingDesk
+from workstation.clock import HALL_CLOCK
+from workstation.clock import now as hall_now
 from workstation.config import SyncSettings
 from workstation.domain.checklist import Decision, MaterialCheck, decide, evaluate
 from workstation.domain.rating import Level, RatingAnswer
@@ -62,6 +63,9 @@ def main() -> int:
     engine = SyncEngine(store, args.url, args.token, SyncSettings(batch_size=7, max_backoff=0.5, poll_interval=0.5),
                         timeout=5.0)
     engine.start()
+    deadline = time.monotonic() + 10
+    while not HALL_CLOCK.seen and time.monotonic() < deadline:  # the window connects before the clerk works
+        time.sleep(0.05)
     print("READY", flush=True)
     if args.drain:
         deadline = time.monotonic() + 120
@@ -86,7 +90,7 @@ def main() -> int:
         n = len(store.records_of(CASE_KIND)) + 1
         case = guide.save_case(snapshot, item, evaluation, record, Person(f"申请人{n}", id_number="11010519491231002X"),
                                None, {"username": "clerk1", "name": "张伟"}, 1, args.device,
-                               applied_at=datetime.now(UTC))
+                               applied_at=hall_now())
         said(next(r for r in store.records_of(CASE_KIND, case_number=case.case_number)))
         issued = documents.issue(documents.prepare(case), None)
         said(next(r for r in store.records_of("document", case_number=case.case_number)))
@@ -95,6 +99,7 @@ def main() -> int:
         said(ratings.rate(case, RatingAnswer(Level.VERY_SATISFIED if n % 5 else Level.DISSATISFIED)))
         if args.pace:
             time.sleep(args.pace)
+    print(f"OFFSET {HALL_CLOCK.offset.total_seconds():.0f}", flush=True)
     print("DONE", flush=True)
     engine.stop()
     return 0

@@ -29,10 +29,12 @@ SEED = 20261204
 class Writer:
     """One run of tests/faults/crash_writer.py, its stdout read on a thread."""
 
-    def __init__(self, *args: str) -> None:
+    def __init__(self, *args: str, faketime: str | None = None) -> None:
         self.lines: list[str] = []
         self.ready = threading.Event()
-        self.process = subprocess.Popen([sys.executable, "-m", "tests.faults.crash_writer", *args], cwd=REPO,
+        # faketime: this process's clock set off by e.g. "-3h" (libfaketime), the rest left alone.
+        wrap = ["faketime", "-f", faketime] if faketime else []
+        self.process = subprocess.Popen([*wrap, sys.executable, "-m", "tests.faults.crash_writer", *args], cwd=REPO,
                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 from collections import deque
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Slot
@@ -14,6 +13,7 @@ from ui.citizen.citizen_screen import CitizenScreen
 from ui.front import PersonFront, delete_widgets
 from ui.tasks import run_in_background
 from workstation.app.workstation import Clerk, Workstation
+from workstation.clock import now as hall_now
 from workstation.config import Settings
 from workstation.sync.status import SyncStatus
 
@@ -31,7 +31,7 @@ class ClerkApp(PersonFront):
         self.main_window: MainWindow | None = None
         self.last_case = None
         self.call_desk = None
-        self._case_started = datetime.now(UTC)
+        self._case_started = hall_now()
         self.idle_watch = None
         self.lock_window = None
         self._init_ratings()
@@ -229,7 +229,7 @@ class ClerkApp(PersonFront):
         # Each item is a case of its own: the applicant rates each (好差评 is per 办件).
         self._visit_cases.setdefault(self._ticket_id, []).extend(saved.cases)
         self.documents.start(saved.receipt)  # the one receipt, signed once
-        self._case_started = datetime.now(UTC)
+        self._case_started = hall_now()
 
     @Slot(object)
     def _case_saved(self, saved) -> None:
@@ -246,7 +246,7 @@ class ClerkApp(PersonFront):
         self.last_case = saved
         self._visit_cases.setdefault(self._ticket_id, []).append(saved)
         self.documents.start(saved)
-        self._case_started = datetime.now(UTC)
+        self._case_started = hall_now()
 
     @Slot(object)
     def _case_failed(self, error: BaseException) -> None:

@@ -18,7 +18,11 @@ class WorkstationStatusBar(QStatusBar):
         self.pending.setObjectName("pending")
         self.reader = QLabel()
         self.reader.setObjectName("reader")
-        for label in (self.connection, self.pending, self.reader):
+        self.clock = QLabel()
+        self.clock.setObjectName("clockWrong")
+        self.clock.setStyleSheet("color: #9a5b00; font-weight: bold;")
+        self.clock.hide()
+        for label in (self.clock, self.connection, self.pending, self.reader):
             self.addPermanentWidget(label)
         self.show_connecting()
         self.show_reader(None)
@@ -45,6 +49,7 @@ class WorkstationStatusBar(QStatusBar):
             self._set_connection(
                 "offline", self.tr("● Offline: work is saved on this PC and uploaded later"),
                 status.detail)
+        self.show_clock(status.clock_wrong_by)
         text = self.tr("Waiting to upload: %1").replace("%1", str(status.pending))
         if status.refused:
             text += self.tr(" · not accepted by the hall: %1").replace("%1", str(status.refused))
@@ -54,6 +59,20 @@ class WorkstationStatusBar(QStatusBar):
         self.pending.setToolTip(self.tr("Records the hall did not accept are kept on this PC; the reason was "
                                         "shown where the record was made (a step another window took first).")
                                 if status.refused else "")
+
+    def show_clock(self, wrong_by: float | None) -> None:
+        """This PC's clock off the hall's: said, and the hall's time used for every record."""
+        if wrong_by is None:
+            self.clock.hide()
+            return
+        minutes = round(abs(wrong_by) / 60)
+        span = (self.tr("%1 h %2 min").replace("%1", str(minutes // 60)).replace("%2", str(minutes % 60))
+                if minutes >= 60 else self.tr("%1 min").replace("%1", str(minutes)))
+        text = (self.tr("⚠ This PC's clock is %1 slow") if wrong_by > 0 else self.tr("⚠ This PC's clock is %1 fast"))
+        self.clock.setText(text.replace("%1", span))
+        self.clock.setToolTip(self.tr("Records are stamped with the hall server's time, which deadlines and "
+                                      "statistics follow. Ask IT to set this PC's clock."))
+        self.clock.show()
 
     def show_reader(self, description: str | None) -> None:
         self.reader.setText(description or self.tr("Card reader: not configured"))

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from workstation.clock import now as hall_now
 from workstation.devices.idcard import IdCardReader, ReaderError
 from workstation.domain.audit import ChainHead, head_after, seal
 from workstation.domain.identity import (
@@ -46,7 +47,7 @@ HEAD_KEY = "audit_head:"
 
 
 def _utc_now() -> datetime:
-    return datetime.now(UTC)
+    return hall_now()
 
 
 class AuditTrail:

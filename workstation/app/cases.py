@@ -24,10 +24,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from workstation.clock import now as hall_now
 from workstation.domain import case_number as case_numbers
 from workstation.domain.case import (
     OPEN_STATES,
@@ -135,7 +136,7 @@ class CaseDesk:
             raise ValueError("log in before recording a step")
         number = case_numbers.canonical(case_number)
         body = wire.CaseStepRecord(
-            case_number=number, step=step, at=at or datetime.now(UTC),
+            case_number=number, step=step, at=at or hall_now(),
             actor=wire.Actor(username=who[0], name=who[1]), window=self.window, result=result,
             method=method, material_id=material_id, material_name=material_name, outcome=outcome,
             note=note.strip())
@@ -266,7 +267,7 @@ class CaseDesk:
         supervision = Supervision.model_validate(settings[0]) if settings else Supervision()
         published = [PublishedCalendar.model_validate(v).to_domain()
                      for v in self.store.reference_values(ReferenceKind.CALENDAR.value)]
-        today = today or datetime.now(UTC).astimezone(self.timezone).date()
+        today = today or hall_now().astimezone(self.timezone).date()
         try:
             t = thresholds(today, WorkCalendar.official(published), supervision.reminder_days,
                            supervision.start_within_days)

@@ -15,12 +15,13 @@ import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from workstation.app.card_reading import AUDIT_DOCUMENT_PRINT, AuditTrail
 from workstation.app.guide import SavedCase
+from workstation.clock import now as hall_now
 from workstation.documents.builder import SealMark, build_document, document_titles
 from workstation.documents.seal import demo_seal, load_seal_image
 from workstation.documents.signature import Signature, signature_payload
@@ -134,7 +135,7 @@ class DocumentDesk:
         paper copy instead), sealed by the hall when it can be, stored by SHA-256 together
         with its `document` record and the `signature` record, all or nothing."""
         case = draft.case
-        moment = now or datetime.now(UTC)
+        moment = now or hall_now()
 
         def build(seal: SealMark | None) -> bytes:
             return build_document(draft.kind, case.payload, self._hall_data(), mask_applicant=self.mask_applicant,
@@ -180,7 +181,7 @@ class DocumentDesk:
         copy = earlier + 1
         self.audit.append(AUDIT_DOCUMENT_PRINT, {
             "event": "document_print" if copy == 1 else "document_reprint",
-            "at": datetime.now(UTC).isoformat(), "clerk": clerk, "window": window,
+            "at": hall_now().isoformat(), "clerk": clerk, "window": window,
             "case_number": issued.case_number, "kind": issued.kind, "sha256": issued.sha256,
             "copy": copy, "printer": printer,
         })

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from workstation.clock import now as hall_now
 from workstation.domain.bundle import BundleEvaluation, BundleProblem, check_against, search_bundles
 from workstation.domain.case_number import next_case_number
 from workstation.domain.checklist import DecisionRecord, Evaluation, MaterialStatus
@@ -123,7 +124,7 @@ class GuideDesk:
                   clerk: dict[str, str], window: int | None, device_id: str,
                   applied_at: datetime, now: datetime | None = None) -> SavedCase:
         """Give the case its 办件编号 and save it with its outbox entry for the hall."""
-        now = now or datetime.now(UTC)
+        now = now or hall_now()
         local_day = now.astimezone(HALL_TIMEZONE).date()
         number = self._next_number(snapshot, window, device_id, local_day)
         payload = _case_payload(snapshot, item, evaluation, record, applicant, agent, clerk, window,
@@ -142,7 +143,7 @@ class GuideDesk:
         so the deadline scan, pickup and ratings treat it like any case), each saved with
         its outbox entry in one transaction-free sequence. Returns the bundle's receipt
         (a SavedCase of document kind `bundle`) and the item cases."""
-        now = now or datetime.now(UTC)
+        now = now or hall_now()
         local_day = now.astimezone(HALL_TIMEZONE).date()
         bundle_number = self._next_number(snapshot, window, device_id, local_day)
         cases: list[SavedCase] = []

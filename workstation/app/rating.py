@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from workstation.app.card_reading import AUDIT_PHONE_REVEAL, AuditTrail
 from workstation.app.supervising import SupervisorCalls, session_token
+from workstation.clock import now as hall_now
 from workstation.domain.identity import redact
 from workstation.domain.rating import RECORD_KIND, Channel, RatingAnswer
 from workstation.protocol import ratings as wire
@@ -57,7 +58,7 @@ class RatingDesk:
         from the case (region, department and item codes, clerk, acceptance time)."""
         if self.is_rated(case.case_number):
             raise AlreadyRated(f"case {case.display_number} is rated already")
-        record = wire.RatingRecord.from_case(case.payload, answer, Channel.EVALUATOR, now or datetime.now(UTC))
+        record = wire.RatingRecord.from_case(case.payload, answer, Channel.EVALUATOR, now or hall_now())
         return self.store.add_record(RECORD_KIND, record.model_dump(mode="json"))
 
 
@@ -66,7 +67,7 @@ class FollowUpDesk(SupervisorCalls):
 
     def __init__(self, url: str, session_token: str, timeout: float = 10.0, *,
                  audit: AuditTrail | None = None, supervisor: str = "",
-                 now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 now: Callable[[], datetime] = lambda: hall_now()) -> None:
         super().__init__(url, session_token, timeout)
         self.audit, self.supervisor, self._now = audit, supervisor, now
 

@@ -19,6 +19,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from workstation.clock import now as hall_now
 from workstation.domain.ids import new_record_id
 from workstation.protocol.records import KIND_PATTERN, RecordIn
 from workstation.protocol.reference import ChangesPage
@@ -62,7 +63,7 @@ def _checked(items: list[tuple[str, dict[str, Any]]]) -> list[tuple[str, dict[st
 def _insert_records(session: Session, items: list[tuple[str, dict[str, Any]]]) -> list[SavedRecord]:
     saved = []
     for kind, payload in items:
-        record = LocalRecord(uuid=new_record_id(), kind=kind, created_at=datetime.now(UTC),
+        record = LocalRecord(uuid=new_record_id(), kind=kind, created_at=hall_now(),
                              payload=payload, uploaded_at=None)
         session.add(record)
         session.flush()

@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 import socket
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import requests
 
+from workstation.clock import HALL_CLOCK
 from workstation.protocol import API_PREFIX
 from workstation.protocol.auth import EnrolRequest, EnrolResponse, Health, LoginRequest, LoginResponse, Me
 from workstation.protocol.documents import DOCUMENTS_PREFIX, BlobStored, CheckAnswer
@@ -101,6 +104,7 @@ class HallClient:
         headers = self._headers(token)
         if data is not None:
             headers["Content-Type"] = content_type
+        sent = datetime.now(UTC)
         try:
             response = self._http.request(method, f"{self.base_url}{API_PREFIX}{path}", json=body,
                                           data=data, params=params, headers=headers,
@@ -109,6 +113,7 @@ class HallClient:
             raise _untrusted(self.base_url, self.verify, exc) from exc
         except requests.RequestException as exc:
             raise HallUnreachable(str(exc)) from exc
+        _observe_clock(response, sent)
         if response.status_code >= 500:
             raise HallUnreachable(f"hall server error {response.status_code}")
         if response.status_code >= 400:
@@ -212,3 +217,17 @@ class HallClient:
                 socket.socket.shutdown(sock, socket.SHUT_RDWR)
             except OSError:
                 pass
+
+
+def _observe_clock(response: requests.Response, sent: datetime) -> None:
+    """The hall's clock, from the answer's Date header (RFC 9110), for workstation.clock."""
+    header = response.headers.get("Date")
+    if not header:
+        return
+    try:
+        server_time = parsedate_to_datetime(header)
+    except (TypeError, ValueError):
+        return
+    if server_time.tzinfo is None:
+        server_time = server_time.replace(tzinfo=UTC)
+    HALL_CLOCK.observe(server_time, sent, datetime.now(UTC))

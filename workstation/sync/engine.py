@@ -79,7 +79,8 @@ class SyncEngine:
 
     def status(self) -> SyncStatus:
         return SyncStatus(online=self._online, pending=self.store.pending_count(),
-                          conflicts=self.store.conflict_count(), refused=self.store.refused_count(), revision=self.store.reference_since(),
+                          conflicts=self.store.conflict_count(), refused=self.store.refused_count(),
+                          clock_wrong_by=_clock_wrong_by(), revision=self.store.reference_since(),
                           stream=self._stream_up, detail=self._detail)
 
     def _report(self) -> None:
@@ -231,3 +232,10 @@ class SyncEngine:
                 self._stop.wait(backoff)
         finally:
             client.close()
+
+
+def _clock_wrong_by() -> float | None:
+    from workstation.clock import HALL_CLOCK
+
+    wrong = HALL_CLOCK.wrong_by()
+    return wrong.total_seconds() if wrong is not None else None

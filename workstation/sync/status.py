@@ -13,4 +13,6 @@ class SyncStatus:
     revision: int
     stream: bool
     detail: str = ""
+    # Seconds this PC's clock is off the hall's (hall minus PC) when worth telling, else None.
+    clock_wrong_by: float | None = None
     refused: int = 0  # records the hall refused (a step another window took first): told where they were made
