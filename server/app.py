@@ -15,13 +15,13 @@ from fastapi.exception_handlers import http_exception_handler, request_validatio
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from server import auth, records, reference, security
 from server.auth import Principal, require
 from server.cases import CaseSettings, DeadlineJob
-from server.db import Database
+from server.db import Database, database_trouble
 from server.events import EVERYONE, EventBus
 from server.ratings import RatingJob, RatingSettings
 from workstation import __version__
@@ -156,6 +156,14 @@ def create_app(db: Database, rating_settings: RatingSettings | None = None,
         except UnicodeEncodeError:  # a message naming the caller's value, a lone surrogate in it
             return AsciiJSONResponse({"detail": exc.detail}, status_code=exc.status_code,
                                      headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(InterfaceError)
+    async def database_down(request: Request, exc: DBAPIError) -> JSONResponse:
+        # The database is down, restarting, locked or out of disk: nothing of this request
+        # was committed. 503 with a plain reason and when to try again, never a 500; the
+        # pool (pre-ping) reconnects by itself once the database is back.
+        return JSONResponse({"detail": database_trouble(exc)}, status_code=503, headers={"Retry-After": "5"})
 
     @app.exception_handler(DataError)
     async def unstorable_value(request: Request, exc: DataError) -> JSONResponse:

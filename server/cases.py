@@ -36,10 +36,11 @@ from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 from sqlalchemy import Date, case, delete, func, literal, literal_column, select, text
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from server import records, reference
-from server.db import Database
+from server.db import Database, database_trouble
 from server.events import EventBus
 from server.id_hash import id_hash, id_hash_key
 from server.models import Case, CaseDeadline, CaseDeadlineBasis, CaseStep, Record
@@ -741,6 +742,8 @@ class DeadlineJob:
             self._poked.clear()
             try:
                 await asyncio.to_thread(self.run_once)
+            except (OperationalError, InterfaceError) as exc:  # the database is down: said once, tried again
+                log.warning("the deadline scan waits for the database: %s", database_trouble(exc))
             except Exception:  # the next run tries again; the server keeps serving
                 log.exception("the deadline scan failed")
             timeout = self.settings.interval if self.settings.interval > 0 else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -43,6 +44,8 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
+log = logging.getLogger(__name__)
+
 class Database:
     """The server's database: an engine and a session factory."""
 
@@ -72,3 +75,20 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def database_trouble(exc: BaseException) -> str:
+    """A plain reason for a request the database could not serve (nothing was committed),
+    and it is logged once, without the traceback, for the operator."""
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    if "database is locked" in text or "database table is locked" in text:
+        reason = "the hall's database is busy (locked by another writer); nothing was saved: try again in a moment"
+    elif "disk is full" in text or "no space left" in text or "could not extend file" in text:
+        reason = ("the hall server's disk is full; nothing was saved by this request: "
+                  "IT must free space on the server")
+    elif "read-only" in text or "readonly" in text:
+        reason = "the hall's database is read-only now; nothing was saved: tell IT"
+    else:
+        reason = "the hall's database cannot be reached right now (restarting?); nothing was saved: try again shortly"
+    log.warning("database trouble: %s (%s)", reason, text.splitlines()[0][:200] if text else type(exc).__name__)
+    return reason

@@ -61,9 +61,10 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.concurrency import run_in_threadpool
 
-from server.db import Database
+from server.db import Database, database_trouble
 from server.events import EVERYONE, EventBus
 from server.id_hash import id_hash_key as _id_hash_key
 from server.models import (
@@ -184,6 +185,9 @@ class _CountsPublisher:
                 self._last = time.monotonic()
             try:
                 counts = self._read()
+            except (OperationalError, InterfaceError) as exc:
+                log.warning("the queue counts wait for the database: %s", database_trouble(exc))
+                return
             except Exception:  # a failed read must not kill the timer thread silently
                 log.exception("could not read the queue counts")
                 return

@@ -21,12 +21,12 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy import and_, exists, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, aliased
 
 from server import records, reference
 from server.auth import Principal
-from server.db import Database
+from server.db import Database, database_trouble
 from server.events import EventBus
 from server.models import FollowUp, FollowUpStep, RatedCase, Rating, Record
 from server.monitoring import check_days
@@ -265,6 +265,8 @@ class RatingJob:
         while True:
             try:
                 await asyncio.to_thread(run_job, self.db, self.bus, self.settings)
+            except (OperationalError, InterfaceError) as exc:  # the database is down: said once, tried again
+                log.warning("the default-rating job waits for the database: %s", database_trouble(exc))
             except Exception:  # the next run tries again; the server keeps serving
                 log.exception("the default-rating job failed")
             await asyncio.sleep(self.settings.job_interval)

@@ -127,6 +127,7 @@ class PostgresCluster:
             "-c max_connections=300",
             "-c shared_buffers=32MB",
         ])
+        self._options = options
         result = self._run("pg_ctl", "start", "-D", str(self.datadir), "-w", "-t", "60",
                            "-l", str(self.logfile), "-o", options)
         if result.returncode != 0:
@@ -136,6 +137,21 @@ class PostgresCluster:
                 f"pg_ctl start failed ({result.returncode}):\n{result.stdout}\n{log}")
         self._started = True
         return self
+
+    def halt(self) -> None:
+        """Stop the server as an operator's restart does (fast: every connection is cut, what
+        was committed is written out; the test cluster's synchronous_commit=off would lose
+        the last commits in an immediate stop, which a hall's durable settings do not).
+        `resume()` starts it again on the same port and socket."""
+        result = self._run("pg_ctl", "stop", "-D", str(self.datadir), "-m", "fast", "-w", "-t", "30")
+        if result.returncode != 0:
+            raise PostgresUnavailable(f"pg_ctl stop failed ({result.returncode}):\n{result.stdout}")
+
+    def resume(self) -> None:
+        result = self._run("pg_ctl", "start", "-D", str(self.datadir), "-w", "-t", "60",
+                           "-l", str(self.logfile), "-o", self._options)
+        if result.returncode != 0:
+            raise PostgresUnavailable(f"pg_ctl start failed ({result.returncode}):\n{result.stdout}")
 
     def stop(self) -> None:
         if self._started:
