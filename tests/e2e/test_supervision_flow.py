@@ -19,7 +19,7 @@ from tests.support.screenshots import save_screen
 from tests.ui.conftest import memory_keyring, styled_qapp  # noqa: F401 - the Qt fixtures
 from tests.ui.rating_fixtures import PROMISED, CaseMaker, supervisor_app  # noqa: F401
 from tests.ui.test_shell import _log_in, start_enrolled
-from ui.supervisor.deadlines import LEVEL_COLOURS
+from ui.supervisor.deadlines import COL_ACCEPTED, COL_APPLICANT, LEVEL_COLOURS
 from workstation.app.cases import CaseDesk
 from workstation.app.workstation import Workstation
 from workstation.config import ServerSettings, Settings, SyncSettings, UiSettings
@@ -105,6 +105,11 @@ def test_a_case_turns_yellow_then_red_live_and_leaves_when_picked_up(qtbot, dril
     listed = next(c for c in screen.board.cases if c.case_number == case.case_number)
     assert listed.window == 1 and listed.promised_date == promised
     assert listed.applicant == "李*" and listed.applicant_id == "110105********002X"  # masked, as everywhere
+    # On the hall's clock (Asia/Shanghai), whatever this PC's zone: the row shows the acceptance as the hall saw it.
+    row = screen.row_of(case.case_number)
+    hall = listed.accepted_at.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%m-%d %H:%M")
+    assert screen.table.item(row, COL_ACCEPTED).text() == hall
+    assert screen.table.item(row, COL_APPLICANT).text() == "李*"
     shot(window, tmp_path, "deadlines_yellow")
 
     # A day past it: red, announced on the screen and counted in the list of screens.
@@ -138,5 +143,7 @@ def test_a_case_turns_yellow_then_red_live_and_leaves_when_picked_up(qtbot, dril
                                                               for c in screen.board.cases), timeout=30000)
     assert screen.row_of(case.case_number) < 0
     qtbot.waitUntil(lambda: window.nav.item(window.screens.indexOf(screen)).text() == "电子监察", timeout=5000)
+    # The board leaves the case at the conclusion; the pickup may reach the hall a moment later.
+    qtbot.waitUntil(lambda: [s.step for s in desk.find(case.case_number).case.history][-2:]
+                    == [Step.CONCLUDE, Step.DELIVER], timeout=30000)
     found = desk.find(case.case_number)
-    assert [s.step for s in found.case.history][-2:] == [Step.CONCLUDE, Step.DELIVER]

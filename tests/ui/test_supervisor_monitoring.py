@@ -148,7 +148,7 @@ def test_a_pause_shows_its_whereabouts_within_a_second_and_a_killed_workstation_
     until = (datetime.now(HALL_ZONE) + timedelta(minutes=30)).replace(second=0, microsecond=0)
     window_three.pause(PauseReason.MEETING, "", until)
     paused_at = time.monotonic()
-    expected = f"暂停服务 · 会议 · 预计 {until.astimezone().strftime('%H:%M')} 返回"
+    expected = f"暂停服务 · 会议 · 预计 {until.astimezone(HALL_ZONE).strftime('%H:%M')} 返回"  # the hall's clock
     qtbot.waitUntil(lambda: tile_state(app, 3) == expected, timeout=5000)
     assert time.monotonic() - paused_at < 1.0
     # Window 3's AB角 is window 6, where nobody is logged in.

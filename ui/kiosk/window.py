@@ -19,7 +19,7 @@ from __future__ import annotations
 import html
 import logging
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 
 from PySide6.QtCore import QDateTime, QLocale, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.hall_time import in_hall
 from ui.tasks import run_in_background, while_alive
 from workstation.app.queue_desk import IssuedTicket
 from workstation.devices.printer import NullTicketPrinter, TicketLabels, TicketPrint, TicketPrinter
@@ -85,9 +86,8 @@ QLabel#kioskMessage {{ font-size: {button}px; font-weight: bold; }}
 
 
 def _local(moment: datetime) -> datetime:
-    """The kiosk's wall-clock time of a server timestamp (UTC when it carries no zone)."""
-    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-    return aware.astimezone().replace(tzinfo=None)
+    """The hall's wall-clock time of a server timestamp (UTC when it carries no zone)."""
+    return in_hall(moment).replace(tzinfo=None)
 
 
 def _label(text: str = "", name: str = "", wrap: bool = True) -> QLabel:

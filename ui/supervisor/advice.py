@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.hall_time import hall_time
 from ui.supervisor.live import LiveFeed, Reader, stream_words
 from ui.tasks import run_in_background, while_alive
 from ui.words import fill
@@ -173,7 +174,7 @@ class AdviceScreen(QWidget):
             self.list_layout.insertWidget(self.list_layout.count() - 1, card)
             self.cards.append(card)
         if advice.advice:
-            self.note.setText(fill(self.tr("As of %1."), advice.at.astimezone().strftime("%H:%M:%S")))
+            self.note.setText(fill(self.tr("As of %1."), hall_time(advice.at, "%H:%M:%S")))
         else:
             self.note.setText(advice.note or self.tr("No window needs to change now: every queue is within reach."))
         self.advice_shown.emit(advice)

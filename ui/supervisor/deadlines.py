@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.hall_time import hall_time
 from ui.supervisor.live import LiveFeed, Reader, stream_words
 from ui.tasks import run_in_background, while_alive
 from ui.words import fill
@@ -95,7 +96,7 @@ class CaseDialog(QDialog):
         rows = [(self.tr("Case number"), d.case_number), (self.tr("Item"), d.item_name),
                 (self.tr("Department"), d.department_name), (self.tr("Accepted by"), d.clerk_name),
                 (self.tr("Window"), str(d.window or "—")), (self.tr("Applicant"), f"{d.applicant}　{d.applicant_id}"),
-                (self.tr("Accepted at"), d.accepted_at.astimezone().strftime("%Y-%m-%d %H:%M")),
+                (self.tr("Accepted at"), hall_time(d.accepted_at, "%Y-%m-%d %H:%M")),
                 (self.tr("Promised by"), d.promised_date.isoformat() if d.promised_date else "—"),
                 (self.tr("State"), words.state(d.state))]
         head = "".join(f"<tr><td style='color:#555;padding-right:16px'>{e(k)}</td><td>{e(v)}</td></tr>"
@@ -104,7 +105,7 @@ class CaseDialog(QDialog):
                  f"{e(words.level(d.level))}</p>")
         steps = "".join(
             "<tr>"
-            f"<td>{e(s.at.astimezone().strftime('%m-%d %H:%M'))}</td><td>{e(words.step(s.step))}</td>"
+            f"<td>{e(hall_time(s.at, '%m-%d %H:%M'))}</td><td>{e(words.step(s.step))}</td>"
             f"<td>{e(s.actor_name)}</td><td>{e(str(s.window or '—'))}</td>"
             f"<td>{e(words.state(s.from_state))} → {e(words.state(s.to_state))}</td>"
             f"<td>{e(str(s.detail.get('note', '') or s.detail.get('material_name', '') or ''))}</td>"
@@ -113,7 +114,7 @@ class CaseDialog(QDialog):
         titles = [self.tr("When"), self.tr("Step"), self.tr("Who"), self.tr("Window"), self.tr("State"),
                   self.tr("Note")]
         received, outstanding, due = self.tr("received"), self.tr("outstanding"), self.tr(", due %1")
-        accepted = (f"<tr><td>{e(d.accepted_at.astimezone().strftime('%m-%d %H:%M'))}</td>"
+        accepted = (f"<tr><td>{e(hall_time(d.accepted_at, '%m-%d %H:%M'))}</td>"
                     f"<td>{e(counter)}</td><td>{e(d.clerk_name)}</td>"
                     f"<td>{e(str(d.window or '—'))}</td><td>{e(words.state(CaseState.ACCEPTED))}</td><td></td></tr>")
         heads = "".join(f"<th>{e(t)}</th>" for t in titles)
@@ -366,14 +367,16 @@ class DeadlineScreen(QWidget):
         for row, c in enumerate(cases):
             background, colour = LEVEL_COLOURS[c.level]
             cells = [self.words.level(c.level), c.case_number, c.item_name, c.department_name, c.clerk_name,
-                     str(c.window or "—"), f"{c.applicant} {c.applicant_id}",
-                     c.accepted_at.astimezone().strftime("%m-%d %H:%M"),
+                     str(c.window or "—"), c.applicant,
+                     hall_time(c.accepted_at, "%m-%d %H:%M"),
                      self._promised(c), self.words.state(c.state)]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, c.case_number)
                 if column in (COL_ITEM, COL_DEPARTMENT):
                     item.setToolTip(text)
+                if column == COL_APPLICANT:  # the masked number on pointing: the name is enough to read
+                    item.setToolTip(f"{c.applicant} {c.applicant_id}")
                 if column == COL_LEVEL:
                     item.setBackground(QColor(background))
                     item.setForeground(QColor(colour))

@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.citizen.rating_panel import indicator_words, level_words, reason_words
+from ui.hall_time import hall_time
 from ui.tasks import run_in_background, while_alive
 from ui.words import fill
 from workstation.app.rating import mask_phone
@@ -71,7 +72,7 @@ QLabel#followUpMessage[error="true"] { color: #b3261e; font-weight: bold; }
 
 
 def _local(moment: datetime | None) -> str:
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment else "—"
+    return hall_time(moment, "%Y-%m-%d %H:%M") if moment else "—"
 
 
 def framed_note(image: QImage, width: int = NOTE_WIDTH) -> QImage:

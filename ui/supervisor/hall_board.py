@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.hall_time import hall_time
 from ui.supervisor.live import LiveFeed, Reader, clock, minutes, stream_words
 from ui.words import fill
 from workstation.app.monitoring import FeedConnected, ReferenceChanged, WindowPresence
@@ -267,7 +268,7 @@ class HallBoard(QWidget):
     @Slot()
     def _show_status(self, *_: object) -> None:
         live = self.live.live if self.live is not None else True
-        at = fill(self.tr("updated %1"), self.hall.at.astimezone().strftime("%H:%M:%S")) if self.hall else ""
+        at = fill(self.tr("updated %1"), hall_time(self.hall.at, "%H:%M:%S")) if self.hall else ""
         self.status.setText(f"{stream_words(live)} · {at}" if at else stream_words(live))
         self.status.setProperty("down", not live)
         self.status.style().polish(self.status)

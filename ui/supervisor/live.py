@@ -14,6 +14,7 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 
+from ui.hall_time import hall_time
 from ui.tasks import run_in_background
 from ui.words import fill
 from workstation.app.monitoring import FeedConnected, FeedDisconnected, SupervisorFeed
@@ -133,8 +134,8 @@ def minutes(seconds: float | None) -> str:
 
 
 def clock(moment: datetime | None) -> str:
-    """A moment as the hall's wall clock shows it (HH:MM, the PC's local time)."""
-    return moment.astimezone().strftime("%H:%M") if moment else "—"
+    """A moment as the hall's wall clock shows it (HH:MM, Asia/Shanghai whatever the PC's zone)."""
+    return hall_time(moment, "%H:%M") if moment else "—"
 
 
 def stream_words(live: bool) -> str:

@@ -1,0 +1,25 @@
+"""Times on screen are the hall's wall clock (Asia/Shanghai), whatever zone this PC is set
+to: a server's UTC moment shown in the PC's zone read 01:41 for a ticket called at 09:41."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from functools import lru_cache
+
+from workstation.domain.queue import hall_zone
+
+
+@lru_cache(maxsize=1)
+def _zone():
+    return hall_zone()
+
+
+def in_hall(moment: datetime) -> datetime:
+    """`moment` (UTC when it carries no zone) on the hall's clock."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware.astimezone(_zone())
+
+
+def hall_time(moment: datetime | None, fmt: str = "%H:%M") -> str:
+    """`moment` as the hall's clock shows it, in `fmt`; — for none."""
+    return in_hall(moment).strftime(fmt) if moment else "—"
