@@ -265,3 +265,19 @@ def test_the_applicant_reads_pages_through_and_zooms_on_the_citizen_screen(qtbot
     qtbot.waitUntil(lambda: signing.scroll.verticalScrollBar().maximum() == 0, timeout=5000)
     assert signing.shown.image.height() <= signing.scroll.viewport().height()
     save_screen(screen, tmp_path / "citizen_signing_whole_page.png")
+
+    # A smaller citizen screen (1366×768): every button whole, the title on one line, a pad to sign on.
+    screen.resize(1366, 768)
+    qtbot.waitUntil(lambda: signing.settled, timeout=30000)
+    qtbot.wait(200)
+    assert (screen.width(), screen.height()) == (1366, 768), "the screen fits a 1366×768 display"
+    assert signing.pad.geometry().bottom() < signing.clear_button.geometry().top() or \
+        signing.pad.mapTo(screen, signing.pad.rect().bottomLeft()).y() < signing.clear_button.mapTo(screen, signing.clear_button.rect().topLeft()).y()
+    for button in (signing.previous_button, signing.next_button, signing.zoom_out_button, signing.zoom_in_button,
+                   signing.clear_button, signing.confirm_button):
+        assert button.isVisible() and button.width() >= button.sizeHint().width() - 2, button.text()
+        assert button.fontMetrics().horizontalAdvance(button.text()) < button.width(), button.text()
+    for label in (signing.title, signing.number):
+        assert label.fontMetrics().horizontalAdvance(label.text()) < label.width()
+    assert signing.pad.width() >= 400 and signing.pad.height() >= 200
+    save_screen(screen, tmp_path / "citizen_signing_1366x768.png")

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import html
+from datetime import UTC, datetime
 
 from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, Qt, QTimer, Slot
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from ui.citizen.paused_notice import PausedNotice
 from ui.citizen.rating_panel import RatingPanel
 from ui.citizen.signing_page import SigningPage
+from ui.hall_time import in_hall
 
 # How each finding of the material check looks to the applicant. The clerk's table shows the
 # same word (`finding_word`), so what the clerk reads is what the applicant reads.
@@ -96,14 +98,19 @@ class CitizenScreen(QWidget):
         self.screens.addWidget(self.locked_notice)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
+        # The screen takes the display's size, even below the roomy layout's minimum: a small
+        # display then gets the compact layout (resizeEvent) instead of a window cut off.
+        outer.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         outer.addWidget(self.screens)
 
         layout = QVBoxLayout(content)
         layout.setContentsMargins(48, 48, 48, 48)
+        self._layout = layout
         layout.addWidget(self.hall)
         self.ticket = QLabel()
         self.ticket.setObjectName("citizenTicket")
         self.ticket.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.ticket.hide()  # shown with a ticket at the counter
         layout.addWidget(self.ticket)
         self.applicant = QLabel()
         self.applicant.setObjectName("citizenApplicant")
@@ -134,6 +141,7 @@ class CitizenScreen(QWidget):
     def show_ticket(self, ticket) -> None:
         """The ticket now served at this window (a protocol Ticket), or None."""
         self.ticket.setText(self.tr("Now serving: %1").replace("%1", ticket.number) if ticket else "")
+        self.ticket.setVisible(ticket is not None)  # no empty line taking the document's room
 
     def show_applicant(self, masked_name: str) -> None:
         """The applicant's masked name, so they can confirm the card read is theirs."""
@@ -185,6 +193,12 @@ class CitizenScreen(QWidget):
                 + "".join(lines) + "</table>")
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        # A small citizen screen (1366×768): narrower margins and no clock, so the document,
+        # the pad and every button fit; a 1920×1080 screen keeps the roomy layout.
+        compact = event.size().height() < 900
+        margin = 16 if compact else 48
+        self._layout.setContentsMargins(margin, margin, margin, margin)
+        self.clock.setVisible(not compact)
         super().resizeEvent(event)
         if self.pages.currentIndex() == 1 and self.checklist_rows:
             QTimer.singleShot(0, self._render_checklist)  # once the layout has the new size
@@ -223,7 +237,8 @@ class CitizenScreen(QWidget):
             self.show_checklist(self._checklist_title, self.checklist_rows)
 
     def _tick(self) -> None:
-        now = QDateTime.currentDateTime()
+        # The hall's clock, whatever this PC's zone.
+        now = QDateTime(in_hall(datetime.now(UTC)).replace(tzinfo=None))
         self.clock.setText(QLocale().toString(now, "yyyy-MM-dd dddd HH:mm"))
 
     def place(self, mode: str) -> None:

@@ -66,7 +66,7 @@ class SignaturePad(QWidget):
         self.setObjectName("signaturePad")
         self.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents)
         self.setAttribute(Qt.WidgetAttribute.WA_StaticContents)
-        self.setMinimumSize(560, 220)
+        self.setMinimumSize(420, 200)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setCursor(Qt.CursorShape.CrossCursor)
         self.hint = self.tr("Please sign here")
