@@ -104,16 +104,19 @@ def create_app(db: Database, rating_settings: RatingSettings | None = None,
     """The server's application. `queue_writer`: on SQLite, whether the queue is written by
     a process of its own ("process", using a second core) or by a thread ("thread")."""
     from server.queue import QueueService
+    from server.reminders import ReminderService
 
     bus = EventBus()
     rating_job = RatingJob(db, bus, rating_settings or RatingSettings())
     queue = QueueService(db, bus, writer=queue_writer)
+    reminders = ReminderService(db, queue)
     deadline_job = DeadlineJob(db, bus, case_settings or CaseSettings())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         bus.bind_loop(asyncio.get_running_loop())
         queue.start()
+        reminders.start()
         rating_job.start()
         deadline_job.start()
         # What exists now (modules, the app, its models and statements) lives as long as
@@ -124,6 +127,7 @@ def create_app(db: Database, rating_settings: RatingSettings | None = None,
         yield
         await rating_job.stop()
         await deadline_job.stop()
+        reminders.stop()
         queue.close()
         bus.close_all()
 

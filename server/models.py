@@ -218,6 +218,10 @@ class Ticket(Base):
     # form; the number itself is never stored.
     id_hash: Mapped[str | None] = mapped_column(String(64))
     id_masked: Mapped[str | None] = mapped_column(String(24))
+    # A mobile number for the turn reminder (server.reminders), cleared once it is sent;
+    # reminded_at: when it was sent, so it goes once (a restart does not send it again).
+    phone: Mapped[str | None] = mapped_column(String(20))
+    reminded_at: Mapped[datetime | None]
     window: Mapped[int | None] = mapped_column(Integer)
     target_window: Mapped[int | None] = mapped_column(Integer)
     call_count: Mapped[int] = mapped_column(Integer, default=0)
@@ -290,6 +294,7 @@ class Appointment(Base):
     checked_in_at: Mapped[datetime | None]
     ticket_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime]
+    phone: Mapped[str | None] = mapped_column(String(20))  # for the checked-in ticket's reminder
 
 
 # ---------------------------------------------------------------------------------------

@@ -589,6 +589,9 @@ class QueueService:
         self._sql = _Statements(self._sqlite)
         self._reference_cache = _Reference(-1, {}, {})
         self._counts = _CountsPublisher(self.counts, bus)
+        # Called after every committed change, on the announcing thread: each must return
+        # at once (server.reminders only wakes its own thread).
+        self.after_change: list[Callable[[], None]] = []
 
     # -- plumbing ------------------------------------------------------------------------
 
@@ -624,6 +627,9 @@ class QueueService:
         self.bus.publish_all((type_, data, EVERYONE) for type_, data in events)
         if counts:
             self._counts.mark()
+        if events:
+            for hook in self.after_change:
+                hook()
 
     def _transaction(self, operation: Callable[..., Result], *args: Any) -> Result:
         """PostgreSQL: `operation` in a transaction of its own, on the caller's thread."""
@@ -798,6 +804,7 @@ class QueueService:
             "slot_end": appointment["slot_end"] if appointment else None,
             "id_hash": id_hash,
             "id_masked": domain.mask_id_number(request.id_number) if request.id_number else None,
+            "phone": request.phone or (appointment["phone"] if appointment else None),
             "window": None, "target_window": None, "call_count": 0, "called_at": None,
             "served_at": None, "ended_at": None, "transferred_from": None,
         }).mappings().one()
@@ -820,6 +827,7 @@ class QueueService:
             "code": body.code, "business_type": body.business_type,
             "slot_start": start.astimezone(UTC), "slot_end": end.astimezone(UTC),
             "checked_in": False, "checked_in_at": None, "ticket_id": None, "created_at": op.now,
+            "phone": body.phone,
         }).mappings().one()
         return wire.Appointment.model_validate(dict(row))
 
@@ -997,7 +1005,8 @@ class QueueService:
                            service_seconds=_seconds(served, op.now) if served is not None else None)
         new = op.conn.execute(self._sql.insert, {
             **{k: ticket[k] for k in ("number", "sequence", "arrived_at", "green_channel", "green_reason",
-                                      "appointment_code", "slot_start", "slot_end", "id_hash", "id_masked")},
+                                      "appointment_code", "slot_start", "slot_end", "id_hash", "id_masked",
+                                      "phone")},
             "service_date": op.day, "business_type": code, "state": _WAITING, "issued_at": op.now,
             "window": None, "target_window": body.window, "call_count": 0, "called_at": None,
             "served_at": None, "ended_at": None, "transferred_from": ticket["id"],

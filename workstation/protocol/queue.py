@@ -4,10 +4,12 @@ answer and event carries at most its masked form, and events not even that."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from workstation.domain.queue import GreenReason, PauseReason, TicketState, normalise_id_number
 
@@ -15,6 +17,32 @@ QUEUE_PREFIX = "/queue"
 MAX_ID = 2**63 - 1  # ids are BIGINT: a larger one is refused, never sent to the database
 
 APPOINTMENT_CODE = r"^[A-Za-z0-9\-]{4,32}$"
+MOBILE = re.compile(r"1[3-9][0-9]{9}")  # a mainland mobile number, for the turn reminder (SMS)
+
+
+def normalise_phone(value: str | None) -> str | None:
+    """A mobile number for reminders: spaces, hyphens and a +86 or 86 prefix dropped; None
+    for an empty one. Raises ValueError for anything that is not a mainland mobile."""
+    if value is None:
+        return None
+    digits = re.sub(r"[\s\-]", "", value)
+    if digits.startswith("+86"):
+        digits = digits[3:]
+    elif len(digits) == 13 and digits.startswith("86"):
+        digits = digits[2:]
+    if not digits:
+        return None
+    if not MOBILE.fullmatch(digits):
+        raise ValueError("give a mainland mobile number (11 digits starting with 1) for the reminder")
+    return digits
+
+
+def mask_phone(phone: str) -> str:
+    """The form logged and shown: `138****5678`."""
+    return f"{phone[:3]}****{phone[-4:]}"
+
+
+Phone = Annotated[str | None, Field(max_length=20), AfterValidator(normalise_phone)]
 BUSINESS_TYPE_CODE = r"^[a-z0-9_\-]{1,32}$"
 
 
@@ -40,6 +68,8 @@ class IssueRequest(_In):
     appointment_code: str | None = Field(default=None, pattern=APPOINTMENT_CODE)
     green_channel: bool = False
     green_reason: GreenReason | None = None
+    phone: Phone = Field(default=None, description="a mobile number for the SMS reminder of the "
+                         "applicant's turn; never shown or logged in full")
 
     @field_validator("id_number")
     @classmethod
@@ -119,6 +149,8 @@ class AppointmentIn(_In):
     business_type: str = Field(pattern=BUSINESS_TYPE_CODE)
     slot_start: datetime
     slot_end: datetime
+    phone: Phone = Field(default=None, description="a mobile number for the turn reminder of the "
+                         "ticket checked in with this appointment")
 
     @model_validator(mode="after")
     def _slot(self) -> AppointmentIn:
@@ -127,6 +159,11 @@ class AppointmentIn(_In):
         if self.slot_end <= self.slot_start:
             raise ValueError("the slot ends before it starts")
         return self
+
+    def __repr__(self) -> str:  # the phone number stays out of logs and tracebacks
+        return f"AppointmentIn(code={self.code!r}, business_type={self.business_type!r})"
+
+    __str__ = __repr__
 
 
 class Appointment(BaseModel):

@@ -1,0 +1,158 @@
+"""Turn reminders (叫号提醒) on a real hall server process, sending through an SMS gateway
+simulator that runs as a real HTTP process: one reminder per ticket when it is three
+ahead, never again (more calls, a restart), none for a cancelled ticket; a gateway that
+answers 503 is tried again later, and the queue never waits for it."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import create_engine, pool, text
+
+from server.reminders import ReminderSettings, reminder_text
+from tests.server.test_queue import Hall, ok
+from tests.support.hall_server import HallServer
+from tests.support.sms_gateway import SmsGateway
+from tests.support.waiting import wait_for
+from workstation.protocol.queue import IssueRequest, mask_phone
+
+HALL = "演示区政务服务中心"
+HALL_ZONE = ZoneInfo("Asia/Shanghai")
+PHONES = [f"1380013{n:04d}" for n in range(1, 10)]
+
+
+@pytest.fixture
+def gateway():
+    simulator = SmsGateway().start()
+    yield simulator
+    simulator.stop()
+
+
+@pytest.fixture
+def reminding_server(db_url, tmp_path, demo_hall_seed, request, gateway):
+    """The demo hall's server, reminding three tickets ahead through the simulator."""
+    if db_url.startswith("sqlite"):
+        demo_hall_seed.fill_sqlite(db_url)
+    else:
+        demo_hall_seed.fill_postgres(request.getfixturevalue("pg"), db_url)
+    server = HallServer(db_url, demo=True, home=tmp_path / "home", env={
+        "COUNTER_NOTIFIER": "http", "COUNTER_SMS_URL": gateway.url, "COUNTER_SMS_TIMEOUT": "60",
+        "COUNTER_REMIND_AHEAD_TICKETS": "3", "COUNTER_REMIND_AHEAD_MINUTES": "0",
+        "COUNTER_REMIND_RETRY_SECONDS": "0.5"}).start()
+    yield server
+    server.stop()
+
+
+def phones(gateway: SmsGateway) -> list[str]:
+    return [m["phone"] for m in gateway.delivered()]
+
+
+def delivered_to(gateway: SmsGateway, phone: str) -> dict | None:
+    return next((m for m in gateway.delivered() if m["phone"] == phone), None)
+
+
+def test_the_text_the_settings_and_the_mask(monkeypatch):
+    assert reminder_text(HALL, "A012", 3, 10) == (
+        "【演示区政务服务中心】您的号码 A012 前面还有 3 人，预计 10 分钟后叫号，请回到等候区留意叫号。")
+    assert reminder_text(HALL, "A012", 3, None) == (
+        "【演示区政务服务中心】您的号码 A012 前面还有 3 人，请回到等候区留意叫号。")
+    assert reminder_text(HALL, "A012", 0, 0) == "【演示区政务服务中心】您的号码 A012 即将叫号，请回到等候区留意叫号。"
+    assert mask_phone("13800138000") == "138****8000"
+    assert IssueRequest(business_type="general", phone="+86 138-0013-8000").phone == "13800138000"
+    with pytest.raises(ValueError):
+        IssueRequest(business_type="general", phone="12345")
+    assert "138" not in repr(IssueRequest(business_type="general", phone="13800138000"))
+    for name in ("COUNTER_NOTIFIER", "COUNTER_SMS_URL", "COUNTER_REMIND_AHEAD_TICKETS",
+                 "COUNTER_REMIND_AHEAD_MINUTES"):
+        monkeypatch.delenv(name, raising=False)
+    settings = ReminderSettings.from_env()
+    assert (settings.ahead_tickets, settings.ahead_minutes, settings.notifier) == (3, 10, "log")
+    monkeypatch.setenv("COUNTER_NOTIFIER", "http")
+    with pytest.raises(ValueError, match="COUNTER_SMS_URL"):
+        ReminderSettings.from_env()
+
+
+def test_one_reminder_per_ticket_three_ahead_none_cancelled_none_again(reminding_server: HallServer,
+                                                                       gateway: SmsGateway, db_url: str):
+    hall = Hall(reminding_server)
+    refused = hall.kiosk.post(hall.api("/tickets"), json={"business_type": "general", "phone": "12345"},
+                              timeout=30)
+    assert refused.status_code == 422 and "12345" not in refused.text
+    for _ in range(4):
+        hall.issue()  # A001…A004, no number to remind
+    first = hall.issue(phone=PHONES[0])  # A005, four ahead
+    cancelled = hall.issue(phone=PHONES[1])  # A006
+    later = hall.issue(phone=PHONES[2])  # A007
+    assert ok(hall.cancel(cancelled["id"]))["state"] == "cancelled"
+
+    ok(hall.call_next(1))  # A001: A005 is three ahead
+    message = wait_for(lambda: delivered_to(gateway, PHONES[0]), "A005's reminder arrives")
+    assert message["text"] == f"【{HALL}】您的号码 {first['number']} 前面还有 3 人，请回到等候区留意叫号。"
+
+    hall.clear(1)
+    ok(hall.call_next(1))  # A002: A007 is three ahead (the cancelled A006 is not counted)
+    message = wait_for(lambda: delivered_to(gateway, PHONES[2]), "A007's reminder arrives")
+    assert message["text"] == f"【{HALL}】您的号码 {later['number']} 前面还有 3 人，请回到等候区留意叫号。"
+
+    for _ in range(3):  # A003, A004, A005: nearer still, and called
+        hall.clear(1)
+        ok(hall.call_next(1))
+    # A ticket after them is reminded in the next look, which would resend any other.
+    hall.issue(phone=PHONES[3])
+    wait_for(lambda: delivered_to(gateway, PHONES[3]), "A008's reminder arrives")
+    assert phones(gateway) == [PHONES[0], PHONES[2], PHONES[3]]
+
+    engine = create_engine(db_url, poolclass=pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            rows = dict(conn.execute(text("SELECT id, phone FROM queue_tickets WHERE reminded_at IS NOT NULL")).all())
+    finally:
+        engine.dispose()
+    assert set(rows) >= {first["id"], later["id"]} and cancelled["id"] not in rows
+    assert set(rows.values()) == {None}  # the number goes once the reminder went
+
+    reminding_server.stop()
+    reminding_server.start()
+    hall = Hall(reminding_server)
+    # An appointment's number reaches the ticket it is checked in with.
+    now = datetime.now(HALL_ZONE).replace(tzinfo=None)
+    booked = hall.admin.post(hall.api("/appointments"), timeout=30, json={
+        "code": "YY-REMIND-1", "business_type": "general", "phone": PHONES[4],
+        "slot_start": (now - timedelta(minutes=5)).isoformat(), "slot_end": (now + timedelta(minutes=25)).isoformat()})
+    assert booked.status_code == 201, booked.text
+    assert PHONES[4] not in booked.text
+    checked_in = hall.issue(None, appointment_code="YY-REMIND-1")
+    wait_for(lambda: delivered_to(gateway, PHONES[4]), "the appointment's reminder arrives")
+    assert delivered_to(gateway, PHONES[4])["text"].startswith(f"【{HALL}】您的号码 {checked_in['number']} ")
+    assert phones(gateway) == [PHONES[0], PHONES[2], PHONES[3], PHONES[4]]  # nothing sent twice
+    assert PHONES[1] not in [m["phone"] for m in gateway.messages()["attempts"]]
+    log = reminding_server.stderr()  # this start's
+    assert PHONES[4] not in log and mask_phone(PHONES[4]) in log
+
+
+def test_a_gateway_down_is_tried_again_and_the_queue_does_not_wait(reminding_server: HallServer,
+                                                                   gateway: SmsGateway):
+    hall = Hall(reminding_server)
+    gateway.control(fail=True, hold=True)
+    hall.issue()  # A001
+    reminded = hall.issue(phone=PHONES[0])  # A002: one ahead, due at once
+    wait_for(lambda: gateway.messages()["held"] == 1, "the reminder is at the gateway, unanswered")
+
+    # The gateway holds the reminder's request: the queue goes on all the same.
+    hall.issue()
+    called = ok(hall.call_next(1))
+    hall.clear(1)
+    assert called["number"] != reminded["number"]
+    assert gateway.messages()["held"] == 1 and gateway.delivered() == []
+
+    gateway.release()  # answered 503: not sent
+    wait_for(lambda: len(gateway.messages()["attempts"]) >= 2, "the reminder is tried again")
+    assert gateway.delivered() == []
+    gateway.control(fail=False)
+    message = wait_for(lambda: delivered_to(gateway, PHONES[0]), "the retry gets through")
+    assert message["text"] == f"【{HALL}】您的号码 {reminded['number']} 即将叫号，请回到等候区留意叫号。"
+    hall.issue(phone=PHONES[1])  # a later look (this one's reminder) does not send A002's again
+    wait_for(lambda: delivered_to(gateway, PHONES[1]), "the next ticket's reminder arrives")
+    assert phones(gateway) == [PHONES[0], PHONES[1]]
