@@ -104,11 +104,13 @@ def create_app(db: Database, rating_settings: RatingSettings | None = None,
     """The server's application. `queue_writer`: on SQLite, whether the queue is written by
     a process of its own ("process", using a second core) or by a thread ("thread")."""
     from server.queue import QueueService
+    from server.queue_writer import ProcessWriter
     from server.reminders import ReminderService
 
     bus = EventBus()
     rating_job = RatingJob(db, bus, rating_settings or RatingSettings())
-    queue = QueueService(db, bus, writer=queue_writer)
+    separate = queue_writer == "process" and ProcessWriter.can_serve(db)
+    queue = QueueService(db, bus, writer=ProcessWriter if separate else None)
     reminders = ReminderService(db, queue)
     deadline_job = DeadlineJob(db, bus, case_settings or CaseSettings())
 

@@ -10,19 +10,15 @@ import sys
 import threading
 from pathlib import Path
 
-import platformdirs
-
+from server.paths import data_folder
 from workstation.domain.roles import DeviceKind
 from workstation.protocol.reference import ReferenceKind
 
-APP_NAME = "counter-workstation"
 log = logging.getLogger("hall.server")
 
 
 def default_db_url() -> str:
-    base = os.environ.get("COUNTER_HOME")
-    folder = Path(base) / "data" if base else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-    folder = folder / "hall"
+    folder = data_folder()
     folder.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{folder / 'hall.sqlite3'}"
 

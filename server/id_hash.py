@@ -9,19 +9,8 @@ import hmac
 import os
 import secrets
 import time
-from pathlib import Path
 
-
-def data_folder() -> Path:
-    """The hall server's data folder: $COUNTER_HOME/data/hall, else the user data folder."""
-    base = os.environ.get("COUNTER_HOME")
-    if base:
-        return Path(base) / "data" / "hall"
-    import platformdirs
-
-    from server.cli import APP_NAME
-
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "hall"
+from server.paths import data_folder
 
 
 def id_hash_key() -> bytes:

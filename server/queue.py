@@ -43,7 +43,7 @@ from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import (
     Connection,
@@ -92,9 +92,6 @@ from workstation.domain.queue import (
 from workstation.domain.roles import DeviceKind, Role
 from workstation.protocol import queue as wire
 from workstation.protocol.reference import ReferenceKind
-
-if TYPE_CHECKING:
-    from server.queue_writer import ProcessWriter
 
 log = logging.getLogger("hall.queue")
 
@@ -449,6 +446,15 @@ class _Op:
 Result = TypeVar("Result")
 
 
+class Writer(Protocol):
+    """What writes the queue on SQLite: the batch writer's thread, or another that
+    QueueService is given (server.queue_writer.ProcessWriter)."""
+
+    def submit(self, operation: Callable[..., Any], args: tuple[Any, ...]) -> Future[Any]: ...
+    def start(self) -> None: ...
+    def stop(self) -> None: ...
+
+
 class _BatchWriter:
     """SQLite: the one thread that writes the queue. Operations wait in a queue; the thread
     takes all that are waiting (up to MAX_BATCH) and runs them one after another in one
@@ -560,11 +566,13 @@ class QueueService:
     The write operations (issue, call_next, operate, cancel, set_paused, add_appointment)
     take an `op` (the transaction's connection, time and reference data) and are run by
     `write` or `write_async`: on PostgreSQL each in a transaction of its own, on SQLite
-    by the batch writer: a thread of this process, or (writer="process", as the hall
-    server runs) a process of its own, see server.queue_writer."""
+    by the batch writer: a thread of this process, or one that `writer(service)` makes,
+    such as the process of its own that the hall server runs (server.queue_writer, which
+    builds on this module, so this one does not know it)."""
 
     def __init__(self, db: Database, bus: EventBus, settings: QueueSettings | None = None,
-                 policy: OrderingPolicy | None = None, writer: str = "thread") -> None:
+                 policy: OrderingPolicy | None = None,
+                 writer: Callable[[QueueService], Writer] | None = None) -> None:
         self.db = db
         self.bus = bus
         self.settings = settings or QueueSettings.from_env()
@@ -575,17 +583,9 @@ class QueueService:
         # a few at a time keep the loop responsive and the database just as busy. SQLite
         # takes one writer at a time anyway: there the batch writer is the only one.
         self._write_lock = threading.BoundedSemaphore(PG_WRITERS)
-        self._writer: _BatchWriter | ProcessWriter | None = None
-        # A process of its own needs a database file it can open too, and a POSIX system
-        # to hand it its socket; elsewhere the writer is a thread.
-        on_file = db.engine.url.database not in (None, "", ":memory:")
-        separate = writer == "process" and os.name == "posix" and on_file
-        if self._sqlite and separate:
-            from server.queue_writer import ProcessWriter
-
-            self._writer = ProcessWriter(self)
-        elif self._sqlite:
-            self._writer = _BatchWriter(self)
+        self._writer: Writer | None = None
+        if self._sqlite:
+            self._writer = writer(self) if writer is not None else _BatchWriter(self)
         self._sql = _Statements(self._sqlite)
         self._reference_cache = _Reference(-1, {}, {})
         self._counts = _CountsPublisher(self.counts, bus)

@@ -65,6 +65,13 @@ class ProcessWriter:
         self._sequence = itertools.count(1)
         self._stopped = False
 
+    @staticmethod
+    def can_serve(db: Database) -> bool:
+        """A process of its own needs a SQLite file it can open too, and a POSIX system to
+        hand it its socket; elsewhere the queue's writer is a thread of the front."""
+        on_file = db.engine.url.database not in (None, "", ":memory:")
+        return db.dialect == "sqlite" and os.name == "posix" and on_file
+
     def start(self) -> None:
         with self._lock:
             self._connection()

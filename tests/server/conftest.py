@@ -8,6 +8,7 @@ from server import migrate
 from server.db import Database
 from server.events import EventBus
 from server.queue import QueueService, QueueSettings
+from server.queue_writer import ProcessWriter
 from server.seed import seed_demo_hall
 
 
@@ -23,7 +24,9 @@ def queue_service(tmp_path):
         db = Database(url)
         with db.session() as session:
             seed_demo_hall(session)
-        made.append(QueueService(db, EventBus(), QueueSettings(id_key=b"test"), writer=writer))
+        separate = writer == "process" and ProcessWriter.can_serve(db)
+        made.append(QueueService(db, EventBus(), QueueSettings(id_key=b"test"),
+                                 writer=ProcessWriter if separate else None))
         return made[-1]
 
     yield make
