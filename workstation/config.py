@@ -68,6 +68,13 @@ signing_p12 = ""
 # print the signer and time in words. The embedded demo hall draws its own demo seal.
 seal_image = ""
 
+[licences]
+# The licence-lookup service (电子证照共享): materials the guide marks 免提交 are fetched from it
+# by the applicant's ID number instead of asked on paper. Empty: no service, paper only.
+url = ""
+# Seconds to wait for it; when it does not answer the clerk is told and takes paper.
+timeout = 5
+
 [rating]
 # Seconds the citizen screen waits for the applicant's rating before going back to idle.
 timeout = 90
@@ -120,6 +127,12 @@ class DocumentSettings:
 
 
 @dataclass(frozen=True)
+class LicenceSettings:
+    url: str = ""
+    timeout: float = 5.0
+
+
+@dataclass(frozen=True)
 class RatingSettings:
     timeout: float = 90.0
 
@@ -131,6 +144,7 @@ class Settings:
     sync: SyncSettings = field(default_factory=SyncSettings)
     documents: DocumentSettings = field(default_factory=DocumentSettings)
     rating: RatingSettings = field(default_factory=RatingSettings)
+    licences: LicenceSettings = field(default_factory=LicenceSettings)
     # The [card] table as written; None when the window has no reader.
     # workstation.devices.idcard.ReaderSettings.from_mapping reads it (checked at load).
     card: dict[str, Any] | None = None
@@ -179,7 +193,7 @@ def load(path: Path) -> Settings:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from None
     sections = {"server": ServerSettings, "ui": UiSettings, "sync": SyncSettings,
-                "documents": DocumentSettings, "rating": RatingSettings}
+                "documents": DocumentSettings, "rating": RatingSettings, "licences": LicenceSettings}
     unknown = set(data) - set(sections) - {"card", "printer", "keys"}
     if unknown:
         raise ConfigError(f"{path}: unknown section [{sorted(unknown)[0]}]")

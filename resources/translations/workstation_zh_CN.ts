@@ -4,22 +4,22 @@
 <context>
     <name>AdviceCard</name>
     <message>
-        <location filename="../../ui/supervisor/advice.py" line="46"/>
+        <location filename="../../ui/supervisor/advice.py" line="47"/>
         <source>Open window %1 for %2: expected wait from %3 min down to %4 min</source>
         <translation>开启 %1 号窗口办理 %2：预计等候从 %3 分钟降到 %4 分钟</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/advice.py" line="51"/>
+        <location filename="../../ui/supervisor/advice.py" line="52"/>
         <source>%1 waiting · %2 window(s) serving it now · average service %3 min · window %4&apos;s own queue: %5 → %6 min</source>
         <translation>%1 人等候 · 现有 %2 个窗口办理 · 平均办理 %3 分钟 · %4 号窗口本身的等候：%5 → %6 分钟</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/advice.py" line="58"/>
+        <location filename="../../ui/supervisor/advice.py" line="59"/>
         <source>Reasoning: %1</source>
         <translation>测算依据：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/advice.py" line="61"/>
+        <location filename="../../ui/supervisor/advice.py" line="62"/>
         <source>&amp;Apply</source>
         <translation>应用(&amp;A)</translation>
     </message>
@@ -27,57 +27,57 @@
 <context>
     <name>AdviceScreen</name>
     <message>
-        <location filename="../../ui/supervisor/advice.py" line="88"/>
+        <location filename="../../ui/supervisor/advice.py" line="89"/>
         <source>Window load advice</source>
         <translation>窗口动态调整</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/advice.py" line="92"/>
+        <location filename="../../ui/supervisor/advice.py" line="93"/>
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/advice.py" line="157"/>
+        <location filename="../../ui/supervisor/advice.py" line="158"/>
         <source>The hall server did not answer: %1</source>
         <translation>大厅服务器没有应答：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/advice.py" line="176"/>
+        <location filename="../../ui/supervisor/advice.py" line="177"/>
         <source>As of %1.</source>
         <translation>截至 %1。</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/advice.py" line="178"/>
+        <location filename="../../ui/supervisor/advice.py" line="179"/>
         <source>No window needs to change now: every queue is within reach.</source>
         <translation>目前各队列等候正常，无需调整窗口。</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/advice.py" line="183"/>
+        <location filename="../../ui/supervisor/advice.py" line="184"/>
         <source>Apply the advice</source>
         <translation>应用调整建议</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/advice.py" line="184"/>
+        <location filename="../../ui/supervisor/advice.py" line="185"/>
         <source>Window %1 (%2) will serve %3 as well, from now on. Apply?</source>
         <translation>%1 号窗口（%2）将从现在起同时办理 %3。确定应用吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/advice.py" line="188"/>
+        <location filename="../../ui/supervisor/advice.py" line="189"/>
         <source>Apply</source>
         <translation>应用</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/advice.py" line="189"/>
+        <location filename="../../ui/supervisor/advice.py" line="190"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/advice.py" line="196"/>
+        <location filename="../../ui/supervisor/advice.py" line="197"/>
         <source>Applying…</source>
         <translation>正在应用……</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/advice.py" line="202"/>
+        <location filename="../../ui/supervisor/advice.py" line="203"/>
         <source>Window %1 now serves %2 as well.</source>
         <translation>%1 号窗口已同时办理 %2。</translation>
     </message>
@@ -238,7 +238,7 @@
 <context>
     <name>BigBoard</name>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="402"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="403"/>
         <source>Hall now — big board</source>
         <translation>大厅实况 — 大屏</translation>
     </message>
@@ -588,104 +588,104 @@
 <context>
     <name>CaseDialog</name>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="79"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="80"/>
         <source>Case %1</source>
         <translation>办件 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="95"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="96"/>
         <source>Case number</source>
         <translation>办件编号</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="95"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="96"/>
         <source>Item</source>
         <translation>事项</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="96"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="97"/>
         <source>Department</source>
         <translation>部门</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="96"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="97"/>
         <source>Accepted by</source>
         <translation>受理人</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="97"/>
-        <location filename="../../ui/supervisor/deadlines.py" line="113"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="98"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="114"/>
         <source>Window</source>
         <translation>窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="97"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="98"/>
         <source>Applicant</source>
         <translation>申请人</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="98"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="99"/>
         <source>Accepted at</source>
         <translation>受理时间</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="99"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="100"/>
         <source>Promised by</source>
         <translation>承诺办结日期</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="100"/>
-        <location filename="../../ui/supervisor/deadlines.py" line="113"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="101"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="114"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="112"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="113"/>
         <source>Accepted at the counter</source>
         <translation>窗口受理</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="113"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="114"/>
         <source>When</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="113"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="114"/>
         <source>Step</source>
         <translation>环节</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="113"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="114"/>
         <source>Who</source>
         <translation>经办人</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="114"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="115"/>
         <source>Note</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="115"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="116"/>
         <source>received</source>
         <translation>已收</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="115"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="116"/>
         <source>outstanding</source>
         <translation>未收</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="115"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="116"/>
         <source>, due %1</source>
         <translation>，应于 %1 前补齐</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="120"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="121"/>
         <source>History</source>
         <translation>办理过程</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="128"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="129"/>
         <source>Deferred materials</source>
         <translation>容缺材料</translation>
     </message>
@@ -1323,69 +1323,69 @@
 <context>
     <name>CaseWords</name>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="56"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="57"/>
         <source>Red card</source>
         <translation>红牌</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="56"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="57"/>
         <source>Yellow card</source>
         <translation>黄牌</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="57"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="58"/>
         <source>Reminder</source>
         <translation>提醒</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="57"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="58"/>
         <source>On time</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="62"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="63"/>
         <source>Accepted</source>
         <translation>已受理</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="62"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="63"/>
         <source>In progress</source>
         <translation>办理中</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="63"/>
-        <location filename="../../ui/supervisor/deadlines.py" line="68"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="64"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="69"/>
         <source>Concluded</source>
         <translation>已办结</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="63"/>
-        <location filename="../../ui/supervisor/deadlines.py" line="69"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="64"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="70"/>
         <source>Handed over</source>
         <translation>已领取/送达</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="64"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="65"/>
         <source>Told once what is missing</source>
         <translation>一次性告知</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="65"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="66"/>
         <source>Not accepted</source>
         <translation>不予受理</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="68"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="69"/>
         <source>Started</source>
         <translation>开始办理</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="69"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="70"/>
         <source>Deferred material received</source>
         <translation>容缺后补</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="70"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="71"/>
         <source>Commitment verified</source>
         <translation>告知承诺核查</translation>
     </message>
@@ -1393,72 +1393,72 @@
 <context>
     <name>CitizenScreen</name>
     <message>
-        <location filename="../../ui/citizen/citizen_screen.py" line="33"/>
+        <location filename="../../ui/citizen/citizen_screen.py" line="35"/>
         <source>Citizen screen</source>
         <translation>群众屏</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/citizen_screen.py" line="131"/>
+        <location filename="../../ui/citizen/citizen_screen.py" line="138"/>
         <source>Welcome</source>
         <translation>欢迎</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/citizen_screen.py" line="132"/>
+        <location filename="../../ui/citizen/citizen_screen.py" line="139"/>
         <source>Window %1</source>
         <translation>%1 号窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/citizen_screen.py" line="136"/>
+        <location filename="../../ui/citizen/citizen_screen.py" line="143"/>
         <source>Now serving: %1</source>
         <translation>正在办理：%1 号</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/citizen_screen.py" line="140"/>
+        <location filename="../../ui/citizen/citizen_screen.py" line="148"/>
         <source>Applicant: %1 — please confirm this is you</source>
         <translation>申请人：%1&#x3000;请确认是否为您本人</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/citizen_screen.py" line="23"/>
+        <location filename="../../ui/citizen/citizen_screen.py" line="25"/>
         <source>received</source>
         <translation>已收到</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/citizen_screen.py" line="24"/>
+        <location filename="../../ui/citizen/citizen_screen.py" line="26"/>
         <source>missing</source>
         <translation>还缺少</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/citizen_screen.py" line="25"/>
+        <location filename="../../ui/citizen/citizen_screen.py" line="27"/>
         <source>needs correcting</source>
         <translation>需要补正</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/citizen_screen.py" line="26"/>
+        <location filename="../../ui/citizen/citizen_screen.py" line="28"/>
         <source>being checked</source>
         <translation>正在核对</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/citizen_screen.py" line="90"/>
+        <location filename="../../ui/citizen/citizen_screen.py" line="92"/>
         <source>This window is paused for a moment. Please wait.</source>
         <translation>本窗口暂停服务片刻，请稍候。</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/citizen_screen.py" line="156"/>
+        <location filename="../../ui/citizen/citizen_screen.py" line="164"/>
         <source>The clerk is checking your materials. Please wait a moment.</source>
         <translation>工作人员正在核对您的材料，请稍等。</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/citizen_screen.py" line="158"/>
+        <location filename="../../ui/citizen/citizen_screen.py" line="166"/>
         <source>%1 of your materials must be brought or corrected. The clerk will tell you how.</source>
         <translation>有 %1 份材料需要补交或补正，工作人员会告诉您怎么办。</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/citizen_screen.py" line="161"/>
+        <location filename="../../ui/citizen/citizen_screen.py" line="169"/>
         <source>All your materials are here.</source>
         <translation>您的材料都齐了。</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/citizen_screen.py" line="162"/>
+        <location filename="../../ui/citizen/citizen_screen.py" line="170"/>
         <source>Your materials for: %1</source>
         <translation>您办理的事项：%1</translation>
     </message>
@@ -1466,54 +1466,59 @@
 <context>
     <name>ClerkApp</name>
     <message>
-        <location filename="../../ui/clerk/app.py" line="66"/>
-        <location filename="../../ui/clerk/app.py" line="73"/>
+        <location filename="../../ui/clerk/app.py" line="70"/>
+        <location filename="../../ui/clerk/app.py" line="77"/>
         <source>Card reader: %1</source>
         <translation>读卡器：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="93"/>
+        <location filename="../../ui/clerk/app.py" line="97"/>
         <source>ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="93"/>
+        <location filename="../../ui/clerk/app.py" line="97"/>
         <source>not ready</source>
         <translation>未就绪</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="95"/>
+        <location filename="../../ui/clerk/app.py" line="99"/>
         <source>Card reader: %1 (%2)</source>
         <translation>读卡器：%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="139"/>
+        <location filename="../../ui/clerk/app.py" line="143"/>
         <source>Logged in while the hall server was unreachable: log in again when it is back to call tickets. Everything else works.</source>
         <translation>登录时无法连接大厅服务器：连接恢复后请重新登录才能叫号，其他功能照常使用。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="218"/>
+        <location filename="../../ui/clerk/app.py" line="202"/>
+        <source>read or type the applicant&apos;s ID number first</source>
+        <translation>请先读取或输入申请人身份证号码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/app.py" line="242"/>
         <source>One thing %1 saved, %2 items:</source>
         <translation>一件事 %1 已保存，共 %2 个事项：</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="238"/>
+        <location filename="../../ui/clerk/app.py" line="262"/>
         <source>Case %1 saved: %2.</source>
         <translation>办件 %1 已保存：%2。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="224"/>
-        <location filename="../../ui/clerk/app.py" line="241"/>
+        <location filename="../../ui/clerk/app.py" line="248"/>
+        <location filename="../../ui/clerk/app.py" line="265"/>
         <source> Promised completion: %1.</source>
         <translation>承诺办结日期：%1。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="243"/>
+        <location filename="../../ui/clerk/app.py" line="267"/>
         <source> The completion date is unknown: %1</source>
         <translation>无法计算办结日期：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="255"/>
+        <location filename="../../ui/clerk/app.py" line="279"/>
         <source>The case was not saved: %1</source>
         <translation>办件未能保存：%1</translation>
     </message>
@@ -1521,174 +1526,174 @@
 <context>
     <name>DeadlineScreen</name>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="163"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="164"/>
         <source>All open cases</source>
         <translation>全部在办件</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="163"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="164"/>
         <source>Reminder and worse</source>
         <translation>提醒及以上</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="164"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="165"/>
         <source>Yellow and red cards</source>
         <translation>黄牌和红牌</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="164"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="165"/>
         <source>Red cards only</source>
         <translation>仅红牌</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="172"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="173"/>
         <source>Case number or item</source>
         <translation>办件编号或事项</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="175"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="176"/>
         <source>&amp;Level</source>
         <translation>等级(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="175"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="176"/>
         <source>&amp;Department</source>
         <translation>部门(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="176"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="177"/>
         <source>&amp;Clerk</source>
         <translation>受理人(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="176"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="177"/>
         <source>&amp;Find</source>
         <translation>查找(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="188"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="189"/>
         <source>Level</source>
         <translation>等级</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="188"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="189"/>
         <source>Case number</source>
         <translation>办件编号</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="188"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="189"/>
         <source>Item</source>
         <translation>事项</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="188"/>
-        <location filename="../../ui/supervisor/deadlines.py" line="217"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="189"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="218"/>
         <source>Department</source>
         <translation>部门</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="188"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="189"/>
         <source>Accepted by</source>
         <translation>受理人</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="189"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="190"/>
         <source>Window</source>
         <translation>窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="189"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="190"/>
         <source>Applicant</source>
         <translation>申请人</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="189"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="190"/>
         <source>Accepted</source>
         <translation>受理时间</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="189"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="190"/>
         <source>Promised by</source>
         <translation>承诺办结</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="189"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="190"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="207"/>
-        <location filename="../../ui/supervisor/deadlines.py" line="364"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="208"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="365"/>
         <source>No open case is near or past its promised date.</source>
         <translation>目前没有临近或超过承诺期限的在办件。</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="219"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="220"/>
         <source>Clerk</source>
         <translation>受理人</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="224"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="225"/>
         <source>Per department</source>
         <translation>按部门</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="224"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="225"/>
         <source>Per clerk</source>
         <translation>按受理人</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="261"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="262"/>
         <source>Open</source>
         <translation>在办</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="261"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="262"/>
         <source>Reminder</source>
         <translation>提醒</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="261"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="262"/>
         <source>Yellow</source>
         <translation>黄牌</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="262"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="263"/>
         <source>Red</source>
         <translation>红牌</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="278"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="279"/>
         <source>Red card: case %1 (%2) is past its promised date.</source>
         <translation>红牌：办件 %1（%2）已超过承诺办结期限。</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="289"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="290"/>
         <source>The hall server did not answer: %1</source>
         <translation>大厅服务器没有应答：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="306"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="307"/>
         <source>Open cases %1 · reminders %2 · yellow cards %3 · red cards %4 (as of %5)</source>
         <translation>在办件 %1 · 提醒 %2 · 黄牌 %3 · 红牌 %4（%5）</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="308"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="309"/>
         <source>All departments</source>
         <translation>全部部门</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="310"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="311"/>
         <source>All clerks</source>
         <translation>全部受理人</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="362"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="363"/>
         <source>No case matches the filters.</source>
         <translation>没有符合筛选条件的办件。</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/deadlines.py" line="396"/>
+        <location filename="../../ui/supervisor/deadlines.py" line="399"/>
         <source> (%1 days over)</source>
         <translation>（超期 %1 天）</translation>
     </message>
@@ -1849,12 +1854,12 @@ Waiting for the applicant to sign on the citizen screen.</source>
 <context>
     <name>Durations</name>
     <message>
-        <location filename="../../ui/supervisor/live.py" line="131"/>
+        <location filename="../../ui/supervisor/live.py" line="132"/>
         <source>&lt;1 min</source>
         <translation>不到 1 分钟</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/live.py" line="132"/>
+        <location filename="../../ui/supervisor/live.py" line="133"/>
         <source>%1 min</source>
         <translation>%1 分钟</translation>
     </message>
@@ -1862,32 +1867,32 @@ Waiting for the applicant to sign on the citizen screen.</source>
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="158"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="159"/>
         <source>Export ratings</source>
         <translation>导出评价数据</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="166"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="167"/>
         <source>CSV (spreadsheet)</source>
         <translation>CSV（电子表格）</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="167"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="168"/>
         <source>JSON</source>
         <translation>JSON</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="172"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="173"/>
         <source>From</source>
         <translation>起始日期</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="173"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="174"/>
         <source>To</source>
         <translation>截止日期</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="174"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="175"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
@@ -1895,227 +1900,227 @@ Waiting for the applicant to sign on the citizen screen.</source>
 <context>
     <name>FollowUpScreen</name>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="208"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="209"/>
         <source>Open</source>
         <translation>待处理</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="209"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="210"/>
         <source>Overdue</source>
         <translation>已超期</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="210"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="211"/>
         <source>Closed</source>
         <translation>已办结</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="211"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="212"/>
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="222"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="223"/>
         <source>Export ratings…</source>
         <translation>导出评价数据…</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="229"/>
-        <location filename="../../ui/supervisor/follow_ups.py" line="421"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="230"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="422"/>
         <source>Due</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="229"/>
-        <location filename="../../ui/supervisor/follow_ups.py" line="420"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="230"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="421"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="229"/>
-        <location filename="../../ui/supervisor/follow_ups.py" line="415"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="230"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="416"/>
         <source>Rating</source>
         <translation>评价</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="230"/>
-        <location filename="../../ui/supervisor/follow_ups.py" line="408"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="231"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="409"/>
         <source>Service item</source>
         <translation>办理事项</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="230"/>
-        <location filename="../../ui/supervisor/follow_ups.py" line="410"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="231"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="411"/>
         <source>Window / clerk</source>
         <translation>窗口 / 工作人员</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="231"/>
-        <location filename="../../ui/supervisor/follow_ups.py" line="415"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="232"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="416"/>
         <source>Rated</source>
         <translation>评价时间</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="231"/>
-        <location filename="../../ui/supervisor/follow_ups.py" line="408"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="232"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="409"/>
         <source>Case</source>
         <translation>办件</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="248"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="249"/>
         <source>Choose a task to see its case, its rating and what was done.</source>
         <translation>请选择一件差评，查看办件、评价内容和处理经过。</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="260"/>
-        <location filename="../../ui/supervisor/follow_ups.py" line="461"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="261"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="462"/>
         <source>Show full phone number</source>
         <translation>显示完整号码</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="263"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="264"/>
         <source>The full number is shown after you give a reason; this is recorded in the audit log.</source>
         <translation>填写理由后显示完整号码，此操作将记入审计日志。</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="309"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="310"/>
         <source>The hall server cannot be reached; the list is tried again by itself.</source>
         <translation>无法连接大厅服务器，稍后会自动重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="311"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="312"/>
         <source>Your login has ended or may not do this. Please log in again.</source>
         <translation>登录已过期或无此权限，请重新登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="313"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="314"/>
         <source>The hall server refused: %1</source>
         <translation>大厅服务器拒绝了请求：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="315"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="316"/>
         <source>Something went wrong: %1</source>
         <translation>出现问题：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="341"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="342"/>
         <source>%1 — overdue</source>
         <translation>%1（已超期）</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="342"/>
-        <location filename="../../ui/supervisor/follow_ups.py" line="421"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="343"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="422"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="344"/>
-        <location filename="../../ui/supervisor/follow_ups.py" line="410"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="345"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="411"/>
         <source>Window %1 · %2</source>
         <translation>%1 号窗口 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="357"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="358"/>
         <source>%1 tasks, %2 overdue</source>
         <translation>共 %1 件，其中 %2 件已超期</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="409"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="410"/>
         <source>Department</source>
         <translation>部门</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="412"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="413"/>
         <source>Decision</source>
         <translation>办理结果</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="412"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="413"/>
         <source>Accepted</source>
         <translation>受理时间</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="413"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="414"/>
         <source>Promised by</source>
         <translation>承诺办结时间</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="414"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="415"/>
         <source>Applicant</source>
         <translation>申请人</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="416"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="417"/>
         <source>What went wrong</source>
         <translation>不满意的方面</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="417"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="418"/>
         <source>Indicators</source>
         <translation>评价指标</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="418"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="419"/>
         <source>In their words</source>
         <translation>评价人原话</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="419"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="420"/>
         <source>Call back</source>
         <translation>回访</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="400"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="401"/>
         <source>not wanted</source>
         <translation>不需要回访</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="422"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="423"/>
         <source>(overdue)</source>
         <translation>（已超期）</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="426"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="427"/>
         <source>Handwritten note</source>
         <translation>手写意见</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="431"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="432"/>
         <source>System</source>
         <translation>系统</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="436"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="437"/>
         <source>History</source>
         <translation>处理经过</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="462"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="463"/>
         <source>Why do you need the applicant&apos;s full phone number?</source>
         <translation>请填写查看申请人完整电话号码的理由：</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="474"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="475"/>
         <source>Please give a reason to see the full phone number.</source>
         <translation>查看完整电话号码须填写理由。</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="483"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="484"/>
         <source>The full phone number is shown; this was recorded in the audit log.</source>
         <translation>已显示完整电话号码，此操作已记入审计日志。</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="507"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="508"/>
         <source>Case %1: %2.</source>
         <translation>办件 %1：%2。</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="523"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="524"/>
         <source>Export ratings</source>
         <translation>导出评价数据</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="535"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="536"/>
         <source>Ratings exported to %1.</source>
         <translation>评价数据已导出到 %1。</translation>
     </message>
@@ -2123,68 +2128,68 @@ Waiting for the applicant to sign on the citizen screen.</source>
 <context>
     <name>FollowUpWords</name>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="97"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="98"/>
         <source>Open</source>
         <translation>待处理</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="97"/>
-        <location filename="../../ui/supervisor/follow_ups.py" line="110"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="98"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="111"/>
         <source>Called back</source>
         <translation>已回访</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="98"/>
-        <location filename="../../ui/supervisor/follow_ups.py" line="104"/>
-        <location filename="../../ui/supervisor/follow_ups.py" line="110"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="99"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="105"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="111"/>
         <source>Rectified</source>
         <translation>已整改</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="98"/>
-        <location filename="../../ui/supervisor/follow_ups.py" line="104"/>
-        <location filename="../../ui/supervisor/follow_ups.py" line="111"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="99"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="105"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="112"/>
         <source>Explained</source>
         <translation>已解释说明</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="99"/>
-        <location filename="../../ui/supervisor/follow_ups.py" line="111"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="100"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="112"/>
         <source>Closed</source>
         <translation>已办结</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="103"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="104"/>
         <source>Record a call-back</source>
         <translation>登记回访</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="105"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="106"/>
         <source>Close</source>
         <translation>办结</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="109"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="110"/>
         <source>Opened by the bad rating</source>
         <translation>差评生成整改任务</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="114"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="115"/>
         <source>What did the applicant say on the call?</source>
         <translation>回访时申请人怎么说？</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="115"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="116"/>
         <source>What was fixed?</source>
         <translation>整改了什么？</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="116"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="117"/>
         <source>What was explained to the applicant?</source>
         <translation>向申请人作了哪些解释说明？</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="117"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="118"/>
         <source>A closing note (optional)</source>
         <translation>办结说明（可不填）</translation>
     </message>
@@ -2192,72 +2197,72 @@ Waiting for the applicant to sign on the citizen screen.</source>
 <context>
     <name>HallBoard</name>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="181"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="182"/>
         <source>Hall now</source>
         <translation>大厅实况</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="197"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="198"/>
         <source>Business type</source>
         <translation>业务类型</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="197"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="198"/>
         <source>Waiting</source>
         <translation>等候人数</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="197"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="198"/>
         <source>Longest wait</source>
         <translation>最长等候</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="197"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="198"/>
         <source>Average wait today</source>
         <translation>今日平均等候</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="198"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="199"/>
         <source>Average service today</source>
         <translation>今日平均办理</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="198"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="199"/>
         <source>Served today</source>
         <translation>今日已办</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="198"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="199"/>
         <source>Windows open</source>
         <translation>开放窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="261"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="262"/>
         <source>The hall server did not answer: %1</source>
         <translation>大厅服务器没有应答：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="270"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="271"/>
         <source>updated %1</source>
         <translation>更新于 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="375"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="376"/>
         <source>%1 (%2, %3)</source>
         <translation>%1（%2，%3）</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="378"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="379"/>
         <source>Waiting longer than %1 min: %2</source>
         <translation>等候超过 %1 分钟：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="380"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="381"/>
         <source> … and %1 more</source>
         <translation> …… 另有 %1 张</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="382"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="383"/>
         <source>Nobody has waited longer than %1 min.</source>
         <translation>目前无人等候超过 %1 分钟。</translation>
     </message>
@@ -2265,97 +2270,97 @@ Waiting for the applicant to sign on the citizen screen.</source>
 <context>
     <name>HallWords</name>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="58"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="59"/>
         <source>Meeting</source>
         <translation>会议</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="58"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="59"/>
         <source>Out on an errand</source>
         <translation>外出办事</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="59"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="60"/>
         <source>Break</source>
         <translation>休息</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="59"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="60"/>
         <source>Training</source>
         <translation>培训</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="60"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="61"/>
         <source>Away</source>
         <translation>暂离</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="67"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="68"/>
         <source>Window %1</source>
         <translation>%1 号窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="73"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="74"/>
         <source>Serving %1 · since %2</source>
         <translation>服务中 %1 · %2起</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="74"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="75"/>
         <source>Serving %1</source>
         <translation>服务中 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="76"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="77"/>
         <source>Idle</source>
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="81"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="82"/>
         <source>Paused · %1 · back about %2</source>
         <translation>暂停服务 · %1 · 预计 %2 返回</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="82"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="83"/>
         <source>Paused · %1</source>
         <translation>暂停服务 · %1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="82"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="83"/>
         <source>Paused</source>
         <translation>暂停服务</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="84"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="85"/>
         <source>Offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="85"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="86"/>
         <source>Nobody logged in</source>
         <translation>无人登录</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="91"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="92"/>
         <source>Served today %1</source>
         <translation>今日已办 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="93"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="94"/>
         <source>parked %1</source>
         <translation>挂起 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="99"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="100"/>
         <source>AB backup: window %1 serves its queue now</source>
         <translation>AB角：由 %1 号窗口代办</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="101"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="102"/>
         <source>AB backup: window %1</source>
         <translation>AB角：%1 号窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/hall_board.py" line="103"/>
+        <location filename="../../ui/supervisor/hall_board.py" line="104"/>
         <source>Covering window %1</source>
         <translation>正在代办 %1 号窗口</translation>
     </message>
@@ -2678,12 +2683,12 @@ Waiting for the applicant to sign on the citizen screen.</source>
 <context>
     <name>LiveFeed</name>
     <message>
-        <location filename="../../ui/supervisor/live.py" line="141"/>
+        <location filename="../../ui/supervisor/live.py" line="142"/>
         <source>Live</source>
         <translation>实时</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/live.py" line="142"/>
+        <location filename="../../ui/supervisor/live.py" line="143"/>
         <source>Live updates interrupted — reconnecting; refreshing every 30 s meanwhile</source>
         <translation>实时推送已中断，正在重连；期间每 30 秒刷新一次</translation>
     </message>
@@ -2853,249 +2858,289 @@ Waiting for the applicant to sign on the citizen screen.</source>
 <context>
     <name>MaterialsPanel</name>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="271"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="273"/>
         <source>Find the service item: name, pinyin initials or code (Ctrl+F)</source>
         <translation>查找办理事项：名称、拼音首字母或编码（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="282"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="1049"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="284"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="1105"/>
         <source>Choose the service item to check the materials.</source>
         <translation>请选择办理事项后核验材料。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="285"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="287"/>
         <source>Guide (F1)</source>
         <translation>办事指南（F1）</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="298"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="292"/>
+        <source>E-licences (Ctrl+L)</source>
+        <translation>查电子证照（Ctrl+L）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/materials_panel.py" line="294"/>
+        <source>Fetch the materials marked 免提交 from the licence service by the applicant&apos;s ID number</source>
+        <translation>按申请人身份证号码从电子证照库调取标为免提交的材料</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/materials_panel.py" line="310"/>
         <source>Material</source>
         <translation>材料</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="298"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="310"/>
         <source>Required</source>
         <translation>必要性</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="299"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="311"/>
         <source>Status</source>
         <translation>核验结果</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="299"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="311"/>
         <source>Originals</source>
         <translation>原件</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="300"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="312"/>
         <source>Copies</source>
         <translation>复印件</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="300"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="312"/>
         <source>Applicant sees</source>
         <translation>群众屏显示</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="324"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="505"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="336"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="560"/>
         <source>Accept</source>
         <translation>受理</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="325"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="506"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="1010"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="337"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="561"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="1066"/>
         <source>Accept with deficiency</source>
         <translation>容缺受理</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="326"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="507"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="338"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="562"/>
         <source>Accept on commitment</source>
         <translation>告知承诺</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="327"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="508"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="339"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="563"/>
         <source>Notify once</source>
         <translation>一次性告知</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="328"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="509"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="993"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="340"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="564"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="1049"/>
         <source>Reject</source>
         <translation>不予受理</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="338"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="350"/>
         <source>Item</source>
         <translation>事项</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="338"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="350"/>
         <source>Check</source>
         <translation>核验</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="338"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="350"/>
         <source>Decision</source>
         <translation>决定</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="347"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="359"/>
         <source>Record the decisions of the bundle</source>
         <translation>保存一件事（各事项决定）</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="377"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="393"/>
+        <source>Asking the licence service…</source>
+        <translation>正在查询电子证照…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/materials_panel.py" line="410"/>
+        <source>no end</source>
+        <translation>长期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/materials_panel.py" line="411"/>
+        <source>E-licence %1 %2, valid until %3</source>
+        <translation>电子证照 %1 %2，有效至 %3</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/materials_panel.py" line="414"/>
+        <source>Fetched by data sharing: %1</source>
+        <translation>已通过电子证照共享获取：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/materials_panel.py" line="416"/>
+        <source>The licence service holds nothing for these materials: take them on paper.</source>
+        <translation>电子证照库中没有这些材料，请收取纸质材料。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/materials_panel.py" line="421"/>
+        <source>The licence service cannot be used now (%1): take the materials on paper.</source>
+        <translation>电子证照服务暂不可用（%1），请收取纸质材料。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/materials_panel.py" line="432"/>
         <source>This service item was withdrawn from the catalogue.</source>
         <translation>该事项已从目录中撤销。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="380"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="435"/>
         <source>This bundle was withdrawn from the catalogue.</source>
         <translation>该一件事已从目录中撤下。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="396"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="451"/>
         <source>[One thing] %1&#x3000;%2 items</source>
         <translation>【一件事】%1&#x3000;共 %2 个事项</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="441"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="496"/>
         <source>done on the spot</source>
         <translation>当场办结</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="442"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="497"/>
         <source>promised within %1 %2</source>
         <translation>承诺 %1 个%2内办结</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="462"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="517"/>
         <source>One thing: %1 · %2</source>
         <translation>一件事：%1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="540"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="595"/>
         <source>not applied for</source>
         <translation>本次不申请</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="551"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="606"/>
         <source>checking</source>
         <translation>核验中</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="555"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="610"/>
         <source>complete</source>
         <translation>材料齐全</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="558"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="613"/>
         <source>materials missing or defective</source>
         <translation>材料缺少或不符合要求</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="565"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="620"/>
         <source>Answer every question and check every material first.</source>
         <translation>请先回答全部情形并核验全部材料。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="603"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="658"/>
         <source>no decision is allowed yet</source>
         <translation>尚无可作出的决定</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="683"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="739"/>
         <source>for %1</source>
         <translation>用于 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="686"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="742"/>
         <source>required</source>
         <translation>必要</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="686"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="742"/>
         <source>optional</source>
         <translation>非必要</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="687"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="743"/>
         <source>may follow later</source>
         <translation>容缺后补</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="799"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="855"/>
         <source>not checked</source>
         <translation>未核验</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="800"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="856"/>
         <source>received</source>
         <translation>已收取</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="801"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="857"/>
         <source>electronic</source>
         <translation>电子材料</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="802"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="858"/>
         <source>fetched by data sharing</source>
         <translation>共享免提交</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="803"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="859"/>
         <source>missing</source>
         <translation>缺少</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="804"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="860"/>
         <source>defective</source>
         <translation>不符合要求</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="846"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="902"/>
         <source>count the originals or copies received</source>
         <translation>请填写收取的原件或复印件份数</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="848"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="904"/>
         <source>choose or type what is wrong</source>
         <translation>请选择或填写问题</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="881"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="922"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="927"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="937"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="978"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="983"/>
         <source>Choose: %1</source>
         <translation>请选择：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="889"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="934"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="945"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="990"/>
         <source>Not checked yet: %1</source>
         <translation>尚未核验：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="890"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="935"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="946"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="991"/>
         <source>Every material is in order.</source>
         <translation>材料齐全，符合要求。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="999"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="1055"/>
         <source>The specific reason the application is not accepted:</source>
         <translation>不予受理的具体理由：</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="1012"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="1068"/>
         <source>By when will the applicant bring each missing material?</source>
         <translation>申请人补交各项材料的期限：</translation>
     </message>
@@ -3103,7 +3148,7 @@ Waiting for the applicant to sign on the citizen screen.</source>
 <context>
     <name>NoteDialog</name>
     <message>
-        <location filename="../../ui/supervisor/follow_ups.py" line="145"/>
+        <location filename="../../ui/supervisor/follow_ups.py" line="146"/>
         <source>Please write a note.</source>
         <translation>请填写说明。</translation>
     </message>

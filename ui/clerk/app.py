@@ -12,6 +12,7 @@ from PySide6.QtCore import QTimer, Slot
 from ui.citizen.citizen_screen import CitizenScreen
 from ui.front import PersonFront, delete_widgets
 from ui.tasks import run_in_background
+from workstation.app.licences import lookup_from
 from workstation.app.workstation import Clerk, Workstation
 from workstation.clock import now as hall_now
 from workstation.config import Settings
@@ -48,6 +49,9 @@ class ClerkApp(PersonFront):
         self.main_window.materials.checklist_changed.connect(self.citizen.show_checklist)
         self.main_window.materials.decided.connect(self._decided)
         self.main_window.materials.bundle_decided.connect(self._bundle_decided)
+        self._licences = lookup_from(self.settings.licences.url, self.settings.licences.timeout)
+        self.main_window.materials.set_licence_service(self._licences is not None)
+        self.main_window.materials.licences_requested.connect(self._look_up_licences)
         self.main_window.diagnostics_requested.connect(self.show_diagnostics)
         self.main_window.rating_requested.connect(self._rating_requested)
         from ui.clerk.document_flow import DocumentFlow
@@ -185,6 +189,26 @@ class ClerkApp(PersonFront):
                 device.window if device else None, device.device_id if device else "", started)
 
         run_in_background(save, self._case_saved, self._case_failed)
+
+    @Slot()
+    def _look_up_licences(self) -> None:
+        """查电子证照: the applicant's licences from the licence service, off the GUI thread;
+        a service that does not answer leaves the check on paper, said plainly."""
+        window, lookup = self.main_window, self._licences
+        if window is None or lookup is None:
+            return
+        id_number = window.applicant.applicant().id_number
+        if not id_number:
+            window.materials.licence_problem(self.tr("read or type the applicant's ID number first"))
+            return
+
+        def failed(exc: BaseException) -> None:
+            if self.main_window is not None:
+                self.main_window.materials.licence_problem(str(exc))
+
+        run_in_background(lambda: lookup.find(id_number),
+                          lambda licences: self.main_window and self.main_window.materials.apply_licences(licences),
+                          failed)
 
     @Slot(object, object, object, object)
     def _bundle_decided(self, bundle, chosen, evaluation, decided) -> None:

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.citizen.citizen_screen import finding_word
+from ui.words import fill
 from workstation.app.guide import GuideSnapshot
 from workstation.domain.bundle import (
     BundleEvaluation,
@@ -251,6 +252,7 @@ class MaterialsPanel(QWidget):
     # 一件事: (bundle, chosen options, BundleEvaluation, [(item, evaluation, record)] in order)
     bundle_decided = Signal(object, object, object, object)
     checklist_changed = Signal(str, object)
+    licences_requested = Signal()  # 查电子证照: the clerk asks the licence service (the app does it)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -287,8 +289,18 @@ class MaterialsPanel(QWidget):
         self.guide_button.setEnabled(False)
         self.guide_button.clicked.connect(self.show_guide)
         QShortcut(QKeySequence("F1"), self, self.show_guide)
+        self.licence_button = QPushButton(self.tr("E-licences (Ctrl+L)"))
+        self.licence_button.setObjectName("licenceLookup")
+        self.licence_button.setToolTip(self.tr("Fetch the materials marked 免提交 from the licence service by the "
+                                               "applicant's ID number"))
+        self.licence_button.setEnabled(False)
+        self.licence_button.hide()  # shown when the window has a licence service ([licences] url)
+        self.licence_button.clicked.connect(self._licences_clicked)
+        QShortcut(QKeySequence("Ctrl+L"), self, self._licences_clicked)
+        self.licences: dict[str, object] = {}  # material id -> the Licence that stands for it
         head = QHBoxLayout()
         head.addWidget(self.header, 1)
+        head.addWidget(self.licence_button)
         head.addWidget(self.guide_button)
 
         self.situations = _Situations()
@@ -365,6 +377,49 @@ class MaterialsPanel(QWidget):
         layout.addWidget(self.bundle_items)
         layout.addWidget(self.bundle_save)
         layout.addWidget(self.result)
+
+    # 电子证照 (免提交)
+
+    def set_licence_service(self, available: bool) -> None:
+        self.licence_button.setVisible(available)
+        self._update_licence_button()
+
+    def _update_licence_button(self) -> None:
+        self.licence_button.setEnabled(any(m.shareable for m in self._materials))
+
+    @Slot()
+    def _licences_clicked(self) -> None:
+        if self.licence_button.isVisible() and self.licence_button.isEnabled():
+            self._show_result(self.tr("Asking the licence service…"))
+            self.licences_requested.emit()
+
+    def apply_licences(self, licences: list, today: date | None = None) -> list[str]:
+        """Mark each 免提交 material a valid licence stands for as fetched by data sharing
+        (共享免提交), its licence named on the row; returns the names marked."""
+        from workstation.app.licences import licence_for
+
+        today = today or date.today()
+        marked = []
+        for row, material in enumerate(self._materials):
+            licence = licence_for(material, licences, today)
+            combo = self.table.cellWidget(row, COL_STATUS)
+            if licence is None or combo is None or combo.findData(MaterialStatus.SHARED.value) < 0:
+                continue
+            self.licences[material.id] = licence
+            combo.setCurrentIndex(combo.findData(MaterialStatus.SHARED.value))
+            until = licence.valid_until.isoformat() if licence.valid_until else self.tr("no end")
+            combo.setToolTip(fill(self.tr("E-licence %1 %2, valid until %3"), licence.type, licence.number, until))
+            marked.append(material.name)
+        if marked:
+            self._show_result(fill(self.tr("Fetched by data sharing: %1"), "、".join(marked)))
+        else:
+            self._show_result(self.tr("The licence service holds nothing for these materials: take them on paper."))
+        return marked
+
+    def licence_problem(self, reason: str) -> None:
+        """The service could not be asked: the clerk goes on with paper; nothing changes."""
+        self._show_result(fill(self.tr("The licence service cannot be used now (%1): take the materials on paper."),
+                               reason), refused=True)
 
     # the catalogue
 
@@ -670,6 +725,7 @@ class MaterialsPanel(QWidget):
                     self._restore_row(row, previous[material.id])
         finally:
             self._building = False
+        self._update_licence_button()
         self._fit_columns()
         # The situation boxes and the bundle's rows settle their layout after this: fit the
         # rows again once they have, so no wrapped name or hint is cut.
