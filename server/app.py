@@ -15,10 +15,11 @@ from fastapi.exception_handlers import http_exception_handler, request_validatio
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field
+from sqlalchemy import text
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from server import auth, records, reference, security
+from server import auth, migrate, records, reference, security
 from server.auth import Principal, require
 from server.cases import CaseSettings, DeadlineJob
 from server.db import Database, database_trouble
@@ -96,6 +97,21 @@ class UnlockResult(BaseModel):
     subject: str = Field(description="the account name or device id unlocked")
     lockouts_lifted: int
     failures_forgotten: int
+
+
+class Liveness(BaseModel):
+    status: str = "alive"
+
+
+class Readiness(BaseModel):
+    status: str = Field(description="ready, or not ready")
+    revision: str | None = Field(None, description="the database schema's revision, when ready")
+    reason: str | None = Field(None, description="why not ready, in plain words")
+
+
+def _not_ready(reason: str) -> JSONResponse:
+    return JSONResponse(Readiness(status="not ready", reason=reason).model_dump(exclude_none=True),
+                        status_code=503, headers={"Retry-After": "5"})
 
 
 def create_app(db: Database, rating_settings: RatingSettings | None = None,
@@ -190,6 +206,31 @@ def create_app(db: Database, rating_settings: RatingSettings | None = None,
                           revision=reference.head(session),
                           hall=halls[0]["name"] if halls else None,
                           server_time=now, hall_date=queue.today(now))
+
+    # For a load balancer: /live says only that this process answers (no database, on
+    # the event loop, so a pool of requests waiting on the database does not hold it up);
+    # /ready that it can serve, i.e. the database answers and its schema is this server's.
+    schema_heads = migrate.heads()
+
+    @app.get(f"{API_PREFIX}/live", response_model=Liveness, tags=["system"])
+    async def live() -> Liveness:
+        return Liveness()
+
+    @app.get(f"{API_PREFIX}/ready", response_model=Readiness, tags=["system"],
+             responses={503: {"model": Readiness, "description": "not ready: `reason` says why"}})
+    def ready() -> Response:
+        try:
+            with db.reading() as session:
+                at = frozenset(session.execute(text("SELECT version_num FROM alembic_version")).scalars())
+        except (OperationalError, InterfaceError) as exc:
+            return _not_ready(database_trouble(exc).split(";")[0])
+        except DBAPIError:  # no alembic_version table: the schema was never made
+            return _not_ready("the hall's database has no schema: run `main.py server migrate`")
+        if at != schema_heads:
+            return _not_ready(f"the hall's database schema is at {', '.join(sorted(at)) or 'nothing'}, "
+                              f"this server needs {', '.join(sorted(schema_heads))}: "
+                              "run `main.py server migrate`")
+        return JSONResponse(Readiness(status="ready", revision=", ".join(sorted(at))).model_dump())
 
     @app.post(f"{API_PREFIX}/enrol", response_model=EnrolResponse, tags=["auth"])
     def enrol(body: EnrolRequest) -> EnrolResponse:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 
 SCRIPTS = Path(__file__).resolve().parent / "migrations"
 
@@ -23,3 +24,8 @@ def upgrade(url: str, revision: str = "head") -> None:
 
 def downgrade(url: str, revision: str = "base") -> None:
     command.downgrade(config(url), revision)
+
+
+def heads() -> frozenset[str]:
+    """The revisions a database must be at for this server: the scripts' heads."""
+    return frozenset(ScriptDirectory.from_config(config("")).get_heads())

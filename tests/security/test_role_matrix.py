@@ -46,6 +46,8 @@ TICKET_READERS = frozenset({"kiosk", *PEOPLE})
 # Which callers may use each operation: the hall's role policy, written out.
 ROLE_TABLE: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/health"): EVERYONE,
+    ("GET", "/live"): EVERYONE,  # for a load balancer: the process answers
+    ("GET", "/ready"): EVERYONE,  # for a load balancer: the database answers, its schema at head
     ("POST", "/enrol"): EVERYONE,  # the one-time code is the credential
     ("POST", "/admin/enrolment-codes"): ADMIN,
     ("POST", "/login"): AT_A_WORKSTATION,  # the device token is required; a session is told to use it
