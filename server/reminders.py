@@ -44,7 +44,7 @@ from workstation.protocol.queue import mask_phone
 log = logging.getLogger("hall.reminders")
 
 DEFAULT_HALL_NAME = "演示区政务服务中心"
-GATHER_SECONDS = 0.05  # a burst of queue changes is looked at once
+GATHER_SECONDS = 0.5  # a burst of queue changes is looked at once: at most two looks a second
 
 T = Ticket.__table__
 _WAITING = TicketState.WAITING.value
@@ -137,7 +137,7 @@ class ReminderSettings:
 def reminder_text(hall_name: str, number: str, ahead: int, minutes: int | None) -> str:
     """「【演示区政务服务中心】您的号码 A012 前面还有 3 人，预计 10 分钟后叫号，请回到等候区留意叫号。」"""
     where = f"前面还有 {ahead} 人，" if ahead > 0 else "即将叫号，"
-    when = f"预计 {minutes} 分钟后叫号，" if minutes is not None and ahead > 0 else ""
+    when = f"预计 {max(1, minutes)} 分钟后叫号，" if minutes is not None and ahead > 0 else ""
     return f"【{hall_name}】您的号码 {number} {where}{when}请回到等候区留意叫号。"
 
 

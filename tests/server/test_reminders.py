@@ -5,6 +5,7 @@ answers 503 is tried again later, and the queue never waits for it."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -30,17 +31,29 @@ def gateway():
     simulator.stop()
 
 
-@pytest.fixture
-def reminding_server(db_url, tmp_path, demo_hall_seed, request, gateway):
-    """The demo hall's server, reminding three tickets ahead through the simulator."""
+def _server(db_url, tmp_path, demo_hall_seed, request, gateway, minutes: int) -> HallServer:
+    """The demo hall's server, reminding through the simulator three tickets ahead, or
+    `minutes` (0: by tickets only)."""
     if db_url.startswith("sqlite"):
         demo_hall_seed.fill_sqlite(db_url)
     else:
         demo_hall_seed.fill_postgres(request.getfixturevalue("pg"), db_url)
-    server = HallServer(db_url, demo=True, home=tmp_path / "home", env={
+    return HallServer(db_url, demo=True, home=tmp_path / "home", env={
         "COUNTER_NOTIFIER": "http", "COUNTER_SMS_URL": gateway.url, "COUNTER_SMS_TIMEOUT": "60",
-        "COUNTER_REMIND_AHEAD_TICKETS": "3", "COUNTER_REMIND_AHEAD_MINUTES": "0",
+        "COUNTER_REMIND_AHEAD_TICKETS": "3", "COUNTER_REMIND_AHEAD_MINUTES": str(minutes),
         "COUNTER_REMIND_RETRY_SECONDS": "0.5"}).start()
+
+
+@pytest.fixture
+def reminding_server(db_url, tmp_path, demo_hall_seed, request, gateway):
+    server = _server(db_url, tmp_path, demo_hall_seed, request, gateway, minutes=0)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def minutes_server(db_url, tmp_path, demo_hall_seed, request, gateway):
+    server = _server(db_url, tmp_path, demo_hall_seed, request, gateway, minutes=10)
     yield server
     server.stop()
 
@@ -156,3 +169,19 @@ def test_a_gateway_down_is_tried_again_and_the_queue_does_not_wait(reminding_ser
     hall.issue(phone=PHONES[1])  # a later look (this one's reminder) does not send A002's again
     wait_for(lambda: delivered_to(gateway, PHONES[1]), "the next ticket's reminder arrives")
     assert phones(gateway) == [PHONES[0], PHONES[1]]
+
+
+def test_a_ticket_further_ahead_is_reminded_when_its_estimate_is_near(minutes_server: HallServer,
+                                                                     gateway: SmsGateway):
+    hall = Hall(minutes_server)
+    for _ in range(8):
+        hall.issue()  # A001…A008
+    served = ok(hall.call_next(1))  # one served at once: today's mean service time is under a minute
+    ok(hall.op(1, served["id"], "start"))
+    ok(hall.op(1, served["id"], "finish"))
+    assert {b["code"]: b for b in hall.summary()["business_types"]}["general"]["estimated_wait_minutes"] is not None
+    far = hall.issue(phone=PHONES[0])  # seven ahead, but minutes away
+    message = wait_for(lambda: delivered_to(gateway, PHONES[0]), "the reminder by the estimate arrives")
+    # The minutes follow the measured service time (under a second here, 1 minute unless the PC stalls).
+    assert re.fullmatch(f"【{HALL}】您的号码 {far['number']} 前面还有 7 人，预计 [1-9] 分钟后叫号，请回到等候区留意叫号。",
+                        message["text"]), message["text"]
