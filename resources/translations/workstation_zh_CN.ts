@@ -96,8 +96,8 @@
     </message>
     <message>
         <location filename="../../ui/clerk/applicant_panel.py" line="165"/>
-        <location filename="../../ui/clerk/applicant_panel.py" line="298"/>
-        <location filename="../../ui/clerk/applicant_panel.py" line="311"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="304"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="317"/>
         <source>Show full number</source>
         <translation>显示完整号码</translation>
     </message>
@@ -118,7 +118,7 @@
     </message>
     <message>
         <location filename="../../ui/clerk/applicant_panel.py" line="186"/>
-        <location filename="../../ui/clerk/applicant_panel.py" line="342"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="348"/>
         <source>ID number</source>
         <translation>证件号码</translation>
     </message>
@@ -134,103 +134,113 @@
     </message>
     <message>
         <location filename="../../ui/clerk/applicant_panel.py" line="189"/>
-        <location filename="../../ui/clerk/applicant_panel.py" line="343"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="349"/>
         <source>Agent&apos;s ID number</source>
         <translation>代理人证件号码</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="213"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="194"/>
+        <source>Hall helper&apos;s name, if one helps</source>
+        <translation>本中心帮办员姓名（无则不填）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/applicant_panel.py" line="195"/>
+        <source>Helper</source>
+        <translation>帮办人</translation>
+    </message>
+    <message>
         <location filename="../../ui/clerk/applicant_panel.py" line="219"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="225"/>
         <source>No card reader is configured for this window.</source>
         <translation>本窗口未配置读卡器。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="221"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="227"/>
         <source>Reading the card…</source>
         <translation>正在读取证件…</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="240"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="246"/>
         <source>Check this card: %1</source>
         <translation>请核对证件：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="242"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="248"/>
         <source>The card expires soon or has expired (%1).</source>
         <translation>证件即将到期或已过期（%1）。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="244"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="250"/>
         <source>Card read.</source>
         <translation>证件已读取。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="245"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="251"/>
         <source>Card reader: last read OK</source>
         <translation>读卡器：上次读取成功</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="269"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="275"/>
         <source>no card on the reader; place the card and try again</source>
         <translation>读卡器上没有证件，请放好证件后重试</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="270"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="276"/>
         <source>the card was moved during the read; place it again</source>
         <translation>读取时证件被移开，请重新放好</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="271"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="277"/>
         <source>the reader does not answer</source>
         <translation>读卡器无响应</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="272"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="278"/>
         <source>the reader is not connected or not usable</source>
         <translation>读卡器未连接或无法使用</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="273"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="279"/>
         <source>the reader sent data that cannot be used</source>
         <translation>读卡器返回的数据无法使用</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="282"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="288"/>
         <source>The card could not be read: %1</source>
         <translation>未能读取证件：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="284"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="290"/>
         <source>Card reader: %1</source>
         <translation>读卡器：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="297"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="303"/>
         <source>Hide full number</source>
         <translation>隐藏完整号码</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="300"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="306"/>
         <source>There is no masked number to show.</source>
         <translation>没有遮盖的号码需要显示。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="312"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="318"/>
         <source>Why do you need the full number for this case?</source>
         <translation>本办件为何需要查看完整号码？</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="341"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="347"/>
         <source>Enter the applicant&apos;s name.</source>
         <translation>请填写申请人姓名。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="349"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="355"/>
         <source>%1 is not a valid resident ID number.</source>
         <translation>%1不是有效的居民身份证号码。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="351"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="357"/>
         <source>Enter the agent&apos;s ID number.</source>
         <translation>请填写代理人证件号码。</translation>
     </message>
@@ -1492,33 +1502,33 @@
         <translation>登录时无法连接大厅服务器：连接恢复后请重新登录才能叫号，其他功能照常使用。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="202"/>
+        <location filename="../../ui/clerk/app.py" line="203"/>
         <source>read or type the applicant&apos;s ID number first</source>
         <translation>请先读取或输入申请人身份证号码</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="242"/>
+        <location filename="../../ui/clerk/app.py" line="244"/>
         <source>One thing %1 saved, %2 items:</source>
         <translation>一件事 %1 已保存，共 %2 个事项：</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="262"/>
+        <location filename="../../ui/clerk/app.py" line="264"/>
         <source>Case %1 saved: %2.</source>
         <translation>办件 %1 已保存：%2。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="248"/>
-        <location filename="../../ui/clerk/app.py" line="265"/>
+        <location filename="../../ui/clerk/app.py" line="250"/>
+        <location filename="../../ui/clerk/app.py" line="267"/>
         <source> Promised completion: %1.</source>
         <translation>承诺办结日期：%1。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="267"/>
+        <location filename="../../ui/clerk/app.py" line="269"/>
         <source> The completion date is unknown: %1</source>
         <translation>无法计算办结日期：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="279"/>
+        <location filename="../../ui/clerk/app.py" line="281"/>
         <source>The case was not saved: %1</source>
         <translation>办件未能保存：%1</translation>
     </message>

@@ -91,6 +91,7 @@ def test_a_bundle_is_checked_once_decided_per_item_and_saved_as_one(qtbot, logge
         qtbot.keyClicks(field, number)
         qtbot.keyClick(field, Qt.Key.Key_Return)
     assert window.applicant.id_number.text() == "110105********002X"
+    window.applicant.helper.setText("周帮办")  # 帮办: the hall's helper did it with them
     qtbot.wait(100)
     save_screen(window, tmp_path / "clerk_bundle_1366x768.png")
     citizen.resize(1920, 1080)
@@ -109,6 +110,7 @@ def test_a_bundle_is_checked_once_decided_per_item_and_saved_as_one(qtbot, logge
                           check=True, timeout=30).stdout.decode()
     flat = "".join(text.split())
     assert "一件事受理回执" in flat and BUNDLE in flat and "一次性告知" in flat
+    assert "帮办人周帮办（本中心帮办员）" in flat
 
     # Each item reaches the hall server as a case of its own under the bundle's number.
     supervisor = sqlite_hall.login("supervisor")
@@ -121,6 +123,8 @@ def test_a_bundle_is_checked_once_decided_per_item_and_saved_as_one(qtbot, logge
     assert sorted((p["bundle"]["sub_number"], p["item"]["name"], p["decision"]["code"]) for p in found) == [
         ("01", TRANSFER, "accept"), ("02", MORTGAGE, "notify_once"), ("03", FUND, "accept")]
     assert all(p["agent"]["name"] == "王芳" for p in found)
+    assert all(p["helper"] == {"kind": "hall_helper", "name": "周帮办"} for p in found)
+    assert window.applicant.helper.text() == ""  # cleared for the next applicant
 
     # At pickup, the receipt's number lists the bundle's cases by sub-number; each opens.
     window.toggle_cases()  # Ctrl+K

@@ -178,6 +178,7 @@ class ClerkApp(PersonFront):
             return
         snapshot = window.materials.snapshot
         applicant, agent = window.applicant.applicant(), window.applicant.agent()
+        helper = window.applicant.helped_by()
         clerk = self.workstation.clerk
         device = self.workstation.device
         started = self._case_started
@@ -186,7 +187,7 @@ class ClerkApp(PersonFront):
             return self.workstation.guide().save_case(
                 snapshot, item, evaluation, record, applicant, agent,
                 {"username": clerk.username, "name": clerk.display_name} if clerk else {},
-                device.window if device else None, device.device_id if device else "", started)
+                device.window if device else None, device.device_id if device else "", started, helper=helper)
 
         run_in_background(save, self._case_saved, self._case_failed)
 
@@ -223,6 +224,7 @@ class ClerkApp(PersonFront):
             return
         snapshot = window.materials.snapshot
         applicant, agent = window.applicant.applicant(), window.applicant.agent()
+        helper = window.applicant.helped_by()
         clerk = self.workstation.clerk
         device = self.workstation.device
         started = self._case_started
@@ -231,7 +233,7 @@ class ClerkApp(PersonFront):
             return self.workstation.guide().save_bundle(
                 snapshot, bundle, chosen, evaluation, decided, applicant, agent,
                 {"username": clerk.username, "name": clerk.display_name} if clerk else {},
-                device.window if device else None, device.device_id if device else "", started)
+                device.window if device else None, device.device_id if device else "", started, helper=helper)
 
         run_in_background(save, self._bundle_saved, self._case_failed)
 

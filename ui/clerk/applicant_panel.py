@@ -187,6 +187,12 @@ class ApplicantPanel(QWidget):
         form.addRow(self.tr("Phone"), self.phone)
         form.addRow(self.tr("Agent"), self.agent_name)
         form.addRow(self.tr("Agent's ID number"), self.agent_id)
+        # 帮办: a helper of the hall who does the case with or for the applicant (the agent with a
+        # power of attorney is the 代理人 above, whose card is read and audited like the applicant's).
+        self.helper = QLineEdit()
+        self.helper.setObjectName("helperName")
+        self.helper.setPlaceholderText(self.tr("Hall helper's name, if one helps"))
+        form.addRow(self.tr("Helper"), self.helper)
         buttons = QHBoxLayout()
         buttons.addWidget(self.read_button)
         buttons.addWidget(self.read_agent_button)
@@ -354,6 +360,11 @@ class ApplicantPanel(QWidget):
     def applicant(self) -> Person:
         return self.applicant_fields.person(phone=self.phone.text().strip())
 
+    def helped_by(self) -> dict | None:
+        """The hall's helper (帮办员) named for this case, or None."""
+        name = self.helper.text().strip()
+        return {"kind": "hall_helper", "name": name} if name else None
+
     def agent(self) -> Person | None:
         return self.agent_fields.person() if self.agent_fields.has_name() else None
 
@@ -361,6 +372,7 @@ class ApplicantPanel(QWidget):
         self.applicant_fields.clear()
         self.agent_fields.clear()
         self.phone.clear()
+        self.helper.clear()
         self.message.clear()
         self.details.clear()
         self.photo.clear()

@@ -122,13 +122,16 @@ class GuideDesk:
     def save_case(self, snapshot: GuideSnapshot, item: ServiceItem, evaluation: Evaluation,
                   record: DecisionRecord, applicant: Person, agent: Person | None,
                   clerk: dict[str, str], window: int | None, device_id: str,
-                  applied_at: datetime, now: datetime | None = None) -> SavedCase:
-        """Give the case its 办件编号 and save it with its outbox entry for the hall."""
+                  applied_at: datetime, now: datetime | None = None, helper: dict | None = None) -> SavedCase:
+        """Give the case its 办件编号 and save it with its outbox entry for the hall. `helper`:
+        the hall's helper (帮办员) who did it with the applicant, {kind, name}, or None."""
         now = now or hall_now()
         local_day = now.astimezone(HALL_TIMEZONE).date()
         number = self._next_number(snapshot, window, device_id, local_day)
         payload = _case_payload(snapshot, item, evaluation, record, applicant, agent, clerk, window,
                                 device_id, applied_at, now, str(number))
+        if helper:
+            payload["helper"] = dict(helper)
         self.store.add_record(CASE_KIND, payload)
         return SavedCase(str(number), number.display(), record.decision.value,
                          date.fromisoformat(payload["promised_date"]) if payload["promised_date"] else None,
@@ -137,7 +140,8 @@ class GuideDesk:
     def save_bundle(self, snapshot: GuideSnapshot, bundle: Bundle, chosen: Sequence[str],
                     evaluation: BundleEvaluation, decided: Sequence[tuple[ServiceItem, Evaluation, DecisionRecord]],
                     applicant: Person, agent: Person | None, clerk: dict[str, str], window: int | None,
-                    device_id: str, applied_at: datetime, now: datetime | None = None) -> SavedBundle:
+                    device_id: str, applied_at: datetime, now: datetime | None = None,
+                    helper: dict | None = None) -> SavedBundle:
         """One application for a bundle (一件事): one 办件编号 for the bundle and, per item in
         the bundle's order, a case of its own (its sub-number 01, 02 … and its own 办件编号,
         so the deadline scan, pickup and ratings treat it like any case), each saved with
@@ -151,6 +155,8 @@ class GuideDesk:
             number = self._next_number(snapshot, window, device_id, local_day)
             payload = _case_payload(snapshot, item, item_evaluation, record, applicant, agent, clerk, window,
                                     device_id, applied_at, now, str(number))
+            if helper:
+                payload["helper"] = dict(helper)
             payload["bundle"] = {"code": bundle.code, "name": bundle.name, "number": str(bundle_number),
                                  "sub_number": f"{index:02d}", "items": len(decided),
                                  "situations": sorted(chosen)}
@@ -168,6 +174,7 @@ class GuideDesk:
                        "situations": sorted(chosen), "items": [_receipt_line(c) for c in cases]},
             "applicant": applicant.as_payload(),
             "agent": agent.as_payload() if agent else None,
+            **({"helper": dict(helper)} if helper else {}),
             "materials": [_merged_line(row, evaluation) for row in evaluation.rows],
             "decision": {"code": BUNDLE_DOCUMENT, "label": "一件事", "reason": "", "deficiencies": [],
                          "notice": [], "committed": []},

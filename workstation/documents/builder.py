@@ -320,6 +320,8 @@ def _info_table(kind: str, case: Mapping[str, Any], department: str, styles: dic
          p(_local_time(case.get("decided_at")))],
         # A notice that accepts nothing (一次性告知, 不予受理) promises nothing: no 承诺时限 row.
         *([[p("承诺时限", "label"), p(limit_text), p("承诺办结时间", "label"), p(promised)]] if accepting else []),
+        *([[p("帮办人", "label"), p(f"{(case.get('helper') or {}).get('name', '')}（本中心帮办员）"), p("", "label"),
+             p("")]] if case.get("helper") else []),
         [p("受理人员" if accepting else "经办人员", "label"),
          p(f"{clerk.get('name', '')}（{clerk.get('username', '')}）" if clerk else "—"),
          p("服务窗口", "label"), p(f"{window}号窗口" if window else "—")],
@@ -339,6 +341,8 @@ def _info_table(kind: str, case: Mapping[str, Any], department: str, styles: dic
         ("TOPPADDING", (0, 0), (-1, -1), 2.5),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
     ]))
+    if case.get("helper"):  # 帮办人 across the row, just above 受理人员
+        table.setStyle(TableStyle([("SPAN", (1, len(rows) - 2), (3, len(rows) - 2))]))
     return table
 
 
