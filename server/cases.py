@@ -254,7 +254,8 @@ def _case_row(session: Session, row: Record, payload: dict[str, Any]) -> Case:
         level=DeadlineLevel.NONE.value, level_at=None,
         bundle_number=bundle_number,
         bundle_name=(str(bundle.get("name") or "")[:100] or None) if bundle_number else None,
-        sub_number=(str(bundle.get("sub_number") or "")[:4] or None) if bundle_number else None)
+        sub_number=(str(bundle.get("sub_number") or "")[:4] or None) if bundle_number else None,
+        helper_name=str((payload.get("helper") or {}).get("name") or "")[:100] or None)
 
 
 @records.indexer(CASE_KIND)

@@ -437,6 +437,8 @@ class Case(Base):
     bundle_number: Mapped[str | None] = mapped_column(String(32), index=True)
     bundle_name: Mapped[str | None] = mapped_column(String(100))
     sub_number: Mapped[str | None] = mapped_column(String(4))
+    # 帮办: the hall's helper named on the case (None: the applicant or their agent alone).
+    helper_name: Mapped[str | None] = mapped_column(String(100))
 
     # `level` and `level_at` are in no index: the deadline scan rewrites thousands of them on
     # a day's first scan, and on PostgreSQL an update that changes no indexed column is a

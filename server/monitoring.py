@@ -26,6 +26,7 @@ from sqlalchemy.exc import DBAPIError
 
 from server.models import (
     Account,
+    Case,
     Device,
     FollowUp,
     LoginSession,
@@ -572,7 +573,17 @@ def statistics(conn: Connection, first: date, last: date, zone: tzinfo, today: d
         by_window=[by_window[k].figures(str(k), windows.get(k, f"{k}号窗口")) for k in sorted(by_window)],
         by_clerk=[by_clerk[k].figures(k, clerks.get(k, k)) for k in sorted(by_clerk)],
         by_day=[by_day[k].figures(str(k), str(k)) for k in sorted(by_day)],
-        ratings=ratings(conn, first, last, zone, today))
+        ratings=ratings(conn, first, last, zone, today), cases=case_figures(conn, first, last, zone))
+
+
+def case_figures(conn: Connection, first: date, last: date, zone: tzinfo) -> wire.CaseFigures:
+    """The cases decided on the days first…last (hall time): all, helped (帮办), 一件事 items."""
+    start, end = _range_bounds(first, last, zone)
+    C = Case.__table__
+    decided, helped, bundled = conn.execute(
+        select(func.count(), func.count(C.c.helper_name), func.count(C.c.bundle_number))
+        .where(C.c.accepted_at >= start, C.c.accepted_at < end)).one()
+    return wire.CaseFigures(decided=decided, helped=helped, bundle_items=bundled)
 
 
 def ratings(conn: Connection, first: date, last: date, zone: tzinfo, today: date) -> wire.RatingFigures:

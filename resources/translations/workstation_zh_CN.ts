@@ -3825,13 +3825,13 @@ Waiting for the applicant to sign on the citizen screen.</source>
     </message>
     <message>
         <location filename="../../ui/supervisor/statistics.py" line="181"/>
-        <location filename="../../ui/supervisor/statistics.py" line="343"/>
+        <location filename="../../ui/supervisor/statistics.py" line="345"/>
         <source>Served</source>
         <translation>办结</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/statistics.py" line="181"/>
-        <location filename="../../ui/supervisor/statistics.py" line="344"/>
+        <location filename="../../ui/supervisor/statistics.py" line="346"/>
         <source>No-shows</source>
         <translation>过号</translation>
     </message>
@@ -3842,19 +3842,19 @@ Waiting for the applicant to sign on the citizen screen.</source>
     </message>
     <message>
         <location filename="../../ui/supervisor/statistics.py" line="182"/>
-        <location filename="../../ui/supervisor/statistics.py" line="338"/>
+        <location filename="../../ui/supervisor/statistics.py" line="340"/>
         <source>Average wait</source>
         <translation>平均等候</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/statistics.py" line="182"/>
-        <location filename="../../ui/supervisor/statistics.py" line="339"/>
+        <location filename="../../ui/supervisor/statistics.py" line="341"/>
         <source>P90 wait</source>
         <translation>P90 等候</translation>
     </message>
     <message>
         <location filename="../../ui/supervisor/statistics.py" line="182"/>
-        <location filename="../../ui/supervisor/statistics.py" line="340"/>
+        <location filename="../../ui/supervisor/statistics.py" line="342"/>
         <source>Average service</source>
         <translation>平均办理</translation>
     </message>
@@ -3889,62 +3889,67 @@ Waiting for the applicant to sign on the citizen screen.</source>
         <translation>评价 %1 条 · 差评 %2 条（差评率 %3） · 回访未结 %4 件，逾期 %5 件</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="342"/>
+        <location filename="../../ui/supervisor/statistics.py" line="279"/>
+        <source> · cases decided %1 · helped %2 · items of bundles %3</source>
+        <translation> · 办件 %1 件 · 帮办 %2 件 · 一件事子件 %3 件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/statistics.py" line="344"/>
         <source>No. %1</source>
         <translation>%1号</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="346"/>
+        <location filename="../../ui/supervisor/statistics.py" line="348"/>
         <source>Very satisfied</source>
         <translation>非常满意</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="346"/>
+        <location filename="../../ui/supervisor/statistics.py" line="348"/>
         <source>Satisfied</source>
         <translation>满意</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="346"/>
+        <location filename="../../ui/supervisor/statistics.py" line="348"/>
         <source>Fairly satisfied</source>
         <translation>基本满意</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="347"/>
+        <location filename="../../ui/supervisor/statistics.py" line="349"/>
         <source>Dissatisfied</source>
         <translation>不满意</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="347"/>
+        <location filename="../../ui/supervisor/statistics.py" line="349"/>
         <source>Very dissatisfied</source>
         <translation>非常不满意</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="350"/>
+        <location filename="../../ui/supervisor/statistics.py" line="352"/>
         <source>Ratings</source>
         <translation>评价数</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="358"/>
+        <location filename="../../ui/supervisor/statistics.py" line="360"/>
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="358"/>
+        <location filename="../../ui/supervisor/statistics.py" line="360"/>
         <source>CSV file (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="359"/>
+        <location filename="../../ui/supervisor/statistics.py" line="361"/>
         <source>Export statistics</source>
         <translation>导出统计</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="381"/>
+        <location filename="../../ui/supervisor/statistics.py" line="383"/>
         <source>Exporting…</source>
         <translation>正在导出……</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/statistics.py" line="385"/>
+        <location filename="../../ui/supervisor/statistics.py" line="387"/>
         <source>Written to %1</source>
         <translation>已保存到 %1</translation>
     </message>

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+import requests
 
 from workstation.domain import bundle as B
 from workstation.domain.checklist import Decision, MaterialCheck, MaterialStatus
@@ -107,7 +108,7 @@ def test_a_status_the_row_does_not_offer_is_refused(items, bundles):
         B.evaluate_bundle(flat, items, chosen, [MaterialCheck.shared("sale_contract")])
 
 
-def _save_flat_bundle(items, bundles, store, now=None):
+def _save_flat_bundle(items, bundles, store, now=None, helper=None):
     """二手房转移登记 saved at window 5: transfer and 公积金 accepted, the mortgage notified once."""
     from datetime import UTC, datetime
 
@@ -131,7 +132,7 @@ def _save_flat_bundle(items, bundles, store, now=None):
     now = now or datetime.now(UTC)
     saved = GuideDesk(store).save_bundle(
         snapshot, flat, sorted(chosen), evaluation, decided, Person("王小明", id_number="11010519491231002X"),
-        None, {"username": "clerk5", "name": "赵敏"}, 5, "device-5", applied_at=now, now=now)
+        None, {"username": "clerk5", "name": "赵敏"}, 5, "device-5", applied_at=now, now=now, helper=helper)
     return snapshot, flat, loan, saved
 
 
@@ -190,7 +191,7 @@ def test_a_row_one_item_wants_as_original_and_another_as_copy_asks_for_both(item
 def test_the_hall_indexes_each_item_case_under_its_bundle(items, bundles, store, hall_server, make_engine, wait):
     """Uploaded through the outbox, the three item cases are on the server's case index with
     the bundle's number, name and their sub-numbers; the bundle's number lists them."""
-    _, flat, _, saved = _save_flat_bundle(items, bundles, store)
+    _, flat, _, saved = _save_flat_bundle(items, bundles, store, helper={"kind": "hall_helper", "name": "周帮办"})
     make_engine(hall_server, store)
     wait(lambda: store.pending_count() == 0, "the bundle's cases are uploaded")
     clerk = hall_server.login("clerk1")
@@ -203,3 +204,9 @@ def test_the_hall_indexes_each_item_case_under_its_bundle(items, bundles, store,
         saved.receipt.case_number, flat.name, "02")
     missing = clerk.get(hall_server.api("/cases/bundles/110105-20261123-005-PJKE-9999-0"), timeout=30)
     assert missing.status_code == 404 and "一件事" in missing.json()["detail"]
+    # The day's statistics count the three item cases, each helped, each an item of a bundle.
+    supervisor = hall_server.login("supervisor")
+    day = requests.get(hall_server.api("/health"), timeout=30).json()["hall_date"]
+    figures = supervisor.get(hall_server.api("/monitoring/statistics"), params={"from": day, "to": day},
+                             timeout=30).json()["cases"]
+    assert figures == {"decided": 3, "helped": 3, "bundle_items": 3}

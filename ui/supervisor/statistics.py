@@ -275,7 +275,9 @@ class StatisticsScreen(QWidget):
         rate = f"{r.bad_rate * 100:.1f}%" if r.bad_rate is not None else "—"
         self.rating_line.setText(fill(
             self.tr("Ratings %1 · bad ratings %2 (%3) · follow-ups open %4, overdue %5"),
-            r.total, r.bad, rate, r.follow_ups_open, r.follow_ups_overdue))
+            r.total, r.bad, rate, r.follow_ups_open, r.follow_ups_overdue)
+            + fill(self.tr(" · cases decided %1 · helped %2 · items of bundles %3"),
+                   s.cases.decided, s.cases.helped, s.cases.bundle_items))
         self._say("")
         for table, groups in ((self.by_type, s.by_business_type), (self.by_window, s.by_window),
                               (self.by_clerk, s.by_clerk), (self.by_day, s.by_day)):

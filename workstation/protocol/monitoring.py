@@ -99,6 +99,15 @@ class RatingFigures(BaseModel):
     follow_ups_overdue: int
 
 
+class CaseFigures(BaseModel):
+    """The cases decided on the days (at every window): how many, how many a hall helper did
+    with the applicant (帮办), how many were items of a 一件事."""
+
+    decided: int = 0
+    helped: int = 0
+    bundle_items: int = 0
+
+
 class Statistics(BaseModel):
     first: date
     last: date
@@ -108,6 +117,7 @@ class Statistics(BaseModel):
     by_clerk: list[GroupFigures]
     by_day: list[GroupFigures] = Field(description="key: the ISO date")
     ratings: RatingFigures
+    cases: CaseFigures = Field(default_factory=CaseFigures)
 
 
 class ExportFormat(StrEnum):
