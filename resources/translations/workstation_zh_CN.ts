@@ -1711,52 +1711,57 @@
 <context>
     <name>DisplayWindow</name>
     <message>
-        <location filename="../../ui/display/window.py" line="95"/>
+        <location filename="../../ui/display/window.py" line="98"/>
         <source>Hall display</source>
         <translation>大厅综合屏</translation>
     </message>
     <message>
-        <location filename="../../ui/display/window.py" line="108"/>
+        <location filename="../../ui/display/window.py" line="111"/>
         <source>Government service hall</source>
         <translation>政务服务中心</translation>
     </message>
     <message>
-        <location filename="../../ui/display/window.py" line="116"/>
+        <location filename="../../ui/display/window.py" line="119"/>
         <source>Now calling</source>
         <translation>正在呼叫</translation>
     </message>
     <message>
-        <location filename="../../ui/display/window.py" line="125"/>
+        <location filename="../../ui/display/window.py" line="132"/>
         <source>Window · now serving</source>
         <translation>窗口 · 正在办理</translation>
     </message>
     <message>
-        <location filename="../../ui/display/window.py" line="141"/>
+        <location filename="../../ui/display/window.py" line="148"/>
         <source>Waiting</source>
         <translation>等候人数</translation>
     </message>
     <message>
-        <location filename="../../ui/display/window.py" line="240"/>
+        <location filename="../../ui/display/window.py" line="247"/>
         <source>Window %1</source>
         <translation>%1 号窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/display/window.py" line="246"/>
+        <location filename="../../ui/display/window.py" line="254"/>
         <source>Please go to %1</source>
         <translation>请到 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/display/window.py" line="305"/>
+        <location filename="../../ui/display/window.py" line="122"/>
+        <source>Please take a number and watch this screen</source>
+        <translation>请取号后留意屏幕叫号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/display/window.py" line="313"/>
         <source>%1 people</source>
         <translation>%1 人</translation>
     </message>
     <message>
-        <location filename="../../ui/display/window.py" line="310"/>
+        <location filename="../../ui/display/window.py" line="318"/>
         <source>Connecting to the hall server…</source>
         <translation>正在连接大厅服务器…</translation>
     </message>
     <message>
-        <location filename="../../ui/display/window.py" line="317"/>
+        <location filename="../../ui/display/window.py" line="325"/>
         <source>The voice is not working (%1); calls are shown only.</source>
         <translation>语音播报故障（%1），叫号只在屏幕上显示。</translation>
     </message>

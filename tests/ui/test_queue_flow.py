@@ -5,6 +5,9 @@ and an unreachable server are told plainly."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from PySide6.QtCore import Qt
 
 from tests.support.screenshots import save_screen
@@ -75,6 +78,12 @@ def test_ticket_from_kiosk_called_at_window_shown_and_said(qtbot, queue_chinese,
     display.start()
     qtbot.waitUntil(lambda: display.connected and display.count_labels.get("social") is not None
                     and display.count_labels["social"].text() == "1 人", timeout=30000)
+    # Nobody called yet: the TV says what to do, and its clock is the hall's (the PC runs in UTC here).
+    assert display.calls_hint.isVisible() and display.calls_hint.text() == "请取号后留意屏幕叫号"
+    hours = {datetime.now(ZoneInfo("Asia/Shanghai")).strftime("%H")}
+    display._tick()
+    hours.add(datetime.now(ZoneInfo("Asia/Shanghai")).strftime("%H"))
+    assert display.clock.text()[-5:-3] in hours, display.clock.text()
 
     # The clerk at window 3 presses F2.
     clerk = clerk_side(3, "clerk3")
@@ -101,6 +110,7 @@ def test_ticket_from_kiosk_called_at_window_shown_and_said(qtbot, queue_chinese,
     qtbot.waitUntil(lambda: display.count_labels["social"].text() == "0 人", timeout=10000)
     qtbot.waitUntil(lambda: any(what == "played" and item.number == "B001"
                                 for what, _, item in announcer.timeline), timeout=30000)
+    assert not display.calls_hint.isVisible()
     _grab(qtbot, display, tmp_path / "display_one_call.png")
 
     # A burst: three windows call within a few milliseconds of each other.

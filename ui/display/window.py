@@ -8,11 +8,13 @@ a small bridge re-emits them as a Qt signal, so they are handled on the GUI thre
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 
 from PySide6.QtCore import QDateTime, QLocale, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ui.display.announcer import Announcer
+from ui.hall_time import in_hall
 from ui.pause_words import pause_line
 from ui.tasks import run_in_background, while_alive
 from workstation.app.queue_desk import Connected, Disconnected
@@ -30,6 +32,7 @@ QLabel {{ color: white; }}
 QLabel#displayHall {{ color: #ffd36b; font-size: {title}px; font-weight: bold; }}
 QLabel#displayClock {{ color: #c9d6e8; font-size: {body}px; }}
 QLabel#displayHeading {{ color: #c9d6e8; font-size: {body}px; font-weight: bold; }}
+QLabel#displayHint {{ color: #ffd36b; font-size: {call}px; font-weight: bold; }}
 QFrame#displayCall {{ background: #143a66; border-radius: {radius}px; }}
 QFrame#displayCall[highlight="true"] {{ background: #ffd36b; }}
 QFrame#displayCall QLabel {{ font-size: {call}px; font-weight: bold; }}
@@ -116,8 +119,13 @@ class DisplayWindow(QWidget):
         calls_heading = QLabel(self.tr("Now calling"))
         calls_heading.setObjectName("displayHeading")
         self.call_rows = [CallRow() for _ in range(recent)]
+        self.calls_hint = QLabel(self.tr("Please take a number and watch this screen"))
+        self.calls_hint.setObjectName("displayHint")
+        self.calls_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.calls_hint.hide()  # until the first summary says nobody was called
         calls = QVBoxLayout()
         calls.addWidget(calls_heading)
+        calls.addWidget(self.calls_hint, 2)
         self.call_rows[0].setProperty("first", True)  # the newest call, the largest
         for i, row in enumerate(self.call_rows):
             calls.addWidget(row, 2 if i == 0 else 1)
@@ -216,6 +224,7 @@ class DisplayWindow(QWidget):
         self.kinds = {k.code: k for k in summary.business_types}
         self._show_windows()
         self._show_counts()
+        self._show_calls()
 
     def _called(self, call: wire.TicketCalled) -> None:
         self.recent = [call] + [c for c in self.recent if c.ticket_id != call.ticket_id]
@@ -240,6 +249,9 @@ class DisplayWindow(QWidget):
         return self.tr("Window %1").replace("%1", str(number))
 
     def _show_calls(self) -> None:
+        # Nobody called yet: the screen still says what to do, where the newest call will show.
+        self.calls_hint.setVisible(not self.recent)
+        self.call_rows[0].setVisible(bool(self.recent))
         for i, row in enumerate(self.call_rows):
             if i < len(self.recent):
                 call = self.recent[i]
@@ -324,7 +336,9 @@ class DisplayWindow(QWidget):
             self._show_status()
 
     def _tick(self) -> None:
-        self.clock.setText(QLocale().toString(QDateTime.currentDateTime(), "yyyy-MM-dd dddd HH:mm"))
+        # The hall's clock, whatever this PC's zone.
+        now = QDateTime(in_hall(datetime.now(UTC)).replace(tzinfo=None))
+        self.clock.setText(QLocale().toString(now, "yyyy-MM-dd dddd HH:mm"))
 
     def _restyle(self) -> None:
         h = max(self.height(), 600)

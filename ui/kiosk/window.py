@@ -19,7 +19,7 @@ from __future__ import annotations
 import html
 import logging
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 
 from PySide6.QtCore import QDateTime, QLocale, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
@@ -759,7 +759,7 @@ class KioskWindow(QWidget):
     # -- looks ----------------------------------------------------------------------------
 
     def _tick(self) -> None:
-        self.clock.setText(QLocale().toString(QDateTime.currentDateTime(), "HH:mm"))
+        self.clock.setText(QLocale().toString(QDateTime(in_hall(datetime.now(UTC)).replace(tzinfo=None)), "HH:mm"))
 
     def _restyle(self) -> None:
         # Sizes follow the screen: a portrait 1080×1920 kiosk and a 1280×1024 one both read well.
