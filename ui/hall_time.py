@@ -23,3 +23,11 @@ def in_hall(moment: datetime) -> datetime:
 def hall_time(moment: datetime | None, fmt: str = "%H:%M") -> str:
     """`moment` as the hall's clock shows it, in `fmt`; — for none."""
     return in_hall(moment).strftime(fmt) if moment else "—"
+
+
+def wall_clock(qt_format: str) -> str:
+    """The hall's time now in a Qt date format, with the UI language's day names
+    (yyyy-MM-dd dddd HH:mm → 2026-12-04 星期五 10:56): the screens' clocks."""
+    from PySide6.QtCore import QDateTime, QLocale
+
+    return QLocale().toString(QDateTime(in_hall(datetime.now(UTC)).replace(tzinfo=None)), qt_format)

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import html
-from datetime import UTC, datetime
 
-from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, Qt, QTimer, Slot
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from ui.citizen.paused_notice import PausedNotice
 from ui.citizen.rating_panel import RatingPanel
 from ui.citizen.signing_page import SigningPage
-from ui.hall_time import in_hall
+from ui.hall_time import wall_clock
 
 # How each finding of the material check looks to the applicant. The clerk's table shows the
 # same word (`finding_word`), so what the clerk reads is what the applicant reads.
@@ -237,9 +236,7 @@ class CitizenScreen(QWidget):
             self.show_checklist(self._checklist_title, self.checklist_rows)
 
     def _tick(self) -> None:
-        # The hall's clock, whatever this PC's zone.
-        now = QDateTime(in_hall(datetime.now(UTC)).replace(tzinfo=None))
-        self.clock.setText(QLocale().toString(now, "yyyy-MM-dd dddd HH:mm"))
+        self.clock.setText(wall_clock("yyyy-MM-dd dddd HH:mm"))  # the hall's, whatever this PC's zone
 
     def place(self, mode: str) -> None:
         """On the second monitor, full screen, when there is one; otherwise a window."""

@@ -166,8 +166,10 @@ class ClerkApp(PersonFront):
         if self.main_window is not None:
             self.main_window.materials.set_snapshot(snapshot)
 
-    @Slot(object, object, object)
-    def _decided(self, item, evaluation, record) -> None:
+    def _save_decided(self, save, done) -> None:
+        """A decision recorded at the counter (one case or a 一件事): the applicant's fields are
+        checked, then `save(guide, snapshot=…, applicant=…, agent=…, clerk=…, window=…,
+        device_id=…, applied_at=…, helper=…)` runs off the GUI thread and `done` gets its result."""
         window = self.main_window
         if window is None or window.materials.snapshot is None:
             return
@@ -176,20 +178,21 @@ class ClerkApp(PersonFront):
             window.materials.result.setText("\n".join(problems))
             window.applicant.name.setFocus()
             return
-        snapshot = window.materials.snapshot
-        applicant, agent = window.applicant.applicant(), window.applicant.agent()
-        helper = window.applicant.helped_by()
-        clerk = self.workstation.clerk
-        device = self.workstation.device
-        started = self._case_started
+        clerk, device = self.workstation.clerk, self.workstation.device
+        context = dict(
+            snapshot=window.materials.snapshot, applicant=window.applicant.applicant(),
+            agent=window.applicant.agent(), helper=window.applicant.helped_by(),
+            clerk={"username": clerk.username, "name": clerk.display_name} if clerk else {},
+            window=device.window if device else None, device_id=device.device_id if device else "",
+            applied_at=self._case_started)
+        workstation = self.workstation
+        run_in_background(lambda: save(workstation.guide(), **context), done, self._case_failed)
 
-        def save():
-            return self.workstation.guide().save_case(
-                snapshot, item, evaluation, record, applicant, agent,
-                {"username": clerk.username, "name": clerk.display_name} if clerk else {},
-                device.window if device else None, device.device_id if device else "", started, helper=helper)
-
-        run_in_background(save, self._case_saved, self._case_failed)
+    @Slot(object, object, object)
+    def _decided(self, item, evaluation, record) -> None:
+        self._save_decided(lambda guide, **context: guide.save_case(item=item, evaluation=evaluation,
+                                                                    record=record, **context),
+                           self._case_saved)
 
     @Slot()
     def _look_up_licences(self) -> None:
@@ -213,29 +216,11 @@ class ClerkApp(PersonFront):
 
     @Slot(object, object, object, object)
     def _bundle_decided(self, bundle, chosen, evaluation, decided) -> None:
-        """一件事: every item's case and the bundle's one receipt, saved off the GUI thread."""
-        window = self.main_window
-        if window is None or window.materials.snapshot is None:
-            return
-        problems = window.applicant.problems()
-        if problems:
-            window.materials.result.setText("\n".join(problems))
-            window.applicant.name.setFocus()
-            return
-        snapshot = window.materials.snapshot
-        applicant, agent = window.applicant.applicant(), window.applicant.agent()
-        helper = window.applicant.helped_by()
-        clerk = self.workstation.clerk
-        device = self.workstation.device
-        started = self._case_started
-
-        def save():
-            return self.workstation.guide().save_bundle(
-                snapshot, bundle, chosen, evaluation, decided, applicant, agent,
-                {"username": clerk.username, "name": clerk.display_name} if clerk else {},
-                device.window if device else None, device.device_id if device else "", started, helper=helper)
-
-        run_in_background(save, self._bundle_saved, self._case_failed)
+        """一件事: every item's case and the bundle's one receipt."""
+        self._save_decided(lambda guide, **context: guide.save_bundle(bundle=bundle, chosen=chosen,
+                                                                      evaluation=evaluation, decided=decided,
+                                                                      **context),
+                           self._bundle_saved)
 
     @Slot(object)
     def _bundle_saved(self, saved) -> None:

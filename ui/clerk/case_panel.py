@@ -576,7 +576,7 @@ class CasePanel(QWidget):
         self._say(self.tr("Looking the case up…"))
         run_in_background(lambda: desk.find(case_number),
                           while_alive(self, lambda detail: self._found(request, case_number, detail)),
-                          while_alive(self, lambda exc: self._find_failed(request, exc)))
+                          while_alive(self, lambda exc: self._find_failed(request, exc, case_number)))
 
     def _found(self, request: int, case_number: str, found) -> None:
         """`found`: a workstation.app.cases.FoundCase."""
@@ -589,15 +589,16 @@ class CasePanel(QWidget):
         else:
             self._say("")
 
-    def _find_failed(self, request: int, exc: BaseException) -> None:
+    def _find_failed(self, request: int, exc: BaseException, case_number: str | None = None) -> None:
+        """`case_number`: the number looked up, which may still be a 一件事's (None: asked already)."""
         if request != self._request:
             return
         from workstation.sync.errors import HallRefused
 
         log.info("case look-up failed: %s", exc)
         self.show_case(None)
-        if isinstance(exc, HallRefused) and exc.status == 404 and not getattr(exc, "bundle_tried", False):
-            self._find_bundle(request, exc)
+        if isinstance(exc, HallRefused) and exc.status == 404 and case_number is not None:
+            self._find_bundle(request, case_number, exc)
             return
         if isinstance(exc, HallRefused) and exc.status == 404:
             self._say(self.tr("The hall server knows no case with this number. Check the number "
@@ -609,16 +610,14 @@ class CasePanel(QWidget):
         else:
             self._say(fill(self.tr("The case could not be looked up: %1"), self._explain(exc)), "error")
 
-    def _find_bundle(self, request: int, not_a_case) -> None:
+    def _find_bundle(self, request: int, number: str, not_a_case: BaseException) -> None:
         """A number the hall knows no case by may be a 一件事's (its receipt's): list the
         bundle's item cases, or say the number is unknown."""
-        number = case_number_from(self.number.text())
         desk = self.desk
-        if number is None or desk is None:
+        if desk is None:
             return
 
         def failed(exc: BaseException) -> None:
-            not_a_case.bundle_tried = True
             self._find_failed(request, not_a_case if getattr(exc, "status", None) == 404 else exc)
 
         run_in_background(lambda: desk.bundle(number),

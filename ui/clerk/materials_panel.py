@@ -333,12 +333,7 @@ class MaterialsPanel(QWidget):
         self.buttons = self.decision_bar.buttons
         decisions = QHBoxLayout(self.decision_bar)
         decisions.setContentsMargins(0, 0, 0, 0)
-        labels = {Decision.ACCEPT: self.tr("Accept"),
-                  Decision.ACCEPT_WITH_DEFICIENCY: self.tr("Accept with deficiency"),
-                  Decision.ACCEPT_ON_COMMITMENT: self.tr("Accept on commitment"),
-                  Decision.NOTIFY_ONCE: self.tr("Notify once"),
-                  Decision.REJECT: self.tr("Reject")}
-        for decision, label in labels.items():
+        for decision, label in self._decision_labels().items():
             button = QPushButton(label)
             button.setObjectName(f"decide_{decision.value}")
             button.setEnabled(False)

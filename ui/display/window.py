@@ -8,13 +8,12 @@ a small bridge re-emits them as a Qt signal, so they are handled on the GUI thre
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
 
-from PySide6.QtCore import QDateTime, QLocale, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ui.display.announcer import Announcer
-from ui.hall_time import in_hall
+from ui.hall_time import wall_clock
 from ui.pause_words import pause_line
 from ui.tasks import run_in_background, while_alive
 from workstation.app.queue_desk import Connected, Disconnected
@@ -336,9 +335,7 @@ class DisplayWindow(QWidget):
             self._show_status()
 
     def _tick(self) -> None:
-        # The hall's clock, whatever this PC's zone.
-        now = QDateTime(in_hall(datetime.now(UTC)).replace(tzinfo=None))
-        self.clock.setText(QLocale().toString(now, "yyyy-MM-dd dddd HH:mm"))
+        self.clock.setText(wall_clock("yyyy-MM-dd dddd HH:mm"))  # the hall's, whatever this PC's zone
 
     def _restyle(self) -> None:
         h = max(self.height(), 600)

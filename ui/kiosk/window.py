@@ -19,9 +19,9 @@ from __future__ import annotations
 import html
 import logging
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 
-from PySide6.QtCore import QDateTime, QLocale, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.hall_time import in_hall
+from ui.hall_time import in_hall, wall_clock
 from ui.tasks import run_in_background, while_alive
 from workstation.app.queue_desk import IssuedTicket
 from workstation.devices.printer import NullTicketPrinter, TicketLabels, TicketPrint, TicketPrinter
@@ -759,7 +759,7 @@ class KioskWindow(QWidget):
     # -- looks ----------------------------------------------------------------------------
 
     def _tick(self) -> None:
-        self.clock.setText(QLocale().toString(QDateTime(in_hall(datetime.now(UTC)).replace(tzinfo=None)), "HH:mm"))
+        self.clock.setText(wall_clock("HH:mm"))
 
     def _restyle(self) -> None:
         # Sizes follow the screen: a portrait 1080×1920 kiosk and a 1280×1024 one both read well.

@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from workstation.clock import now as hall_now
-from workstation.domain.bundle import BundleEvaluation, BundleProblem, check_against, search_bundles
+from workstation.domain.bundle import BundleEvaluation, BundleIndex, BundleProblem, check_against
 from workstation.domain.case_number import next_case_number
 from workstation.domain.checklist import DecisionRecord, Evaluation, MaterialStatus
 from workstation.domain.search import CatalogueIndex
@@ -48,8 +48,12 @@ class GuideSnapshot:
     def bundle(self, code: str) -> Bundle | None:
         return next((b for b in self.bundles if b.code == code), None)
 
+    def __post_init__(self) -> None:
+        # Built with the snapshot (off the GUI thread), not at each keystroke.
+        object.__setattr__(self, "_bundle_index", BundleIndex(self.bundles))
+
     def search_bundles(self, query: str, limit: int = 5) -> list[Bundle]:
-        return search_bundles(self.bundles, query, limit)
+        return self._bundle_index.search(query, limit)
 
     def bundle_items(self, bundle: Bundle) -> dict[str, ServiceItem]:
         """The catalogue items `bundle` names, by 实施编码 (all there: see GuideDesk.load)."""
@@ -130,8 +134,15 @@ class GuideDesk:
         number = self._next_number(snapshot, window, device_id, local_day)
         payload = _case_payload(snapshot, item, evaluation, record, applicant, agent, clerk, window,
                                 device_id, applied_at, now, str(number))
+        return self._store_case(number, record, payload, helper)
+
+    def _store_case(self, number, record: DecisionRecord, payload: dict[str, Any], helper: dict | None,
+                    bundle: dict[str, Any] | None = None) -> SavedCase:
+        """Save one case's record (with its helper and 一件事 part, if any) with its outbox entry."""
         if helper:
             payload["helper"] = dict(helper)
+        if bundle:
+            payload["bundle"] = bundle
         self.store.add_record(CASE_KIND, payload)
         return SavedCase(str(number), number.display(), record.decision.value,
                          date.fromisoformat(payload["promised_date"]) if payload["promised_date"] else None,
@@ -155,15 +166,9 @@ class GuideDesk:
             number = self._next_number(snapshot, window, device_id, local_day)
             payload = _case_payload(snapshot, item, item_evaluation, record, applicant, agent, clerk, window,
                                     device_id, applied_at, now, str(number))
-            if helper:
-                payload["helper"] = dict(helper)
-            payload["bundle"] = {"code": bundle.code, "name": bundle.name, "number": str(bundle_number),
-                                 "sub_number": f"{index:02d}", "items": len(decided),
-                                 "situations": sorted(chosen)}
-            self.store.add_record(CASE_KIND, payload)
-            cases.append(SavedCase(str(number), number.display(), record.decision.value,
-                                   date.fromisoformat(payload["promised_date"]) if payload["promised_date"] else None,
-                                   payload))
+            cases.append(self._store_case(number, record, payload, helper, bundle={
+                "code": bundle.code, "name": bundle.name, "number": str(bundle_number),
+                "sub_number": f"{index:02d}", "items": len(decided), "situations": sorted(chosen)}))
         promised = [c.promised_date for c in cases if c.promised_date]
         receipt = {
             "case_number": str(bundle_number),
@@ -206,21 +211,19 @@ def _receipt_line(case: SavedCase) -> dict[str, Any]:
             "reason": p["decision"]["reason"]}
 
 
+# What counts as received: on paper, electronically, or fetched by data sharing.
+_HANDED_OVER = (MaterialStatus.RECEIVED, MaterialStatus.ELECTRONIC, MaterialStatus.SHARED)
+
+
 def _merged_line(row, evaluation: BundleEvaluation) -> dict[str, Any]:
     """A merged material as the receipt lists it: its finding as the items recorded it."""
-    for ref in row.needed_by:
-        item_evaluation = evaluation.items.get(ref.item)
-        check = next((c for c in item_evaluation.checks if c.material_id == ref.material), None) if item_evaluation else None
-        if check is not None:
-            break
-    else:
-        check = None
+    check = next((c for ref in row.needed_by if ref.item in evaluation.items
+                  for c in evaluation.items[ref.item].checks if c.material_id == ref.material), None)
     status = check.status if check else MaterialStatus.NOT_CHECKED
     return {"id": row.key, "name": row.material.name, "necessity": int(row.material.necessity),
             "status": status.value, "originals": check.original_count if check else 0,
             "copies": check.copy_count if check else 0, "reason": (check.defect_reason or "") if check else "",
-            "received": status in (MaterialStatus.RECEIVED, MaterialStatus.ELECTRONIC, MaterialStatus.SHARED),
-            "needed_by": list(row.items)}
+            "received": status in _HANDED_OVER, "needed_by": list(row.items)}
 
 
 def _case_payload(snapshot: GuideSnapshot, item: ServiceItem, evaluation: Evaluation, record: DecisionRecord,
@@ -243,8 +246,7 @@ def _case_payload(snapshot: GuideSnapshot, item: ServiceItem, evaluation: Evalua
             "id": material.id, "name": material.name, "necessity": int(material.necessity),
             "status": check.status.value, "originals": check.original_count,
             "copies": check.copy_count, "reason": check.defect_reason or "",
-            "received": check.status in (MaterialStatus.RECEIVED, MaterialStatus.ELECTRONIC,
-                                         MaterialStatus.SHARED),
+            "received": check.status in _HANDED_OVER,
         })
     return {
         "case_number": number,

@@ -31,6 +31,7 @@ from workstation.domain.checklist import (
     evaluate,
     validate_situations,
 )
+from workstation.domain.search import normalise, pinyin_forms
 from workstation.protocol.bundles import Bundle, MaterialRef
 from workstation.protocol.catalogue import Material, ServiceItem
 
@@ -211,40 +212,43 @@ def evaluate_bundle(bundle: Bundle, items: Mapping[str, ServiceItem], chosen: It
     return BundleEvaluation(bundle.code, unanswered(bundle, chosen), tuple(rows), MappingProxyType(evaluations))
 
 
-def search_bundles(bundles: Iterable[Bundle], query: str, limit: int = 5) -> list[Bundle]:
-    """The bundles whose name (or code, or description) matches `query` as the clerk types
-    it into the item search: the name exactly, as a prefix, its pinyin initials or full
-    pinyin (开办餐饮店: kbcyd, kaiban), a substring of the name or the life event. Best
-    first; ties by name. A hall holds tens of bundles, so each is simply scored."""
-    from workstation.domain.search import normalise, pinyin_forms
+class BundleIndex:
+    """The bundles as the item search finds them: the name exactly, as a prefix, its pinyin
+    initials or full pinyin (开办餐饮店: kbcyd, kaiban), a substring of the name or of the life
+    event. The pinyin is worked out once here (GuideDesk.load, off the GUI thread), so a
+    keystroke only compares strings; a hall holds tens of bundles, each simply scored."""
 
-    q = normalise(query) if isinstance(query, str) else ""
-    if not q:
-        return []
-    scored = []
-    for bundle in bundles:
-        name = normalise(bundle.name)
-        full, initials, first = pinyin_forms(bundle.name)
-        if q == name:
-            score = 100
-        elif name.startswith(q):
-            score = 90
-        elif initials.startswith(q) or first.startswith(q):
-            score = 80
-        elif q in name:
-            score = 70
-        elif full.startswith(q):
-            score = 65
-        elif q in initials or q in first:
-            score = 60
-        elif len(q) > 1 and q in full:
-            score = 55
-        elif normalise(bundle.code).startswith(q):
-            score = 40
-        elif len(q) > 1 and q in normalise(bundle.description):
-            score = 30
-        else:
-            continue
-        scored.append((-score, full, bundle.name, bundle))
-    scored.sort(key=lambda entry: entry[:3])
-    return [entry[3] for entry in scored[:limit]]
+    def __init__(self, bundles: Iterable[Bundle]) -> None:
+        self._entries = [(bundle, normalise(bundle.name), *pinyin_forms(bundle.name), normalise(bundle.code),
+                          normalise(bundle.description)) for bundle in bundles]
+
+    def search(self, query: str, limit: int = 5) -> list[Bundle]:
+        """The matching bundles, best first; ties by pinyin, then name."""
+        q = normalise(query) if isinstance(query, str) else ""
+        if not q:
+            return []
+        scored = []
+        for bundle, name, full, initials, first, code, description in self._entries:
+            if q == name:
+                score = 100
+            elif name.startswith(q):
+                score = 90
+            elif initials.startswith(q) or first.startswith(q):
+                score = 80
+            elif q in name:
+                score = 70
+            elif full.startswith(q):
+                score = 65
+            elif q in initials or q in first:
+                score = 60
+            elif len(q) > 1 and q in full:
+                score = 55
+            elif code.startswith(q):
+                score = 40
+            elif len(q) > 1 and q in description:
+                score = 30
+            else:
+                continue
+            scored.append((-score, full, bundle.name, bundle))
+        scored.sort(key=lambda entry: entry[:3])
+        return [entry[3] for entry in scored[:limit]]

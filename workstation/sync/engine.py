@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Callable
 
+from workstation.clock import HALL_CLOCK
 from workstation.config import SyncSettings
 from workstation.protocol.documents import RECORD_KIND as DOCUMENT_KIND
 from workstation.protocol.events import Event, EventType
@@ -235,7 +236,5 @@ class SyncEngine:
 
 
 def _clock_wrong_by() -> float | None:
-    from workstation.clock import HALL_CLOCK
-
     wrong = HALL_CLOCK.wrong_by()
     return wrong.total_seconds() if wrong is not None else None
