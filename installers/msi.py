@@ -15,8 +15,13 @@ refused. The program keeps config, data and logs in the user's own folders
 stays as it is over upgrades and uninstalls.
 
 wixl 0.101 takes a subset of WiX v3 and no UI elements: the package installs silently with
-the default folder (msiexec /i … /qn, or double-click: a progress bar only). Every name in
-its tables must be ASCII (wixl crashes on others).
+the default folder (msiexec /i … /qn, or double-click: a progress bar only). wixl writes
+ASCII only into its tables (it crashes on other text with codepage 1252, and drops it with
+936), so the package is built with ASCII names and then made Chinese with msitools'
+msibuild (`localise`): the database's codepage becomes 936 (GBK, which Windows Installer
+uses for zh-CN) and the names a user sees — the product in 程序和功能, the Start-menu
+folder and shortcut, the feature, the downgrade message — are set in Chinese; the language
+is 2052 (zh-CN). Folder and file names under Program Files stay ASCII, for IT's scripts.
 """
 
 from __future__ import annotations
@@ -42,6 +47,14 @@ UPGRADE_CODE = "{3C2F1B6E-8E0A-4F7B-9B43-6A1D2C5E7F90}"
 # Namespace of the component GUIDs, derived from the file's path in the install folder.
 COMPONENT_NAMESPACE = uuid.UUID("9a4d3f3e-5c1b-4c8e-a7d2-1f0b6e9c2d47")
 REGISTRY_KEY = r"Software\counter-workstation"
+# What a Chinese user sees (the Linux .desktop file says the same: Name[zh_CN]).
+PRODUCT_ZH = "窗口工作台"
+MANUFACTURER_ZH = "窗口工作台项目组"
+SHORTCUT_ZH = "窗口工作台"
+DESCRIPTION_ZH = "政务服务中心窗口工作台：叫号、受理、材料核验"
+DOWNGRADE_ZH = "已安装更新版本的[ProductName]，不能安装旧版本。"
+LANGUAGE = "2052"  # zh-CN
+CODEPAGE = "936"  # GBK: the ANSI code page of zh-CN Windows
 WIX = "http://schemas.microsoft.com/wix/2006/wi"
 
 
@@ -76,7 +89,7 @@ def wxs(payload: Path, version: str, base: Path) -> ET.ElementTree:
         raise MsiError(f"{program} is missing: PAYLOAD must be the PyInstaller folder built on Windows")
     ET.register_namespace("", WIX)
     root = ET.Element(f"{{{WIX}}}Wix")
-    product = _sub(root, "Product", Id="*", Name=PRODUCT, Language="1033", Codepage="1252",
+    product = _sub(root, "Product", Id="*", Name=PRODUCT, Language=LANGUAGE, Codepage="1252",
                    Version=msi_version(version), Manufacturer=MANUFACTURER, UpgradeCode=UPGRADE_CODE)
     _sub(product, "Package", InstallerVersion="500", Compressed="yes", InstallScope="perMachine",
          SummaryCodepage="1252", Description=f"{PRODUCT} {version}",
@@ -122,6 +135,54 @@ def write_wxs(payload: Path, version: str, target: Path) -> Path:
     return target
 
 
+def _sql_text(value: str) -> str:
+    if "'" in value:
+        raise MsiError(f"{value!r}: no quotes in MSI text")
+    return f"'{value}'"
+
+
+def _msibuild(msi: Path, *arguments: str) -> None:
+    result = subprocess.run(["msibuild", str(msi), *arguments], capture_output=True, text=True)
+    if result.returncode != 0:
+        raise MsiError(f"msibuild {' '.join(arguments[:1])} failed ({result.returncode}): "
+                       f"{result.stderr.strip() or result.stdout.strip()}")
+
+
+def _package_code(msi: Path) -> str:
+    result = subprocess.run(["msiinfo", "suminfo", str(msi)], capture_output=True, text=True)
+    found = re.search(r"Revision number \(UUID\): (\{[0-9A-F-]+\})", result.stdout)
+    if result.returncode != 0 or not found:
+        raise MsiError(f"msiinfo suminfo gave no package code: {result.stderr.strip()}")
+    return found.group(1)
+
+
+def localise(msi: Path, version: str) -> Path:
+    """The names a user sees in Chinese (see the module's docstring): codepage 936 first,
+    so that msibuild stores the text as GBK, then the rows. Short|long file names keep an
+    ASCII 8.3 name for the Start-menu folder and shortcut."""
+    codepage = msi.parent / "_ForceCodepage.idt"
+    codepage.write_bytes(f"\r\n\r\n{CODEPAGE}\t_ForceCodepage\r\n".encode("ascii"))
+    try:
+        _msibuild(msi, "-i", str(codepage))
+    finally:
+        codepage.unlink()
+    updates = [
+        ("Property", "Value", PRODUCT_ZH, "Property", "ProductName"),
+        ("Property", "Value", MANUFACTURER_ZH, "Property", "Manufacturer"),
+        ("Directory", "DefaultDir", f"CWSTN|{PRODUCT_ZH}", "Directory", "ProgramMenuDir"),
+        ("Shortcut", "Name", f"CWSTN|{SHORTCUT_ZH}", "Shortcut", "ProgramShortcut"),
+        ("Shortcut", "Description", DESCRIPTION_ZH, "Shortcut", "ProgramShortcut"),
+        ("Feature", "Title", PRODUCT_ZH, "Feature", "Main"),
+        ("LaunchCondition", "Description", DOWNGRADE_ZH, "Condition", "NOT WIX_DOWNGRADE_DETECTED"),
+    ]
+    for table, column, value, key, row in updates:
+        _msibuild(msi, "-q", f"UPDATE `{table}` SET `{column}` = {_sql_text(value)} "
+                             f"WHERE `{key}` = {_sql_text(row)}")
+    # The summary's strings stay ASCII (its own code page is 1252); its template names the language.
+    _msibuild(msi, "-s", f"{PRODUCT} {version}", MANUFACTURER, f"x64;{LANGUAGE}", _package_code(msi))
+    return msi
+
+
 def wixl(source: Path, msi: Path) -> Path:
     result = subprocess.run(["wixl", "--arch", "x64", "--output", str(msi), str(source)],
                             capture_output=True, text=True)
@@ -163,7 +224,7 @@ def build(payload: Path, out: Path, version: str, log=print, **signing) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     stem = f"{NAME}-{version}-x64"
     source = write_wxs(payload, version, out / f"{stem}.wxs")
-    unsigned = wixl(source, out / f"{stem}-unsigned.msi")
+    unsigned = localise(wixl(source, out / f"{stem}-unsigned.msi"), version)
     ca = signing.pop("ca", None)
     if not any(signing.get(k) for k in ("pkcs12", "cert")):
         log(f"msi: {unsigned} (not signed)")

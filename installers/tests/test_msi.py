@@ -35,7 +35,7 @@ def test_expected_tables(signed):
     assert {"File", "Component", "Directory", "Feature", "FeatureComponents", "Shortcut", "Registry",
             "Upgrade", "LaunchCondition", "Media", "Property", "InstallExecuteSequence"} <= tables
     summary = run("msiinfo", "suminfo", signed, check=True).stdout
-    assert "Template: x64;1033" in summary
+    assert "Template: x64;2052" in summary  # zh-CN
 
 
 def test_every_payload_file_installed_under_program_files(signed, standin_payload):
@@ -61,9 +61,28 @@ def test_every_payload_file_installed_under_program_files(signed, standin_payloa
 def test_start_menu_shortcut(signed):
     [shortcut] = table(signed, "Shortcut")
     assert shortcut["Target"] == "[INSTALLFOLDER]counter-workstation.exe"
-    assert shortcut["Name"] == "Counter Workstation" and shortcut["WkDir"] == "INSTALLFOLDER"
+    assert shortcut["Name"] == "CWSTN|窗口工作台" and shortcut["WkDir"] == "INSTALLFOLDER"
+    assert shortcut["Description"] == "政务服务中心窗口工作台：叫号、受理、材料核验"
     directories = {row["Directory"]: row for row in table(signed, "Directory")}
     assert directories[shortcut["Directory_"]]["Directory_Parent"] == "ProgramMenuFolder"
+    assert directories[shortcut["Directory_"]]["DefaultDir"] == "CWSTN|窗口工作台"
+
+
+def test_what_a_user_sees_is_chinese(signed):
+    """程序和功能 lists 窗口工作台 by 窗口工作台项目组; the package is zh-CN with codepage 936,
+    its text stored as GBK (what Windows Installer reads on a Chinese PC, not UTF-8), and
+    a downgrade is refused in Chinese."""
+    properties = {row["Property"]: row["Value"] for row in table(signed, "Property")}
+    assert properties["ProductName"] == "窗口工作台"
+    assert properties["Manufacturer"] == "窗口工作台项目组"
+    assert properties["ProductLanguage"] == "2052"
+    [feature] = table(signed, "Feature")
+    assert feature["Title"] == "窗口工作台"
+    [condition] = table(signed, "LaunchCondition")
+    assert condition["Description"] == "已安装更新版本的[ProductName]，不能安装旧版本。"
+    assert run("msiinfo", "export", signed, "_ForceCodepage", check=True).stdout.split()[0] == "936"
+    raw = signed.read_bytes()
+    assert "窗口工作台项目组".encode("gbk") in raw and "窗口工作台项目组".encode("utf-8") not in raw
 
 
 def test_per_machine_and_a_new_version_replaces_the_old(signed, standin_payload, tmp_path):
