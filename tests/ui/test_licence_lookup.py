@@ -83,3 +83,34 @@ def test_a_shareable_material_is_fetched_and_a_stopped_service_leaves_paper(qtbo
         if material.id != "business_licence":
             panel.mark(material.id, MaterialStatus.RECEIVED)
     assert panel.buttons[Decision.ACCEPT].isEnabled()
+
+
+def test_the_embedded_demo_hall_has_its_own_licence_service(qtbot, clerk_app, tmp_path, monkeypatch):
+    """No hall server and no licence service configured: the demo hall runs its demo
+    service, so 查电子证照 works out of the box: the 居民户口簿 of 居民身份证换领 is fetched
+    for the typed ID number and counts as received, marked as the demo's."""
+    from tests.ui.test_shell import _log_in
+
+    monkeypatch.setenv("COUNTER_HOME", str(tmp_path / "embedded-home"))
+    app = clerk_app(Settings(sync=FAST_SYNC, ui=UiSettings(citizen_screen="off")))
+    app.start()
+    _log_in(qtbot, app)
+    qtbot.waitUntil(lambda: app.main_window is not None, timeout=30000)
+    window, panel = app.main_window, app.main_window.materials
+    qtbot.waitUntil(lambda: panel.snapshot is not None and len(panel.snapshot.index) >= 20, timeout=30000)
+    panel.search.setFocus()
+    qtbot.keyClicks(panel.search, "jmsfzhl")  # 居民身份证换领
+    qtbot.keyClick(panel.search, Qt.Key.Key_Return)
+    assert panel.item is not None and panel.item.name == "居民身份证换领"
+    assert panel.licence_button.isVisible() and panel.licence_button.isEnabled()
+    for option in panel.item.situations:
+        panel.choose_situation(option.options[0].id)
+    window.applicant.id_number.setFocus()
+    qtbot.keyClicks(window.applicant.id_number, ID_NUMBER)
+    qtbot.keyClick(window.applicant.id_number, Qt.Key.Key_Return)
+    qtbot.mouseClick(panel.licence_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "居民户口簿" in panel.result.text(), timeout=15000)
+    row = next(r for r, m in enumerate(panel._materials) if m.id == "household_register")
+    combo = panel.table.cellWidget(row, 2)
+    assert combo.currentData() == MaterialStatus.SHARED.value and "演示" in combo.toolTip()
+    assert panel.findings[row].state == "ok"

@@ -49,7 +49,7 @@ class ClerkApp(PersonFront):
         self.main_window.materials.checklist_changed.connect(self.citizen.show_checklist)
         self.main_window.materials.decided.connect(self._decided)
         self.main_window.materials.bundle_decided.connect(self._bundle_decided)
-        self._licences = lookup_from(self.settings.licences.url, self.settings.licences.timeout)
+        self._licences = lookup_from(self._licence_url(), self.settings.licences.timeout)
         self.main_window.materials.set_licence_service(self._licences is not None)
         self.main_window.materials.licences_requested.connect(self._look_up_licences)
         self.main_window.diagnostics_requested.connect(self.show_diagnostics)
@@ -195,6 +195,17 @@ class ClerkApp(PersonFront):
                            self._case_saved)
 
     @Slot()
+    def _licence_url(self) -> str:
+        """The configured licence service; on the embedded demo hall, its demo service
+        (started once, in a thread), so that 查电子证照 can be tried out of the box."""
+        if self.settings.licences.url or not self.settings.embedded:
+            return self.settings.licences.url
+        if getattr(self, "_demo_licences", None) is None:
+            from workstation.app.licence_demo import start_demo
+
+            self._demo_licences = start_demo()
+        return self._demo_licences
+
     def _look_up_licences(self) -> None:
         """查电子证照: the applicant's licences from the licence service, off the GUI thread;
         a service that does not answer leaves the check on paper, said plainly."""
