@@ -150,7 +150,11 @@ def main(argv: list[str]) -> int:
     from server import migrate, seed
     from server.db import Database
 
-    migrate.upgrade(url)
+    try:
+        migrate.upgrade(url)
+    except migrate.MigrationRefused as exc:
+        print(f"hall server: {exc}", file=sys.stderr)
+        return 2
     db = Database(url)
     try:
         if args.command == "enrol-code":
