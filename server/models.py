@@ -536,3 +536,19 @@ class StatisticsStamp(Base):
 
     service_date: Mapped[date] = mapped_column(Date, primary_key=True)
     generation: Mapped[int] = mapped_column(Integer)
+
+
+class HallEvent(Base):
+    """The events the hall's streams carry, on PostgreSQL (server.events.SharedEventBus):
+    written in the transaction of the change they announce, read by every server process
+    after a NOTIFY, in id order. Ids are given under a lock held to the commit, so they
+    commit in order: a reader that has seen id N has seen everything before it.
+    `audience`: the roles that see it, comma-separated."""
+
+    __tablename__ = "hall_events"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    type: Mapped[str] = mapped_column(String(64))
+    audience: Mapped[str] = mapped_column(String(200))
+    data: Mapped[str] = mapped_column(String)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
