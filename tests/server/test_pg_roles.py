@@ -1,12 +1,14 @@
 """#15 operations: the PostgreSQL roles docs/operations.md tells IT to make. The schema's
 owner (`hall_owner`) migrates; the hall server runs as `hall_app`, which may read and write
-rows but not change the schema; reports read as `hall_report`, which may only read. A
-server started as `hall_app` on a schema that is behind stops with a plain message saying
-who must migrate, instead of a traceback."""
+rows but not change the schema; reports read as `hall_report`, which may only read, on a
+streaming replica that follows the hall as it works. A server started as `hall_app` on a
+schema that is behind stops with a plain message saying who must migrate, instead of a
+traceback."""
 
 from __future__ import annotations
 
 import subprocess
+import time
 
 import psycopg
 import pytest
@@ -104,3 +106,42 @@ def test_a_schema_behind_tells_who_must_migrate(pg, tmp_path):
     words = str(refused.value)
     assert "migrate" in words and "hall_app" in words and "owner" in words
     assert "Traceback" not in words
+
+
+def _replica_count(replica: PostgresCluster, db: str) -> int:
+    with psycopg.connect(host=str(replica.socketdir), port=replica.port, user="hall_report", dbname=db) as conn:
+        return conn.execute("SELECT count(*) FROM records").fetchone()[0]
+
+
+def _until(condition, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "the replica did not catch up"
+        time.sleep(0.2)
+
+
+@pytest.mark.postgres
+@pytest.mark.timeout(300)
+def test_reports_read_a_replica_that_follows_the_hall(pg, tmp_path):
+    url = _database(pg, "hall_replicated")
+    assert _migrate(as_role(url, "hall_owner"), tmp_path / "owner").returncode == 0
+    _grant(pg, url)
+    db = pg.database_of(url)
+    server = HallServer(as_role(url, "hall_app"), demo=True, home=tmp_path / "app").start()
+    replica = None
+    try:
+        clerk = server.login("clerk1", device_token=server.device_token())
+        assert {r["status"] for r in upload(clerk, server, [note(i) for i in range(1, 21)])} == {201}
+        replica = pg.standby()  # pg_basebackup -R, as docs/operations.md has it
+        _until(lambda: _replica_count(replica, db) == 20)
+        # The hall goes on working; the replica follows without anyone copying anything.
+        assert {r["status"] for r in upload(clerk, server, [note(i) for i in range(21, 31)])} == {201}
+        _until(lambda: _replica_count(replica, db) == 30)
+        with psycopg.connect(host=str(replica.socketdir), port=replica.port, user="hall_report",
+                             dbname=db, autocommit=True) as conn:
+            with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
+                conn.execute("DELETE FROM records")
+    finally:
+        server.stop()
+        if replica is not None:
+            replica.stop()

@@ -103,7 +103,9 @@ class PostgresCluster:
                               stderr=subprocess.STDOUT, text=True, env=env, timeout=timeout,
                               cwd=self.root)
 
-    def start(self) -> PostgresCluster:
+    def start(self, primary: PostgresCluster | None = None) -> PostgresCluster:
+        """initdb and start; with `primary`, a streaming hot standby of it instead
+        (pg_basebackup -R), as a hall's replica for reports is made."""
         if self._started:
             return self
         # A short path: a Unix socket's path may not exceed about 100 characters.
@@ -112,11 +114,16 @@ class PostgresCluster:
             shutil.chown(self.root, SUPERUSER, SUPERUSER)
         self.port = _free_port()
         atexit.register(self.stop)
-        result = self._run("initdb", "-D", str(self.datadir), "-A", "trust", "-U", SUPERUSER,
-                           "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions")
+        if primary is None:
+            result = self._run("initdb", "-D", str(self.datadir), "-A", "trust", "-U", SUPERUSER,
+                               "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions")
+        else:
+            result = self._run("pg_basebackup", "-D", str(self.datadir), "-R", "-X", "stream", "-c", "fast", "--no-sync",
+                               "-h", str(primary.socketdir), "-p", str(primary.port), "-U", SUPERUSER)
         if result.returncode != 0:
             self._discard()
-            raise PostgresUnavailable(f"initdb failed ({result.returncode}):\n{result.stdout}")
+            made = "initdb" if primary is None else "pg_basebackup"
+            raise PostgresUnavailable(f"{made} failed ({result.returncode}):\n{result.stdout}")
         options = " ".join([
             f"-p {self.port}",
             f"-k {self.socketdir}",
@@ -137,6 +144,10 @@ class PostgresCluster:
                 f"pg_ctl start failed ({result.returncode}):\n{result.stdout}\n{log}")
         self._started = True
         return self
+
+    def standby(self) -> PostgresCluster:
+        """A new cluster following this one by streaming replication, read-only; stop() it."""
+        return PostgresCluster().start(primary=self)
 
     def halt(self) -> None:
         """Stop the server as an operator's restart does (fast: every connection is cut, what
