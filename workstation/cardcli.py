@@ -41,6 +41,17 @@ def _user() -> str:
         return "unknown"
 
 
+def _configured_csca() -> str | None:
+    """The config file's [passport] csca_file, if the config can be read."""
+    from workstation.config import ConfigError, load
+    from workstation.paths import default_paths
+
+    try:
+        return load(default_paths().config_file).passport.csca_file or None
+    except (ConfigError, OSError):
+        return None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="main.py card", description="Identity card reader tools for IT.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -57,6 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
     read.add_argument("--timeout", type=float, default=2.0, help="seconds to wait for each answer (default 2)")
     read.add_argument("--mrz", help="pcsc-passport: the passport's two MRZ lines (joined, or as typed "
                                     "by a scanner), for Basic Access Control")
+    read.add_argument("--csca", help="pcsc-passport: the CSCA trust list for Passive Authentication (PEM "
+                                     "bundle, certificate, master list or folder; default: the config's "
+                                     "[passport] csca_file)")
     read.add_argument("--reveal", action="store_true", help="print full values (audited)")
     read.add_argument("--reason", default="IT check of the card reader",
                       help="why the full values are needed (goes into the audit record)")
@@ -94,6 +108,7 @@ def main(argv: Sequence[str]) -> int:
                 setter(args.mrz)
             except ValueError as exc:  # MrzError names the field that does not check out
                 return _fail(EXIT_USAGE, f"card read: the MRZ does not check out: {exc}")
+            reader.set_trust_list(args.csca or _configured_csca())
     except ReaderConfigError as exc:
         return _fail(EXIT_USAGE, f"card read: {exc}")
     except ReaderError as exc:

@@ -43,6 +43,14 @@ lock_minutes = 10
 # port = "/dev/ttyUSB0"        # COM3 on Windows; the vendor's port number for termb/sdtapi
 # library = ""                 # the vendor library's path for termb/sdtapi
 
+[passport]
+# Passive Authentication of passports read over PC/SC: the CSCA certificates of the issuing
+# states this hall trusts (from the national or the ICAO master list), as a PEM bundle, a
+# DER certificate, a master list (.ml), or a folder of those, e.g. "/etc/counter/csca"
+# (relative: next to this file). Re-read when its files change. Empty: chips are read but
+# shown as 无法验证 (not verifiable).
+csca_file = ""
+
 # [printer]
 # The kiosk's ticket printer: backend "escpos" (thermal printer), "system" (the OS printer)
 # or "none". For escpos, connection "file" (device = "/dev/usb/lp0"), "serial"
@@ -133,6 +141,11 @@ class LicenceSettings:
 
 
 @dataclass(frozen=True)
+class PassportSettings:
+    csca_file: str = ""
+
+
+@dataclass(frozen=True)
 class RatingSettings:
     timeout: float = 90.0
 
@@ -145,6 +158,7 @@ class Settings:
     documents: DocumentSettings = field(default_factory=DocumentSettings)
     rating: RatingSettings = field(default_factory=RatingSettings)
     licences: LicenceSettings = field(default_factory=LicenceSettings)
+    passport: PassportSettings = field(default_factory=PassportSettings)
     # The [card] table as written; None when the window has no reader.
     # workstation.devices.idcard.ReaderSettings.from_mapping reads it (checked at load).
     card: dict[str, Any] | None = None
@@ -193,7 +207,8 @@ def load(path: Path) -> Settings:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from None
     sections = {"server": ServerSettings, "ui": UiSettings, "sync": SyncSettings,
-                "documents": DocumentSettings, "rating": RatingSettings, "licences": LicenceSettings}
+                "documents": DocumentSettings, "rating": RatingSettings, "licences": LicenceSettings,
+                "passport": PassportSettings}
     unknown = set(data) - set(sections) - {"card", "printer", "keys"}
     if unknown:
         raise ConfigError(f"{path}: unknown section [{sorted(unknown)[0]}]")
@@ -225,6 +240,9 @@ def load(path: Path) -> Settings:
     server = parts["server"]
     if server.ca_file and not Path(server.ca_file).is_absolute():
         parts["server"] = replace(server, ca_file=str(path.parent / server.ca_file))
+    passport = parts["passport"]
+    if passport.csca_file and not Path(passport.csca_file).is_absolute():
+        parts["passport"] = replace(passport, csca_file=str(path.parent / passport.csca_file))
     settings = Settings(**parts, card=card, printer=printer, keys=dict(keys))
     url = settings.server.url
     if url and not url.startswith(("http://", "https://")):

@@ -4,7 +4,9 @@ driver, so the passport reader is tested against the real PC/SC stack.
 - ``EmrtdChip`` is the chip itself, pure: ``process(apdu) -> response``. It answers SELECT of
   the eMRTD application (A0 00 00 02 47 10 01), GET CHALLENGE, EXTERNAL AUTHENTICATE (checks
   the terminal's cryptogram and MAC with keys from its own MRZ and answers with its own), and
-  SELECT / READ BINARY of EF.COM, DG1 and DG2 under secure messaging.
+  SELECT / READ BINARY of EF.COM, DG1 and DG2 under secure messaging, and of EF.SOD when it
+  is given one (``sod=``: tests build it with emrtd_pki.IssuingState.sign_sod over the chip's
+  own ``data_groups``, or over other data for a tampered chip).
 - ``VirtualCard`` connects a chip to vpcd's TCP socket (default port 35963) and speaks vpcd's
   protocol: every message is a 2-byte big-endian length and then either a 1-byte control
   code (0 power off, 1 power on, 2 reset, 4 get ATR) or a command APDU. Closing the socket is
@@ -37,6 +39,7 @@ __all__ = [
     "FACE_JPEG",
     "CardPulled",
     "EmrtdChip",
+    "FID_EF_SOD",
     "Holder",
     "VirtualCard",
     "build_dg1",
@@ -53,6 +56,7 @@ VPCD_PORT = 35963
 FID_EF_COM = 0x011E
 FID_DG1 = 0x0101
 FID_DG2 = 0x0102
+FID_EF_SOD = 0x011D
 
 # A 60x80 JPEG drawing of a face (1424 bytes), made once with Pillow and kept here so the card
 # needs no imaging library.
@@ -272,11 +276,14 @@ class EmrtdChip:
     of that file at or beyond ``offset`` arrives."""
 
     def __init__(self, holder: Holder | None = None, *, face: bytes = FACE_JPEG,
-                 files: dict[int, bytes] | None = None, rng: Callable[[int], bytes] = os.urandom):
+                 files: dict[int, bytes] | None = None, rng: Callable[[int], bytes] = os.urandom,
+                 sod: bytes | None = None):
         self.holder = holder or Holder()
         self.face = face
         self.files = files if files is not None else {
             FID_EF_COM: build_ef_com(), FID_DG1: build_dg1(self.holder), FID_DG2: build_dg2(face)}
+        if sod is not None:
+            self.files[FID_EF_SOD] = sod
         self.rng = rng
         seed = hashlib.sha1(self.holder.mrz_information.encode("ascii")).digest()[:16]
         self.k_enc, self.k_mac = derive(seed, 1), derive(seed, 2)
@@ -293,6 +300,11 @@ class EmrtdChip:
         self.ks_mac: bytes | None = None
         self.ssc = 0
         self.selected: int | None = None
+
+    @property
+    def data_groups(self) -> dict[int, bytes]:
+        """DG number -> the file's bytes, what an EF.SOD for this chip signs."""
+        return {n: self.files[fid] for n, fid in ((1, FID_DG1), (2, FID_DG2)) if fid in self.files}
 
     @property
     def authenticated(self) -> bool:

@@ -28,7 +28,16 @@ from typing import Any
 import pytest
 
 from tests.support.waiting import wait_for
-from tests.workstation.emrtd_card import ATR, FACE_JPEG, FID_DG2, EmrtdChip, Holder, VirtualCard
+from tests.workstation.emrtd_card import (
+    ATR,
+    FACE_JPEG,
+    FID_DG1,
+    FID_DG2,
+    FID_EF_SOD,
+    EmrtdChip,
+    Holder,
+    VirtualCard,
+)
 from workstation.devices.mrz import BacKey
 
 INSTALL = ("install them with: apt-get install -y pcscd vsmartcard-vpcd libpcsclite-dev swig gcc "
@@ -434,3 +443,119 @@ def test_card_read_command_reads_a_passport_with_its_mrz(card: VirtualCard, tmp_
     assert main(["read", "--backend", "pcsc-passport", "--port", READER]) == 2
     assert "--mrz" in capsys.readouterr().err
     assert main(["read", "--backend", "pcsc-passport", "--port", READER, "--mrz", mrz[:-1] + "X"]) == 2
+
+
+# --- Passive Authentication ----------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def utopia():
+    """The test issuing state: its CSCA signs the Document Signer that signs the chips' SODs."""
+    from tests.workstation.emrtd_pki import IssuingState
+
+    return IssuingState.make("UT", "CSCA Utopia")
+
+
+@pytest.fixture
+def trust_file(tmp_path: Path, utopia) -> Path:
+    """IT's trust list: a PEM bundle with another state's CSCA and Utopia's."""
+    from tests.workstation.emrtd_pki import IssuingState
+
+    path = tmp_path / "csca.pem"
+    path.write_bytes(IssuingState.make("AT", "CSCA Atlantis").csca_pem() + utopia.csca_pem())
+    return path
+
+
+def _key(chip: EmrtdChip) -> BacKey:
+    return BacKey.from_mrz("\n".join(chip.holder.mrz_lines))
+
+
+def test_a_genuine_chip_is_verified_against_the_trust_list(card: VirtualCard, chip: EmrtdChip, utopia,
+                                                          trust_file: Path) -> None:
+    from workstation.domain.identity import ChipAuthState
+
+    chip.files[FID_EF_SOD] = utopia.sign_sod(chip.data_groups)
+    data = _reader(csca=trust_file).read_passport(_key(chip))
+    assert data.chip_auth.state is ChipAuthState.VERIFIED
+    assert "CSCA Utopia" in data.chip_auth.detail
+    assert data.face_image == FACE_JPEG
+    assert data.to_identity_document().chip_auth == data.chip_auth
+    # the same chip, no trust list configured: its signature checks out but nothing vouches for it
+    alone = _reader().read_passport(_key(chip))
+    assert alone.chip_auth.state is ChipAuthState.UNVERIFIED and "no CSCA trust list" in alone.chip_auth.detail
+    # a folder of certificates works as well as a bundle, and small chunks read EF.SOD whole
+    folder = trust_file.parent / "csca.d"
+    folder.mkdir()
+    (folder / "utopia.pem").write_bytes(utopia.csca_pem())
+    assert _reader(csca=folder, chunk_size=0x30).read_passport(_key(chip)).chip_auth.state is ChipAuthState.VERIFIED
+
+
+def test_a_tampered_dg1_is_refused_and_audited(card: VirtualCard, chip: EmrtdChip, utopia, trust_file: Path,
+                                              store) -> None:
+    from tests.workstation.emrtd_card import build_dg1
+    from workstation.app.card_reading import CardReading
+    from workstation.devices.idcard import ProtocolError
+    from workstation.devices.passport import ChipTamperedError
+    from workstation.domain.identity import ChipAuthState
+
+    chip.files[FID_EF_SOD] = utopia.sign_sod(chip.data_groups)
+    # the same document number and dates (BAC still opens it), another name written into DG1
+    chip.files[FID_DG1] = build_dg1(Holder(surname="MUSTERMANN"))
+    with pytest.raises(ChipTamperedError, match="DG1 does not match") as caught:
+        _reader(csca=trust_file).read_passport(_key(chip))
+    assert isinstance(caught.value, ProtocolError) and caught.value.outcome == "chip_tampered"
+    assert caught.value.chip_auth.state is ChipAuthState.TAMPERED
+    assert "MUSTERMANN" not in str(caught.value) and "C01X00T47" not in str(caught.value)
+
+    reading = CardReading(store, _reader(csca=trust_file, key=_key(chip)), "ws-pa-test")
+    with pytest.raises(ChipTamperedError):
+        reading.read("clerk1", 3)
+    record = [r for r in store.next_batch(100) if r.kind == "audit.card_read"][-1].payload
+    assert record["outcome"] == "chip_tampered" and record["chip_auth"] == "tampered"
+    assert "DG1" in record["chip_auth_detail"] and record["id_masked"] is None
+    reading.close()
+
+
+def test_a_signature_over_other_data_is_refused(card: VirtualCard, chip: EmrtdChip, utopia,
+                                                trust_file: Path) -> None:
+    from workstation.devices.passport import ChipTamperedError
+
+    sod = bytearray(utopia.sign_sod(chip.data_groups))
+    sod[-3] ^= 0x40                       # a bit of the RSA signature (the SOD's last bytes)
+    chip.files[FID_EF_SOD] = bytes(sod)
+    with pytest.raises(ChipTamperedError, match="signature .* does not verify"):
+        _reader(csca=trust_file).read_passport(_key(chip))
+
+
+def test_a_document_signer_of_an_unknown_csca_is_usable_but_flagged(card: VirtualCard, chip: EmrtdChip,
+                                                                    trust_file: Path) -> None:
+    from tests.workstation.emrtd_pki import IssuingState
+    from workstation.domain.identity import ChipAuthState
+
+    forger = IssuingState.make("UT", "CSCA Utopia")      # same name as the trusted CSCA, another key
+    chip.files[FID_EF_SOD] = forger.sign_sod(chip.data_groups)
+    data = _reader(csca=trust_file).read_passport(_key(chip))
+    assert data.chip_auth.state is ChipAuthState.UNKNOWN_CSCA and data.chip_auth.usable
+    assert data.surname == "HARTMANN"
+    stranger = IssuingState.make("NR", "CSCA Nowhere")
+    chip.files[FID_EF_SOD] = stranger.sign_sod(chip.data_groups)
+    data = _reader(csca=trust_file).read_passport(_key(chip))
+    assert data.chip_auth.state is ChipAuthState.UNKNOWN_CSCA and "not in the CSCA trust list" in data.chip_auth.detail
+
+
+def test_a_chip_without_sod_or_with_a_broken_trust_list_is_not_verifiable(card: VirtualCard, chip: EmrtdChip,
+                                                                          utopia, tmp_path: Path) -> None:
+    from workstation.domain.identity import ChipAuthState
+
+    assert FID_EF_SOD not in chip.files
+    broken = tmp_path / "broken.pem"
+    broken.write_text("not a certificate")
+    data = _reader(csca=broken).read_passport(_key(chip))
+    assert data.chip_auth.state is ChipAuthState.UNVERIFIED and "no security object" in data.chip_auth.detail
+    assert data.face_image == FACE_JPEG
+    chip.files[FID_EF_SOD] = utopia.sign_sod(chip.data_groups)
+    data = _reader(csca=broken).read_passport(_key(chip))
+    assert data.chip_auth.state is ChipAuthState.UNVERIFIED and "no usable certificate" in data.chip_auth.detail
+    # IT fixes the file: the same reader picks it up at the next read
+    broken.write_bytes(utopia.csca_pem())
+    reader = _reader(csca=broken)
+    assert reader.read_passport(_key(chip)).chip_auth.state is ChipAuthState.VERIFIED

@@ -7,7 +7,9 @@ lock so two threads never link to the same predecessor; the chain head is kept i
 store's small state (`audit_head:<chain>`).
 
 No audit record carries a full ID number or name: only the masked number (and nothing of
-the photo). A read blocks for up to a few seconds: call `read` from a worker thread, or
+the photo). A passport read records Passive Authentication's outcome (`chip_auth`: verified,
+unknown_csca, unverified, tampered; `chip_auth_detail` in words); a tampered chip's read
+fails with outcome `chip_tampered` and gives no document. A read blocks for up to a few seconds: call `read` from a worker thread, or
 `read_in_background`, never from the GUI thread (pass `gui_thread` to have that checked).
 """
 
@@ -25,6 +27,7 @@ from workstation.clock import now as hall_now
 from workstation.devices.idcard import IdCardReader, ReaderError
 from workstation.domain.audit import ChainHead, head_after, seal
 from workstation.domain.identity import (
+    ChipAuthentication,
     Expiry,
     IdentityDocument,
     document_problems,
@@ -136,6 +139,13 @@ class CardRead:
         return not self.problems
 
 
+def _chip_auth_fields(chip_auth: ChipAuthentication | None) -> dict[str, Any]:
+    """The audit's record of Passive Authentication; nothing for cards without a chip check."""
+    if chip_auth is None:
+        return {}
+    return {"chip_auth": chip_auth.state.value, "chip_auth_detail": redact(chip_auth.detail)}
+
+
 class CardReading:
     """The use case: read through the configured backend, validate, audit."""
 
@@ -170,7 +180,7 @@ class CardReading:
             document = self.reader.read()
         except ReaderError as exc:
             fields.update(card_type=None, id_masked=None, outcome=exc.outcome, problems=[],
-                          expiry=None, error=redact(str(exc)))
+                          expiry=None, error=redact(str(exc)), **_chip_auth_fields(getattr(exc, "chip_auth", None)))
             self.audit.append(AUDIT_CARD_READ, fields)
             log.info("card read at window %s by %s: %s", window, clerk, exc.outcome)
             raise
@@ -186,7 +196,7 @@ class CardReading:
         state = expiry(document, today, self.warn_days)
         fields.update(card_type=document.card_type.value, id_masked=mask_id(document.id_number),
                       outcome="invalid" if problems else "ok", problems=[redact(p) for p in problems],
-                      expiry=state.state.value, error=None)
+                      expiry=state.state.value, error=None, **_chip_auth_fields(document.chip_auth))
         saved = self.audit.append(AUDIT_CARD_READ, fields)
         log.info("card read at window %s by %s: %s %s %s", window, clerk, fields["outcome"],
                  document.card_type.value, mask_id(document.id_number))

@@ -258,7 +258,11 @@ class Workstation:
             from workstation.devices.idcard import ReaderSettings, create_reader
 
             reader_settings = ReaderSettings.from_mapping(self.settings.card)
-            self._card_reading = CardReading(self.store, create_reader(reader_settings),
+            reader = create_reader(reader_settings)
+            trust = getattr(reader, "set_trust_list", None)
+            if trust is not None:          # passports: the CSCAs for Passive Authentication
+                trust(self.settings.passport.csca_file or None)
+            self._card_reading = CardReading(self.store, reader,
                                              self.device.device_id, backend=reader_settings.backend,
                                              warn_days=reader_settings.expiry_warning_days)
         return self._card_reading

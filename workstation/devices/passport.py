@@ -12,7 +12,7 @@ gives an ``IdentityDocument`` (card type PASSPORT, the face image as its photo),
 application, runs BAC with keys from the MRZ (``mrz.BacKey``: typed by the clerk, or the two
 MRZ lines an MRZ scanner types), then reads EF.COM, DG1 (the MRZ, check digits verified) and
 DG2 (the face image: the JPEG or JPEG 2000 bytes inside the biometric template) under secure
-messaging, in READ BINARY chunks. It blocks: call it on a worker thread, or use
+messaging, in READ BINARY chunks, then EF.SOD for Passive Authentication. It blocks: call it on a worker thread, or use
 ``read_async`` which runs it on the reader's own worker thread and returns a Future. The face
 image is kept in memory only; nothing read is logged.
 
@@ -32,9 +32,17 @@ monitor drops it, re-establishes a new one with exponential backoff and carries 
 reports a ``MonitorSnapshot`` (readers, cards, ATRs, last error) through a callback and keeps
 diagnostics for an IT dialog (``diagnostics()``).
 
-Not done: Passive Authentication (verifying EF.SOD's signature and the data-group hashes
-against the issuing state's CSCA certificate), Active / Chip Authentication and PACE. Data
-read here is as the chip gave it; treat it as unauthenticated until PA is added.
+Passive Authentication (``workstation.devices.passive_auth``): EF.SOD is read last, over the
+same secure channel; the hashes of DG1 and DG2 as read, the Document Signer's signature and
+the DS certificate's chain to a CSCA of the trust list (``csca`` / ``set_trust_list``: the
+``[passport] csca_file`` of the workstation config, loaded on the reader's thread and again
+when its files change) give ``PassportData.chip_auth`` (and the document's ``chip_auth``):
+verified, unknown CSCA (usable, warned), unverified (no SOD, no trust list, or not
+checkable). A chip whose hashes or signature do not match is refused: ``read_passport``
+raises ``ChipTamperedError`` (its ``chip_auth`` says why) and returns none of its data.
+
+Not done: Active / Chip Authentication and PACE (a cloned chip with a genuine SOD passes PA),
+CRLs of the issuing states.
 """
 
 from __future__ import annotations
@@ -76,7 +84,8 @@ from workstation.devices.idcard import (
     register_backend,
 )
 from workstation.devices.mrz import BacKey, MrzError, Td3Mrz, TlvError, iter_tlv, parse_dg1, read_tlv
-from workstation.domain.identity import CardType, IdentityDocument, Sex
+from workstation.devices.passive_auth import TrustListError, TrustListSource, passive_authentication
+from workstation.domain.identity import CardType, ChipAuthentication, ChipAuthState, IdentityDocument, Sex
 
 __all__ = [
     "BACKEND_NAME",
@@ -84,6 +93,7 @@ __all__ = [
     "AccessDeniedError",
     "CardDataError",
     "CardRemovedError",
+    "ChipTamperedError",
     "MonitorSnapshot",
     "MrzRequiredError",
     "NoCardError",
@@ -106,6 +116,7 @@ EMRTD_AID = bytes.fromhex("A0000002471001")
 FID_EF_COM = 0x011E
 FID_DG1 = 0x0101
 FID_DG2 = 0x0102
+FID_EF_SOD = 0x011D
 # A READ BINARY of 223 bytes answers DO'87' (1 + 2 + 1 + 224) + DO'99' (4) + DO'8E' (10) = 242
 # bytes: it fits a short response with room to spare.
 DEFAULT_CHUNK = 0xDF
@@ -184,6 +195,17 @@ class NotAPassportError(PassportReaderError, UnsupportedCard):
     """The card on the reader has no eMRTD application."""
 
 
+class ChipTamperedError(PassportReaderError, ProtocolError):
+    """Passive Authentication failed: a data group's hash or the security object's signature
+    does not match what the issuing state signed. The chip's data is not to be used."""
+
+    outcome = "chip_tampered"
+
+    def __init__(self, message: str, chip_auth: ChipAuthentication):
+        super().__init__(message)
+        self.chip_auth = chip_auth
+
+
 # --- results ---------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -207,6 +229,7 @@ class PassportData:
     data_groups: tuple[int, ...] = ()           # data groups EF.COM lists
     reader: str = ""
     atr: bytes = b""
+    chip_auth: ChipAuthentication | None = None     # Passive Authentication's outcome
 
     def __repr__(self) -> str:   # personal data stays out of logs and tracebacks
         masked = self.document_number[:2] + "*" * max(0, len(self.document_number) - 2)
@@ -229,7 +252,8 @@ class PassportData:
             card_type=CardType.PASSPORT, name="", id_number=self.document_number, sex=sex,
             birth_date=self.mrz.birth_date_value, english_name=english, nationality=self.nationality,
             issuing_authority=self.issuing_state, valid_to=self.mrz.expiry_date_value,
-            photo=self.face_image or b"", photo_format=photo_format if self.face_image else "")
+            photo=self.face_image or b"", photo_format=photo_format if self.face_image else "",
+            chip_auth=self.chip_auth)
 
 
 # --- DG2 -------------------------------------------------------------------------------------
@@ -394,18 +418,21 @@ class PcscPassportReader(IdCardReader):
     """Reads passports on a PC/SC reader. ``reader_name``: the reader to use (exact name, or
     a part of it); by default the first reader with a card on it. Settings (``[card]``):
     ``port`` or ``options.reader`` names the reader, ``options.chunk_size`` (1..223) and
-    ``options.read_face`` (default true) tune the read."""
+    ``options.read_face`` (default true) tune the read. ``csca``: the CSCA trust list (a PEM
+    bundle, a certificate, an ICAO master list or a folder of them) for Passive
+    Authentication; None: chips are read but reported as not verifiable."""
 
     backend = BACKEND_NAME
 
     def __init__(self, reader_name: str | None = None, *, key: BacKey | None = None,
-                 chunk_size: int = DEFAULT_CHUNK, read_face: bool = True):
+                 chunk_size: int = DEFAULT_CHUNK, read_face: bool = True, csca: str | os.PathLike[str] | None = None):
         if not 1 <= chunk_size <= DEFAULT_CHUNK:
             raise ValueError(f"chunk_size must be 1..{DEFAULT_CHUNK}")
         self.reader_name = reader_name
         self.key = key
         self.chunk_size = chunk_size
         self.read_face = read_face
+        self.trust = TrustListSource(csca)
         self._executor: concurrent.futures.ThreadPoolExecutor | None = None
         self._executor_lock = threading.Lock()
         self._read_lock = threading.Lock()       # one read at a time, whichever thread asks
@@ -469,6 +496,10 @@ class PcscPassportReader(IdCardReader):
         """The MRZ to use for the next reads: a ``BacKey``, the MRZ lines a scanner typed
         (``MrzError`` naming the field when they do not check out), or None to forget it."""
         self.key = key if isinstance(key, BacKey) or key is None else BacKey.from_mrz(key)
+
+    def set_trust_list(self, csca: str | os.PathLike[str] | None) -> None:
+        """The CSCA trust list for Passive Authentication (read at the next read, not now)."""
+        self.trust = TrustListSource(csca)
 
     def read_async(self, key: BacKey | None = None, *,
                    progress: Callable[[str, int, int], None] | None = None,
@@ -612,18 +643,37 @@ class PcscPassportReader(IdCardReader):
                 (key.document_number, key.birth_date, key.expiry_date):
             raise CardDataError("the MRZ stored in the chip (DG1) differs from the MRZ used to open it")
 
+        read = {1: dg1}
         face = face_type = None
         if self.read_face and (not groups or 2 in groups):
             step.what = "reading DG2 (face image)"
             dg2 = self._read_file(conn, sm, FID_DG2, "DG2", progress)
+            read[2] = dg2
             face, face_type = extract_face_image(dg2)
+
+        step.what = "reading EF.SOD (security object)"
+        sod = self._read_file(conn, sm, FID_EF_SOD, "EF.SOD", progress, optional=True)
+        chip_auth = self._authenticate(sod, read)
 
         return PassportData(
             document_code=mrz.document_code, issuing_state=mrz.issuing_state, surname=mrz.surname,
             given_names=mrz.given_names, document_number=mrz.document_number, nationality=mrz.nationality,
             birth_date=mrz.birth_date, sex=mrz.sex, expiry_date=mrz.expiry_date,
             optional_data=mrz.optional_data, mrz=mrz, face_image=face, face_image_type=face_type,
-            lds_version=lds_version, data_groups=groups, reader=conn.reader, atr=atr)
+            lds_version=lds_version, data_groups=groups, reader=conn.reader, atr=atr, chip_auth=chip_auth)
+
+    def _authenticate(self, sod: bytes | None, read: dict[int, bytes]) -> ChipAuthentication:
+        """Passive Authentication of what was read; ChipTamperedError when it fails."""
+        try:
+            trust: Any = self.trust.get()
+        except TrustListError as exc:
+            trust = exc
+        result = passive_authentication(sod, read, trust)
+        if result.state is ChipAuthState.TAMPERED:
+            raise ChipTamperedError(f"the passport chip's data failed Passive Authentication ({result.detail}): "
+                                    f"its data has been altered or forged and is not used; check the passport "
+                                    f"by eye and tell the supervisor", result)
+        return result
 
     def _sm_transmit(self, conn: _Connection, sm: SecureMessaging, apdu: bytes) -> tuple[bytes, int]:
         response, sw = conn.transmit(sm.protect(apdu))
@@ -638,9 +688,11 @@ class PcscPassportReader(IdCardReader):
                                          f"passport again") from exc
 
     def _read_file(self, conn: _Connection, sm: SecureMessaging, fid: int, name: str,
-                   progress: Callable[[str, int, int], None]) -> bytes:
+                   progress: Callable[[str, int, int], None], *, optional: bool = False) -> bytes | None:
         _, sw = self._sm_transmit(conn, sm, b"\x00\xa4\x02\x0c\x02" + fid.to_bytes(2, "big"))
         if sw == 0x6A82:
+            if optional:
+                return None
             raise CardDataError(f"the passport has no {name}")
         if sw != 0x9000:
             raise CardDataError(f"the chip answered SELECT {name} with {sw:04X}")

@@ -268,6 +268,29 @@ class Expiry:
 LONG_TERM = "长期"
 
 
+class ChipAuthState(StrEnum):
+    """The outcome of Passive Authentication of a passport chip (ICAO 9303 part 11)."""
+
+    VERIFIED = "verified"  # 芯片数据已验证: hashes, signature and the chain to a trusted CSCA check out
+    UNKNOWN_CSCA = "unknown_csca"  # 签发机构证书不在信任列表: genuine signature, issuer not trusted here
+    TAMPERED = "tampered"  # 芯片数据被篡改: a data group's hash or the signature does not match
+    UNVERIFIED = "unverified"  # 无法验证: no security object, no trust list, or it cannot be checked
+
+
+@dataclass(frozen=True)
+class ChipAuthentication:
+    """What Passive Authentication found, with `detail` in plain words for the clerk's
+    tooltip and the audit (certificate names and reasons; never a holder's data)."""
+
+    state: ChipAuthState
+    detail: str = ""
+
+    @property
+    def usable(self) -> bool:
+        """The chip's data may be taken (a tampered chip's may not)."""
+        return self.state is not ChipAuthState.TAMPERED
+
+
 @dataclass(frozen=True, repr=False)
 class IdentityDocument:
     """What a card or passport says about its holder.
@@ -299,6 +322,8 @@ class IdentityDocument:
     card_version: str = ""  # I cards: the card version
     photo: bytes = field(default=b"", compare=False)
     photo_format: str = ""
+    # Passports read from the chip: Passive Authentication's outcome (None for other cards).
+    chip_auth: ChipAuthentication | None = None
 
     @property
     def display_name(self) -> str:
@@ -338,6 +363,8 @@ class IdentityDocument:
             "issue_count": self.issue_count,
             "card_version": self.card_version,
             "photo": {"format": self.photo_format, "bytes": len(self.photo)} if self.photo else None,
+            "chip_auth": ({"state": self.chip_auth.state.value, "detail": self.chip_auth.detail}
+                          if self.chip_auth else None),
         }
         return data
 
