@@ -35,11 +35,13 @@ from typing import Protocol
 
 from sqlalchemy import bindparam, select
 
+from server import reference
 from server.db import Database
 from server.models import Ticket
 from server.queue import QueueService
 from workstation.domain.queue import Candidate, TicketState
 from workstation.protocol.queue import mask_phone
+from workstation.protocol.reference import ReferenceKind
 
 log = logging.getLogger("hall.reminders")
 
@@ -95,13 +97,15 @@ class ReminderSettings:
     sms_url: str | None = None
     sms_timeout: float = 5.0
     retry_seconds: float = 30.0
-    hall_name: str = DEFAULT_HALL_NAME
+    # The SMS signature; empty: the hall's own name (its reference data), read at each check.
+    hall_name: str = ""
 
     @classmethod
     def from_env(cls) -> ReminderSettings:
         """COUNTER_REMIND_AHEAD_TICKETS (3), COUNTER_REMIND_AHEAD_MINUTES (10; 0: by tickets
         only), COUNTER_NOTIFIER (log|http), COUNTER_SMS_URL (for http), COUNTER_SMS_TIMEOUT
-        (5 s), COUNTER_REMIND_RETRY_SECONDS (30), COUNTER_HALL_NAME (the SMS signature)."""
+        (5 s), COUNTER_REMIND_RETRY_SECONDS (30), COUNTER_HALL_NAME (the SMS signature; default: the
+        name in the hall's reference data)."""
         env = os.environ
 
         def number(name: str, default: str, kind=int, low: float = 0, high: float = 10_000):
@@ -125,7 +129,7 @@ class ReminderSettings:
                    notifier=notifier, sms_url=url,
                    sms_timeout=number("COUNTER_SMS_TIMEOUT", "5", float, 0.1, 120),
                    retry_seconds=number("COUNTER_REMIND_RETRY_SECONDS", "30", float, 0.1, 3600),
-                   hall_name=env.get("COUNTER_HALL_NAME", "").strip() or DEFAULT_HALL_NAME)
+                   hall_name=env.get("COUNTER_HALL_NAME", "").strip())
 
     def make_notifier(self) -> Notifier:
         if self.notifier == "http":
@@ -247,10 +251,20 @@ class ReminderService:
         return {b.code: b.estimated_wait_minutes / b.waiting for b in summary.business_types
                 if b.estimated_wait_minutes is not None and b.waiting > 0}
 
+    def _signature(self) -> str:
+        """COUNTER_HALL_NAME, or the name the hall's reference data gives it (an admin may
+        rename the hall at any time), or the demo hall's."""
+        if self.settings.hall_name:
+            return self.settings.hall_name
+        with self.db.reading() as session:
+            halls = reference.current(session, ReferenceKind.HALL)
+        return str(halls[0].get("name") or DEFAULT_HALL_NAME) if halls else DEFAULT_HALL_NAME
+
     def check(self) -> int:
         """Sends what is due; returns how many went."""
         sent = 0
         clock = time.monotonic()
+        signature = None
         for due in self.due():
             if self._stopping:
                 break
@@ -260,7 +274,8 @@ class ReminderService:
                 row = session.connection().execute(self._still_waiting, {"ticket_id": due.ticket_id}).first()
             if row is None or row[0] != _WAITING or row[1] is not None:
                 continue
-            text = reminder_text(self.settings.hall_name, due.number, due.ahead, due.minutes)
+            signature = signature or self._signature()
+            text = reminder_text(signature, due.number, due.ahead, due.minutes)
             try:
                 self.notifier.send(due.phone, text)
             except RetryLater as exc:

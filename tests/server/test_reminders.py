@@ -5,6 +5,7 @@ answers 503 is tried again later, and the queue never waits for it."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -14,7 +15,7 @@ from sqlalchemy import create_engine, pool, text
 
 from server.reminders import ReminderSettings, reminder_text
 from tests.server.test_queue import Hall, ok
-from tests.support.hall_server import HallServer
+from tests.support.hall_server import REPO, HallServer
 from tests.support.sms_gateway import SmsGateway
 from tests.support.waiting import wait_for
 from workstation.protocol.queue import IssueRequest, mask_phone
@@ -185,3 +186,17 @@ def test_a_ticket_further_ahead_is_reminded_when_its_estimate_is_near(minutes_se
     # The minutes follow the measured service time (under a second here, 1 minute unless the PC stalls).
     assert re.fullmatch(f"【{HALL}】您的号码 {far['number']} 前面还有 7 人，预计 [1-9] 分钟后叫号，请回到等候区留意叫号。",
                         message["text"]), message["text"]
+
+
+def test_the_reminder_is_signed_with_the_halls_own_name(reminding_server: HallServer, gateway: SmsGateway):
+    """No COUNTER_HALL_NAME: the SMS carries the name the hall's reference data gives it,
+    as an admin changed it a moment ago."""
+    hall = Hall(reminding_server)
+    admin = reminding_server.admin_session()
+    seeded = json.loads((REPO / "resources" / "demo_hall" / "hall.json").read_text(encoding="utf-8"))
+    renamed = {**seeded, "name": "示范区便民服务中心"}
+    answer = admin.put(reminding_server.api("/reference/hall/hall"), json={"payload": renamed}, timeout=30)
+    assert answer.status_code == 200, answer.text
+    ticket = hall.issue(phone=PHONES[0])  # nobody ahead: due at once
+    message = wait_for(lambda: delivered_to(gateway, PHONES[0]), "the reminder arrives")
+    assert message["text"] == f"【示范区便民服务中心】您的号码 {ticket['number']} 即将叫号，请回到等候区留意叫号。"
