@@ -222,6 +222,8 @@ class Ticket(Base):
     # reminded_at: when it was sent, so it goes once (a restart does not send it again).
     phone: Mapped[str | None] = mapped_column(String(20))
     reminded_at: Mapped[datetime | None]
+    # The device (kiosk) that issued it: a kiosk reads and cancels only its own tickets.
+    issued_by: Mapped[str | None] = mapped_column(String(36))
     window: Mapped[int | None] = mapped_column(Integer)
     target_window: Mapped[int | None] = mapped_column(Integer)
     call_count: Mapped[int] = mapped_column(Integer, default=0)

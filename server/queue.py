@@ -385,6 +385,14 @@ def to_wire(row: Row) -> wire.Ticket:
         ended_at=row["ended_at"], transferred_from=row["transferred_from"])
 
 
+def _own_ticket(row: Row, kiosk: str | None) -> None:
+    """A kiosk (`kiosk`: its device id) reads and cancels only the tickets it issued: the
+    ids count up, and any other kiosk of the hall could otherwise end anybody's turn."""
+    if kiosk is not None and row["issued_by"] != kiosk:
+        raise QueueError(403, f"ticket {row['number']} was not issued by this kiosk: a kiosk cancels "
+                              "and shows only its own tickets; the applicant can ask at a window")
+
+
 def _seconds(start: datetime, end: datetime) -> int:
     """Whole seconds from `start` to `end`, never negative (a clock step back)."""
     return max(0, round((end - start).total_seconds()))
@@ -756,8 +764,9 @@ class QueueService:
 
     # -- issuing -------------------------------------------------------------------------
 
-    def issue(self, op: _Op, request: wire.IssueRequest) -> wire.Ticket:
-        """A new waiting ticket: the type's letter and the day's next number, within the quota."""
+    def issue(self, op: _Op, request: wire.IssueRequest, issued_by: str | None = None) -> wire.Ticket:
+        """A new waiting ticket: the type's letter and the day's next number, within the quota.
+        `issued_by`: the issuing device's id, kept so that a kiosk reads and cancels only its own."""
         appointment = None
         code = request.business_type
         if request.appointment_code is not None:
@@ -805,7 +814,7 @@ class QueueService:
             "id_hash": id_hash,
             "id_masked": domain.mask_id_number(request.id_number) if request.id_number else None,
             "phone": request.phone or (appointment["phone"] if appointment else None),
-            "window": None, "target_window": None, "call_count": 0, "called_at": None,
+            "issued_by": issued_by, "window": None, "target_window": None, "call_count": 0, "called_at": None,
             "served_at": None, "ended_at": None, "transferred_from": None,
         }).mappings().one()
         if appointment is not None:
@@ -1006,7 +1015,7 @@ class QueueService:
         new = op.conn.execute(self._sql.insert, {
             **{k: ticket[k] for k in ("number", "sequence", "arrived_at", "green_channel", "green_reason",
                                       "appointment_code", "slot_start", "slot_end", "id_hash", "id_masked",
-                                      "phone")},
+                                      "phone", "issued_by")},
             "service_date": op.day, "business_type": code, "state": _WAITING, "issued_at": op.now,
             "window": None, "target_window": body.window, "call_count": 0, "called_at": None,
             "served_at": None, "ended_at": None, "transferred_from": ticket["id"],
@@ -1014,9 +1023,11 @@ class QueueService:
         op.counts = True
         return old, new
 
-    def cancel(self, op: _Op, ticket_id: int) -> wire.Ticket:
-        """The applicant left: a waiting or parked ticket ends (kiosk or admin)."""
+    def cancel(self, op: _Op, ticket_id: int, kiosk: str | None = None) -> wire.Ticket:
+        """The applicant left: a waiting or parked ticket ends (kiosk or admin). With
+        `kiosk` (its device id), only a ticket that kiosk issued."""
         ticket = self._lock_ticket(op, ticket_id)
+        _own_ticket(ticket, kiosk)
         try:
             target = domain.next_state(Operation.CANCEL, TicketState(ticket["state"]), ticket["number"])
         except TransitionRefused as exc:
@@ -1135,9 +1146,11 @@ class QueueService:
         with self._reading() as (conn, day, _):
             return [to_wire(r) for r in conn.execute(self._sql.parked, {"window": window, "day": day}).mappings()]
 
-    def ticket(self, ticket_id: int) -> wire.Ticket:
+    def ticket(self, ticket_id: int, kiosk: str | None = None) -> wire.Ticket:
+        """One ticket; with `kiosk` (its device id), only a ticket that kiosk issued."""
         with self._reading() as (conn, _, _):
             row = conn.execute(self._sql.ticket, {"ticket_id": ticket_id}).mappings().one_or_none()
         if row is None:
             raise QueueError(404, f"no ticket {ticket_id}")
+        _own_ticket(row, kiosk)
         return to_wire(row)

@@ -67,6 +67,12 @@ def _pause_request(raw: bytes) -> wire.PauseRequest | None:
         raise HTTPException(422, exc.errors(include_url=False, include_context=False)) from None
 
 
+def _kiosk(caller: Principal) -> str | None:
+    """The device id a ticket must have been issued by for `caller` to touch it: a kiosk's
+    own; None (any ticket) for a person."""
+    return caller.device_id if caller.role is Role.KIOSK else None
+
+
 def _json_body(model, required: bool = True) -> dict[str, Any]:
     # Its enums are components already (the Ticket and WindowState answers use them).
     schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
@@ -98,17 +104,20 @@ def queue_router(service: QueueService) -> APIRouter:
 
     @router.post("/tickets", response_model=wire.Ticket, status_code=201,
                  openapi_extra=_json_body(wire.IssueRequest))
-    async def issue(request: Request, _: Principal = Depends(kiosk_or_admin)) -> Response:
+    async def issue(request: Request, caller: Principal = Depends(kiosk_or_admin)) -> Response:
         body = _issue_request(await request.body())
-        return _answer(await service.write_async(service.issue, body), 201)
+        return _answer(await service.write_async(service.issue, body, caller.device_id), 201)
 
     @router.get("/tickets/{ticket_id}", response_model=wire.Ticket)
-    async def get_ticket(ticket_id: TicketId, _: Principal = Depends(ticket_reader)) -> wire.Ticket:
-        return await run_in_threadpool(service.ticket, ticket_id)
+    async def get_ticket(ticket_id: TicketId, caller: Principal = Depends(ticket_reader)) -> wire.Ticket:
+        """A kiosk sees only the tickets it issued itself (403 for another's)."""
+        return await run_in_threadpool(service.ticket, ticket_id, _kiosk(caller))
 
     @router.post("/tickets/{ticket_id}/cancel", response_model=wire.Ticket)
-    async def cancel(ticket_id: TicketId, _: Principal = Depends(kiosk_or_admin)) -> Response:
-        return _answer(await service.write_async(service.cancel, ticket_id))
+    async def cancel(ticket_id: TicketId, caller: Principal = Depends(kiosk_or_admin)) -> Response:
+        """The applicant leaves. A kiosk cancels only the tickets it issued itself (403 for
+        another's); the admin any."""
+        return _answer(await service.write_async(service.cancel, ticket_id, _kiosk(caller)))
 
     @router.post("/call-next", response_model=wire.Ticket)
     async def call_next(clerk: Principal = Depends(at_window)) -> Response:

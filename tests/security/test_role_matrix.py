@@ -41,6 +41,8 @@ AT_THE_COUNTER = frozenset(PEOPLE)
 CLERK = frozenset({"clerk"})  # the clerk at their window: the counter's operations
 KIOSK_OR_ADMIN = frozenset({"kiosk", "admin"})
 QUEUE_READERS = frozenset({"kiosk", "display", *PEOPLE})
+# A kiosk past these doors still reads and cancels only the tickets it issued itself (the
+# matrix's ticket is the kiosk's own; another kiosk's is refused, checked apart below).
 TICKET_READERS = frozenset({"kiosk", *PEOPLE})
 
 # Which callers may use each operation: the hall's role policy, written out.
@@ -64,8 +66,8 @@ ROLE_TABLE: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/records/conflicts"): SUPERVISING,
     ("GET", "/events"): ENROLLED,  # each sees only its role's events
     ("POST", "/queue/tickets"): KIOSK_OR_ADMIN,
-    ("GET", "/queue/tickets/{ticket_id}"): TICKET_READERS,
-    ("POST", "/queue/tickets/{ticket_id}/cancel"): KIOSK_OR_ADMIN,
+    ("GET", "/queue/tickets/{ticket_id}"): TICKET_READERS,  # a kiosk: its own tickets only
+    ("POST", "/queue/tickets/{ticket_id}/cancel"): KIOSK_OR_ADMIN,  # a kiosk: its own tickets only
     ("POST", "/queue/call-next"): CLERK,
     ("POST", "/queue/call"): CLERK,
     ("POST", "/queue/tickets/{ticket_id}/recall"): CLERK,
@@ -277,3 +279,29 @@ def test_a_clerk_cannot_operate_a_ticket_at_another_window(server, tokens):
     assert response.status_code in (403, 409), response.text
     now = requests.get(server.api(f"/queue/tickets/{ticket}"), headers=at_window_2, timeout=TIMEOUT).json()
     assert (now["state"], now["window"]) == (called["state"], 2)
+
+
+def test_a_kiosk_cannot_read_or_cancel_another_kiosks_ticket(server, tokens):
+    """Ticket ids count up, so any kiosk could end anybody's turn by trying numbers: a kiosk
+    sees and cancels only the tickets it issued itself. The ticket stays waiting until its
+    own kiosk (or the admin) cancels it."""
+    kiosk_a = auth(tokens["kiosk"])
+    kiosk_b = auth(server.enrol("kiosk", None))
+    issued = requests.post(server.api("/queue/tickets"), json={"business_type": "general"}, headers=kiosk_a,
+                           timeout=TIMEOUT)
+    assert issued.status_code == 201, issued.text
+    ticket = issued.json()
+    for method, path in (("GET", f"/queue/tickets/{ticket['id']}"), ("POST", f"/queue/tickets/{ticket['id']}/cancel")):
+        response = requests.request(method, server.api(path), headers=kiosk_b, timeout=TIMEOUT)
+        assert response.status_code == 403, (method, response.status_code, response.text)
+        assert "not issued by this kiosk" in response.json()["detail"], response.text
+    assert requests.get(server.api(f"/queue/tickets/{ticket['id']}"), headers=kiosk_a,
+                        timeout=TIMEOUT).json()["state"] == "waiting"
+    own = requests.post(server.api("/queue/tickets/{}/cancel".format(ticket["id"])), headers=kiosk_a,
+                        timeout=TIMEOUT)
+    assert own.status_code == 200 and own.json()["state"] == "cancelled", own.text
+    # Kiosk B's own ticket is its to cancel.
+    mine = requests.post(server.api("/queue/tickets"), json={"business_type": "general"}, headers=kiosk_b,
+                         timeout=TIMEOUT).json()
+    assert requests.post(server.api(f"/queue/tickets/{mine['id']}/cancel"), headers=kiosk_b,
+                         timeout=TIMEOUT).status_code == 200
