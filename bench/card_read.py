@@ -23,8 +23,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tests.workstation.sim_reader import SimulatedReader, card  # noqa: E402
 from workstation.devices.sam_serial import READ_REPLY, SamSerialReader, wire_seconds  # noqa: E402
+from workstation.simulation.sim_reader import SimulatedReader, card  # noqa: E402
 
 REQUEST = 10  # every request frame: preamble, LEN, CMD, PARA, CHK
 FIND_REPLY = 15  # status and 4 bytes

@@ -13,39 +13,25 @@ nothing and exits once the outbox is empty."""
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import sys
 import time
 from pathlib import Path
 
-from workstation.app.card_reading import AUDIT_DOCUMENT_PRINT, AuditTrail
-from workstation.app.documents import DocumentDesk, HallSeal
-from workstation.app.guide import CASE_KIND, GuideDesk, GuideSnapshot, Person
-from workstation.app.rating import RatingDesk
+from workstation.app.card_reading import AUDIT_DOCUMENT_PRINT
+from workstation.app.guide import CASE_KIND, GuideSnapshot, Person
 from workstation.clock import HALL_CLOCK
 from workstation.clock import now as hall_now
-from workstation.config import SyncSettings
 from workstation.domain.checklist import Decision, MaterialCheck, decide, evaluate
 from workstation.domain.rating import Level, RatingAnswer
 from workstation.domain.search import CatalogueIndex
 from workstation.domain.workdays import WorkCalendar
 from workstation.protocol.catalogue import ServiceItem
-from workstation.store.local import LocalStore
-from workstation.sync.engine import SyncEngine
+from workstation.simulation.counter import DEMO_HALL as DEMO
+from workstation.simulation.counter import Counter, said
 
-DEMO = Path(__file__).resolve().parents[2] / "resources" / "demo_hall"
 ITEM = "个体工商户设立登记"
 HALL = {"name": "演示区政务服务中心", "check_url": ""}
-
-
-def digest(payload: dict) -> str:
-    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False,
-                                     separators=(",", ":")).encode()).hexdigest()
-
-
-def said(record) -> None:
-    print(f"SAVED {record.uuid} {record.kind} {digest(record.payload)}", flush=True)
 
 
 def main() -> int:
@@ -59,18 +45,12 @@ def main() -> int:
     parser.add_argument("--device", default="crash-device")
     args = parser.parse_args()
 
-    store = LocalStore(Path(args.store))  # opening it is the first check: a clean open every time
-    engine = SyncEngine(store, args.url, args.token, SyncSettings(batch_size=7, max_backoff=0.5, poll_interval=0.5),
-                        timeout=5.0)
-    engine.start()
-    deadline = time.monotonic() + 10
-    while not HALL_CLOCK.seen and time.monotonic() < deadline:  # the window connects before the clerk works
-        time.sleep(0.05)
+    counter = Counter(Path(args.store), args.url, args.token, "device", HALL)
+    store, engine = counter.store, counter.engine
+    counter.start()  # the window connects before the clerk works
     print("READY", flush=True)
     if args.drain:
-        deadline = time.monotonic() + 120
-        while store.pending_count() and time.monotonic() < deadline:
-            time.sleep(0.1)
+        counter.drain(120)
         engine.stop()
         print(f"DRAINED {store.pending_count()}", flush=True)
         return 0 if store.pending_count() == 0 else 1
@@ -78,9 +58,7 @@ def main() -> int:
     items = [ServiceItem.model_validate(v) for v in json.loads((DEMO / "catalogue.json").read_text(encoding="utf-8"))]
     item = next(i for i in items if i.name == ITEM)
     snapshot = GuideSnapshot(0, CatalogueIndex.build([item]), WorkCalendar.official(), "110105", HALL["name"])
-    guide, ratings = GuideDesk(store), RatingDesk(store)
-    documents = DocumentDesk(store, lambda: HALL, HallSeal(None, "no seal in the crash test"),
-                             AuditTrail(store, "device"))
+    guide, ratings, documents = counter.guide, counter.ratings, counter.documents
     chosen = {"individual", "self"}
     checks = [MaterialCheck.received(m, originals=1) for m in ("application", "operator_id")]
     checks.append(MaterialCheck.received("premises_proof", copies=1))

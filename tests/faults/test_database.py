@@ -10,10 +10,10 @@ import time
 import pytest
 import requests
 
-from tests.faults.crash_writer import digest
 from tests.faults.test_workstation_crash import Writer, all_records
 from tests.support.hall_server import HallServer
 from tests.support.postgres import PostgresCluster
+from workstation.simulation.counter import digest
 
 
 @pytest.fixture

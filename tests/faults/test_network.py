@@ -1,5 +1,5 @@
 """#14: the link between a workstation and the hall server broken by a proxy process the
-test controls (tests/faults/proxy.py): dropped, stalled, cut, answers closed mid-body,
+test controls (workstation/simulation/proxy.py): dropped, stalled, cut, answers closed mid-body,
 5 s of latency. Uploads are never half-applied and their retries are idempotent (every
 record once, byte-identical); a queue call whose answer was lost is not made twice."""
 
@@ -13,19 +13,19 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.faults.crash_writer import digest
 from tests.faults.test_workstation_crash import Writer, all_records
 from tests.support.hall_server import REPO
 from workstation.app.queue_desk import KioskDesk, QueueDesk
+from workstation.simulation.counter import digest
 from workstation.sync.errors import HallRefused, HallUnreachable
 
 
 class Proxy:
-    """tests/faults/proxy.py as a process: `url` reaches the server through it."""
+    """workstation/simulation/proxy.py as a process: `url` reaches the server through it."""
 
     def __init__(self, server) -> None:
         upstream = urlsplit(server.url)
-        self.process = subprocess.Popen([sys.executable, "-m", "tests.faults.proxy", str(upstream.port)], cwd=REPO,
+        self.process = subprocess.Popen([sys.executable, "-m", "workstation.simulation.proxy", str(upstream.port)], cwd=REPO,
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
         port = self.process.stdout.readline().split()[1]
         self.url = f"{upstream.scheme}://127.0.0.1:{port}"

@@ -11,8 +11,8 @@ import time
 
 import pytest
 
-from tests.faults.crash_writer import digest
 from tests.faults.test_workstation_crash import Writer, all_records
+from workstation.simulation.counter import digest
 
 OUTAGE_SECONDS = float(os.environ.get("COUNTER_OUTAGE_SECONDS", "45"))
 WINDOWS = 3

@@ -18,9 +18,9 @@ from collections import Counter
 
 import pytest
 
-from tests.faults.crash_writer import digest
 from tests.support.hall_server import REPO
 from workstation.domain.audit import verify_chain
+from workstation.simulation.counter import digest
 
 CRASH_POINTS = int(os.environ.get("COUNTER_CRASH_POINTS", "100"))
 SEED = 20261204

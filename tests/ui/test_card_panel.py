@@ -8,8 +8,8 @@ import pytest
 
 from tests.support.screenshots import save_screen
 from tests.ui.test_shell import FAST_SYNC, open_main_window
-from tests.workstation.sim_reader import ResidentCard, SimulatedReader, card
 from workstation.config import ServerSettings, Settings, UiSettings
+from workstation.simulation.sim_reader import ResidentCard, SimulatedReader, card
 
 NUMBER = "110101199003071233"
 

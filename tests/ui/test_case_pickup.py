@@ -16,7 +16,6 @@ from tests.support.hall_server import DEMO_PASSWORD
 from tests.support.screenshots import save_screen
 from tests.ui.rating_fixtures import ON_THE_SPOT, PROMISED, CaseMaker, demo_item
 from tests.ui.test_shell import FAST_SYNC, open_main_window
-from tests.workstation.sim_reader import ResidentCard, SimulatedReader, card
 from workstation.app.cases import CaseDesk, Outcome
 from workstation.app.guide import HALL_TIMEZONE, Person, SavedCase
 from workstation.app.workstation import Workstation
@@ -32,6 +31,7 @@ from workstation.domain.checklist import (
     required_counts,
 )
 from workstation.paths import Paths
+from workstation.simulation.sim_reader import ResidentCard, SimulatedReader, card
 from workstation.store.local import LocalStore
 
 NUMBER = "110101199003071233"  # the simulated card's: 张三

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 
 from tests.support.qt_apps import close_front
-from tests.workstation.sim_reader import ResidentCard, SimulatedReader, card
 from ui.app import DeviceApp
 from workstation.app.workstation import Workstation
 from workstation.config import ServerSettings, Settings
 from workstation.paths import Paths
+from workstation.simulation.sim_reader import ResidentCard, SimulatedReader, card
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from tests.workstation.sim_reader import ResidentCard, SimulatedReader, card
 from workstation.app.card_reading import (
     AUDIT_CARD_READ,
     AUDIT_ID_REVEAL,
@@ -24,6 +23,7 @@ from workstation.devices.idcard import ManualReader, NoCard, Timeout
 from workstation.devices.sam_serial import SamSerialReader
 from workstation.domain.audit import GENESIS, ChainHead, chain_hash, seal, verify_chain
 from workstation.domain.identity import CardType, IdentityDocument, Sex
+from workstation.simulation.sim_reader import ResidentCard, SimulatedReader, card
 
 NUMBER = "110101199003071233"
 NAME = "张三"

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.workstation.sim_reader import SimulatedReader, card
 from workstation.cardcli import main
 from workstation.domain.audit import verify_chain
+from workstation.simulation.sim_reader import SimulatedReader, card
 from workstation.store.local import LocalStore
 
 NUMBER = "110101199003071233"

@@ -7,7 +7,6 @@ from __future__ import annotations
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from tests.workstation.sim_reader import ForeignCard, PermitCard, ResidentCard, frame, reply, ucs2
 from workstation.devices.idcard import ProtocolError
 from workstation.devices.sam_serial import (
     PREAMBLE,
@@ -19,6 +18,7 @@ from workstation.devices.sam_serial import (
     parse_text_block,
 )
 from workstation.domain.identity import IdentityDocument, document_problems, expiry
+from workstation.simulation.sim_reader import ForeignCard, PermitCard, ResidentCard, frame, reply, ucs2
 
 FUZZ = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -1,5 +1,5 @@
 """The serial backend end to end: pyserial on a real pseudo-terminal, the simulated reader
-on its other side (tests/workstation/sim_reader.py)."""
+on its other side (workstation/simulation/sim_reader.py)."""
 
 from __future__ import annotations
 
@@ -8,20 +8,6 @@ from datetime import date
 
 import pytest
 
-from tests.workstation import sim_reader as sim_mod
-from tests.workstation.sim_reader import (
-    CMD_FIND,
-    CMD_READ,
-    CMD_SELECT,
-    PHOTO,
-    ForeignCard,
-    PermitCard,
-    ResidentCard,
-    SimCard,
-    SimulatedReader,
-    card,
-    id_number,
-)
 from workstation.devices.idcard import (
     CardRemoved,
     ManualReader,
@@ -45,6 +31,20 @@ from workstation.devices.sam_serial import (
     build_request,
 )
 from workstation.domain.identity import CardType, IdentityDocument, Nation, Sex, document_problems
+from workstation.simulation import sim_reader as sim_mod
+from workstation.simulation.sim_reader import (
+    CMD_FIND,
+    CMD_READ,
+    CMD_SELECT,
+    PHOTO,
+    ForeignCard,
+    PermitCard,
+    ResidentCard,
+    SimCard,
+    SimulatedReader,
+    card,
+    id_number,
+)
 
 TIMEOUT = 0.3  # seconds a test waits for a silent reader
 
