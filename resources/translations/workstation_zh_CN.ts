@@ -85,162 +85,212 @@
 <context>
     <name>ApplicantPanel</name>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="161"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="169"/>
         <source>Read ID card (F11)</source>
         <translation>读取证件（F11）</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="163"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="171"/>
         <source>Agent&apos;s card (F12)</source>
         <translation>代理人证件（F12）</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="165"/>
-        <location filename="../../ui/clerk/applicant_panel.py" line="304"/>
-        <location filename="../../ui/clerk/applicant_panel.py" line="317"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="173"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="367"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="380"/>
         <source>Show full number</source>
         <translation>显示完整号码</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="173"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="181"/>
         <source>Shown whole while you type it, masked once entered.</source>
         <translation>输入时显示完整号码，输入完成后遮盖显示。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="179"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="187"/>
         <source>Passport: type or scan the two MRZ lines</source>
         <translation>护照：请输入或扫描机读区两行</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="185"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="198"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="186"/>
-        <location filename="../../ui/clerk/applicant_panel.py" line="348"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="199"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="411"/>
         <source>ID number</source>
         <translation>证件号码</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="187"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="200"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="188"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="201"/>
         <source>Agent</source>
         <translation>代理人</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="189"/>
-        <location filename="../../ui/clerk/applicant_panel.py" line="349"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="202"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="412"/>
         <source>Agent&apos;s ID number</source>
         <translation>代理人证件号码</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="194"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="207"/>
         <source>Hall helper&apos;s name, if one helps</source>
         <translation>本中心帮办员姓名（无则不填）</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="195"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="208"/>
         <source>Helper</source>
         <translation>帮办人</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="219"/>
-        <location filename="../../ui/clerk/applicant_panel.py" line="225"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="233"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="239"/>
         <source>No card reader is configured for this window.</source>
         <translation>本窗口未配置读卡器。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="227"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="241"/>
         <source>Reading the card…</source>
         <translation>正在读取证件…</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="246"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="261"/>
         <source>Check this card: %1</source>
         <translation>请核对证件：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="248"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="263"/>
         <source>The card expires soon or has expired (%1).</source>
         <translation>证件即将到期或已过期（%1）。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="250"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="268"/>
         <source>Card read.</source>
         <translation>证件已读取。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="251"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="269"/>
         <source>Card reader: last read OK</source>
         <translation>读卡器：上次读取成功</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="275"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="285"/>
+        <source>Chip data verified</source>
+        <translation>芯片数据已验证</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/applicant_panel.py" line="287"/>
+        <source>Issuing authority&apos;s certificate is not in the trust list</source>
+        <translation>签发机构证书不在信任列表</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/applicant_panel.py" line="288"/>
+        <source>The chip&apos;s data can be used, but check the passport itself by eye.</source>
+        <translation>芯片数据可以使用，但请人工核对护照本身。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/applicant_panel.py" line="290"/>
+        <source>Cannot verify</source>
+        <translation>无法验证</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/applicant_panel.py" line="291"/>
+        <source>The chip&apos;s data is not verified; check the passport itself by eye.</source>
+        <translation>芯片数据未经验证，请人工核对护照本身。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/applicant_panel.py" line="293"/>
+        <source>Chip data has been tampered with</source>
+        <translation>芯片数据被篡改</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/applicant_panel.py" line="294"/>
+        <source>The passport&apos;s chip data is refused and not used. Check the passport by eye and tell the supervisor.</source>
+        <translation>不予采用该护照的芯片数据。请人工核验护照并报告值班长。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/applicant_panel.py" line="298"/>
+        <source>Passport chip: %1</source>
+        <translation>护照芯片：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/applicant_panel.py" line="320"/>
         <source>no card on the reader; place the card and try again</source>
         <translation>读卡器上没有证件，请放好证件后重试</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="276"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="321"/>
         <source>the card was moved during the read; place it again</source>
         <translation>读取时证件被移开，请重新放好</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="277"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="322"/>
         <source>the reader does not answer</source>
         <translation>读卡器无响应</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="278"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="323"/>
         <source>the reader is not connected or not usable</source>
         <translation>读卡器未连接或无法使用</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="279"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="324"/>
         <source>the reader sent data that cannot be used</source>
         <translation>读卡器返回的数据无法使用</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="288"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="345"/>
+        <source>Chip data has been tampered with: %1</source>
+        <translation>芯片数据被篡改：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/applicant_panel.py" line="347"/>
+        <source>Card reader: passport chip data refused</source>
+        <translation>读卡器：护照芯片数据被拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/applicant_panel.py" line="351"/>
         <source>The card could not be read: %1</source>
         <translation>未能读取证件：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="290"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="353"/>
         <source>Card reader: %1</source>
         <translation>读卡器：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="303"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="366"/>
         <source>Hide full number</source>
         <translation>隐藏完整号码</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="306"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="369"/>
         <source>There is no masked number to show.</source>
         <translation>没有遮盖的号码需要显示。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="318"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="381"/>
         <source>Why do you need the full number for this case?</source>
         <translation>本办件为何需要查看完整号码？</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="347"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="410"/>
         <source>Enter the applicant&apos;s name.</source>
         <translation>请填写申请人姓名。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="355"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="418"/>
         <source>%1 is not a valid resident ID number.</source>
         <translation>%1不是有效的居民身份证号码。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/applicant_panel.py" line="357"/>
+        <location filename="../../ui/clerk/applicant_panel.py" line="420"/>
         <source>Enter the agent&apos;s ID number.</source>
         <translation>请填写代理人证件号码。</translation>
     </message>
@@ -835,8 +885,8 @@
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="157"/>
-        <location filename="../../ui/clerk/case_panel.py" line="797"/>
-        <location filename="../../ui/clerk/case_panel.py" line="841"/>
+        <location filename="../../ui/clerk/case_panel.py" line="796"/>
+        <location filename="../../ui/clerk/case_panel.py" line="840"/>
         <source>window %1</source>
         <translation>%1 号窗口</translation>
     </message>
@@ -933,7 +983,7 @@
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="438"/>
-        <location filename="../../ui/clerk/case_panel.py" line="761"/>
+        <location filename="../../ui/clerk/case_panel.py" line="760"/>
         <source>No case on screen.</source>
         <translation>尚未选择办件。</translation>
     </message>
@@ -1014,7 +1064,7 @@
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="534"/>
-        <location filename="../../ui/clerk/case_panel.py" line="665"/>
+        <location filename="../../ui/clerk/case_panel.py" line="664"/>
         <source>No card reader is configured for this window.</source>
         <translation>本窗口未配置读卡器。</translation>
     </message>
@@ -1044,180 +1094,180 @@
         <translation>离线：按本窗口的记录显示，其他窗口的办理情况未显示。办理步骤先保存在本机，联网后自动上传。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="603"/>
+        <location filename="../../ui/clerk/case_panel.py" line="604"/>
         <source>The hall server knows no case with this number. Check the number (a case accepted offline at another window appears once it is uploaded).</source>
         <translation>大厅服务器没有这个办件编号。请核对编号（其他窗口离线受理的办件，上传后才能查到）。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="607"/>
+        <location filename="../../ui/clerk/case_panel.py" line="608"/>
         <source>The hall server cannot be reached, and this window did not accept the case: it can be looked up when the hall server is back.</source>
         <translation>连不上大厅服务器，且此件不是本窗口受理的：联网后才能查到。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="610"/>
+        <location filename="../../ui/clerk/case_panel.py" line="611"/>
         <source>The case could not be looked up: %1</source>
         <translation>未能查到办件：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="634"/>
+        <location filename="../../ui/clerk/case_panel.py" line="633"/>
         <source>One thing %1 (%2): %3 items</source>
         <translation>一件事 %1（%2）：%3 个事项</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="647"/>
+        <location filename="../../ui/clerk/case_panel.py" line="646"/>
         <source>the hall server cannot be reached</source>
         <translation>连不上大厅服务器</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="650"/>
+        <location filename="../../ui/clerk/case_panel.py" line="649"/>
         <source>the hall server does not know this case</source>
         <translation>大厅服务器没有此办件</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="652"/>
+        <location filename="../../ui/clerk/case_panel.py" line="651"/>
         <source>the hall server cannot use this number</source>
         <translation>大厅服务器无法识别这个号码</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="654"/>
+        <location filename="../../ui/clerk/case_panel.py" line="653"/>
         <source>your login has ended; log out and log in again</source>
         <translation>登录已失效，请退出后重新登录</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="670"/>
+        <location filename="../../ui/clerk/case_panel.py" line="669"/>
         <source>Reading the card…</source>
         <translation>正在读取证件…</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="688"/>
+        <location filename="../../ui/clerk/case_panel.py" line="687"/>
         <source>Cases of %1 (%2): %3</source>
         <translation>%1（%2）的办件：%3 件</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="728"/>
+        <location filename="../../ui/clerk/case_panel.py" line="727"/>
         <source>%1
 %2 · %3</source>
         <translation>%1
 %2 · %3</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="695"/>
+        <location filename="../../ui/clerk/case_panel.py" line="694"/>
         <source>No case of %1 was found.</source>
         <translation>没有找到 %1 的办件。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="708"/>
+        <location filename="../../ui/clerk/case_panel.py" line="707"/>
         <source>no card on the reader; place the card and try again</source>
         <translation>读卡器上没有证件，请放好证件后重试</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="709"/>
+        <location filename="../../ui/clerk/case_panel.py" line="708"/>
         <source>the card was moved during the read; place it again</source>
         <translation>读卡时证件被移动，请重新放好</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="710"/>
+        <location filename="../../ui/clerk/case_panel.py" line="709"/>
         <source>the reader does not answer</source>
         <translation>读卡器没有响应</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="711"/>
+        <location filename="../../ui/clerk/case_panel.py" line="710"/>
         <source>the reader is not connected or not usable</source>
         <translation>读卡器未连接或无法使用</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="714"/>
+        <location filename="../../ui/clerk/case_panel.py" line="713"/>
         <source>The card could not be read: %1</source>
         <translation>未能读取证件：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="719"/>
+        <location filename="../../ui/clerk/case_panel.py" line="718"/>
         <source>Finding cases by ID card needs the hall server, which cannot be reached now. Type or scan the case number instead.</source>
         <translation>按身份证查找需要连接大厅服务器，现在连不上。请改为输入或扫描办件编号。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="722"/>
+        <location filename="../../ui/clerk/case_panel.py" line="721"/>
         <source>The number on this card is not a valid resident ID number.</source>
         <translation>此证件上的号码不是有效的居民身份证号码。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="724"/>
+        <location filename="../../ui/clerk/case_panel.py" line="723"/>
         <source>The applicant&apos;s cases could not be found: %1</source>
         <translation>未能查到申请人的办件：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="734"/>
+        <location filename="../../ui/clerk/case_panel.py" line="733"/>
         <source>Sub %1 · %2</source>
         <translation>子件 %1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="778"/>
+        <location filename="../../ui/clerk/case_panel.py" line="777"/>
         <source>%1 (one thing %2, sub %3)</source>
         <translation>%1（一件事 %2 · 子件 %3）</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="799"/>
+        <location filename="../../ui/clerk/case_panel.py" line="798"/>
         <source>on the spot</source>
         <translation>即办件</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="804"/>
+        <location filename="../../ui/clerk/case_panel.py" line="803"/>
         <source>not accepted on commitment</source>
         <translation>非告知承诺</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="812"/>
+        <location filename="../../ui/clerk/case_panel.py" line="811"/>
         <source>%1 — received</source>
         <translation>%1 —— 已补齐</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="814"/>
+        <location filename="../../ui/clerk/case_panel.py" line="813"/>
         <source>%1 — due %2, OVERDUE</source>
         <translation>%1 —— 应于 %2 前补齐，已逾期</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="816"/>
+        <location filename="../../ui/clerk/case_panel.py" line="815"/>
         <source>%1 — due %2</source>
         <translation>%1 —— 应于 %2 前补齐</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="818"/>
+        <location filename="../../ui/clerk/case_panel.py" line="817"/>
         <source>%1 — outstanding</source>
         <translation>%1 —— 未补齐</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="831"/>
-        <location filename="../../ui/clerk/case_panel.py" line="841"/>
+        <location filename="../../ui/clerk/case_panel.py" line="830"/>
+        <location filename="../../ui/clerk/case_panel.py" line="840"/>
         <source>%1, window %2</source>
         <translation>%1，%2 号窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="891"/>
+        <location filename="../../ui/clerk/case_panel.py" line="890"/>
         <source>Recorded, uploading…</source>
         <translation>已记录，正在上传…</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="911"/>
+        <location filename="../../ui/clerk/case_panel.py" line="910"/>
         <source>The step was not recorded: %1</source>
         <translation>未能记录：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="920"/>
+        <location filename="../../ui/clerk/case_panel.py" line="919"/>
         <source>Saved; it is uploaded automatically when the hall server is reachable.</source>
         <translation>已保存，联网后自动上传。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="921"/>
+        <location filename="../../ui/clerk/case_panel.py" line="920"/>
         <source>Saved; waiting to be uploaded.</source>
         <translation>已保存，等待上传。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="951"/>
+        <location filename="../../ui/clerk/case_panel.py" line="950"/>
         <source>Not accepted by the hall server: %1</source>
         <translation>大厅服务器未接受：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="953"/>
+        <location filename="../../ui/clerk/case_panel.py" line="952"/>
         <source>Uploaded: “%1” of case %2.</source>
         <translation>已上传：办件 %2 的「%1」。</translation>
     </message>
@@ -1403,72 +1453,72 @@
 <context>
     <name>CitizenScreen</name>
     <message>
-        <location filename="../../ui/citizen/citizen_screen.py" line="35"/>
+        <location filename="../../ui/citizen/citizen_screen.py" line="34"/>
         <source>Citizen screen</source>
         <translation>群众屏</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/citizen_screen.py" line="138"/>
+        <location filename="../../ui/citizen/citizen_screen.py" line="137"/>
         <source>Welcome</source>
         <translation>欢迎</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/citizen_screen.py" line="139"/>
+        <location filename="../../ui/citizen/citizen_screen.py" line="138"/>
         <source>Window %1</source>
         <translation>%1 号窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/citizen_screen.py" line="143"/>
+        <location filename="../../ui/citizen/citizen_screen.py" line="142"/>
         <source>Now serving: %1</source>
         <translation>正在办理：%1 号</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/citizen_screen.py" line="148"/>
+        <location filename="../../ui/citizen/citizen_screen.py" line="147"/>
         <source>Applicant: %1 — please confirm this is you</source>
         <translation>申请人：%1&#x3000;请确认是否为您本人</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/citizen_screen.py" line="25"/>
+        <location filename="../../ui/citizen/citizen_screen.py" line="24"/>
         <source>received</source>
         <translation>已收到</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/citizen_screen.py" line="26"/>
+        <location filename="../../ui/citizen/citizen_screen.py" line="25"/>
         <source>missing</source>
         <translation>还缺少</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/citizen_screen.py" line="27"/>
+        <location filename="../../ui/citizen/citizen_screen.py" line="26"/>
         <source>needs correcting</source>
         <translation>需要补正</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/citizen_screen.py" line="28"/>
+        <location filename="../../ui/citizen/citizen_screen.py" line="27"/>
         <source>being checked</source>
         <translation>正在核对</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/citizen_screen.py" line="92"/>
+        <location filename="../../ui/citizen/citizen_screen.py" line="91"/>
         <source>This window is paused for a moment. Please wait.</source>
         <translation>本窗口暂停服务片刻，请稍候。</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/citizen_screen.py" line="164"/>
+        <location filename="../../ui/citizen/citizen_screen.py" line="163"/>
         <source>The clerk is checking your materials. Please wait a moment.</source>
         <translation>工作人员正在核对您的材料，请稍等。</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/citizen_screen.py" line="166"/>
+        <location filename="../../ui/citizen/citizen_screen.py" line="165"/>
         <source>%1 of your materials must be brought or corrected. The clerk will tell you how.</source>
         <translation>有 %1 份材料需要补交或补正，工作人员会告诉您怎么办。</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/citizen_screen.py" line="169"/>
+        <location filename="../../ui/citizen/citizen_screen.py" line="168"/>
         <source>All your materials are here.</source>
         <translation>您的材料都齐了。</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/citizen_screen.py" line="170"/>
+        <location filename="../../ui/citizen/citizen_screen.py" line="169"/>
         <source>Your materials for: %1</source>
         <translation>您办理的事项：%1</translation>
     </message>
@@ -1502,33 +1552,33 @@
         <translation>登录时无法连接大厅服务器：连接恢复后请重新登录才能叫号，其他功能照常使用。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="203"/>
+        <location filename="../../ui/clerk/app.py" line="217"/>
         <source>read or type the applicant&apos;s ID number first</source>
         <translation>请先读取或输入申请人身份证号码</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="244"/>
+        <location filename="../../ui/clerk/app.py" line="240"/>
         <source>One thing %1 saved, %2 items:</source>
         <translation>一件事 %1 已保存，共 %2 个事项：</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="264"/>
+        <location filename="../../ui/clerk/app.py" line="260"/>
         <source>Case %1 saved: %2.</source>
         <translation>办件 %1 已保存：%2。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="250"/>
-        <location filename="../../ui/clerk/app.py" line="267"/>
+        <location filename="../../ui/clerk/app.py" line="246"/>
+        <location filename="../../ui/clerk/app.py" line="263"/>
         <source> Promised completion: %1.</source>
         <translation>承诺办结日期：%1。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="269"/>
+        <location filename="../../ui/clerk/app.py" line="265"/>
         <source> The completion date is unknown: %1</source>
         <translation>无法计算办结日期：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="281"/>
+        <location filename="../../ui/clerk/app.py" line="277"/>
         <source>The case was not saved: %1</source>
         <translation>办件未能保存：%1</translation>
     </message>
@@ -1711,17 +1761,17 @@
 <context>
     <name>DisplayWindow</name>
     <message>
-        <location filename="../../ui/display/window.py" line="98"/>
+        <location filename="../../ui/display/window.py" line="97"/>
         <source>Hall display</source>
         <translation>大厅综合屏</translation>
     </message>
     <message>
-        <location filename="../../ui/display/window.py" line="111"/>
+        <location filename="../../ui/display/window.py" line="110"/>
         <source>Government service hall</source>
         <translation>政务服务中心</translation>
     </message>
     <message>
-        <location filename="../../ui/display/window.py" line="119"/>
+        <location filename="../../ui/display/window.py" line="118"/>
         <source>Now calling</source>
         <translation>正在呼叫</translation>
     </message>
@@ -1736,32 +1786,32 @@
         <translation>等候人数</translation>
     </message>
     <message>
-        <location filename="../../ui/display/window.py" line="247"/>
+        <location filename="../../ui/display/window.py" line="248"/>
         <source>Window %1</source>
         <translation>%1 号窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/display/window.py" line="254"/>
+        <location filename="../../ui/display/window.py" line="257"/>
         <source>Please go to %1</source>
         <translation>请到 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/display/window.py" line="122"/>
+        <location filename="../../ui/display/window.py" line="121"/>
         <source>Please take a number and watch this screen</source>
         <translation>请取号后留意屏幕叫号</translation>
     </message>
     <message>
-        <location filename="../../ui/display/window.py" line="313"/>
+        <location filename="../../ui/display/window.py" line="316"/>
         <source>%1 people</source>
         <translation>%1 人</translation>
     </message>
     <message>
-        <location filename="../../ui/display/window.py" line="318"/>
+        <location filename="../../ui/display/window.py" line="321"/>
         <source>Connecting to the hall server…</source>
         <translation>正在连接大厅服务器…</translation>
     </message>
     <message>
-        <location filename="../../ui/display/window.py" line="325"/>
+        <location filename="../../ui/display/window.py" line="328"/>
         <source>The voice is not working (%1); calls are shown only.</source>
         <translation>语音播报故障（%1），叫号只在屏幕上显示。</translation>
     </message>
@@ -2879,7 +2929,7 @@ Waiting for the applicant to sign on the citizen screen.</source>
     </message>
     <message>
         <location filename="../../ui/clerk/materials_panel.py" line="284"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="1105"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="1100"/>
         <source>Choose the service item to check the materials.</source>
         <translation>请选择办理事项后核验材料。</translation>
     </message>
@@ -2929,233 +2979,228 @@ Waiting for the applicant to sign on the citizen screen.</source>
         <translation>群众屏显示</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="336"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="560"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="555"/>
         <source>Accept</source>
         <translation>受理</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="337"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="561"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="1066"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="556"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="1061"/>
         <source>Accept with deficiency</source>
         <translation>容缺受理</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="338"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="562"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="557"/>
         <source>Accept on commitment</source>
         <translation>告知承诺</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="339"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="563"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="558"/>
         <source>Notify once</source>
         <translation>一次性告知</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="340"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="564"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="1049"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="559"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="1044"/>
         <source>Reject</source>
         <translation>不予受理</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="350"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="345"/>
         <source>Item</source>
         <translation>事项</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="350"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="345"/>
         <source>Check</source>
         <translation>核验</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="350"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="345"/>
         <source>Decision</source>
         <translation>决定</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="359"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="354"/>
         <source>Record the decisions of the bundle</source>
         <translation>保存一件事（各事项决定）</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="393"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="388"/>
         <source>Asking the licence service…</source>
         <translation>正在查询电子证照…</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="410"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="405"/>
         <source>no end</source>
         <translation>长期</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="411"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="406"/>
         <source>E-licence %1 %2, valid until %3</source>
         <translation>电子证照 %1 %2，有效至 %3</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="414"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="409"/>
         <source>Fetched by data sharing: %1</source>
         <translation>已通过电子证照共享获取：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="416"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="411"/>
         <source>The licence service holds nothing for these materials: take them on paper.</source>
         <translation>电子证照库中没有这些材料，请收取纸质材料。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="421"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="416"/>
         <source>The licence service cannot be used now (%1): take the materials on paper.</source>
         <translation>电子证照服务暂不可用（%1），请收取纸质材料。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="432"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="427"/>
         <source>This service item was withdrawn from the catalogue.</source>
         <translation>该事项已从目录中撤销。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="435"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="430"/>
         <source>This bundle was withdrawn from the catalogue.</source>
         <translation>该一件事已从目录中撤下。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="451"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="446"/>
         <source>[One thing] %1&#x3000;%2 items</source>
         <translation>【一件事】%1&#x3000;共 %2 个事项</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="496"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="491"/>
         <source>done on the spot</source>
         <translation>当场办结</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="497"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="492"/>
         <source>promised within %1 %2</source>
         <translation>承诺 %1 个%2内办结</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="517"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="512"/>
         <source>One thing: %1 · %2</source>
         <translation>一件事：%1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="595"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="590"/>
         <source>not applied for</source>
         <translation>本次不申请</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="606"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="601"/>
         <source>checking</source>
         <translation>核验中</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="610"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="605"/>
         <source>complete</source>
         <translation>材料齐全</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="613"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="608"/>
         <source>materials missing or defective</source>
         <translation>材料缺少或不符合要求</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="620"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="615"/>
         <source>Answer every question and check every material first.</source>
         <translation>请先回答全部情形并核验全部材料。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="658"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="653"/>
         <source>no decision is allowed yet</source>
         <translation>尚无可作出的决定</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="739"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="734"/>
         <source>for %1</source>
         <translation>用于 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="742"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="737"/>
         <source>required</source>
         <translation>必要</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="742"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="737"/>
         <source>optional</source>
         <translation>非必要</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="743"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="738"/>
         <source>may follow later</source>
         <translation>容缺后补</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="855"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="850"/>
         <source>not checked</source>
         <translation>未核验</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="856"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="851"/>
         <source>received</source>
         <translation>已收取</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="857"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="852"/>
         <source>electronic</source>
         <translation>电子材料</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="858"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="853"/>
         <source>fetched by data sharing</source>
         <translation>共享免提交</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="859"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="854"/>
         <source>missing</source>
         <translation>缺少</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="860"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="855"/>
         <source>defective</source>
         <translation>不符合要求</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="902"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="897"/>
         <source>count the originals or copies received</source>
         <translation>请填写收取的原件或复印件份数</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="904"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="899"/>
         <source>choose or type what is wrong</source>
         <translation>请选择或填写问题</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="937"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="932"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="973"/>
         <location filename="../../ui/clerk/materials_panel.py" line="978"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="983"/>
         <source>Choose: %1</source>
         <translation>请选择：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="945"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="990"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="940"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="985"/>
         <source>Not checked yet: %1</source>
         <translation>尚未核验：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="946"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="991"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="941"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="986"/>
         <source>Every material is in order.</source>
         <translation>材料齐全，符合要求。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="1055"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="1050"/>
         <source>The specific reason the application is not accepted:</source>
         <translation>不予受理的具体理由：</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="1068"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="1063"/>
         <source>By when will the applicant bring each missing material?</source>
         <translation>申请人补交各项材料的期限：</translation>
     </message>

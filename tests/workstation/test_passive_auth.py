@@ -135,3 +135,34 @@ def test_a_malformed_sod_is_a_clear_error_never_a_crash(data: bytes) -> None:
     assert verdict.state in ChipAuthState and verdict.detail
     if verdict.state is ChipAuthState.VERIFIED:   # only a change outside what the signature covers
         assert parse_sod(data).encapsulated_content == parse_sod(SOD).encapsulated_content
+
+
+def test_the_config_names_the_trust_list_next_to_itself(tmp_path: Path) -> None:
+    from workstation.config import ConfigError, load
+
+    config = tmp_path / "config.toml"
+    config.write_text('[passport]\ncsca_file = "csca/master.ml"\n', encoding="utf-8")
+    assert load(config).passport.csca_file == str(tmp_path / "csca" / "master.ml")
+    config.write_text("[passport]\ncsca_file = 3\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="passport.csca_file must be a str"):
+        load(config)
+
+
+def test_the_workstations_passport_reader_gets_the_configured_trust_list(tmp_path: Path, store) -> None:
+    from types import SimpleNamespace
+
+    from workstation.app.workstation import Workstation
+    from workstation.config import PassportSettings, Settings
+    from workstation.paths import Paths
+
+    (tmp_path / "csca.pem").write_bytes(STATE.csca_pem())
+    settings = Settings(card={"backend": "pcsc-passport", "port": "Virtual PCD 00 00"},
+                        passport=PassportSettings(csca_file=str(tmp_path / "csca.pem")))
+    workstation = Workstation(settings, Paths(tmp_path / "c", tmp_path / "d", tmp_path / "l"))
+    workstation.store, workstation.device = store, SimpleNamespace(device_id="ws-1")   # as after enrolment
+    reading = workstation.card_reading()
+    try:
+        trust = reading.reader.trust.get()
+        assert trust is not None and [c.subject for c in trust.certificates] == [STATE.csca.subject]
+    finally:
+        reading.close()

@@ -559,3 +559,57 @@ def test_a_chip_without_sod_or_with_a_broken_trust_list_is_not_verifiable(card: 
     broken.write_bytes(utopia.csca_pem())
     reader = _reader(csca=broken)
     assert reader.read_passport(_key(chip)).chip_auth.state is ChipAuthState.VERIFIED
+
+
+def test_the_clerks_reader_panel_shows_the_chip_check(qtbot, qapp, card: VirtualCard, chip: EmrtdChip, utopia,
+                                                      trust_file: Path, store) -> None:
+    """The applicant panel (the clerk's reader panel) in Chinese: a verified chip fills in and
+    says 芯片数据已验证; a chip of an untrusted issuer fills in with a warning; a tampered chip
+    fills in nothing and says 芯片数据被篡改; the GUI thread never reads the card."""
+    from tests.workstation.emrtd_card import build_dg1
+    from tests.workstation.emrtd_pki import IssuingState
+    from ui.clerk.applicant_panel import ApplicantPanel
+    from ui.style import install_translator
+    from workstation.app.card_reading import CardReading
+
+    assert install_translator(qapp, "zh_CN")
+    reading = CardReading(store, _reader(csca=trust_file), "ws-pa-panel", gui_thread=threading.main_thread())
+    try:
+        panel = ApplicantPanel()
+        qtbot.addWidget(panel)
+        panel.set_reader(reading, "clerk1", 3)
+        panel.show()
+        qtbot.waitExposed(panel)
+        panel.mrz.setText("\n".join(chip.holder.mrz_lines))
+
+        def read() -> None:
+            panel.read_button.click()
+            assert panel.message.text() == "正在读取证件…" and not panel.read_button.isEnabled()
+            qtbot.waitUntil(panel.read_button.isEnabled, timeout=30000)
+
+        chip.files[FID_EF_SOD] = utopia.sign_sod(chip.data_groups)
+        read()
+        assert panel.chip_check.isVisible() and panel.chip_check.text() == "护照芯片：芯片数据已验证"
+        assert panel.chip_check.property("state") == "verified"
+        assert panel.name.text().startswith("H") and not panel.photo.isHidden()
+
+        chip.files[FID_EF_SOD] = IssuingState.make("NR", "CSCA Nowhere").sign_sod(chip.data_groups)
+        read()
+        assert panel.chip_check.text() == "护照芯片：签发机构证书不在信任列表"
+        assert "人工核对护照" in panel.message.text() and panel.name.text().startswith("H")
+
+        chip.files[FID_EF_SOD] = utopia.sign_sod(chip.data_groups)
+        chip.files[FID_DG1] = build_dg1(Holder(surname="MUSTERMANN"))
+        read()
+        assert panel.chip_check.text() == "护照芯片：芯片数据被篡改"
+        assert panel.chip_check.property("state") == "tampered"
+        assert panel.message.text().startswith("芯片数据被篡改：不予采用")
+        assert panel.name.text() == "" and panel.id_number.text() == "" and panel.photo.isHidden()
+        assert panel.applicant_fields.document is None
+
+        outcomes = [(r.payload["outcome"], r.payload.get("chip_auth"))
+                    for r in store.next_batch(100) if r.kind == "audit.card_read"]
+        assert outcomes == [("ok", "verified"), ("ok", "unknown_csca"), ("chip_tampered", "tampered")]
+    finally:
+        reading.close()
+        install_translator(qapp, "en")

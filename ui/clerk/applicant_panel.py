@@ -1,6 +1,8 @@
 """The applicant (and agent) of the case at hand: read from the ID card with one action, or
 typed when a card cannot be read. Numbers and names show masked; revealing them is an
-explicit, audited action for the case on screen."""
+explicit, audited action for the case on screen. A passport's chip check (Passive
+Authentication) is shown in words beside the read: verified, issuer not trusted, not
+verifiable, or tampered — a tampered chip's data is refused and nothing of it is filled in."""
 
 from __future__ import annotations
 
@@ -21,7 +23,13 @@ from stdnum.exceptions import ValidationError
 
 from ui.tasks import run_in_background
 from workstation.app.guide import Person
-from workstation.domain.identity import IdentityDocument, mask_id, mask_name
+from workstation.domain.identity import (
+    ChipAuthentication,
+    ChipAuthState,
+    IdentityDocument,
+    mask_id,
+    mask_name,
+)
 
 
 class _PersonFields(QWidget):
@@ -181,6 +189,11 @@ class ApplicantPanel(QWidget):
         self.message = QLabel()
         self.message.setObjectName("applicantMessage")
         self.message.setWordWrap(True)
+        # the passport chip's Passive Authentication, in a clerk's words (hidden for ID cards)
+        self.chip_check = QLabel()
+        self.chip_check.setObjectName("chipAuthentication")
+        self.chip_check.setWordWrap(True)
+        self.chip_check.hide()
         form = QFormLayout()
         form.addRow(self.tr("Name"), self.name)
         form.addRow(self.tr("ID number"), self.id_number)
@@ -204,6 +217,7 @@ class ApplicantPanel(QWidget):
         layout.addWidget(self.mrz)
         layout.addLayout(top)
         layout.addWidget(self.details)
+        layout.addWidget(self.chip_check)
         layout.addWidget(self.reveal_button)
         layout.addWidget(self.message)
         for field in (self.id_number, self.agent_id):
@@ -235,7 +249,8 @@ class ApplicantPanel(QWidget):
                 reading.set_mrz(mrz)
             return reading.read_in_background(clerk, window).result()
 
-        run_in_background(read, lambda result: self._read_done(target, result), self._read_failed)
+        run_in_background(read, lambda result: self._read_done(target, result),
+                          lambda error: self._read_failed(error, target))
 
     def _read_done(self, target: _PersonFields, result) -> None:
         self.set_reader(self.card_reading, self.clerk, self.window)
@@ -247,6 +262,9 @@ class ApplicantPanel(QWidget):
         if result.expiry.warn:
             lines.append(self.tr("The card expires soon or has expired (%1).").replace(
                 "%1", document.valid_to.isoformat() if document.valid_to else "?"))
+        hint = self._show_chip_check(document.chip_auth)
+        if hint:
+            lines.append(hint)
         self.message.setText("\n".join(lines) or self.tr("Card read."))
         self.reader_state.emit(self.tr("Card reader: last read OK"))
         if target is self.applicant_fields:
@@ -256,6 +274,33 @@ class ApplicantPanel(QWidget):
                 data["issuing_authority"], f"{data['valid_from']}—{data['valid_to']}") if v))
             self._show_photo(document)
             self.applicant_shown.emit(mask_name(document.display_name))
+
+    def _show_chip_check(self, chip_auth: ChipAuthentication | None) -> str:
+        """Show the chip check's state; return what the clerk should do about it ("" if nothing)."""
+        if chip_auth is None:
+            self.chip_check.clear()
+            self.chip_check.hide()
+            return ""
+        words = {
+            ChipAuthState.VERIFIED: (self.tr("Chip data verified"), "#1b7f3b", ""),
+            ChipAuthState.UNKNOWN_CSCA: (
+                self.tr("Issuing authority's certificate is not in the trust list"), "#a15c00",
+                self.tr("The chip's data can be used, but check the passport itself by eye.")),
+            ChipAuthState.UNVERIFIED: (
+                self.tr("Cannot verify"), "#a15c00",
+                self.tr("The chip's data is not verified; check the passport itself by eye.")),
+            ChipAuthState.TAMPERED: (
+                self.tr("Chip data has been tampered with"), "#b3261e",
+                self.tr("The passport's chip data is refused and not used. Check the passport by eye "
+                        "and tell the supervisor.")),
+        }
+        text, colour, hint = words[chip_auth.state]
+        self.chip_check.setText(self.tr("Passport chip: %1").replace("%1", text))
+        self.chip_check.setProperty("state", chip_auth.state.value)
+        self.chip_check.setStyleSheet(f"font-weight: bold; color: {colour};")
+        self.chip_check.setToolTip(chip_auth.detail)
+        self.chip_check.show()
+        return hint
 
     def _show_photo(self, document: IdentityDocument) -> None:
         # Only a photo a vendor library or a passport chip decoded can be shown; it stays
@@ -282,8 +327,26 @@ class ApplicantPanel(QWidget):
                 return text
         return str(error)
 
-    def _read_failed(self, error: BaseException) -> None:
+    def _read_failed(self, error: BaseException, target: _PersonFields | None = None) -> None:
         self.set_reader(self.card_reading, self.clerk, self.window)
+        chip_auth = getattr(error, "chip_auth", None)
+        if isinstance(chip_auth, ChipAuthentication) and not chip_auth.usable:
+            # A tampered chip: nothing of it is shown, and what was read before into the same
+            # fields goes, so that nothing on screen seems to come from this passport.
+            if target is not None:
+                target.clear()
+            if target is self.applicant_fields:
+                self.details.clear()
+                self.photo.clear()
+                self.photo.hide()
+                self.applicant_shown.emit("")
+            self._update_reveal()
+            hint = self._show_chip_check(chip_auth)
+            self.message.setText(self.tr("Chip data has been tampered with: %1").replace("%1", hint))
+            self.message.setToolTip(str(error))
+            self.reader_state.emit(self.tr("Card reader: passport chip data refused"))
+            return
+        self._show_chip_check(None)
         reason = self._explain(error)
         self.message.setText(self.tr("The card could not be read: %1").replace("%1", reason))
         self.message.setToolTip(str(error))
@@ -377,5 +440,6 @@ class ApplicantPanel(QWidget):
         self.details.clear()
         self.photo.clear()
         self.photo.hide()
+        self._show_chip_check(None)
         self._update_reveal()
         self.applicant_shown.emit("")
