@@ -554,3 +554,24 @@ class HallEvent(Base):
     audience: Mapped[str] = mapped_column(String(200))
     data: Mapped[str] = mapped_column(String)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class HeldMaterial(Base):
+    """材料复用: a material the hall keeps for an applicant who agreed to it on the citizen
+    screen (server.held), by the keyed hash of their ID number (never the number), with the
+    case that received it and how long it may stand in for a new copy. One row per
+    applicant and material name: a later consent replaces an earlier one."""
+
+    __tablename__ = "held_materials"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    applicant_id_hash: Mapped[str] = mapped_column(String(64))
+    material_name: Mapped[str] = mapped_column(String(200))
+    material_id: Mapped[str] = mapped_column(String(100))
+    item_name: Mapped[str] = mapped_column(String(200))
+    case_number: Mapped[str] = mapped_column(String(32))
+    received_on: Mapped[date] = mapped_column(Date)
+    valid_until: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime]
+
+    __table_args__ = (Index("ix_held_materials_applicant", "applicant_id_hash", "material_name", unique=True),)
