@@ -84,6 +84,10 @@ class Device(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     enrolled_at: Mapped[datetime]
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+    # When, by whom and why an admin revoked it (a stolen PC): its token stops working.
+    revoked_at: Mapped[datetime | None]
+    revoked_by: Mapped[str | None] = mapped_column(String(64))
+    revoked_reason: Mapped[str | None] = mapped_column(String(200))
 
 
 class LoginSession(Base):
@@ -575,3 +579,97 @@ class HeldMaterial(Base):
     created_at: Mapped[datetime]
 
     __table_args__ = (Index("ix_held_materials_applicant", "applicant_id_hash", "material_name", unique=True),)
+
+
+# ---------------------------------------------------------------------------------------
+# Security (server.audit, server.devices_api): the uploads of revoked devices kept for
+# review, the server's own append-only audit chain, and the workstations' audit chains as
+# verified on arrival.
+# ---------------------------------------------------------------------------------------
+
+
+class QuarantinedUpload(Base):
+    """An upload (records, a document) a revoked device sent, refused and kept for review.
+    The same body sent again is counted on its row (`attempts`, `last_received_at`)."""
+
+    __tablename__ = "quarantined_uploads"
+    __table_args__ = (Index("ix_quarantined_uploads_body", "device_id", "body_sha256", unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    device_id: Mapped[str] = mapped_column(String(36))
+    received_at: Mapped[datetime]
+    last_received_at: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(Integer)
+    method: Mapped[str] = mapped_column(String(8))
+    path: Mapped[str] = mapped_column(String(300))
+    content_type: Mapped[str | None] = mapped_column(String(100))
+    body_sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    reason: Mapped[str] = mapped_column(String(300))
+
+
+class ServerAudit(Base):
+    """One entry of the server's audit trail: append-only and hash-chained (server.audit).
+    `id` is the entry's place in the chain (1, 2, 3…), given under the lock of
+    server_audit_head; `hash` is SHA-256 over the canonical JSON of the previous hash and
+    every other column. Database triggers refuse any UPDATE, and a DELETE of an entry less
+    than 180 days old (migration 0019)."""
+
+    __tablename__ = "server_audit"
+    __table_args__ = (Index("ix_server_audit_at", "at"), Index("ix_server_audit_action", "action", "at"))
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(100))  # an account's username, a device's id, or the server/CLI
+    role: Mapped[str | None] = mapped_column(String(16))
+    device_id: Mapped[str | None] = mapped_column(String(36))
+    action: Mapped[str] = mapped_column(String(64))
+    object: Mapped[str | None] = mapped_column(String(200))
+    details: Mapped[dict[str, Any]]
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class ServerAuditHead(Base):
+    """The one row (id 1) every append to server_audit locks first: the last entry's id
+    and hash. Appends wait for each other here, so the chain never forks; a tail removed
+    from server_audit shows against it."""
+
+    __tablename__ = "server_audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditChainHead(Base):
+    """The last link of a workstation's audit chain the hall holds, verified on arrival."""
+
+    __tablename__ = "audit_chain_heads"
+
+    chain: Mapped[str] = mapped_column(String(64), primary_key=True)
+    device_id: Mapped[str] = mapped_column(String(36))
+    seq: Mapped[int] = mapped_column(BigInteger)
+    hash: Mapped[str] = mapped_column(String(64))
+    record_uuid: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    updated_at: Mapped[datetime]
+
+
+class AuditAlert(Base):
+    """A break found in a workstation's audit chain as its records arrived (a link
+    missing, changed or out of order): shown to the supervisor until acknowledged."""
+
+    __tablename__ = "audit_alerts"
+    __table_args__ = (Index("ix_audit_alerts_open", "acknowledged_at", "raised_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    raised_at: Mapped[datetime]
+    device_id: Mapped[str] = mapped_column(String(36))
+    chain: Mapped[str] = mapped_column(String(64))
+    seq: Mapped[int | None] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(16))
+    detail: Mapped[str] = mapped_column(String(500))
+    record_uuid: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    acknowledged_at: Mapped[datetime | None]
+    acknowledged_by: Mapped[str | None] = mapped_column(String(64))
