@@ -19,6 +19,7 @@ from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from cryptography.x509.oid import NameOID
 
 __all__ = ["IssuingState", "build_sod"]
@@ -49,11 +50,11 @@ def _name(country: str, common_name: str) -> x509.Name:
 class IssuingState:
     csca_key: ec.EllipticCurvePrivateKey
     csca: x509.Certificate
-    ds_key: rsa.RSAPrivateKey
+    ds_key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
     ds: x509.Certificate
 
     @classmethod
-    def make(cls, country: str = "UT", csca_name: str = "CSCA Utopia") -> IssuingState:
+    def make(cls, country: str = "UT", csca_name: str = "CSCA Utopia", *, ds_ec: bool = False) -> IssuingState:
         now = dt.datetime.now(dt.UTC)
         csca_key = ec.generate_private_key(ec.SECP256R1())
         csca_subject = _name(country, csca_name)
@@ -65,7 +66,8 @@ class IssuingState:
                                critical=True)
                 .add_extension(x509.SubjectKeyIdentifier.from_public_key(csca_key.public_key()), critical=False)
                 .sign(csca_key, hashes.SHA256()))
-        ds_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        ds_key = ec.generate_private_key(ec.SECP384R1()) if ds_ec else \
+            rsa.generate_private_key(public_exponent=65537, key_size=2048)
         ds = (x509.CertificateBuilder().subject_name(_name(country, "Document Signer 0042"))
               .issuer_name(csca_subject).public_key(ds_key.public_key())
               .serial_number(x509.random_serial_number())
@@ -84,10 +86,11 @@ class IssuingState:
         return build_sod(data_groups, self.ds_key, self.ds, **options)
 
 
-def build_sod(data_groups: dict[int, bytes], ds_key: rsa.RSAPrivateKey, ds: x509.Certificate, *,
-              hash_name: str = "sha256", pss: bool = False) -> bytes:
-    """EF.SOD over `data_groups` (number -> the file's bytes), signed by `ds_key` with signed
-    attributes, the DS certificate included, as 9303 part 10 describes it."""
+def build_sod(data_groups: dict[int, bytes], ds_key, ds: x509.Certificate, *,
+              hash_name: str = "sha256", pss: bool = False, plain_ecdsa: bool = False) -> bytes:
+    """EF.SOD over `data_groups` (number -> the file's bytes), signed by `ds_key` (RSA:
+    PKCS#1 v1.5 or `pss`; EC: ECDSA, as r || s with `plain_ecdsa`) with signed attributes, the
+    DS certificate included, as 9303 part 10 describes it."""
     lds = LdsSecurityObject({
         "version": 0, "hash_algorithm": {"algorithm": hash_name},
         "data_group_hash_values": [{"data_group_number": n, "data_group_hash_value": hashlib.new(hash_name, c).digest()}
@@ -99,7 +102,16 @@ def build_sod(data_groups: dict[int, bytes], ds_key: rsa.RSAPrivateKey, ds: x509
     to_sign = signed_attrs.dump()                     # a SET OF: what the signature covers
     chosen = {"sha256": hashes.SHA256(), "sha384": hashes.SHA384(), "sha512": hashes.SHA512(),
               "sha1": hashes.SHA1(), "sha224": hashes.SHA224()}[hash_name]
-    if pss:
+    if isinstance(ds_key, ec.EllipticCurvePrivateKey):
+        signature = ds_key.sign(to_sign, ec.ECDSA(chosen))
+        algorithm = {"algorithm": f"{hash_name}_ecdsa"}
+        if plain_ecdsa:                   # BSI TR-03111 ecdsa-plain-SHA*
+            r, s = decode_dss_signature(signature)
+            size = (ds_key.curve.key_size + 7) // 8
+            signature = r.to_bytes(size, "big") + s.to_bytes(size, "big")
+            index = ("sha1", "sha224", "sha256", "sha384", "sha512").index(hash_name) + 1
+            algorithm = {"algorithm": f"0.4.0.127.0.7.1.1.4.1.{index}"}
+    elif pss:
         signature = ds_key.sign(to_sign, padding.PSS(padding.MGF1(chosen), chosen.digest_size), chosen)
         algorithm = {"algorithm": "rsassa_pss", "parameters": {
             "hash_algorithm": {"algorithm": hash_name},

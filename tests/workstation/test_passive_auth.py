@@ -52,6 +52,16 @@ def test_the_hashes_and_signature_schemes_9303_allows(tmp_path: Path, options) -
     assert passive_authentication(sod, {1: GROUPS[1] + b"\0"}, None).state is ChipAuthState.TAMPERED
 
 
+@pytest.mark.parametrize("plain", [False, True])
+def test_an_ecdsa_document_signer_in_x962_and_plain_form(tmp_path: Path, plain: bool) -> None:
+    state = IssuingState.make("EC", "CSCA Eclipse", ds_ec=True)
+    sod = state.sign_sod(GROUPS, hash_name="sha384", plain_ecdsa=plain)
+    assert passive_authentication(sod, GROUPS, _trust(tmp_path, state)).state is ChipAuthState.VERIFIED
+    broken = bytearray(sod)
+    broken[-2] ^= 0x01                  # inside s
+    assert passive_authentication(bytes(broken), GROUPS, _trust(tmp_path, state)).state is ChipAuthState.TAMPERED
+
+
 def test_a_data_group_the_sod_does_not_cover_is_tampering() -> None:
     sod = STATE.sign_sod({1: GROUPS[1]})
     result = passive_authentication(sod, GROUPS, None)
@@ -166,3 +176,12 @@ def test_the_workstations_passport_reader_gets_the_configured_trust_list(tmp_pat
         assert trust is not None and [c.subject for c in trust.certificates] == [STATE.csca.subject]
     finally:
         reading.close()
+
+
+def test_it_sees_what_the_trust_list_holds(tmp_path: Path) -> None:
+    bundle = tmp_path / "csca.pem"
+    bundle.write_bytes(STATE.csca_pem() + IssuingState.make("AT", "CSCA Atlantis").csca_pem())
+    summary = TrustListSource(bundle).summary()
+    assert summary["certificates"] == 2 and summary["countries"] == ["AT", "UT"] and not summary["problems"]
+    assert "does not exist" in TrustListSource(tmp_path / "gone").summary()["error"]
+    assert TrustListSource(None).summary() == {"configured": False}

@@ -613,3 +613,21 @@ def test_the_clerks_reader_panel_shows_the_chip_check(qtbot, qapp, card: Virtual
     finally:
         reading.close()
         install_translator(qapp, "en")
+
+
+def test_card_read_command_shows_the_chip_check(card: VirtualCard, chip: EmrtdChip, utopia, trust_file: Path,
+                                                tmp_path, monkeypatch, capsys) -> None:
+    """IT's `card read --csca FILE`: the chip check in the JSON; a tampered chip is a reader error."""
+    import json
+
+    from tests.workstation.emrtd_card import build_dg1
+    from workstation.cardcli import main
+
+    monkeypatch.setenv("COUNTER_HOME", str(tmp_path / "home"))
+    mrz = "".join(chip.holder.mrz_lines)
+    chip.files[FID_EF_SOD] = utopia.sign_sod(chip.data_groups)
+    assert main(["read", "--backend", "pcsc-passport", "--port", READER, "--mrz", mrz, "--csca", str(trust_file)]) == 0
+    assert json.loads(capsys.readouterr().out)["document"]["chip_auth"]["state"] == "verified"
+    chip.files[FID_DG1] = build_dg1(Holder(surname="MUSTERMANN"))
+    assert main(["read", "--backend", "pcsc-passport", "--port", READER, "--mrz", mrz, "--csca", str(trust_file)]) == 4
+    assert "failed Passive Authentication" in capsys.readouterr().err

@@ -37,6 +37,9 @@ def collect(card_reading, settings_card: dict | None) -> dict:
         except Exception as exc:
             info["reader_status"] = {"ready": False, "detail": str(exc)}
         info["backend"] = card_reading.backend
+        trust = getattr(card_reading.reader, "trust", None)
+        if trust is not None:        # passports: the CSCA trust list of Passive Authentication
+            info["csca_trust_list"] = trust.summary()
     return info
 
 

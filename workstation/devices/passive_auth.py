@@ -327,6 +327,22 @@ class TrustListSource:
         except OSError as exc:
             return ("error", str(exc))
 
+    def summary(self) -> dict[str, object]:
+        """For IT's diagnostics: the path, how many CSCAs were loaded and of which states, the
+        files left out, or why the list cannot be used."""
+        if self.path is None:
+            return {"configured": False}
+        try:
+            trust = self.get()
+        except TrustListError as exc:
+            return {"configured": True, "path": str(self.path), "error": str(exc)}
+        assert trust is not None
+        countries = sorted({a.value for c in trust.certificates
+                            for a in c.subject.get_attributes_for_oid(x509.NameOID.COUNTRY_NAME)
+                            if isinstance(a.value, str)})
+        return {"configured": True, "path": str(self.path), "certificates": len(trust),
+                "countries": countries, "problems": list(trust.problems)}
+
     def get(self) -> TrustList | None:
         """The trust list; None when none is configured; ``TrustListError`` when it cannot be
         used."""
