@@ -41,8 +41,9 @@ verified, unknown CSCA (usable, warned), unverified (no SOD, no trust list, or n
 checkable). A chip whose hashes or signature do not match is refused: ``read_passport``
 raises ``ChipTamperedError`` (its ``chip_auth`` says why) and returns none of its data.
 
-Not done: Active / Chip Authentication and PACE (a cloned chip with a genuine SOD passes PA),
-CRLs of the issuing states.
+Passive Authentication proves the data is the issuing state's, not that the chip is the
+original: Active / Chip Authentication and PACE (which would catch a clone carrying a genuine
+SOD) are outside this reader, and the issuing states' CRLs are not consulted.
 """
 
 from __future__ import annotations
