@@ -5,6 +5,7 @@
     python main.py server …             the hall server and its admin commands
     python main.py card read …          read an ID card or passport without the GUI (for IT)
     python main.py document sample …    write a sample receipt or notice PDF (for IT)
+    python main.py simulate day …       a working day played through the real processes, with faults, checked
 """
 
 from __future__ import annotations
@@ -22,6 +23,10 @@ def main(argv: list[str] | None = None) -> int:
         from workstation.documents.cli import main as document_main
 
         return document_main(argv[1:])
+    if argv[:1] == ["simulate"]:
+        from workstation.simulation.day import main as simulate_main
+
+        return simulate_main(argv[1:])
     if argv[:1] == ["card"]:
         from workstation.cardcli import main as card_main
 

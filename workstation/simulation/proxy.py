@@ -1,6 +1,6 @@
 """A TCP proxy process between a workstation and the hall server, for the network tests.
 
-    python -m tests.faults.proxy UPSTREAM_PORT
+    python -m workstation.simulation.proxy UPSTREAM_PORT
 
 It prints `LISTENING <port>` and then takes one command a line on its standard input,
 each applying to connections from then on (and `stall`/`cut` to those open, too):
