@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import json
+import logging
+import os
 import uuid
 from contextlib import asynccontextmanager
 from typing import Annotated
@@ -23,7 +26,8 @@ from server import auth, migrate, records, reference, security
 from server.auth import Principal, require
 from server.cases import CaseSettings, DeadlineJob
 from server.db import Database, database_trouble
-from server.events import EVERYONE, EventBus
+from server.events import EVERYONE, EventBus, SharedEventBus
+from server.leader import Leadership
 from server.ratings import RatingJob, RatingSettings
 from workstation import __version__
 from workstation.domain.roles import DeviceKind, Role
@@ -109,6 +113,18 @@ class Readiness(BaseModel):
     reason: str | None = Field(None, description="why not ready, in plain words")
 
 
+async def _prune(bus: SharedEventBus, every: float = 300.0) -> None:
+    """The leader keeps the events table to its last KEEP_EVENTS events."""
+    while True:
+        try:
+            gone = await asyncio.to_thread(bus.prune)
+            if gone:
+                logging.getLogger("hall.events").info("pruned %d old events", gone)
+        except (OperationalError, InterfaceError) as exc:
+            database_trouble(exc)
+        await asyncio.sleep(every)
+
+
 def _not_ready(reason: str) -> JSONResponse:
     return JSONResponse(Readiness(status="not ready", reason=reason).model_dump(exclude_none=True),
                         status_code=503, headers={"Retry-After": "5"})
@@ -123,36 +139,74 @@ def create_app(db: Database, rating_settings: RatingSettings | None = None,
     from server.queue_writer import ProcessWriter
     from server.reminders import ReminderService
 
-    bus = EventBus()
+    # PostgreSQL: one bus for every server process, through the database (--workers).
+    bus = SharedEventBus(db) if db.dialect == "postgresql" else EventBus()
     rating_job = RatingJob(db, bus, rating_settings or RatingSettings())
     separate = queue_writer == "process" and ProcessWriter.can_serve(db)
     queue = QueueService(db, bus, writer=ProcessWriter if separate else None)
     reminders = ReminderService(db, queue)
     deadline_job = DeadlineJob(db, bus, case_settings or CaseSettings())
+    principals = auth.PrincipalCache()
+    # Every process drops what it cached of a token another one ended (a logout, a reset
+    # password) or of everything (a device revoked: `bus.notice("principals.clear")`).
+    bus.on_notice("principals.drop", lambda data: [principals.drop(d) for d in data.get("digests", ())])
+    bus.on_notice("principals.clear", lambda data: principals.clear())
+    bus.on_notice("jobs.deadline", lambda data: deadline_job.poke())
+    pruning: list[asyncio.Task] = []
+    led: list[bool] = []
+
+    def lead() -> None:
+        """The jobs that run once per hall, in the one process that leads (server.leader)."""
+        led.append(True)
+        queue.lead()
+        reminders.start()
+        rating_job.start()
+        deadline_job.start()
+        if bus.shared:
+            pruning.append(asyncio.get_running_loop().create_task(_prune(bus)))
+
+    async def follow() -> None:
+        if not led:
+            return
+        led.clear()
+        for task in pruning:
+            task.cancel()
+        pruning.clear()
+        await rating_job.stop()
+        await deadline_job.stop()
+        reminders.stop()
+
+    leadership = Leadership(db, lead, follow) if bus.shared else None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         bus.bind_loop(asyncio.get_running_loop())
+        await asyncio.to_thread(bus.start)
         queue.start()
-        reminders.start()
-        rating_job.start()
-        deadline_job.start()
+        leading = None
+        if leadership is None:
+            lead()
+        else:
+            leading = asyncio.get_running_loop().create_task(leadership.run())
         # What exists now (modules, the app, its models and statements) lives as long as
         # the server. Out of the collector's sight, a full collection scans a tenth of the
         # heap: a few milliseconds instead of some 100 ms that every request waits through.
         gc.collect()
         gc.freeze()
         yield
-        await rating_job.stop()
-        await deadline_job.stop()
-        reminders.stop()
+        if leading is not None:
+            leading.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await leading
+        await follow()
         queue.close()
         bus.close_all()
+        await asyncio.to_thread(bus.stop)
 
     app = FastAPI(title="Hall server", version=__version__, lifespan=lifespan,
                   openapi_url="/openapi.json", docs_url=None, redoc_url=None)
     app.state.db = db
-    app.state.principals = auth.PrincipalCache()
+    app.state.principals = principals
     app.state.login_settings = login_settings = login_settings or auth.LoginSettings()
     app.state.bus = bus
     app.add_middleware(BodyLimit)
@@ -275,8 +329,7 @@ def create_app(db: Database, rating_settings: RatingSettings | None = None,
             raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from None
         except auth.WeakPassword as exc:
             raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, str(exc)) from None
-        for digest in ended:
-            app.state.principals.drop(digest)
+        bus.notice("principals.drop", {"digests": ended})
         return PasswordReset(username=username, sessions_ended=len(ended))
 
     @app.post(f"{API_PREFIX}/admin/devices/{{device_id}}/unlock", response_model=UnlockResult,
@@ -290,7 +343,7 @@ def create_app(db: Database, rating_settings: RatingSettings | None = None,
     def logout(token: str = Depends(auth.bearer_token), _: Principal = Depends(any_enrolled)) -> None:
         with db.session() as session:
             auth.logout(session, token)
-        app.state.principals.drop(security.token_hash(token))
+        bus.notice("principals.drop", {"digests": [security.token_hash(token)]})
 
     @app.get(f"{API_PREFIX}/me", response_model=Me, tags=["auth"])
     def me(caller: Principal = Depends(any_enrolled)) -> Me:
@@ -393,7 +446,7 @@ def create_app(db: Database, rating_settings: RatingSettings | None = None,
         async def stream():
             # Subscribed in the generator, so its `finally` always unsubscribes: a client
             # gone before the first write never leaves a window online.
-            subscriber, missed = bus.subscribe(role, last_event_id, at_window)
+            subscriber, missed = await bus.open(role, last_event_id, at_window)
             try:
                 yield "retry: 2000\n: connected\n\n" + "".join(missed)
                 while True:
@@ -415,7 +468,9 @@ def create_app(db: Database, rating_settings: RatingSettings | None = None,
                 bus.unsubscribe(subscriber)
 
         return StreamingResponse(stream(), media_type="text/event-stream",
-                                 headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+                                 headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no",
+                                          # which server process (--workers) serves this stream
+                                          "X-Server-Process": str(os.getpid())})
 
     from server.documents import documents_router
     from server.queue import QueueError

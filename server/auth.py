@@ -317,6 +317,10 @@ class PrincipalCache:
         with self._lock:
             self._entries.pop(digest, None)
 
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
 
 class WeakPassword(ValueError):
     """A new password the hall's policy refuses (security.password_problem)."""

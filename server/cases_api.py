@@ -23,7 +23,8 @@ from workstation.protocol.monitoring import MONITORING_PREFIX
 def cases_router(db: Database, bus: EventBus, job: cases.DeadlineJob) -> APIRouter:
     """The endpoints over one database; the records upload's case indexers publish on `bus`
     and ask `job` for a scan after a change."""
-    cases.configure(job.settings, bus, job.poke)
+    # With several processes the leader's job scans: the others tell it over the bus.
+    cases.configure(job.settings, bus, (lambda: bus.notice("jobs.deadline")) if bus.shared else job.poke)
     router = APIRouter(prefix=API_PREFIX, tags=["cases"])
     at_the_counter = require(Role.CLERK, Role.SUPERVISOR, Role.ADMIN)
     supervising = require(Role.SUPERVISOR, Role.ADMIN)

@@ -132,6 +132,10 @@ def _run_options(parser: argparse.ArgumentParser) -> None:
                         default=os.environ.get("COUNTER_TLS_KEYFILE") or None,
                         help="the certificate's private key (PEM, not encrypted; readable by the "
                         "server's account only) (or COUNTER_TLS_KEYFILE)")
+    parser.add_argument("--workers", type=int, metavar="N", default=None,
+                        help="HTTP front processes on the one port, on PostgreSQL (default: the "
+                        "machine's cores); a SQLite hall is served by one process (and its queue "
+                        "writer)")
     parser.add_argument("--session-idle-minutes", type=float, metavar="MINUTES",
                         default=float(os.environ.get("COUNTER_SESSION_IDLE_MINUTES", "30")),
                         help="a login session unused this long ends; the person logs in again "
@@ -230,7 +234,7 @@ def main(argv: list[str]) -> int:
             return 0
         demo = args.demo if args.demo is not None else args.db is None
         return serve(db, args.host, args.port, demo, args.parent_watch, settings, _case_settings(args),
-                     tls=_tls(args), login=_login_settings(args))
+                     tls=_tls(args), login=_login_settings(args), workers=_workers(args, db))
     finally:
         db.dispose()
 
@@ -243,6 +247,17 @@ def _rating_settings(args):
             raise SystemExit(f"--{name.replace('_', '-')} cannot be negative")
     return RatingSettings(default_days=args.rating_default_days, follow_up_days=args.follow_up_days,
                           job_interval=float(args.rating_job_interval))
+
+
+def _workers(args, db) -> int:
+    if args.workers is None:
+        return (os.cpu_count() or 1) if db.dialect == "postgresql" else 1
+    if args.workers < 1:
+        raise SystemExit("--workers must be at least 1")
+    if args.workers > 1 and db.dialect != "postgresql":
+        raise SystemExit(f"--workers {args.workers}: several server processes need PostgreSQL; a SQLite "
+                         "hall is served by one process (with its queue writer)")
+    return args.workers
 
 
 def _case_settings(args):
@@ -312,7 +327,9 @@ def _login_settings(args):
 
 
 def serve(db, host: str, port: int, demo: bool, parent_watch: bool, ratings=None, cases=None,
-          tls: tuple[Path, Path] | None = None, login=None) -> int:
+          tls: tuple[Path, Path] | None = None, login=None, workers: int = 1) -> int:
+    """Serves until stopped: one process, or `workers` of them (server.workers). What
+    must happen once (migrating, seeding, the bootstrap code) happens here, before."""
     import uvicorn
 
     from server import auth, seed
@@ -341,6 +358,14 @@ def serve(db, host: str, port: int, demo: bool, parent_watch: bool, ratings=None
     sock.bind((host, port))
     sock.listen(2048)
     bound = sock.getsockname()[1]
+    # Whoever started us reads this line to learn the port.
+    shown = f"[{host}]" if family == socket.AF_INET6 else host
+    listening = f"hall server listening on {'https' if tls else 'http'}://{shown}:{bound}"
+    if workers > 1:
+        from server import workers as several
+
+        db.dispose()  # the workers make their own connections
+        return several.serve(db.url, sock, workers, (ratings, cases, login), tls, parent_watch, listening)
     app = create_app(db, ratings, case_settings=cases, login_settings=login)
 
     class Server(uvicorn.Server):
@@ -356,10 +381,7 @@ def serve(db, host: str, port: int, demo: bool, parent_watch: bool, ratings=None
     server = Server(config)
     if parent_watch:
         threading.Thread(target=_watch_parent, args=(server,), daemon=True).start()
-    # Whoever started us reads this line to learn the port.
-    shown = f"[{host}]" if family == socket.AF_INET6 else host
-    scheme = "https" if tls else "http"
-    print(f"hall server listening on {scheme}://{shown}:{bound}", flush=True)
+    print(listening, flush=True)
     server.run(sockets=[sock])
     return 0
 

@@ -73,6 +73,15 @@ class Database:
         with self._read_sessions() as session, session.begin():
             yield session
 
+    def own_connection(self):
+        """A driver connection of its own, outside the pool, in autocommit: for what holds a
+        connection for the process's life (LISTEN, advisory locks)."""
+        pooled = self.engine.raw_connection()
+        conn = pooled.driver_connection
+        pooled.detach()
+        conn.autocommit = True
+        return conn
+
     def dispose(self) -> None:
         self.engine.dispose()
 

@@ -560,6 +560,16 @@ class HallEvent(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class HallEventCounter(Base):
+    """The last id given to a hall event (one row). Taking the next ids updates the row,
+    which holds its lock to the commit: events commit in the order of their ids."""
+
+    __tablename__ = "hall_event_counter"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_id: Mapped[int] = mapped_column(BigInteger)
+
+
 class HeldMaterial(Base):
     """材料复用: a material the hall keeps for an applicant who agreed to it on the citizen
     screen (server.held), by the keyed hash of their ID number (never the number), with the

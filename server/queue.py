@@ -109,6 +109,7 @@ _ACTIVE = tuple(s.value for s in ACTIVE_STATES)
 _WAITING = TicketState.WAITING.value
 _PARKED = TicketState.PARKED.value
 _FINISHED = TicketState.FINISHED.value
+_TICKET_EVENTS = frozenset({wire.QueueEventType.TICKET_CALLED.value, wire.QueueEventType.TICKET_STATE.value})
 
 
 class QueueError(Exception):
@@ -633,17 +634,37 @@ class QueueService:
         """After the commit: the operations' events, in order, and the counts if they moved."""
         # To everyone: the hall display must see the calls.
         self.bus.publish_all((type_, data, EVERYONE) for type_, data in events)
+        if self.bus.shared:
+            return  # the leading process publishes the counts and wakes the hooks (lead())
         if counts:
             self._counts.mark()
         if events:
-            for hook in self.after_change:
-                hook()
+            self._changed()
+
+    def _changed(self) -> None:
+        for hook in self.after_change:
+            hook()
+
+    def lead(self) -> None:
+        """A shared bus (several processes): this process publishes the waiting counts and
+        runs the after_change hooks (server.reminders) for every process's changes, as it
+        delivers their events."""
+        if self.bus.shared:
+            self.bus.on_delivered(self._delivered)
+
+    def _delivered(self, published: list[Any]) -> None:
+        if any(p.event.type in _TICKET_EVENTS for p in published):
+            self._counts.mark()
+            self._changed()
 
     def _transaction(self, operation: Callable[..., Result], *args: Any) -> Result:
-        """PostgreSQL: `operation` in a transaction of its own, on the caller's thread."""
+        """PostgreSQL: `operation` in a transaction of its own, on the caller's thread; its
+        events go into the same transaction when the bus is shared."""
         with self._write_lock, self.db.session() as session:
             op = self._op(session.connection())
             value = operation(op, *args)
+            if self.bus.write(op.conn, [(type_, data, EVERYONE) for type_, data in op.events]):
+                op.events = []  # the bus delivers them once committed
         self._announce(op)
         return value
 

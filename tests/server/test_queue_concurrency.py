@@ -38,7 +38,10 @@ class Http:
         self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
 
     def post(self, path: str, body: dict | None = None) -> tuple[int, dict]:
-        self.connection.request("POST", f"/api/v1{path}", headers=self.headers,
+        return self.send("POST", path, body)
+
+    def send(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict]:
+        self.connection.request(method, f"/api/v1{path}", headers=self.headers,
                                 body=None if body is None else json.dumps(body))
         response = self.connection.getresponse()
         return response.status, json.loads(response.read() or b"null")
@@ -58,26 +61,31 @@ def _clerk_at(server: HallServer, window: int, code: str) -> Http:
     return Http(server, session.headers["Authorization"].split(" ", 1)[1])
 
 
-def test_fifty_windows_call_every_ticket_exactly_once(hall_server: HallServer):
-    server = hall_server
-    began = time.monotonic()
+def set_up_windows(server: HallServer, windows: int = WINDOWS) -> tuple[requests.Session, dict[int, list[str]],
+                                                                       str, dict[int, Http]]:
+    """Quotas that do not run out, windows 7..`windows` each serving two business types (so
+    every type has several windows), a kiosk and a clerk logged in at each window: the
+    admin's session, what each new window serves, the kiosk's token and the clerks."""
     admin = server.admin_session()
     changes = admin.get(server.api("/reference/changes"), params={"kind": "business_type"}, timeout=TIMEOUT)
     for entry in changes.json()["entries"]:
         _admin_put(admin, server, "business_type", entry["key"], {**entry["payload"], "daily_quota": 999})
-    # Windows 7..50 each serve two business types, so every type has several windows.
     served = {}
-    for number in range(7, WINDOWS + 1):
+    for number in range(7, windows + 1):
         kinds = [TYPES[number % 7], TYPES[(number + 3) % 7]]
         served[number] = kinds
         _admin_put(admin, server, "window", str(number),
                    {"number": number, "name": f"{number}号窗口", "business_types": kinds})
 
     kiosk_token = server.enrol("kiosk", None, code=_code(server, admin, "kiosk", None))
-    codes = {n: _code(server, admin, "workstation", n) for n in range(1, WINDOWS + 1)}
+    codes = {n: _code(server, admin, "workstation", n) for n in range(1, windows + 1)}
     with ThreadPoolExecutor(8) as pool:  # logins hash passwords: in parallel
         clerks = dict(zip(codes, pool.map(lambda n: _clerk_at(server, n, codes[n]), codes), strict=True))
+    return admin, served, kiosk_token, clerks
 
+
+def issue_tickets(server: HallServer, kiosk_token: str, count: int) -> list[dict]:
+    """`count` tickets from a few kiosks at once, every GREEN_EVERY-th green-channel."""
     local = threading.local()
 
     def issue(index: int) -> dict:
@@ -90,8 +98,16 @@ def test_fifty_windows_call_every_ticket_exactly_once(hall_server: HallServer):
         assert status == 201, ticket
         return ticket
 
-    with ThreadPoolExecutor(4) as pool:  # a few kiosks at once
-        issued = list(pool.map(issue, range(TICKETS)))
+    with ThreadPoolExecutor(4) as pool:
+        return list(pool.map(issue, range(count)))
+
+
+def test_fifty_windows_call_every_ticket_exactly_once(hall_server: HallServer):
+    server = hall_server
+    began = time.monotonic()
+    admin, served, kiosk_token, clerks = set_up_windows(server)
+
+    issued = issue_tickets(server, kiosk_token, TICKETS)
     by_id = {t["id"]: t for t in issued}
     assert len(by_id) == TICKETS
     numbers = Counter((t["business_type"], t["number"]) for t in issued)

@@ -37,8 +37,11 @@ class HallServer:
     def __init__(self, db_url: str, demo: bool = True, port: int = 0,
                  env: dict[str, str] | None = None, home: str | os.PathLike[str] | None = None,
                  startup_timeout: float = 60.0, args: tuple[str, ...] = (),
-                 verify: bool | str = True) -> None:
+                 verify: bool | str = True, workers: int | None = 1) -> None:
         self.db_url = db_url
+        # Server processes (--workers; None: the server's default, the cores on PostgreSQL).
+        # One unless a test asks: most tests are about one process's behaviour.
+        self.workers = workers
         self.args = tuple(args)  # more options of the server, e.g. ("--certfile", F, "--keyfile", K)
         self.verify = verify  # what this helper's own requests trust (a CA file for HTTPS)
         self.demo = demo
@@ -88,7 +91,7 @@ class HallServer:
         self._stderr_path = self.home / f"server-{self._starts}.stderr"
         self._stderr = open(self._stderr_path, "wb")  # noqa: SIM115 - closed in stop()
         args = ["--port", str(self.port), "--demo" if self.demo else "--no-demo", "--parent-watch",
-                *self.args]
+                *(["--workers", str(self.workers)] if self.workers is not None else []), *self.args]
         self.process = subprocess.Popen(self.command(*args), cwd=REPO, env=self._server_env(),
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                         stderr=self._stderr)
