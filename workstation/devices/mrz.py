@@ -117,7 +117,9 @@ def split_td3_lines(text: str) -> tuple[str, str]:
 
 
 def _yymmdd(field_name: str, label: str, value: str) -> None:
-    if not re.fullmatch(r"\d{6}", value):
+    # [0-9], not \d: that matches the digits of every script, which int() reads but the
+    # check digit does not.
+    if not re.fullmatch(r"[0-9]{6}", value):
         raise MrzError(field_name, f"{label} must be 6 digits YYMMDD")
     month, day = int(value[2:4]), int(value[4:6])
     if not (1 <= month <= 12 and 1 <= day <= 31):
@@ -127,7 +129,7 @@ def _yymmdd(field_name: str, label: str, value: str) -> None:
 def _to_date(value: str, *, future: bool, today: _dt.date | None = None) -> _dt.date | None:
     """YYMMDD to a date. Births are never in the future; expiries lie within 50 years of
     today. None when the day or month is unknown (fillers) or impossible."""
-    if not re.fullmatch(r"\d{6}", value):
+    if not re.fullmatch(r"[0-9]{6}", value):
         return None
     today = today or _dt.date.today()
     yy, month, day = int(value[:2]), int(value[2:4]), int(value[4:6])

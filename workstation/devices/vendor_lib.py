@@ -331,7 +331,7 @@ class TermbReader(_VendorReader):
         extra: dict[str, Any] = {}
         if card_type == CardType.HKMO_TW_PERMIT:
             count = self._text("GetIssuesNum")
-            if count and not count.isdigit():
+            if count and not (count.isascii() and count.isdigit()):  # "²".isdigit() too
                 raise ProtocolError("GetIssuesNum gave no number")
             extra = {"pass_number": self._text("GetPassCheckID").upper(),
                      "issue_count": int(count) if count else None}
