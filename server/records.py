@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import event, select
+from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session
 
 from server.models import Record, RecordConflict
@@ -161,10 +162,7 @@ def store_batch(session: Session, device_id: str, batch: wire.UploadBatch) -> tu
                          created_at=record.created_at, received_at=now,
                          content_hash=digest, payload=record.payload)
             result = wire.RecordResult(uuid=record_uuid, status=wire.STORED)
-            if record.kind in _refusing:
-                refusable.append((row, result))
-            else:
-                new_rows.append(row)
+            (refusable if record.kind in _refusing else new_rows).append((row, result))
             results.append(result)
             stored += 1
         elif known[record_uuid] == digest:
@@ -177,23 +175,52 @@ def store_batch(session: Session, device_id: str, batch: wire.UploadBatch) -> tu
                 uuid=record_uuid, status=wire.CONFLICT,
                 detail="a record with this UUID and other content is already stored"))
             conflicts += 1
-    session.add_all(new_rows)
-    session.flush()
-    for row in new_rows:
-        _index(session, row)
+    callbacks = session.info.setdefault(_AFTER_COMMIT, [])
+    before = len(callbacks)
+    try:
+        with session.begin_nested():
+            session.add_all([row for row, _ in new_rows])
+            session.flush()
+            for row, _ in new_rows:
+                _index(session, row)
+    except UNHOLDABLE:
+        # A value of one record the database cannot hold (a window number beyond its
+        # integers, say): each record alone, so that one is refused and the rest stored,
+        # else the window would resend the batch for ever and its outbox stall.
+        del callbacks[before:]
+        refusable = [(_fresh(row), result) for row, result in new_rows] + refusable
     for row, result in refusable:
-        callbacks = session.info.setdefault(_AFTER_COMMIT, [])
         before = len(callbacks)
         try:
             with session.begin_nested():
                 session.add(row)
                 session.flush()
                 _index(session, row)
-        except Refused as exc:
+        except (Refused, *UNHOLDABLE) as exc:
             del callbacks[before:]
-            result.status, result.detail = wire.REFUSED, exc.detail
+            result.status, result.detail = wire.REFUSED, _refusal(row, exc)
             stored -= 1
     return wire.UploadResult(results=results), stored, conflicts
+
+
+# What the database (or its driver) raises for a value it cannot hold: PostgreSQL's
+# DataError (integer out of range, text too long), sqlite3's OverflowError (an integer
+# beyond 64 bits).
+UNHOLDABLE = (DataError, OverflowError)
+
+
+def _fresh(row: Record) -> Record:
+    """A new instance of `row`, whose own was rolled back with a savepoint."""
+    return Record(uuid=row.uuid, kind=row.kind, device_id=row.device_id, created_at=row.created_at,
+                  received_at=row.received_at, content_hash=row.content_hash, payload=row.payload)
+
+
+def _refusal(row: Record, exc: Exception) -> str:
+    if isinstance(exc, Refused):
+        return exc.detail
+    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:200]
+    log.warning("%s record %s is refused: the database cannot hold it (%s)", row.kind, row.uuid, reason)
+    return f"the hall's database cannot hold a value of this {row.kind} record ({reason}); it is not stored"
 
 
 def page(session: Session, kind: str | None, after: uuid.UUID | None, limit: int) -> wire.RecordsPage:

@@ -165,6 +165,75 @@ def test_records_too_large_for_one_request_still_reach_the_server(hall_server, s
     assert all(r["payload"]["png"] == signature for r in held)
 
 
+def _queued_by_an_older_version(store: LocalStore, kind: str) -> uuid.UUID:
+    """A record in the outbox the way a version before the kind check wrote it: one the
+    wire schema (and the hall) no longer takes."""
+    record_uuid = uuid.uuid4()
+    with store.engine.begin() as connection:
+        connection.exec_driver_sql("INSERT INTO records (uuid, kind, created_at, payload) VALUES (?, ?, ?, '{}')",
+                                   (record_uuid.hex, kind, "2026-12-01 09:00:00.000000"))
+        connection.exec_driver_sql("INSERT INTO outbox (record_uuid, attempts, state) VALUES (?, 0, 'pending')",
+                                   (record_uuid.hex,))
+    return record_uuid
+
+
+def test_one_record_the_hall_refuses_is_set_aside_and_the_rest_of_its_batch_lands_in_order(
+        hall_server, store, make_engine, make_client, list_server_records):
+    """A case whose window number the hall's database cannot hold (beyond its integers:
+    the server refuses that record alone), and a record an older version queued that the
+    hall refuses the whole request for (422): each is set aside as refused (大厅未接收),
+    kept on this PC, and every other record of the batch reaches the hall once, in the
+    order it was written. Before, the first answered 500 (SQLite) or 422 for the whole batch
+    (PostgreSQL) and the second 422: the same batch resent for ever, the outbox stalled."""
+    good = store.add_records([("test.refusal", _payload(n)) for n in range(3)])
+    case = {"case_number": "REFUSAL00000001", "decided_at": "2026-12-04T09:00:00+08:00", "window": 10**30,
+            "decision": {"code": "accept"}, "item": {"code": "x", "name": "x", "department": {"name": "d"},
+                                                       "promised_limit": {"value": 5}}}
+    unholdable = store.add_record("case", case)
+    good += store.add_records([("test.refusal", _payload(n)) for n in range(3, 6)])
+    old = _queued_by_an_older_version(store, "Old Kind")
+    good += store.add_records([("test.refusal", _payload(n)) for n in range(6, 9)])
+
+    engine = make_engine(hall_server, store, start=False, batch_size=500)
+    client = RecordingClient(hall_server.url, engine.device_token)
+    try:
+        rounds = 0
+        while engine.upload_batch(client):
+            rounds += 1
+            assert rounds < 5, "the outbox keeps offering the same records"
+    finally:
+        client.close()
+    assert store.pending_count() == 0
+    status = engine.status()
+    assert (status.refused, status.conflicts) == (2, 0)
+    stored = [r.uuid for answer in client.answers for r in answer.results if r.status == STORED]
+    assert stored == [r.uuid for r in good]  # each once, in the order written
+    refusals = {r.uuid: r.detail for answer in client.answers for r in answer.results if r.status != STORED}
+    assert "cannot hold" in refusals[unholdable.uuid]
+    assert store.outbox_state(unholdable.uuid) == ("refused", refusals[unholdable.uuid])
+    state, why = store.outbox_state(old)
+    assert state == "refused" and "422" in why and "kind" in why, why
+    held = list_server_records(hall_server, "test.refusal")
+    assert {uuid.UUID(r["uuid"]): r["payload"] for r in held} == {r.uuid: r.payload for r in good}
+    assert list_server_records(hall_server, "case") == []
+    # Both stay on this PC, and a new record goes on as usual.
+    assert store.record(unholdable.uuid).payload == case and store.record(old) is not None
+    more = store.add_record("test.refusal", _payload(99))
+    assert engine.upload_batch(make_client(hall_server, engine.device_token)) == 1
+    assert store.pending_count() == 0 and more.uuid in {
+        uuid.UUID(r["uuid"]) for r in list_server_records(hall_server, "test.refusal")}
+
+
+def test_a_payload_nested_too_deep_to_send_is_refused_when_saved(store):
+    """JSON nested some 255 levels cannot be sent: saved, it would stop the upload thread."""
+    payload: dict = {"n": 1}
+    for _ in range(300):
+        payload = {"inner": payload}
+    with pytest.raises(ValueError, match="nested more than"):
+        store.add_record("test.deep", payload)
+    assert store.pending_count() == 0
+
+
 # ---------------------------------------------------------------------------------------
 # The catalogue and other reference data
 # ---------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import create_engine, delete, event, func, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
@@ -55,9 +56,28 @@ def _checked(items: list[tuple[str, dict[str, Any]]]) -> list[tuple[str, dict[st
             raise ValueError(f"record kind {kind!r} does not match {KIND_PATTERN}")
         if not isinstance(payload, dict):
             raise ValueError(f"the payload of a {kind} record must be a JSON object")
+        if _depth(payload) > MAX_DEPTH:
+            raise ValueError(f"the payload of a {kind} record is nested more than {MAX_DEPTH} levels deep")
     # Round-trip through JSON now, so what is stored is exactly what will be sent.
     return [(kind, json.loads(json.dumps(payload, ensure_ascii=False, allow_nan=False)))
             for kind, payload in items]
+
+
+# Deeper than this, a payload cannot be sent (pydantic's JSON stops near 255 levels) and
+# would stay in the outbox; no record of the hall's comes near it.
+MAX_DEPTH = 64
+
+
+def _depth(value: Any) -> int:
+    """How deeply `value`'s objects and lists nest (without recursion: any depth is fine)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict | list | tuple):
+            deepest = max(deepest, level)
+            if level <= MAX_DEPTH:
+                stack.extend((child, level + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
 
 
 def _insert_records(session: Session, items: list[tuple[str, dict[str, Any]]]) -> list[SavedRecord]:
@@ -70,6 +90,17 @@ def _insert_records(session: Session, items: list[tuple[str, dict[str, Any]]]) -
         session.add(OutboxEntry(record_uuid=record.uuid, attempts=0, state="pending"))
         saved.append(SavedRecord(record.uuid, kind, record.created_at, payload))
     return saved
+
+
+def _outgoing(row: LocalRecord) -> RecordIn:
+    """The record to send. One queued by an older version that no longer passes the wire
+    schema goes as it is: the hall refuses it alone (大厅未接收) rather than its failing
+    here stop the outbox."""
+    fields = {"uuid": row.uuid, "kind": row.kind, "created_at": row.created_at, "payload": row.payload}
+    try:
+        return RecordIn(**fields)
+    except ValidationError:
+        return RecordIn.model_construct(**fields)
 
 
 class LocalStore:
@@ -215,8 +246,7 @@ class LocalStore:
                 .order_by(OutboxEntry.id)
                 .limit(limit)
             ).scalars().all()
-            return [RecordIn(uuid=r.uuid, kind=r.kind, created_at=r.created_at, payload=r.payload)
-                    for r in rows]
+            return [_outgoing(r) for r in rows]
 
     def acknowledge(self, uuids: list[uuid.UUID]) -> None:
         if not uuids:

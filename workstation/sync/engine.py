@@ -11,6 +11,8 @@ import threading
 import time
 from collections.abc import Callable
 
+from pydantic_core import PydanticSerializationError
+
 from workstation.clock import HALL_CLOCK
 from workstation.config import SyncSettings
 from workstation.protocol.documents import RECORD_KIND as DOCUMENT_KIND
@@ -21,6 +23,10 @@ from workstation.sync.client import HallClient, HallRefused, HallUnreachable
 from workstation.sync.status import SyncStatus
 
 log = logging.getLogger(__name__)
+
+# A refusal of a whole upload that one of its records causes: 413 too large, 422 a record
+# the hall cannot read (or this PC cannot put into JSON). Halved until that record is alone.
+SET_ASIDE = (413, 422)
 
 # With a live event stream, reference changes arrive as events; this is only a safety net.
 STREAM_POLL_INTERVAL = 300.0
@@ -146,18 +152,35 @@ class SyncEngine:
     def _send(self, client: HallClient, batch: list[RecordIn]) -> None:
         try:
             self._send_documents(client, batch)
-            result = client.upload(batch)
+        except HallUnreachable as exc:
+            self.store.note_failure([r.uuid for r in batch], str(exc))
+            raise
+        self._upload(client, batch)
+
+    def _upload(self, client: HallClient, batch: list[RecordIn]) -> None:
+        try:
+            try:
+                result = client.upload(batch)
+            except PydanticSerializationError as exc:  # a record this PC cannot put into JSON
+                raise HallRefused(422, f"the record cannot be sent: {exc}") from exc
         except HallUnreachable as exc:
             self.store.note_failure([r.uuid for r in batch], str(exc))
             raise
         except HallRefused as exc:
-            if exc.status != 413 or len(batch) == 1:
+            if exc.status not in SET_ASIDE:
                 raise
-            # Too large for one request (large records, signatures say): send it in halves,
-            # else the same batch would be refused again and again and nothing would move.
+            if len(batch) == 1:
+                # The hall will never take this record as it is: kept here and set aside as
+                # refused (大厅未接收), so the records behind it go on.
+                log.error("record %s refused by the hall as a whole request: %s", batch[0].uuid, exc.detail)
+                self.store.mark_refused(batch[0].uuid, f"the hall refused it ({exc.status}): {exc.detail}")
+                return
+            # Too large for one request (large records, signatures say), or one record the
+            # hall refuses the whole request for: send it in halves, in order, until that one
+            # is alone, else the same batch would be refused again and again and nothing move.
             half = len(batch) // 2
-            self._send(client, batch[:half])
-            self._send(client, batch[half:])
+            self._upload(client, batch[:half])
+            self._upload(client, batch[half:])
             return
         done = [r.uuid for r in result.results if r.status in (STORED, ALREADY_STORED)]
         for r in result.results:
