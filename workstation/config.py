@@ -5,6 +5,7 @@ reported by name instead of being ignored."""
 
 from __future__ import annotations
 
+import math
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -174,6 +175,12 @@ class Settings:
 
 
 _CHOICES = {("ui", "lang"): {"zh_CN", "en"}, ("ui", "citizen_screen"): {"auto", "window", "off"}}
+# The largest value that still works: a batch the hall takes (MAX_BATCH), timers Qt can run
+# (its milliseconds are a 32-bit int), waits a clerk would still sit through.
+_LIMITS = {("server", "timeout"): (600, "seconds"), ("licences", "timeout"): (600, "seconds"),
+           ("ui", "lock_minutes"): (1440, "minutes"), ("rating", "timeout"): (3600, "seconds"),
+           ("sync", "batch_size"): (1000, "records"), ("sync", "max_backoff"): (3600, "seconds"),
+           ("sync", "poll_interval"): (3600, "seconds")}
 
 
 def _section(name: str, cls: type, values: Any, path: Path):
@@ -192,10 +199,18 @@ def _section(name: str, cls: type, values: Any, path: Path):
         allowed = _CHOICES.get((name, key))
         if allowed and value not in allowed:
             raise ConfigError(f"{path}: {name}.{key} must be one of {', '.join(sorted(allowed))}")
-        if isinstance(value, int | float) and not isinstance(value, bool) and value <= 0:
-            raise ConfigError(f"{path}: {name}.{key} must be positive")
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            _number(path, f"{name}.{key}", value, *_LIMITS.get((name, key), (None, "")))
         result = replace(result, **{key: value})
     return result
+
+
+def _number(path: Path, name: str, value: float, most: float | None, unit: str = "") -> None:
+    """A number a setting can use: finite, positive and at most `most` (None: no bound)."""
+    if not math.isfinite(value) or value <= 0:
+        raise ConfigError(f"{path}: {name} must be a positive number")
+    if most is not None and value > most:
+        raise ConfigError(f"{path}: {name} must be at most {most} {unit}".rstrip())
 
 
 def load(path: Path) -> Settings:
@@ -203,8 +218,14 @@ def load(path: Path) -> Settings:
     if not path.exists():
         return Settings()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from None
     sections = {"server": ServerSettings, "ui": UiSettings, "sync": SyncSettings,
                 "documents": DocumentSettings, "rating": RatingSettings, "licences": LicenceSettings,
@@ -247,7 +268,24 @@ def load(path: Path) -> Settings:
     url = settings.server.url
     if url and not url.startswith(("http://", "https://")):
         raise ConfigError(f"{path}: server.url must start with http:// or https://")
+    for name, address in (("server.url", url), ("licences.url", settings.licences.url)):
+        _address(path, name, address)
     return settings
+
+
+def _address(path: Path, name: str, url: str) -> None:
+    """An http(s) address with a host and a port that exists (empty: none configured)."""
+    from urllib.parse import urlsplit
+
+    if not url:
+        return
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port beyond 65535 or not a number
+    except ValueError as exc:
+        raise ConfigError(f"{path}: {name} is not a usable address ({exc})") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() or c == "\0" for c in url):
+        raise ConfigError(f"{path}: {name} must be an http:// or https:// address with a host name")
 
 
 class InsecureServer(ConfigError):
@@ -287,10 +325,14 @@ def check_transport(server: ServerSettings) -> None:
     if server.ca_file and url.startswith("https://"):
         try:
             text = Path(server.ca_file).read_text(encoding="ascii")
-        except (OSError, UnicodeDecodeError) as exc:
+        except (OSError, UnicodeDecodeError, ValueError) as exc:  # ValueError: a NUL in the name
             raise InsecureServer(f"server.ca_file {server.ca_file} cannot be read: {exc}") from None
         if "-----BEGIN CERTIFICATE-----" not in text:
             raise InsecureServer(f"server.ca_file {server.ca_file} holds no PEM certificate")
+
+
+_PRINTER_LIMITS = {"port": 65535, "baudrate": 4_000_000, "timeout": 600, "usb_vendor": 0xFFFF,
+                   "usb_product": 0xFFFF, "paper_width_mm": 300}
 
 
 def _printer_settings(table: Any, path: Path):
@@ -307,10 +349,11 @@ def _printer_settings(table: Any, path: Path):
             raise ConfigError(f"{path}: unknown key printer.{key}")
         default = getattr(defaults, key)
         wanted = str if isinstance(default, str) else type(default)
-        if wanted is float and isinstance(value, int) and not isinstance(value, bool):
-            continue
-        if not isinstance(value, wanted) or isinstance(value, bool) != isinstance(default, bool):
+        whole_for_float = wanted is float and isinstance(value, int) and not isinstance(value, bool)
+        if not whole_for_float and (not isinstance(value, wanted) or isinstance(value, bool) != isinstance(default, bool)):
             raise ConfigError(f"{path}: printer.{key} must be a {wanted.__name__}")
+        if key in _PRINTER_LIMITS and not (key.startswith("usb_") and value == 0):  # 0: not given
+            _number(path, f"printer.{key}", value, _PRINTER_LIMITS[key])
     if table.get("backend", "none") not in ("escpos", "system", "none"):
         raise ConfigError(f"{path}: printer.backend must be one of escpos, system, none")
     if table.get("connection", "file") not in ("file", "serial", "network", "usb"):

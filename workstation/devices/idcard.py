@@ -18,6 +18,7 @@ their messages carries card data.
 from __future__ import annotations
 
 import importlib
+import math
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
@@ -125,6 +126,10 @@ class ReaderConfigError(ValueError):
     """The reader settings cannot be used; the message names the key."""
 
 
+# Beyond these a reader cannot work (the serial port's rates) or a read would hang for good.
+_LIMITS = {"baudrate": 4_000_000, "timeout": 60, "attempts": 100, "expiry_warning_days": 3650}
+
+
 @dataclass(frozen=True)
 class ReaderSettings:
     """The `[card]` settings. `port` is a device path or COM name for `serial`, and the
@@ -159,8 +164,11 @@ class ReaderSettings:
                 value = str(value)
             if key != "options" and type(value) is not type(default):
                 raise ReaderConfigError(f"{where}.{key} must be a {type(default).__name__}")
-            if isinstance(value, int | float) and not isinstance(value, bool) and value <= 0:
-                raise ReaderConfigError(f"{where}.{key} must be positive")
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                if not math.isfinite(value) or value <= 0:
+                    raise ReaderConfigError(f"{where}.{key} must be a positive number")
+                if value > _LIMITS.get(key, math.inf):
+                    raise ReaderConfigError(f"{where}.{key} must be at most {_LIMITS[key]}")
             result = replace(result, **{key: value})
         if result.backend not in backend_names():
             raise ReaderConfigError(f"{where}.backend must be one of {', '.join(backend_names())}")
