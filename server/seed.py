@@ -27,8 +27,12 @@ def _read_json(path: Path) -> Any:
         return json.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         raise ImportError_(f"{path}: file not found") from None
+    except OSError as exc:  # a folder, no permission
+        raise ImportError_(f"{path}: cannot be read ({exc.strerror or exc})") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ImportError_(f"{path}: not valid UTF-8 JSON ({exc})") from None
+    except RecursionError:
+        raise ImportError_(f"{path}: nested too deeply to be reference data") from None
 
 
 def import_reference(session: Session, kind: ReferenceKind, values: Any, source: str) -> int:

@@ -100,6 +100,31 @@ class DeviceApp(QObject):
         delete_widgets(self.window, self.start_window)
 
 
+def show_config_error(error: Exception, lang: str = "zh_CN") -> None:
+    """The config file cannot be used: say so in a window before the program ends (started
+    from its icon, a PC shows no console). Nothing is opened yet, so nothing saved is touched.
+    Not for the frozen builds' smoke test, nor where there is no screen to show it on."""
+    screen = sys.platform in ("win32", "darwin") or any(
+        os.environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
+    if os.environ.get("COUNTER_SMOKE_EXIT") or not screen:
+        return
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QMessageBox
+
+    from ui.style import install_fonts, install_translator
+
+    translate = QCoreApplication.translate  # the name lupdate looks for
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    install_fonts(app)
+    install_translator(app, lang)
+    box = QMessageBox(QMessageBox.Icon.Critical, translate("ConfigError", "The settings cannot be used"),
+                      translate("ConfigError", "The configuration file has a mistake, so the program does "
+                                               "not start:\n\n%1\n\nAsk IT to correct it; nothing saved on "
+                                               "this PC is touched.").replace("%1", str(error)))
+    box.setObjectName("configError")
+    box.exec()
+
+
 def run(settings: Settings, workstation: Workstation, role: str = "clerk") -> int:
     from ui.style import install_fonts, install_style, install_translator
 

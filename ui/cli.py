@@ -66,6 +66,9 @@ def main(argv: list[str]) -> int:
             settings = config.load(paths.config_file)
     except config.ConfigError as exc:
         print(f"config error: {exc}", file=sys.stderr)
+        from ui.app import show_config_error
+
+        show_config_error(exc, args.lang or "zh_CN")
         return 2
     if args.server:
         settings = replace(settings, server=replace(settings.server, url=args.server))

@@ -1552,35 +1552,56 @@
         <translation>登录时无法连接大厅服务器：连接恢复后请重新登录才能叫号，其他功能照常使用。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="217"/>
+        <location filename="../../ui/clerk/app.py" line="223"/>
         <source>read or type the applicant&apos;s ID number first</source>
         <translation>请先读取或输入申请人身份证号码</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="240"/>
+        <location filename="../../ui/clerk/app.py" line="246"/>
         <source>One thing %1 saved, %2 items:</source>
         <translation>一件事 %1 已保存，共 %2 个事项：</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="260"/>
+        <location filename="../../ui/clerk/app.py" line="266"/>
         <source>Case %1 saved: %2.</source>
         <translation>办件 %1 已保存：%2。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="246"/>
-        <location filename="../../ui/clerk/app.py" line="263"/>
+        <location filename="../../ui/clerk/app.py" line="252"/>
+        <location filename="../../ui/clerk/app.py" line="269"/>
         <source> Promised completion: %1.</source>
         <translation>承诺办结日期：%1。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="265"/>
+        <location filename="../../ui/clerk/app.py" line="271"/>
         <source> The completion date is unknown: %1</source>
         <translation>无法计算办结日期：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="277"/>
+        <location filename="../../ui/clerk/app.py" line="283"/>
         <source>The case was not saved: %1</source>
         <translation>办件未能保存：%1</translation>
+    </message>
+</context>
+<context>
+    <name>ConfigError</name>
+    <message>
+        <location filename="../../ui/app.py" line="120"/>
+        <source>The settings cannot be used</source>
+        <translation>设置无法使用</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="121"/>
+        <source>The configuration file has a mistake, so the program does not start:
+
+%1
+
+Ask IT to correct it; nothing saved on this PC is touched.</source>
+        <translation>配置文件有误，程序无法启动：
+
+%1
+
+请联系 IT 修正；本机已保存的内容不受影响。</translation>
     </message>
 </context>
 <context>
@@ -2929,7 +2950,7 @@ Waiting for the applicant to sign on the citizen screen.</source>
     </message>
     <message>
         <location filename="../../ui/clerk/materials_panel.py" line="284"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="1100"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="1122"/>
         <source>Choose the service item to check the materials.</source>
         <translation>请选择办理事项后核验材料。</translation>
     </message>
@@ -2979,29 +3000,29 @@ Waiting for the applicant to sign on the citizen screen.</source>
         <translation>群众屏显示</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="555"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="577"/>
         <source>Accept</source>
         <translation>受理</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="556"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="1061"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="578"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="1083"/>
         <source>Accept with deficiency</source>
         <translation>容缺受理</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="557"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="579"/>
         <source>Accept on commitment</source>
         <translation>告知承诺</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="558"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="580"/>
         <source>Notify once</source>
         <translation>一次性告知</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="559"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="1044"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="581"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="1066"/>
         <source>Reject</source>
         <translation>不予受理</translation>
     </message>
@@ -3026,181 +3047,201 @@ Waiting for the applicant to sign on the citizen screen.</source>
         <translation>保存一件事（各事项决定）</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="388"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="396"/>
         <source>Asking the licence service…</source>
         <translation>正在查询电子证照…</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="405"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="413"/>
         <source>no end</source>
         <translation>长期</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="406"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="414"/>
         <source>E-licence %1 %2, valid until %3</source>
         <translation>电子证照 %1 %2，有效至 %3</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="409"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="417"/>
         <source>Fetched by data sharing: %1</source>
         <translation>已通过电子证照共享获取：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="411"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="419"/>
         <source>The licence service holds nothing for these materials: take them on paper.</source>
         <translation>电子证照库中没有这些材料，请收取纸质材料。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="416"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="424"/>
         <source>The licence service cannot be used now (%1): take the materials on paper.</source>
         <translation>电子证照服务暂不可用（%1），请收取纸质材料。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="427"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="433"/>
+        <source>%1 entries of the hall&apos;s guide cannot be read at this PC and are left out (%2); everything else works. Tell IT: this PC may need the hall&apos;s newer version.</source>
+        <translation>大厅办事指南中有 %1 条本机无法读取，已略过（%2）；其余功能正常。请告知 IT：本机可能需要升级到大厅的新版本。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/materials_panel.py" line="441"/>
         <source>This service item was withdrawn from the catalogue.</source>
         <translation>该事项已从目录中撤销。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="430"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="444"/>
         <source>This bundle was withdrawn from the catalogue.</source>
         <translation>该一件事已从目录中撤下。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="446"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="450"/>
+        <source>the guide read before stays in use</source>
+        <translation>继续使用之前读取的指南</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/materials_panel.py" line="451"/>
+        <source>no service item can be checked until it is</source>
+        <translation>在此之前无法核验任何事项</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/materials_panel.py" line="452"/>
+        <source>The hall&apos;s guide cannot be read at this PC (%1): %2. Tell IT.</source>
+        <translation>本机无法读取大厅办事指南（%1）：%2。请告知 IT。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/materials_panel.py" line="468"/>
         <source>[One thing] %1&#x3000;%2 items</source>
         <translation>【一件事】%1&#x3000;共 %2 个事项</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="491"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="513"/>
         <source>done on the spot</source>
         <translation>当场办结</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="492"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="514"/>
         <source>promised within %1 %2</source>
         <translation>承诺 %1 个%2内办结</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="512"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="534"/>
         <source>One thing: %1 · %2</source>
         <translation>一件事：%1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="590"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="612"/>
         <source>not applied for</source>
         <translation>本次不申请</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="601"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="623"/>
         <source>checking</source>
         <translation>核验中</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="605"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="627"/>
         <source>complete</source>
         <translation>材料齐全</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="608"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="630"/>
         <source>materials missing or defective</source>
         <translation>材料缺少或不符合要求</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="615"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="637"/>
         <source>Answer every question and check every material first.</source>
         <translation>请先回答全部情形并核验全部材料。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="653"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="675"/>
         <source>no decision is allowed yet</source>
         <translation>尚无可作出的决定</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="734"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="756"/>
         <source>for %1</source>
         <translation>用于 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="737"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="759"/>
         <source>required</source>
         <translation>必要</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="737"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="759"/>
         <source>optional</source>
         <translation>非必要</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="738"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="760"/>
         <source>may follow later</source>
         <translation>容缺后补</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="850"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="872"/>
         <source>not checked</source>
         <translation>未核验</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="851"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="873"/>
         <source>received</source>
         <translation>已收取</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="852"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="874"/>
         <source>electronic</source>
         <translation>电子材料</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="853"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="875"/>
         <source>fetched by data sharing</source>
         <translation>共享免提交</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="854"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="876"/>
         <source>missing</source>
         <translation>缺少</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="855"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="877"/>
         <source>defective</source>
         <translation>不符合要求</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="897"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="919"/>
         <source>count the originals or copies received</source>
         <translation>请填写收取的原件或复印件份数</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="899"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="921"/>
         <source>choose or type what is wrong</source>
         <translation>请选择或填写问题</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="932"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="973"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="978"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="954"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="995"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="1000"/>
         <source>Choose: %1</source>
         <translation>请选择：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="940"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="985"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="962"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="1007"/>
         <source>Not checked yet: %1</source>
         <translation>尚未核验：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="941"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="986"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="963"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="1008"/>
         <source>Every material is in order.</source>
         <translation>材料齐全，符合要求。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="1050"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="1072"/>
         <source>The specific reason the application is not accepted:</source>
         <translation>不予受理的具体理由：</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="1063"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="1085"/>
         <source>By when will the applicant bring each missing material?</source>
         <translation>申请人补交各项材料的期限：</translation>
     </message>
@@ -3482,17 +3523,17 @@ Waiting for the applicant to sign on the citizen screen.</source>
 <context>
     <name>ReaderDiagnostics</name>
     <message>
-        <location filename="../../ui/clerk/diagnostics.py" line="48"/>
+        <location filename="../../ui/clerk/diagnostics.py" line="51"/>
         <source>Card reader diagnostics</source>
         <translation>读卡器诊断</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/diagnostics.py" line="55"/>
+        <location filename="../../ui/clerk/diagnostics.py" line="58"/>
         <source>Test read</source>
         <translation>测试读卡</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/diagnostics.py" line="69"/>
+        <location filename="../../ui/clerk/diagnostics.py" line="72"/>
         <source>Collecting…</source>
         <translation>正在收集…</translation>
     </message>

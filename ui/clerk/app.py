@@ -159,12 +159,18 @@ class ClerkApp(PersonFront):
         # The hall's name and greeting, and the guide, come with reference data.
         super()._reference_moved()
         if self.main_window is not None:
-            run_in_background(self.workstation.guide().load, self._show_guide)
+            run_in_background(self.workstation.guide().load, self._show_guide, self._guide_failed)
 
     @Slot(object)
     def _show_guide(self, snapshot: GuideSnapshot) -> None:
         if self.main_window is not None:
             self.main_window.materials.set_snapshot(snapshot)
+
+    @Slot(object)
+    def _guide_failed(self, error: BaseException) -> None:
+        log.error("the guide could not be loaded: %s", error, exc_info=error)
+        if self.main_window is not None:
+            self.main_window.materials.guide_failed(str(error) or type(error).__name__)
 
     def _save_decided(self, save, done) -> None:
         """A decision recorded at the counter (one case or a 一件事): the applicant's fields are

@@ -361,7 +361,15 @@ class MaterialsPanel(QWidget):
         self.result.setObjectName("caseResult")
         self.result.setWordWrap(True)
 
+        # What of the hall's guide this PC could not read (kept until a good read).
+        self.guide_notice = QLabel()
+        self.guide_notice.setObjectName("guideNotice")
+        self.guide_notice.setWordWrap(True)
+        self.guide_notice.setStyleSheet("color: #b3261e;")
+        self.guide_notice.hide()
+
         layout = QVBoxLayout(self)
+        layout.addWidget(self.guide_notice)
         layout.addWidget(self.search)
         layout.addWidget(self.results)
         layout.addLayout(head)
@@ -420,6 +428,12 @@ class MaterialsPanel(QWidget):
 
     def set_snapshot(self, snapshot: GuideSnapshot) -> None:
         self.snapshot = snapshot
+        if snapshot.unreadable:
+            self.guide_notice.setText(fill(self.tr(
+                "%1 entries of the hall's guide cannot be read at this PC and are left out (%2); "
+                "everything else works. Tell IT: this PC may need the hall's newer version."),
+                str(len(snapshot.unreadable)), "; ".join(snapshot.unreadable[:3])))
+        self.guide_notice.setVisible(bool(snapshot.unreadable))
         if self.item is not None:
             fresh = snapshot.item(self.item.code)
             if fresh is None:  # withdrawn from the catalogue while on screen
@@ -430,6 +444,14 @@ class MaterialsPanel(QWidget):
             self.header.setText(self.tr("This bundle was withdrawn from the catalogue."))
         if self.search.text():
             self._search(self.search.text())
+
+    def guide_failed(self, reason: str) -> None:
+        """The guide could not be read again: the one on screen stays in use."""
+        kept = self.tr("the guide read before stays in use") if self.snapshot is not None else \
+            self.tr("no service item can be checked until it is")
+        self.guide_notice.setText(fill(self.tr("The hall's guide cannot be read at this PC (%1): %2. Tell IT."),
+                                       reason, kept))
+        self.guide_notice.show()
 
     @Slot()
     def _focus_search(self) -> None:

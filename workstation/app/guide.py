@@ -41,6 +41,9 @@ class GuideSnapshot:
     region_code: str
     hall_name: str
     bundles: tuple[Bundle, ...] = ()  # 一件事 whose every item is in the catalogue
+    # Cached entries this version cannot read (a newer hall's, say), each "kind key: why":
+    # left out, so that one does not take the whole guide away; the window says so.
+    unreadable: tuple[str, ...] = ()
 
     def item(self, code: str) -> ServiceItem | None:
         return self.index.item(code)
@@ -91,18 +94,18 @@ class GuideDesk:
     def load(self) -> GuideSnapshot:
         """Read the cached catalogue and calendars and build the search index."""
         revision = self.store.reference_since()
-        items = [ServiceItem.model_validate(v)
-                 for v in self.store.reference_values(ReferenceKind.SERVICE_ITEM.value)]
-        published = [PublishedCalendar.model_validate(v).to_domain()
-                     for v in self.store.reference_values(ReferenceKind.CALENDAR.value)]
+        unreadable: list[str] = []
+        items = _readable(self.store.reference_values(ReferenceKind.SERVICE_ITEM.value), ServiceItem, unreadable)
+        published = [c.to_domain() for c in _readable(self.store.reference_values(ReferenceKind.CALENDAR.value),
+                                                       PublishedCalendar, unreadable)]
         halls = self.store.reference_values(ReferenceKind.HALL.value)
-        hall = halls[0] if halls else {}
+        hall = halls[0] if halls and isinstance(halls[0], dict) else {}
         index = CatalogueIndex.build(items)
         return GuideSnapshot(revision=revision, index=index,
                              calendar=WorkCalendar.official(published),
-                             region_code=hall.get("region_code", "000000"),
-                             hall_name=hall.get("name", ""),
-                             bundles=self._bundles(index))
+                             region_code=str(hall.get("region_code") or "000000"),
+                             hall_name=str(hall.get("name") or ""),
+                             bundles=self._bundles(index), unreadable=tuple(unreadable))
 
     def _bundles(self, index: CatalogueIndex) -> tuple[Bundle, ...]:
         """The cached bundles the cached catalogue can serve. The server refuses a bundle
@@ -114,7 +117,7 @@ class GuideDesk:
                 bundle = Bundle.model_validate(value)
                 check_against(bundle, {e.item: i for e in bundle.items if (i := index.item(e.item))})
             except (ValueError, BundleProblem) as exc:
-                log.warning("bundle %s left out: %s", value.get("code", "?"), exc)
+                log.warning("bundle %s left out: %s", _code(value), exc)
                 continue
             usable.append(bundle)
         return tuple(sorted(usable, key=lambda b: b.name))
@@ -198,6 +201,25 @@ class GuideDesk:
 class SavedBundle:
     receipt: SavedCase  # the bundle's 办件编号 and its one receipt (document kind `bundle`)
     cases: tuple[SavedCase, ...] = field(default_factory=tuple)  # one per item, sub-numbers 01, 02 …
+
+
+def _code(value: Any) -> str:
+    found = value.get("code") if isinstance(value, dict) else None
+    return str(found if found is not None else (value.get("year", "?") if isinstance(value, dict) else "?"))[:40]
+
+
+def _readable(values: list[Any], model: type, unreadable: list[str]) -> list[Any]:
+    """`values` read by `model`; each one it refuses named in `unreadable` and logged."""
+    read = []
+    for value in values:
+        try:
+            read.append(model.model_validate(value))
+        except ValueError as exc:  # pydantic's ValidationError is one
+            errors = exc.errors() if hasattr(exc, "errors") else []
+            why = (".".join(str(p) for p in errors[0]["loc"]) + ": " + errors[0]["msg"]) if errors else str(exc)
+            log.warning("cached %s %s left out: %s", model.__name__, _code(value), why)
+            unreadable.append(f"{_code(value)}: {why[:200]}")
+    return read
 
 
 def _receipt_line(case: SavedCase) -> dict[str, Any]:
