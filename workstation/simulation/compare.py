@@ -247,7 +247,7 @@ def compare(day: Day, closed_follow_ups: int) -> tuple[list[tuple[str, int]], li
                 ("served", outcomes["served"]), ("no_shows", outcomes["no_show"]),
                 ("transferred", outcomes["transferred"]), ("cases", len(item_cases)),
                 ("documents", len(documents)), ("ratings_bad", bad), ("follow_ups_closed", closed_follow_ups),
-                ("records_on_server", len(ours)), ("deadline_yellow", totals.yellow),
+                ("records_on_server", len(ours)), ("pauses", len(truth.pauses)), ("deadline_yellow", totals.yellow),
                 ("deadline_reminder", totals.reminder), ("dropped_on_purpose", dropped)]
     for fault in day.faults:
         length = (fault.ended - fault.started) if fault.started and fault.ended else 0

@@ -75,6 +75,7 @@ class Truth:
     announced: Tally = field(default_factory=Tally)  # ticket id -> ticket.called events seen
     notes: list[str] = field(default_factory=list)
     samples: list[tuple[float, dict[str, int]]] = field(default_factory=list)  # hall s, waiting per type
+    pauses: list[tuple[float, int, float]] = field(default_factory=list)  # hall s, window, hall s long
     stuck: int = 0  # outbox entries refused or in conflict at the end
     blobs: dict[str, bytes] = field(default_factory=dict)  # the PDFs the windows kept
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -172,8 +173,8 @@ class Day:
                       "applicants": str(applicants), "speed": self.args.speed, "seed": self.args.seed,
                       "seal_folder": str(seal)}
             env = {"COUNTER_SIM_DEVICE_TOKEN": device, "COUNTER_SIM_SESSION_TOKEN": session}
-            if self.args.drop_record and window == 1:
-                env["COUNTER_SIM_DROP_RECORD"] = str(self.args.drop_record)
+            # only window 1 is broken on purpose, whatever this process's environment says
+            env["COUNTER_SIM_DROP_RECORD"] = str(self.args.drop_record if window == 1 else 0)
             self.clerks[window] = ClerkProcess(config, self.folder, env, self.heard)
         for clerk in self.clerks.values():
             clerk.start()
@@ -310,6 +311,19 @@ class Day:
             closed += 1
         return closed
 
+    def pauses(self) -> None:
+        """Two clerks step away during the day (a meeting, a break): 去向公开 on the hall's
+        screens, the AB角 window covering."""
+        last = max((p.arrives for p in self.plan), default=3600)
+        windows = sorted(self.clerks)
+        moments = sorted((self.chance.uniform(0.2, 0.8) * last, windows[i % len(windows)]) for i in range(2))
+        for moment, window in moments:
+            self.wait_until(moment)
+            seconds = max(1.0, 15 * 60 / self.args.speed)
+            self.clerks[window].send(f"pause {seconds:.2f}")
+            with self.truth.lock:
+                self.truth.pauses.append((moment, window, seconds * self.args.speed))
+
     # -- faults ----------------------------------------------------------------------
 
     def plan_faults(self) -> None:
@@ -343,9 +357,17 @@ class Day:
                 self.last_server_back = time.monotonic()
                 threading.Thread(target=self.watch_outboxes, daemon=True).start()
             elif fault.kind == "queue-writer":
-                if not self.server.kill_queue_writer():
-                    fault.note = "no queue writer process (PostgreSQL runs without one): skipped"
-                    print(f"queue writer killed: skipped ({fault.note})", flush=True)
+                if self.server.db_url.startswith("postgresql"):
+                    fault.note = "skipped: on PostgreSQL the queue has no writer process"
+                    print(f"queue writer killed: {fault.note}", flush=True)
+                else:
+                    give_up = time.monotonic() + 30  # after a restart it starts with the first operation
+                    while not self.server.kill_queue_writer():
+                        if time.monotonic() > give_up:
+                            fault.note = "skipped: no queue writer process was found"
+                            print(f"queue writer killed: {fault.note}", flush=True)
+                            break
+                        time.sleep(0.2)
             elif fault.kind == "workstation":
                 self.kill_mid_case(self.clerks[fault.window], fault)
             elif fault.kind == "network" and self.proxy is not None:
@@ -444,6 +466,7 @@ class Day:
         self.started = time.monotonic()
         threads = [threading.Thread(target=target, daemon=True, name=target.__name__)
                    for target in (self.display, self.supervisor, self.progress)]
+        threads.append(threading.Thread(target=self.pauses, daemon=True))
         kiosk = threading.Thread(target=self.kiosk, daemon=True)
         injector = threading.Thread(target=self.injector, daemon=True)
         for thread in (*threads, kiosk, injector):

@@ -38,21 +38,22 @@ def line_chart(series: dict[str, list[tuple[float, float]]], faults: list, title
         s = (hour - 8.5) * 3600
         parts.append(f'<line x1="{x(s):.1f}" y1="{top}" x2="{x(s):.1f}" y2="{top + plot_h}" stroke="#eee"/>')
         parts.append(f'<text x="{x(s):.1f}" y="{height - 22}" text-anchor="middle">{hour}:00</text>')
-    for step in range(5):
-        v = peak * step / 4
+    ticks = range(int(peak) + 1) if peak <= 5 else [peak * step / 4 for step in range(5)]
+    for v in ticks:
         parts.append(f'<text x="{left - 6}" y="{y(v) + 4:.1f}" text-anchor="end">{v:.0f}</text>')
         parts.append(f'<line x1="{left}" y1="{y(v):.1f}" x2="{left + plot_w}" y2="{y(v):.1f}" stroke="#f4f4f4"/>')
     parts.append(f'<text x="{left - 40}" y="{top - 8}">{html.escape(unit)}</text>')
-    for fault in faults:
+    for row, fault in enumerate(sorted(faults, key=lambda f: f.at)):
         end = fault.at + max(fault.length, 60)
         parts.append(f'<rect x="{x(fault.at):.1f}" y="{top}" width="{max(2, x(end) - x(fault.at)):.1f}" '
                      f'height="{plot_h}" fill="{FAULT_COLOUR}" opacity="0.12"/>')
-        parts.append(f'<text x="{x(fault.at) + 2:.1f}" y="{top + 12}" fill="{FAULT_COLOUR}" '
+        parts.append(f'<text x="{x(fault.at) + 2:.1f}" y="{top + 12 + 12 * (row % 3)}" fill="{FAULT_COLOUR}" '
                      f'font-size="10">{html.escape(fault.kind)}</text>')
     for index, (name, points) in enumerate(sorted(series.items())):
         colour = COLOURS[index % len(COLOURS)]
-        if points:
-            path = " ".join(f"{x(s):.1f},{y(v):.1f}" for s, v in points)
+        if points:  # a step line: a count holds until the next reading
+            steps = [points[0]] + [q for a, b in zip(points, points[1:], strict=False) for q in ((b[0], a[1]), b)]
+            path = " ".join(f"{x(s):.1f},{y(v):.1f}" for s, v in steps)
             parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="1.6"/>')
         parts.append(f'<rect x="{width - right + 10}" y="{top + 16 * index}" width="10" height="10" fill="{colour}"/>')
         parts.append(f'<text x="{width - right + 24}" y="{top + 9 + 16 * index}">{html.escape(name)}</text>')
