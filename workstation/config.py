@@ -88,6 +88,13 @@ timeout = 5
 # Seconds the citizen screen waits for the applicant's rating before going back to idle.
 timeout = 90
 
+[privacy]
+# Days this PC keeps applicants' data (cases, documents, signatures, ratings, card-read
+# audits) after the hall server confirmed it has them; then only the record's id, kind,
+# times and hash stay here. 0: removed as soon as the hall has them. Records the hall
+# has not confirmed are never removed.
+keep_days = 7
+
 [sync]
 # Records sent to the hall server in one request.
 batch_size = 500
@@ -152,6 +159,11 @@ class RatingSettings:
 
 
 @dataclass(frozen=True)
+class PrivacySettings:
+    keep_days: float = 7.0
+
+
+@dataclass(frozen=True)
 class Settings:
     server: ServerSettings = field(default_factory=ServerSettings)
     ui: UiSettings = field(default_factory=UiSettings)
@@ -160,6 +172,7 @@ class Settings:
     rating: RatingSettings = field(default_factory=RatingSettings)
     licences: LicenceSettings = field(default_factory=LicenceSettings)
     passport: PassportSettings = field(default_factory=PassportSettings)
+    privacy: PrivacySettings = field(default_factory=PrivacySettings)
     # The [card] table as written; None when the window has no reader.
     # workstation.devices.idcard.ReaderSettings.from_mapping reads it (checked at load).
     card: dict[str, Any] | None = None
@@ -181,6 +194,7 @@ _LIMITS = {("server", "timeout"): (600, "seconds"), ("licences", "timeout"): (60
            ("ui", "lock_minutes"): (1440, "minutes"), ("rating", "timeout"): (3600, "seconds"),
            ("sync", "batch_size"): (1000, "records"), ("sync", "max_backoff"): (3600, "seconds"),
            ("sync", "poll_interval"): (3600, "seconds")}
+_MAY_BE_ZERO = {("privacy", "keep_days")}
 
 
 def _section(name: str, cls: type, values: Any, path: Path):
@@ -200,7 +214,11 @@ def _section(name: str, cls: type, values: Any, path: Path):
         if allowed and value not in allowed:
             raise ConfigError(f"{path}: {name}.{key} must be one of {', '.join(sorted(allowed))}")
         if isinstance(value, int | float) and not isinstance(value, bool):
-            _number(path, f"{name}.{key}", value, *_LIMITS.get((name, key), (None, "")))
+            if (name, key) in _MAY_BE_ZERO:
+                if not math.isfinite(value) or value < 0:
+                    raise ConfigError(f"{path}: {name}.{key} must be 0 or more")
+            else:
+                _number(path, f"{name}.{key}", value, *_LIMITS.get((name, key), (None, "")))
         result = replace(result, **{key: value})
     return result
 
@@ -229,7 +247,7 @@ def load(path: Path) -> Settings:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from None
     sections = {"server": ServerSettings, "ui": UiSettings, "sync": SyncSettings,
                 "documents": DocumentSettings, "rating": RatingSettings, "licences": LicenceSettings,
-                "passport": PassportSettings}
+                "passport": PassportSettings, "privacy": PrivacySettings}
     unknown = set(data) - set(sections) - {"card", "printer", "keys"}
     if unknown:
         raise ConfigError(f"{path}: unknown section [{sorted(unknown)[0]}]")

@@ -127,3 +127,36 @@ def _signing_key(p12_path: str) -> str:
     import os
 
     return f"hall-signing@{os.path.realpath(os.path.expanduser(p12_path))}"
+
+
+class StoreKeys:
+    """The local store's encryption keys, in the OS keyring under the store key's id
+    (`store-key:<id>`, service `counter-workstation`). `usable` is False where the OS
+    offers no keyring: a key kept in memory would die with the process and take every
+    unsent record with it, so the store is then written unencrypted and says so."""
+
+    def __init__(self) -> None:
+        self.usable = _usable_backend()
+
+    def get(self, key_id: str) -> bytes | None:
+        import base64
+
+        if not self.usable:
+            return None
+        try:
+            value = keyring.get_password(SERVICE, f"store-key:{key_id}")
+        except KeyringError as exc:
+            log.warning("keyring read failed: %s", exc)
+            raise
+        if not value:
+            return None
+        try:
+            return base64.b64decode(value, validate=True)
+        except ValueError:
+            log.error("the keyring entry store-key:%s is not a key", key_id)
+            return None
+
+    def put(self, key_id: str, key: bytes) -> None:
+        import base64
+
+        keyring.set_password(SERVICE, f"store-key:{key_id}", base64.b64encode(key).decode("ascii"))

@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -34,8 +35,12 @@ class Writer:
         self.ready = threading.Event()
         # faketime: this process's clock set off by e.g. "-3h" (libfaketime), the rest left alone.
         wrap = ["faketime", "-f", faketime] if faketime else []
+        # The store's key in a keyring that outlives the process, as the OS keyring does.
+        keyring_file = Path(args[0]).with_name("keyring.json")
+        env = dict(os.environ, PYTHON_KEYRING_BACKEND="tests.support.keyring_backend.FileKeyring",
+                   COUNTER_TEST_KEYRING=str(keyring_file))
         self.process = subprocess.Popen([*wrap, sys.executable, "-m", "tests.faults.crash_writer", *args], cwd=REPO,
-                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
 
@@ -90,6 +95,11 @@ def test_a_workstation_killed_at_random_points_loses_and_repeats_nothing(sqlite_
 
     with sqlite3.connect(store) as db:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert db.execute("SELECT count(*) FROM records WHERE substr(sealed, 1, 1) = x'01'").fetchone()[0]
+    # Encrypted all along, across every kill: the applicants' ID number is nowhere in the files.
+    for part in (store, Path(f"{store}-wal")):
+        if part.exists():
+            assert b"11010519491231002X" not in part.read_bytes(), part
     supervisor = sqlite_hall.login("supervisor")
     on_server = {r["uuid"]: r for r in all_records(sqlite_hall, supervisor)}
     kinds = Counter(kind for _, kind, _ in reported)

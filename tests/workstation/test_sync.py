@@ -170,8 +170,11 @@ def _queued_by_an_older_version(store: LocalStore, kind: str) -> uuid.UUID:
     wire schema (and the hall) no longer takes."""
     record_uuid = uuid.uuid4()
     with store.engine.begin() as connection:
-        connection.exec_driver_sql("INSERT INTO records (uuid, kind, created_at, payload) VALUES (?, ?, ?, '{}')",
-                                   (record_uuid.hex, kind, "2026-12-01 09:00:00.000000"))
+        # Sealed as the store seals every payload (#14), so only the kind is of the old days.
+        connection.exec_driver_sql("INSERT INTO records (uuid, kind, created_at, sealed, content_sha256) "
+                                   "VALUES (?, ?, ?, ?, ?)",
+                                   (record_uuid.hex, kind, "2026-12-01 09:00:00.000000",
+                                    store.sealer.seal(b"{}", record_uuid.bytes), "0" * 64))
         connection.exec_driver_sql("INSERT INTO outbox (record_uuid, attempts, state) VALUES (?, 0, 'pending')",
                                    (record_uuid.hex,))
     return record_uuid

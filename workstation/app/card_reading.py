@@ -91,20 +91,13 @@ class AuditTrail:
         return head
 
     def _newest_stored(self) -> ChainHead | None:
-        from sqlalchemy import select
-        from sqlalchemy.orm import Session
-
-        from workstation.store.models import LocalRecord
-
         newest: ChainHead | None = None
-        with Session(self.store.engine) as session, session.begin():
-            rows = session.execute(select(LocalRecord.payload).where(LocalRecord.kind.in_(AUDIT_KINDS))
-                                   .order_by(LocalRecord.created_at.desc()).limit(500)).scalars()
-            for payload in rows:
-                if isinstance(payload, dict) and payload.get("chain") == self.chain \
-                        and isinstance(payload.get("seq"), int):
-                    if newest is None or payload["seq"] > newest.seq:
-                        newest = head_after(payload)
+        for record in self.store.newest_of(AUDIT_KINDS, 500):
+            payload = record.payload  # None once purged: long behind the head by then
+            if isinstance(payload, dict) and payload.get("chain") == self.chain \
+                    and isinstance(payload.get("seq"), int):
+                if newest is None or payload["seq"] > newest.seq:
+                    newest = head_after(payload)
         return newest
 
     def append(self, kind: str, fields: dict[str, Any]) -> SavedRecord:

@@ -60,7 +60,12 @@ if TYPE_CHECKING:
 
 CASE_KIND = "case"  # workstation.app.guide.CASE_KIND
 
-__all__ = ["CaseDesk", "FoundCase", "HallRefused", "HallUnreachable", "Outcome", "StepOutcome"]
+__all__ = ["CaseDesk", "FoundCase", "HallRefused", "HallUnreachable", "OnlyAtHall", "Outcome", "StepOutcome"]
+
+
+class OnlyAtHall(LookupError):
+    """This window accepted the case, but its copy here was purged after the hall confirmed
+    it ([privacy] keep_days): the hall server alone holds it now."""
 
 
 class Outcome(StrEnum):
@@ -172,6 +177,9 @@ class CaseDesk:
             finally:
                 client.close()
         except HallUnreachable as exc:
+            if self.only_at_hall(number):
+                raise OnlyAtHall(f"the hall is unreachable ({exc}); this window's copy of case {number} was "
+                                 "removed after the hall confirmed it, the hall server alone holds it now") from exc
             local = self.local_case(number)
             if local is None:
                 raise LookupError(f"the hall is unreachable ({exc}) and this window has no case {number}") \
@@ -201,12 +209,17 @@ class CaseDesk:
 
     # -- this window's own view ------------------------------------------------------------
 
+    def only_at_hall(self, case_number: str) -> bool:
+        """This window accepted the case and its record here is purged (no I/O but the store)."""
+        found = self.store.records_of(CASE_KIND, case_number=case_numbers.canonical(case_number))
+        return bool(found) and found[0].payload is None
+
     def local_case(self, case_number: str, today: date | None = None) -> wire.CaseDetail | None:
         """The case as this window's own records tell it: its `case` record and the steps
         saved here that the hall has not refused, applied with the domain's table."""
         number = case_numbers.canonical(case_number)
         found = self.store.records_of(CASE_KIND, case_number=number)
-        if not found:
+        if not found or found[0].payload is None:  # purged: see only_at_hall
             return None
         payload = found[0].payload
         item, decision = payload["item"], payload["decision"]
@@ -219,7 +232,7 @@ class CaseDesk:
         state_at, result = accepted_at, None
         history: list[wire.CaseStepOut] = []
         steps = [s for s in self.store.records_of(STEP_KIND, case_number=number)
-                 if self.outcome(s.uuid).outcome is not Outcome.REFUSED]
+                 if s.payload is not None and self.outcome(s.uuid).outcome is not Outcome.REFUSED]
         for saved in sorted(steps, key=lambda s: s.payload["at"]):
             step = wire.CaseStepRecord.model_validate(saved.payload)
             facts = CaseFacts(state, frozenset(deficiencies) - received, commitment)

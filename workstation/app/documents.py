@@ -188,8 +188,16 @@ class DocumentDesk:
         return copy
 
     def issued_for(self, case_number: str) -> list[dict[str, Any]]:
-        """The `document` records of a case at this window, oldest first."""
-        return [r.payload for r in self.store.records_of(RECORD_KIND, case_number=case_number)]
+        """The `document` records of a case that this window still holds, oldest first
+        (a purged one is at the hall only: `only_at_hall`)."""
+        return [r.payload for r in self.store.records_of(RECORD_KIND, case_number=case_number)
+                if r.payload is not None]
 
     def pdf(self, sha256: str) -> bytes | None:
+        """The PDF's bytes, or None: never issued here, or purged (`only_at_hall`)."""
         return self.store.document(sha256)
+
+    def only_at_hall(self, sha256: str) -> bool:
+        """This window issued the document and purged it after the hall confirmed it."""
+        found = self.store.records_of(RECORD_KIND, sha256=sha256)
+        return bool(found) and all(r.payload is None for r in found)

@@ -53,6 +53,12 @@ class Connection:
     keyring_persistent: bool
     # Why the hall is offline when its server did not prove it is the hall's (TLS).
     untrusted: str | None = None
+    # False where the PC has no OS keyring to keep the local store's key in.
+    store_encrypted: bool = True
+    # The local store found encrypted with a key the keyring no longer has: where it was
+    # moved, unread, and how many of its records had not reached the hall.
+    store_set_aside: str | None = None
+    store_unsent_lost: int = 0
 
 
 @dataclass(frozen=True)
@@ -101,6 +107,7 @@ class Workstation:
         self._card_reading = None
         self._rating = None
         self._documents = None
+        self._purger = None
 
     def _client(self, token: str | None = None) -> HallClient:
         from workstation.sync.client import HallClient
@@ -120,6 +127,9 @@ class Workstation:
             check_transport(self.settings.server)  # InsecureServer, before anything is sent
         self.paths.ensure()
         self.store = LocalStore(self.paths.store_file)
+        if not self.store.encrypted:
+            log.warning("no usable OS keyring: applicants' data in the local store is kept unencrypted")
+        self._start_purge()
         if self.settings.embedded:
             self.embedded = EmbeddedHall(kind=self.kind)
             self.embedded.start()
@@ -158,7 +168,20 @@ class Workstation:
                           stage=Stage.READY if self.device else Stage.NEEDS_ENROLMENT,
                           online=online, hall_name=self.hall_name(),
                           window=self.device.window if self.device else None,
-                          keyring_persistent=self.credentials.persistent, untrusted=untrusted)
+                          keyring_persistent=self.credentials.persistent, untrusted=untrusted,
+                          store_encrypted=self.store.encrypted,
+                          store_set_aside=str(self.store.set_aside.path) if self.store.set_aside else None,
+                          store_unsent_lost=self.store.set_aside.unsent if self.store.set_aside else 0)
+
+    def _start_purge(self) -> None:
+        """Applicants' data the hall has confirmed leaves this PC after [privacy] keep_days,
+        on a thread of its own (workstation.store.purge)."""
+        from workstation.store.purge import Purger
+
+        if self._purger is not None:
+            self._purger.stop()
+        self._purger = Purger(self.store, self.settings.privacy.keep_days)
+        self._purger.start()
 
     def connection_hall_name(self) -> str | None:
         """The hall's name as last read by `connect` or `hall` (no I/O)."""
@@ -367,6 +390,8 @@ class Workstation:
             self._card_reading.close()
         if self.sync is not None:
             self.sync.stop()
+        if self._purger is not None:
+            self._purger.stop()
         if self.embedded is not None:
             self.embedded.stop()
         if self.store is not None:

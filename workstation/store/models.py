@@ -33,15 +33,26 @@ class Base(DeclarativeBase):
 
 
 class LocalRecord(Base):
-    """A record this window created (a case, a check, an audit entry, a rating…)."""
+    """A record this window created (a case, a check, an audit entry, a rating…).
+
+    Its payload is kept sealed (workstation.store.crypto: AES-GCM under the store's key,
+    bound to the UUID). Some days after the hall confirmed it (`[privacy] keep_days`) the
+    payload is purged; what stays names the record and what it was, nothing about the
+    person: UUID, kind, times, the hall's content hash, and the case number and PDF hash
+    that the window's look-ups (rated already? which print copy?) go by."""
 
     __tablename__ = "records"
 
     uuid: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     kind: Mapped[str] = mapped_column(String(64), index=True)
     created_at: Mapped[datetime]
-    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    sealed: Mapped[bytes | None] = mapped_column(LargeBinary)  # None once purged
+    # SHA-256 of canonical JSON of kind, created_at and payload: the hall's content hash.
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    case_number: Mapped[str | None] = mapped_column(String(64), index=True)
+    sha256: Mapped[str | None] = mapped_column(String(64), index=True)
     uploaded_at: Mapped[datetime | None]
+    purged_at: Mapped[datetime | None]
 
 
 class OutboxEntry(Base):
@@ -60,9 +71,10 @@ class OutboxEntry(Base):
 
 
 class DocumentBlob(Base):
-    """A document this window issued (a PDF), kept by the SHA-256 of its bytes. The
-    `document` record that names it goes through the outbox; the uploader sends these
-    bytes first."""
+    """A document this window issued (a PDF), kept by the SHA-256 of its bytes, sealed
+    like a record's payload (bound to that SHA-256). The `document` record that names it
+    goes through the outbox; the uploader sends these bytes first. Deleted by the purge
+    once no unpurged `document` record names it."""
 
     __tablename__ = "document_blobs"
 
