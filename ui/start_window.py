@@ -151,9 +151,15 @@ class StartWindow(QWidget):
                               "logged in at this PC before; work is saved here and uploaded later."), True)
         elif not connection.keyring_persistent and not connection.embedded:
             self._say(self.tr("This PC has no system keyring: it will be enrolled again at the "
-                              "next start."))
+                              "next start, and applicants' data saved here is not encrypted. Tell IT."))
         else:
             self._say(self.tr("Connected to the hall server."))
+        if connection.store_set_aside:
+            self._say(self.tr("The key of this PC's local store is no longer in the system keyring, so its "
+                              "saved work cannot be read: %1 records had not reached the hall. A new store "
+                              "was started and you can work on. Tell IT (the old store is kept as %2).")
+                      .replace("%1", str(connection.store_unsent_lost)).replace("%2", connection.store_set_aside),
+                      True)
 
     def _show_login(self) -> None:
         window = self.workstation.device.window if self.workstation.device else None

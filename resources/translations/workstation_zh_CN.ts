@@ -885,8 +885,8 @@
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="157"/>
-        <location filename="../../ui/clerk/case_panel.py" line="796"/>
-        <location filename="../../ui/clerk/case_panel.py" line="840"/>
+        <location filename="../../ui/clerk/case_panel.py" line="801"/>
+        <location filename="../../ui/clerk/case_panel.py" line="845"/>
         <source>window %1</source>
         <translation>%1 号窗口</translation>
     </message>
@@ -983,7 +983,7 @@
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="438"/>
-        <location filename="../../ui/clerk/case_panel.py" line="760"/>
+        <location filename="../../ui/clerk/case_panel.py" line="765"/>
         <source>No case on screen.</source>
         <translation>尚未选择办件。</translation>
     </message>
@@ -1064,7 +1064,7 @@
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="534"/>
-        <location filename="../../ui/clerk/case_panel.py" line="664"/>
+        <location filename="../../ui/clerk/case_panel.py" line="669"/>
         <source>No card reader is configured for this window.</source>
         <translation>本窗口未配置读卡器。</translation>
     </message>
@@ -1100,174 +1100,179 @@
     </message>
     <message>
         <location filename="../../ui/clerk/case_panel.py" line="608"/>
+        <source>The hall server cannot be reached. This window accepted the case, but its copy here was removed after the hall confirmed it (applicants&apos; data stays on this PC only for a few days): the case is on the hall server only now, look it up when the hall server is back.</source>
+        <translation>连不上大厅服务器。此件是本窗口受理的，但大厅确认收到后，本机的副本已按规定删除（申请人信息在本机只保留数天）：现在只有大厅服务器上有此件，联网后再查。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/case_panel.py" line="613"/>
         <source>The hall server cannot be reached, and this window did not accept the case: it can be looked up when the hall server is back.</source>
         <translation>连不上大厅服务器，且此件不是本窗口受理的：联网后才能查到。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="611"/>
+        <location filename="../../ui/clerk/case_panel.py" line="616"/>
         <source>The case could not be looked up: %1</source>
         <translation>未能查到办件：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="633"/>
+        <location filename="../../ui/clerk/case_panel.py" line="638"/>
         <source>One thing %1 (%2): %3 items</source>
         <translation>一件事 %1（%2）：%3 个事项</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="646"/>
+        <location filename="../../ui/clerk/case_panel.py" line="651"/>
         <source>the hall server cannot be reached</source>
         <translation>连不上大厅服务器</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="649"/>
+        <location filename="../../ui/clerk/case_panel.py" line="654"/>
         <source>the hall server does not know this case</source>
         <translation>大厅服务器没有此办件</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="651"/>
+        <location filename="../../ui/clerk/case_panel.py" line="656"/>
         <source>the hall server cannot use this number</source>
         <translation>大厅服务器无法识别这个号码</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="653"/>
+        <location filename="../../ui/clerk/case_panel.py" line="658"/>
         <source>your login has ended; log out and log in again</source>
         <translation>登录已失效，请退出后重新登录</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="669"/>
+        <location filename="../../ui/clerk/case_panel.py" line="674"/>
         <source>Reading the card…</source>
         <translation>正在读取证件…</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="687"/>
+        <location filename="../../ui/clerk/case_panel.py" line="692"/>
         <source>Cases of %1 (%2): %3</source>
         <translation>%1（%2）的办件：%3 件</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="727"/>
+        <location filename="../../ui/clerk/case_panel.py" line="732"/>
         <source>%1
 %2 · %3</source>
         <translation>%1
 %2 · %3</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="694"/>
+        <location filename="../../ui/clerk/case_panel.py" line="699"/>
         <source>No case of %1 was found.</source>
         <translation>没有找到 %1 的办件。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="707"/>
+        <location filename="../../ui/clerk/case_panel.py" line="712"/>
         <source>no card on the reader; place the card and try again</source>
         <translation>读卡器上没有证件，请放好证件后重试</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="708"/>
+        <location filename="../../ui/clerk/case_panel.py" line="713"/>
         <source>the card was moved during the read; place it again</source>
         <translation>读卡时证件被移动，请重新放好</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="709"/>
+        <location filename="../../ui/clerk/case_panel.py" line="714"/>
         <source>the reader does not answer</source>
         <translation>读卡器没有响应</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="710"/>
+        <location filename="../../ui/clerk/case_panel.py" line="715"/>
         <source>the reader is not connected or not usable</source>
         <translation>读卡器未连接或无法使用</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="713"/>
+        <location filename="../../ui/clerk/case_panel.py" line="718"/>
         <source>The card could not be read: %1</source>
         <translation>未能读取证件：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="718"/>
+        <location filename="../../ui/clerk/case_panel.py" line="723"/>
         <source>Finding cases by ID card needs the hall server, which cannot be reached now. Type or scan the case number instead.</source>
         <translation>按身份证查找需要连接大厅服务器，现在连不上。请改为输入或扫描办件编号。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="721"/>
+        <location filename="../../ui/clerk/case_panel.py" line="726"/>
         <source>The number on this card is not a valid resident ID number.</source>
         <translation>此证件上的号码不是有效的居民身份证号码。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="723"/>
+        <location filename="../../ui/clerk/case_panel.py" line="728"/>
         <source>The applicant&apos;s cases could not be found: %1</source>
         <translation>未能查到申请人的办件：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="733"/>
+        <location filename="../../ui/clerk/case_panel.py" line="738"/>
         <source>Sub %1 · %2</source>
         <translation>子件 %1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="777"/>
+        <location filename="../../ui/clerk/case_panel.py" line="782"/>
         <source>%1 (one thing %2, sub %3)</source>
         <translation>%1（一件事 %2 · 子件 %3）</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="798"/>
+        <location filename="../../ui/clerk/case_panel.py" line="803"/>
         <source>on the spot</source>
         <translation>即办件</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="803"/>
+        <location filename="../../ui/clerk/case_panel.py" line="808"/>
         <source>not accepted on commitment</source>
         <translation>非告知承诺</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="811"/>
+        <location filename="../../ui/clerk/case_panel.py" line="816"/>
         <source>%1 — received</source>
         <translation>%1 —— 已补齐</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="813"/>
+        <location filename="../../ui/clerk/case_panel.py" line="818"/>
         <source>%1 — due %2, OVERDUE</source>
         <translation>%1 —— 应于 %2 前补齐，已逾期</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="815"/>
+        <location filename="../../ui/clerk/case_panel.py" line="820"/>
         <source>%1 — due %2</source>
         <translation>%1 —— 应于 %2 前补齐</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="817"/>
+        <location filename="../../ui/clerk/case_panel.py" line="822"/>
         <source>%1 — outstanding</source>
         <translation>%1 —— 未补齐</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="830"/>
-        <location filename="../../ui/clerk/case_panel.py" line="840"/>
+        <location filename="../../ui/clerk/case_panel.py" line="835"/>
+        <location filename="../../ui/clerk/case_panel.py" line="845"/>
         <source>%1, window %2</source>
         <translation>%1，%2 号窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="890"/>
+        <location filename="../../ui/clerk/case_panel.py" line="895"/>
         <source>Recorded, uploading…</source>
         <translation>已记录，正在上传…</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="910"/>
+        <location filename="../../ui/clerk/case_panel.py" line="915"/>
         <source>The step was not recorded: %1</source>
         <translation>未能记录：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="919"/>
+        <location filename="../../ui/clerk/case_panel.py" line="924"/>
         <source>Saved; it is uploaded automatically when the hall server is reachable.</source>
         <translation>已保存，联网后自动上传。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="920"/>
+        <location filename="../../ui/clerk/case_panel.py" line="925"/>
         <source>Saved; waiting to be uploaded.</source>
         <translation>已保存，等待上传。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="950"/>
+        <location filename="../../ui/clerk/case_panel.py" line="955"/>
         <source>Not accepted by the hall server: %1</source>
         <translation>大厅服务器未接受：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/case_panel.py" line="952"/>
+        <location filename="../../ui/clerk/case_panel.py" line="957"/>
         <source>Uploaded: “%1” of case %2.</source>
         <translation>已上传：办件 %2 的「%1」。</translation>
     </message>
@@ -3708,8 +3713,8 @@ Waiting for the applicant to sign on the citizen screen.</source>
     </message>
     <message>
         <location filename="../../ui/start_window.py" line="153"/>
-        <source>This PC has no system keyring: it will be enrolled again at the next start.</source>
-        <translation>本机没有系统密钥环：下次启动时需要重新登记。</translation>
+        <source>This PC has no system keyring: it will be enrolled again at the next start, and applicants&apos; data saved here is not encrypted. Tell IT.</source>
+        <translation>本机没有系统密钥环：下次启动时需要重新登记，且本机保存的申请人信息未加密。请告知 IT。</translation>
     </message>
     <message>
         <location filename="../../ui/start_window.py" line="156"/>
@@ -3717,107 +3722,112 @@ Waiting for the applicant to sign on the citizen screen.</source>
         <translation>已连接大厅服务器。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="160"/>
+        <location filename="../../ui/start_window.py" line="158"/>
+        <source>The key of this PC&apos;s local store is no longer in the system keyring, so its saved work cannot be read: %1 records had not reached the hall. A new store was started and you can work on. Tell IT (the old store is kept as %2).</source>
+        <translation>本机本地数据的密钥已不在系统密钥环中，原先保存的数据无法读取：其中 %1 条记录尚未上传到大厅。已启用新的本地数据，可以继续办理。请告知 IT（原数据另存为 %2）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/start_window.py" line="166"/>
         <source>Window %1</source>
         <translation>%1 号窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="169"/>
+        <location filename="../../ui/start_window.py" line="175"/>
         <source>Not connecting to %1: it is addressed with plain http://, so passwords and applicants&apos; data would cross the network unencrypted. Use https:// with the hall&apos;s CA in server.ca_file, or set server.allow_plain_http = true if the network is protected otherwise.</source>
         <translation>不连接 %1：该地址使用未加密的 http://，密码和申请人信息会以明文在网络上传输。请改用 https:// 并在 server.ca_file 中指定本大厅的 CA 证书；如网络已另有保护，可在配置文件中设置 server.allow_plain_http = true。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="176"/>
+        <location filename="../../ui/start_window.py" line="182"/>
         <source>Not connecting: %1</source>
         <translation>未连接：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="178"/>
+        <location filename="../../ui/start_window.py" line="184"/>
         <source>The demo hall server could not start: %1</source>
         <translation>演示大厅服务器无法启动：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="180"/>
+        <location filename="../../ui/start_window.py" line="186"/>
         <source>The local store cannot be opened: %1</source>
         <translation>无法打开本机数据库：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="182"/>
+        <location filename="../../ui/start_window.py" line="188"/>
         <source>Cannot start: %1</source>
         <translation>无法启动：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="191"/>
+        <location filename="../../ui/start_window.py" line="197"/>
         <source>Enter the enrolment code.</source>
         <translation>请输入登记码。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="194"/>
+        <location filename="../../ui/start_window.py" line="200"/>
         <source>Enrolling…</source>
         <translation>正在登记…</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="203"/>
+        <location filename="../../ui/start_window.py" line="209"/>
         <source>This PC is enrolled. Log in with your account.</source>
         <translation>本机已登记。请使用您的账号登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="210"/>
+        <location filename="../../ui/start_window.py" line="216"/>
         <source>The code was not accepted: it is wrong, used or expired.</source>
         <translation>登记码无效：输入有误、已使用或已过期。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="212"/>
+        <location filename="../../ui/start_window.py" line="218"/>
         <source>The hall server cannot be reached; try again.</source>
         <translation>无法连接大厅服务器，请重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="214"/>
+        <location filename="../../ui/start_window.py" line="220"/>
         <source>Enrolment failed: %1</source>
         <translation>登记失败：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="224"/>
+        <location filename="../../ui/start_window.py" line="230"/>
         <source>Enter your account and password.</source>
         <translation>请输入账号和密码。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="227"/>
+        <location filename="../../ui/start_window.py" line="233"/>
         <source>Logging in…</source>
         <translation>正在登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="246"/>
+        <location filename="../../ui/start_window.py" line="252"/>
         <source>Too many failed logins: logging in is locked until %1. An administrator can unlock it sooner.</source>
         <translation>登录失败次数过多：在 %1 之前禁止登录。管理员可以提前解锁。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="249"/>
+        <location filename="../../ui/start_window.py" line="255"/>
         <source>The hall server cannot be reached and this account has not logged in at this PC before.</source>
         <translation>无法连接大厅服务器，且该账号从未在本机登录过。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="252"/>
+        <location filename="../../ui/start_window.py" line="258"/>
         <source>Wrong account or password.</source>
         <translation>账号或密码错误。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="254"/>
+        <location filename="../../ui/start_window.py" line="260"/>
         <source>Login failed: %1</source>
         <translation>登录失败：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="259"/>
+        <location filename="../../ui/start_window.py" line="265"/>
         <source>You were logged out because the workstation was not used for a while. Log in again.</source>
         <translation>长时间未操作，已自动退出登录。请重新登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="262"/>
+        <location filename="../../ui/start_window.py" line="268"/>
         <source>The hall server ended your session (%1). Log in again.</source>
         <translation>大厅服务器已结束您的登录会话（%1）。请重新登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="269"/>
+        <location filename="../../ui/start_window.py" line="275"/>
         <source>Logged out.</source>
         <translation>已退出登录。</translation>
     </message>

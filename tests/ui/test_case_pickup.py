@@ -257,6 +257,27 @@ def test_offline_the_window_works_on_its_own_case_and_the_step_reaches_the_hall_
     assert [h["window"] for h in answer["history"] if h["step"] == "start"] == [2]
 
 
+def test_offline_a_case_purged_here_is_said_to_be_at_the_hall_only(qtbot, clerk_app, sqlite_hall):
+    """#14: a case this window accepted, whose local copy the purge removed once the hall had
+    it, is not "not accepted here" when the hall is down: the screen says it is at the hall."""
+    app, panel = _open(qtbot, clerk_app, sqlite_hall, 2, "clerk2")
+    status = app.main_window.status
+    store = app.workstation.store
+    own = CaseMaker(sqlite_hall, store, app.workstation.device.token).case(
+        PROMISED, at=datetime.now(UTC), applicant=Person("张三", id_number=NUMBER, phone="13812345678"))
+    (record,) = store.records_of("case", case_number=own.case_number)
+    qtbot.waitUntil(lambda: store.outbox_state(record.uuid) == ("sent", None), timeout=TIMEOUT)
+    assert store.purge(0).records.get("case") == 1
+
+    sqlite_hall.stop()
+    qtbot.waitUntil(lambda: status.connection.property("state") == "offline", timeout=TIMEOUT)
+    qtbot.keyClicks(panel.number, own.display_number)
+    qtbot.keyClick(panel.number, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: panel.message.text().startswith("连不上大厅服务器。此件是本窗口受理的"), timeout=TIMEOUT)
+    assert "只有大厅服务器上有此件" in panel.message.text()
+    assert panel.detail is None
+
+
 def test_by_keyboard_a_typed_number_in_the_printed_form_and_a_wrong_one(qtbot, clerk_app, sqlite_hall,
                                                                        accepted_case):
     case = accepted_case

@@ -51,7 +51,7 @@ from PySide6.QtWidgets import (
 
 from ui.tasks import run_in_background, while_alive
 from ui.words import fill
-from workstation.app.cases import Outcome
+from workstation.app.cases import OnlyAtHall, Outcome
 from workstation.app.guide import HALL_TIMEZONE
 from workstation.domain.case import CaseState, DeadlineLevel, Delivery, Result, Step, Verification
 from workstation.domain.case_number import InvalidCaseNumber, parse
@@ -604,6 +604,11 @@ class CasePanel(QWidget):
             self._say(self.tr("The hall server knows no case with this number. Check the number "
                               "(a case accepted offline at another window appears once it is uploaded)."),
                       "error")
+        elif isinstance(exc, OnlyAtHall):
+            self._say(self.tr("The hall server cannot be reached. This window accepted the case, but its copy "
+                              "here was removed after the hall confirmed it (applicants' data stays on this PC "
+                              "only for a few days): the case is on the hall server only now, look it up when "
+                              "the hall server is back."), "error")
         elif isinstance(exc, LookupError):
             self._say(self.tr("The hall server cannot be reached, and this window did not accept the case: "
                               "it can be looked up when the hall server is back."), "error")
