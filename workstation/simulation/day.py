@@ -536,20 +536,23 @@ def pending(store: Path) -> int:
 
 
 def held(clerk: ClerkProcess, day: Day) -> None:
-    """Every record the window's store holds at the end (read after it ended)."""
-    import sqlite3
-    import uuid as uuids
-
+    """Every record the window's store holds at the end (read after it ended, through the
+    store: its payloads and PDFs are sealed under its key in the keyring)."""
     from workstation.simulation.counter import digest
+    from workstation.store.local import LocalStore
 
-    store = Path(clerk.config["store"])
-    with sqlite3.connect(f"file:{store}?mode=ro", uri=True, timeout=10) as db:
-        for value, kind, payload in db.execute("SELECT uuid, kind, payload FROM records"):
-            uuid = str(uuids.UUID(value if isinstance(value, str) else bytes(value).hex()))
-            day.truth.held.append((clerk.window, uuid, kind, digest(json.loads(payload))))
-        day.truth.stuck += db.execute("SELECT count(*) FROM outbox WHERE state != 'pending'").fetchone()[0]
-        day.truth.blobs.update({sha: bytes(content) for sha, content in
-                                db.execute("SELECT sha256, content FROM document_blobs")})
+    local = LocalStore(Path(clerk.config["store"]))
+    try:
+        for record in local.every_record():
+            day.truth.held.append((clerk.window, str(record.uuid), record.kind,
+                                   digest(record.payload) if record.payload is not None else None))
+            if record.kind == "document" and record.payload is not None:
+                content = local.document(str(record.payload.get("sha256", "")))
+                if content is not None:
+                    day.truth.blobs[record.payload["sha256"]] = content
+        day.truth.stuck += local.refused_count() + local.conflict_count()
+    finally:
+        local.close()
 
 
 def parse(argv: list[str]) -> argparse.Namespace:

@@ -397,6 +397,12 @@ class LocalStore:
                      and all(str(r.payload.get(k)) == v for k, v in rest.items())]
         return found
 
+    def every_record(self) -> list[SavedRecord]:
+        """Every record this window holds, oldest first (purged ones with payload None)."""
+        with self._transaction() as session:
+            rows = session.execute(select(LocalRecord).order_by(LocalRecord.created_at)).scalars().all()
+            return [self._saved(r) for r in rows]
+
     def newest_of(self, kinds: tuple[str, ...], limit: int) -> list[SavedRecord]:
         """The newest `limit` records of these kinds, newest first."""
         with self._transaction() as session:
