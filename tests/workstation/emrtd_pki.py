@@ -15,6 +15,8 @@ import hashlib
 from dataclasses import dataclass
 
 from asn1crypto import algos, cms, core
+from asn1crypto import pdf as _asn1_pdf  # noqa: F401  (their names, before a lookup by name;
+from asn1crypto import tsp as _asn1_tsp  # noqa: F401   see workstation/devices/passive_auth.py)
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization

@@ -38,6 +38,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from asn1crypto import algos, cms, core
+from asn1crypto import pdf as _asn1_pdf  # noqa: F401  (see below)
+from asn1crypto import tsp as _asn1_tsp  # noqa: F401
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
@@ -58,6 +60,10 @@ __all__ = [
     "parse_sod",
 ]
 
+# asn1crypto.tsp and .pdf add names to cms.CMSAttributeType and its kin when imported, but an
+# OID class builds its name -> OID table once, on the first lookup by name. Imported before
+# this module names any attribute, they are in that table; imported after (pyHanko signing a
+# PDF later in the same process), 'signing_certificate_v2' would be an unknown name there.
 LDS_SECURITY_OBJECT_OID = "2.23.136.1.1.1"
 CSCA_MASTER_LIST_OID = "2.23.136.1.1.2"
 # Signature algorithms of 9303 part 12: OID -> (kind, hash; None: the SignerInfo's digest).
