@@ -91,7 +91,12 @@ class EventBus:
 
     def __init__(self, history: int = 1000) -> None:
         self._notices: dict[str, list[Notice]] = {}
-        self._ids = itertools.count(1)
+        # Ids go on from where the last process left them: a stream that resumes after a
+        # restart (SQLite's one process keeps no events) sends the last id the old process
+        # gave, and must be handed everything published since, not only ids above that.
+        # Microseconds of the clock at start outrun any id a process gave before (a million
+        # events a second for as long as it ran) and stay exact in a JavaScript number.
+        self._ids = itertools.count(time.time_ns() // 1000)
         self._lock = threading.Lock()
         self._history: deque[Published] = deque(maxlen=history)
         self._subscribers: set[_Subscriber] = set()

@@ -641,3 +641,28 @@ def test_events_reach_the_roles_that_may_see_them(hall_server: HallServer, admin
     finally:
         supervisor_stream.close()
         clerk_stream.close()
+
+
+def test_a_stream_resuming_after_a_server_restart_gets_what_was_published_since(hall_server: HallServer,
+                                                                                 admin: requests.Session):
+    """A hall TV was following the stream when the server went down; the server comes back
+    and a change is published before the TV reconnects. Resuming with the last id the old
+    process gave, the TV is handed that change (on SQLite no event outlives the process)."""
+    stream = EventStream(hall_server.login("supervisor"), hall_server)
+    value = by_kind(pull(admin, hall_server)["entries"], "business_type")[0]["payload"]
+    try:
+        _put_business_type(admin, hall_server, {**value, "name": "重启之前"})
+        last_id = stream.next("reference.changed", timeout=5)["id"]
+    finally:
+        stream.close()
+    hall_server.stop()
+    hall_server.start()
+    admin = hall_server.admin_session()
+    ack = _put_business_type(admin, hall_server, {**value, "name": "重启之后"}).json()
+    resumed = EventStream(hall_server.login("supervisor"), hall_server, headers={"Last-Event-ID": last_id})
+    try:
+        event = resumed.next("reference.changed", timeout=5)
+        assert event["data"]["data"]["revision"] == ack["revision"]
+        assert int(event["id"]) > int(last_id)
+    finally:
+        resumed.close()
