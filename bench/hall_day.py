@@ -1,6 +1,6 @@
 """Simulated hall days with faults, over several seeds (issue #17).
 
-Run by hand:  .venv/bin/python bench/hall_day.py [--seeds 20] [--first 1] [--windows 6]
+Run by hand:  .venv/bin/python bench/hall_day.py [--seeds 20] [--first 1] [--windows 8]
               [--applicants 600] [--speed 60] [--db URL] [--no-faults]
 
 Each seed is one `main.py simulate day --faults` (a real server, a process per window, a
@@ -52,7 +52,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", type=int, default=20)
     parser.add_argument("--first", type=int, default=1)
-    parser.add_argument("--windows", type=int, default=6)
+    parser.add_argument("--windows", type=int, default=8)
     parser.add_argument("--applicants", type=int, default=600)
     parser.add_argument("--speed", type=float, default=60.0)
     parser.add_argument("--db", default="", help="a database URL; {seed} is replaced (one database a seed)")

@@ -38,12 +38,17 @@ from pathlib import Path
 
 import requests
 
-from workstation.simulation.hall import ClerkProcess, HallProcess, Proxy, usage
-from workstation.simulation.plan import OPENING_HOUR, Applicant, day_plan
+from workstation.simulation.hall import REPO, ClerkProcess, HallProcess, Proxy, usage
+from workstation.simulation.plan import MAX_WINDOWS, OPENING_HOUR, Applicant, day_plan, hall_windows
 
 API = "/api/v1"
 PASSWORD = "demo2026"
-CLERK_NAMES = {1: "张伟", 2: "李娜", 3: "刘洋", 4: "陈静", 5: "杨帆", 6: "赵敏", 7: "黄磊", 8: "周婷"}
+CLERK_NAMES = {1: "张伟", 2: "李娜", 3: "刘洋", 4: "陈静", 5: "杨帆", 6: "赵敏", 7: "黄磊", 8: "周婷",
+               9: "吴刚", 10: "郑洁", 11: "孙浩", 12: "马丽"}
+DEMO_CLERKS = 6  # the demo hall's accounts clerk1…clerk6 (password PASSWORD)
+# The clerks of added windows are imported as a hall imports accounts, so the password
+# policy of import-accounts applies.
+ADDED_PASSWORD = "Sim-Clerk-2026"
 
 
 def hall_clock(hall_seconds: float) -> str:
@@ -125,7 +130,9 @@ class Day:
         return answer.json()["token"]
 
     def login(self, device_token: str, username: str) -> str:
-        answer = requests.post(self.api("/login"), json={"username": username, "password": PASSWORD},
+        password = ADDED_PASSWORD if username.startswith("clerk") and int(username[5:]) > DEMO_CLERKS \
+            else PASSWORD
+        answer = requests.post(self.api("/login"), json={"username": username, "password": password},
                                headers={"Authorization": f"Bearer {device_token}"}, timeout=30)
         answer.raise_for_status()
         return answer.json()["token"]
@@ -147,8 +154,29 @@ class Day:
         self.admin_device = answer.json()["token"]
         self.admin = self.session(self.login(self.admin_device, "admin"))
         self.supervisor_token = self.login(self.admin_device, "supervisor")
+        self.add_windows(db)
         self.kiosk_token = self.enrol(self.admin, "kiosk", None, "sim-kiosk")
         self.display_token = self.enrol(self.admin, "display", None, "sim-display")
+
+    def add_windows(self, db: str) -> None:
+        """Windows beyond the demo hall's six, as IT would add them: the clerks' accounts
+        through `import-accounts`, the windows through the reference API."""
+        if self.args.windows <= DEMO_CLERKS:
+            return
+        added = range(DEMO_CLERKS + 1, self.args.windows + 1)
+        accounts = self.folder / "added-accounts.json"
+        accounts.write_text(json.dumps([{"username": f"clerk{n}", "display_name": CLERK_NAMES[n], "role": "clerk",
+                                         "password": ADDED_PASSWORD} for n in added], ensure_ascii=False),
+                            encoding="utf-8")
+        result = subprocess.run([sys.executable, str(REPO / "main.py"), "server", "--db", db, "import-accounts",
+                                 str(accounts)], cwd=REPO, env=self.server.env, capture_output=True, text=True,
+                                timeout=120, stdin=subprocess.DEVNULL)
+        if result.returncode != 0:
+            raise RuntimeError(f"the added windows' clerks were not imported:\n{result.stderr}")
+        for window in hall_windows(self.args.windows)[DEMO_CLERKS:]:
+            answer = self.admin.put(self.api(f"/reference/window/{window['number']}"), json={"payload": window},
+                                    timeout=30)
+            answer.raise_for_status()
 
     def start_clerks(self) -> None:
         applicants = self.folder / "applicants.tsv"
@@ -557,7 +585,8 @@ def held(clerk: ClerkProcess, day: Day) -> None:
 
 def parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="main.py simulate day", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--windows", type=int, default=6, help="clerk workstations (the demo hall has 6 windows)")
+    parser.add_argument("--windows", type=int, default=8,
+                        help=f"clerk workstations, 1 to {MAX_WINDOWS} (the demo hall has 6 windows; more are added)")
     parser.add_argument("--applicants", type=int, default=600)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--faults", action=argparse.BooleanOptionalAction, default=True)
@@ -566,8 +595,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--out", default="", help="folder for stores, logs and the report (default: a temp folder)")
     parser.add_argument("--drop-record", type=int, default=0, help=argparse.SUPPRESS)  # the check must bite
     args = parser.parse_args(argv)
-    if not 1 <= args.windows <= 6:
-        parser.error("--windows: the demo hall has windows 1 to 6")
+    if not 1 <= args.windows <= MAX_WINDOWS:
+        parser.error(f"--windows: 1 to {MAX_WINDOWS}")
     if args.applicants < 1 or args.speed <= 0:
         parser.error("--applicants and --speed must be positive")
     args.drop_record = args.drop_record or int(os.environ.get("COUNTER_SIM_DROP_RECORD", "0") or 0)

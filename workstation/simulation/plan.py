@@ -53,14 +53,29 @@ class Applicant:
         return json.dumps(asdict(self), ensure_ascii=False)
 
 
+MAX_WINDOWS = 12
+# The windows a simulated day adds to the demo hall's six (a county hall has eight or more):
+# second windows for the busiest queues, in this order.
+_EXTRA_TYPES = [("general", "market"), ("social", "civil"), ("estate", "fund"), ("market", "general"),
+                ("police", "civil"), ("fund", "estate")]
+
+
+def hall_windows(windows: int) -> list[dict]:
+    """Windows 1…windows: the demo hall's own, then the added ones (reference `window` values)."""
+    layout = [w for w in json.loads((DEMO_HALL / "windows.json").read_text(encoding="utf-8"))
+              if w["number"] <= windows]
+    for number in range(len(layout) + 1, windows + 1):
+        layout.append({"number": number, "name": f"{number}号窗口 综合受理",
+                       "business_types": list(_EXTRA_TYPES[(number - 7) % len(_EXTRA_TYPES)])})
+    return layout
+
+
 def served_types(windows: int) -> dict[str, list[int]]:
-    """Business type → the windows (1…windows) that serve it in the demo hall."""
-    layout = json.loads((DEMO_HALL / "windows.json").read_text(encoding="utf-8"))
+    """Business type → the windows (1…windows) that serve it."""
     types: dict[str, list[int]] = {}
-    for window in layout:
-        if window["number"] <= windows:
-            for code in window["business_types"]:
-                types.setdefault(code, []).append(window["number"])
+    for window in hall_windows(windows):
+        for code in window["business_types"]:
+            types.setdefault(code, []).append(window["number"])
     return types
 
 
