@@ -481,7 +481,7 @@ class SharedEventBus(EventBus):
             if job is None:
                 break
             window, online = job
-            for attempt in range(2):
+            for _attempt in range(2):
                 try:
                     if conn is None:
                         conn = self._connect()

@@ -82,7 +82,7 @@ def test_what_a_user_sees_is_chinese(signed):
     assert condition["Description"] == "已安装更新版本的[ProductName]，不能安装旧版本。"
     assert run("msiinfo", "export", signed, "_ForceCodepage", check=True).stdout.split()[0] == "936"
     raw = signed.read_bytes()
-    assert "窗口工作台项目组".encode("gbk") in raw and "窗口工作台项目组".encode("utf-8") not in raw
+    assert "窗口工作台项目组".encode("gbk") in raw and "窗口工作台项目组".encode() not in raw
 
 
 def test_per_machine_and_a_new_version_replaces_the_old(signed, standin_payload, tmp_path):

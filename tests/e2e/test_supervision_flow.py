@@ -146,4 +146,3 @@ def test_a_case_turns_yellow_then_red_live_and_leaves_when_picked_up(qtbot, dril
     # The board leaves the case at the conclusion; the pickup may reach the hall a moment later.
     qtbot.waitUntil(lambda: [s.step for s in desk.find(case.case_number).case.history][-2:]
                     == [Step.CONCLUDE, Step.DELIVER], timeout=30000)
-    found = desk.find(case.case_number)

@@ -94,7 +94,7 @@ def test_an_mrz_gives_a_passport_or_an_mrz_error_naming_the_field(text):
         return
     assert isinstance(mrz, Td3Mrz)
     # What a parsed MRZ meets next must hold up too.
-    mrz.birth_date_value, mrz.expiry_date_value
+    _ = mrz.birth_date_value, mrz.expiry_date_value
     key = mrz.bac_key
     assert len(key.mrz_information) == 24
     repr(key), repr(mrz)
