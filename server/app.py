@@ -22,10 +22,11 @@ from sqlalchemy import text
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from server import auth, migrate, records, reference, security
+from server import auth, devices, migrate, records, reference, security
 from server.auth import Principal, require
 from server.cases import CaseSettings, DeadlineJob
 from server.db import Database, database_trouble
+from server.devices_api import REVOKED_NOTICE, devices_router
 from server.events import EVERYONE, EventBus, SharedEventBus
 from server.leader import Leadership
 from server.ratings import RatingJob, RatingSettings
@@ -125,6 +126,28 @@ async def _prune(bus: SharedEventBus, every: float = 300.0) -> None:
         await asyncio.sleep(every)
 
 
+async def _watch_revocations(db: Database, bus: EventBus, every: float = devices.WATCH_SECONDS) -> None:
+    """The leader notices a device revoked outside the API (`main.py server revoke-device`,
+    which on SQLite cannot reach this process) and tells every process, as the API does."""
+    def revoked() -> set[str]:
+        with db.reading() as session:
+            return devices.revoked_ids(session)
+
+    known: set[str] | None = None
+    while True:
+        try:
+            now = await asyncio.to_thread(revoked)
+            if known is not None:
+                for device_id in sorted(now - known):
+                    logging.getLogger("hall.devices").warning("device %s was revoked outside this server: "
+                                                              "its tokens are dropped", device_id)
+                    await asyncio.to_thread(bus.notice, REVOKED_NOTICE, {"device_id": device_id})
+            known = now
+        except (OperationalError, InterfaceError) as exc:
+            database_trouble(exc)
+        await asyncio.sleep(every)
+
+
 def _not_ready(reason: str) -> JSONResponse:
     return JSONResponse(Readiness(status="not ready", reason=reason).model_dump(exclude_none=True),
                         status_code=503, headers={"Retry-After": "5"})
@@ -151,6 +174,19 @@ def create_app(db: Database, rating_settings: RatingSettings | None = None,
     # password) or of everything (a device revoked: `bus.notice("principals.clear")`).
     bus.on_notice("principals.drop", lambda data: [principals.drop(d) for d in data.get("digests", ())])
     bus.on_notice("principals.clear", lambda data: principals.clear())
+
+    def device_revoked(data: dict) -> None:
+        # A device revoked (server.devices): its tokens are refused from the commit on; what
+        # this process cached of them goes now, and its open event streams end.
+        digests = data.get("digests")
+        if digests is None:  # revoked outside the API: which sessions it had is not said
+            principals.clear()
+        else:
+            for digest in digests:
+                principals.drop(digest)
+        bus.close_device(str(data.get("device_id", "")))
+
+    bus.on_notice(REVOKED_NOTICE, device_revoked)
     bus.on_notice("jobs.deadline", lambda data: deadline_job.poke())
     pruning: list[asyncio.Task] = []
     led: list[bool] = []
@@ -164,6 +200,7 @@ def create_app(db: Database, rating_settings: RatingSettings | None = None,
         deadline_job.start()
         if bus.shared:
             pruning.append(asyncio.get_running_loop().create_task(_prune(bus)))
+        pruning.append(asyncio.get_running_loop().create_task(_watch_revocations(db, bus)))
 
     async def follow() -> None:
         if not led:
@@ -446,7 +483,7 @@ def create_app(db: Database, rating_settings: RatingSettings | None = None,
         async def stream():
             # Subscribed in the generator, so its `finally` always unsubscribes: a client
             # gone before the first write never leaves a window online.
-            subscriber, missed = await bus.open(role, last_event_id, at_window)
+            subscriber, missed = await bus.open(role, last_event_id, at_window, device_id=caller.device_id)
             try:
                 yield "retry: 2000\n: connected\n\n" + "".join(missed)
                 while True:
@@ -485,6 +522,8 @@ def create_app(db: Database, rating_settings: RatingSettings | None = None,
 
     app.include_router(cases_router(db, bus, deadline_job))
     from server.monitoring_api import monitoring_router
+
+    app.include_router(devices_router(db, bus))
 
     app.include_router(monitoring_router(db, bus, queue))
     return app

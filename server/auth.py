@@ -21,6 +21,7 @@ from server.models import Account, Device, EnrolmentCode, LoginFailure, LoginLoc
 from workstation.domain.queue import DEFAULT_TIMEZONE, hall_zone
 from workstation.domain.roles import DeviceKind, Role
 from workstation.protocol.auth import EnrolResponse, LoginResponse
+from workstation.protocol.devices import DEVICE_REVOKED_HEADER, revoked_words
 
 SESSION_LIFETIME = timedelta(hours=12)
 CODE_LIFETIME = timedelta(days=7)
@@ -269,21 +270,37 @@ def resolve(session: Session, token: str, settings: LoginSettings | None = None)
         if found is None:
             raise HTTPException(status.HTTP_401_UNAUTHORIZED, "unknown session")
         login_session, account, device = found
+        if device.revoked:  # before "ended": revoking ends the device's sessions, and this says why
+            raise DeviceRevoked(device.id, device.revoked_reason)
         if login_session.ended_at is not None or login_session.expires_at < now:
             raise HTTPException(status.HTTP_401_UNAUTHORIZED, "session ended or expired")
         if now - (login_session.last_seen_at or login_session.created_at) > settings.idle:
             raise HTTPException(status.HTTP_401_UNAUTHORIZED,
                                 f"session expired: unused for {settings.idle_words()}; log in again",
                                 headers={SESSION_ENDED_HEADER: "idle"})
-        if device.revoked or not account.active:
-            raise HTTPException(status.HTTP_401_UNAUTHORIZED, "device or account disabled")
+        if not account.active:
+            raise HTTPException(status.HTTP_401_UNAUTHORIZED, "account disabled")
         return Principal(device.id, DeviceKind(device.kind), device.window, account.id,
                          account.username, account.display_name, Role(account.role))
     device = session.execute(select(Device).where(Device.token_hash == digest)).scalar_one_or_none()
-    if device is None or device.revoked:
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "unknown or revoked device token")
+    if device is None:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "unknown device token")
+    if device.revoked:
+        raise DeviceRevoked(device.id, device.revoked_reason)
     kind = DeviceKind(device.kind)
     return Principal(device.id, kind, device.window, role=kind.own_role)
+
+
+class DeviceRevoked(HTTPException):
+    """The caller's device (its own token, or a login session at it) was revoked by an
+    admin: 403, saying so plainly with the admin's reason, and the DEVICE_REVOKED_HEADER
+    so that the workstation stops sending (principal() adds whether an upload was kept)."""
+
+    def __init__(self, device_id: str, reason: str | None, kept: bool | None = None) -> None:
+        super().__init__(status.HTTP_403_FORBIDDEN, revoked_words(reason, kept),
+                         headers={DEVICE_REVOKED_HEADER: "revoked"})
+        self.device_id = device_id
+        self.reason = reason
 
 
 class PrincipalCache:
@@ -382,9 +399,29 @@ async def principal(request: Request) -> Principal:
     caller = cache.get(digest)
     if caller is None:
         settings = getattr(request.app.state, "login_settings", None) or LoginSettings()
-        caller, lifetime = await run_in_threadpool(_resolve_fresh, request.app.state.db, token, settings)
+        try:
+            caller, lifetime = await run_in_threadpool(_resolve_fresh, request.app.state.db, token, settings)
+        except DeviceRevoked as refusal:
+            raise (await _quarantined(request, refusal)) from None
         cache.put(digest, caller, lifetime)
     return caller
+
+
+async def _quarantined(request: Request, refusal: DeviceRevoked) -> DeviceRevoked:
+    """A revoked device's refusal; for an upload (server.devices.is_upload), its body is
+    kept for review first (bounded by the server's body limit), and the refusal says so."""
+    from server import devices
+
+    method, path = request.method, request.url.path
+    if not devices.is_upload(method, path):
+        return refusal
+    body = await request.body()
+    if not body:
+        return refusal
+    kept = await run_in_threadpool(devices.quarantine, request.app.state.db, refusal.device_id, method, path,
+                                   request.headers.get("content-type"), body,
+                                   f"device revoked: {refusal.reason or 'no reason given'}")
+    return DeviceRevoked(refusal.device_id, refusal.reason, kept)
 
 
 def bearer_token(request: Request) -> str:

@@ -68,6 +68,16 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--account", metavar="USERNAME")
     which.add_argument("--device", metavar="DEVICE_ID")
 
+    sub.add_parser("devices", help="list the enrolled devices: id, kind, window, name, enrolment, last "
+                   "login session use, and when, by whom and why a device was revoked")
+    revoke = sub.add_parser("revoke-device", help="revoke a device (a stolen PC): its token and its login "
+                            "sessions are refused at once, and what it uploads from now on is refused "
+                            "and kept on the server for review (see `devices` for the ids)")
+    revoke.add_argument("device_id")
+    revoke.add_argument("--reason", required=True, help="why, for the record (shown to the device too)")
+    revoke.add_argument("--by", default="the revoke-device command",
+                        help="who revokes it, for the record (default: %(default)s)")
+
     ratings = sub.add_parser("export-ratings", help="write the ratings given on a range of days (hall "
                              "time) in the national report's field set")
     ratings.add_argument("--from", dest="first", type=_day, required=True, metavar="YYYY-MM-DD")
@@ -208,6 +218,10 @@ def main(argv: list[str]) -> int:
                 lifted, forgotten = auth.unlock(session, scope, subject, "the unlock command")
             print(f"{scope} {subject}: {lifted} lockouts lifted, {forgotten} failed logins forgotten")
             return 0
+        if args.command == "devices":
+            return _list_devices(db)
+        if args.command == "revoke-device":
+            return _revoke_device(db, args.device_id, args.reason, args.by)
         settings = _rating_settings(args)
         if args.command == "export-ratings":
             from server import ratings
@@ -287,6 +301,51 @@ def _reset_password(db, username: str) -> int:
         print(f"refused, nothing was changed: {exc.args[0]}", file=sys.stderr)
         return 2
     print(f"password of {username} changed; {len(ended)} sessions ended")
+    return 0
+
+
+def _list_devices(db) -> int:
+    from server import devices
+
+    with db.reading() as session:
+        rows = devices.listing(session)
+
+    def when(moment) -> str:
+        return moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment else "-"
+
+    for d in rows:
+        state = (f"REVOKED {when(d.revoked_at)} by {d.revoked_by or '?'}: {d.revoked_reason or '-'}"
+                 f" ({d.quarantined} uploads kept)" if d.revoked else "active")
+        print(f"{d.device_id}  {d.kind.value:<11} window {d.window if d.window is not None else '-':<3}  "
+              f"{d.name}  enrolled {when(d.enrolled_at)}  last seen {when(d.last_seen_at)}  {state}")
+    print(f"{len(rows)} devices, {sum(d.revoked for d in rows)} revoked", file=sys.stderr)
+    return 0
+
+
+def _revoke_device(db, device_id: str, reason: str, by: str) -> int:
+    from server import devices
+
+    if not reason.strip():
+        print("give the reason with --reason; nothing was changed", file=sys.stderr)
+        return 2
+    try:
+        with db.session() as session:
+            result, digests = devices.revoke(session, device_id, by, reason[:200])
+    except LookupError as exc:
+        print(f"refused, nothing was changed: {exc.args[0]} (see `main.py server devices`)", file=sys.stderr)
+        return 2
+    if db.dialect == "postgresql":
+        # Every running server process drops the device's tokens now (on SQLite, the
+        # server's leader notices within a few seconds: server.devices.WATCH_SECONDS).
+        from server.devices_api import REVOKED_NOTICE
+        from server.events import SharedEventBus
+
+        SharedEventBus(db).notice(REVOKED_NOTICE, {"device_id": device_id, "digests": digests})
+    d = result.device
+    at = f" at {d.revoked_at:%Y-%m-%d %H:%M} UTC" if d.revoked_at else ""
+    print(f"device {d.device_id} ({d.kind.value}, window {d.window}, {d.name}) "
+          f"{'was already revoked' if result.already_revoked else 'revoked'}{at} by {d.revoked_by}: "
+          f"{d.revoked_reason}; {result.sessions_ended} sessions ended")
     return 0
 
 

@@ -59,6 +59,7 @@ class _Subscriber:
     roles: frozenset[Role]
     gathering: float = 0.0  # see gathering_time
     window: int | None = None  # a window's workstation: counted in the window's presence
+    device_id: str | None = None  # whose stream it is: a device revoked has its streams ended
     # SSE texts, or None: the stream ends (shutdown, or cut off for falling behind).
     queue: asyncio.Queue[str | None] = field(default_factory=lambda: asyncio.Queue(maxsize=QUEUE_SIZE))
     upto: int = 0  # the last event delivered when it subscribed: what it missed ends there
@@ -158,10 +159,10 @@ class EventBus:
                 log.exception("the %s notice's handler failed", kind)
 
     async def open(self, role: Role, last_event_id: int | None,
-                   window: int | None = None) -> tuple[_Subscriber, list[str]]:
+                   window: int | None = None, device_id: str | None = None) -> tuple[_Subscriber, list[str]]:
         """subscribe() for the event loop (a shared bus may read what was missed from the
         database, off the loop)."""
-        return self.subscribe(role, last_event_id, window)
+        return self.subscribe(role, last_event_id, window, device_id)
 
     def start(self) -> None:
         """Starts delivering (a shared bus: its listener)."""
@@ -175,16 +176,18 @@ class EventBus:
             return [p.event for p in self._history]
 
     def subscribe(self, role: Role, last_event_id: int | None,
-                  window: int | None = None) -> tuple[_Subscriber, list[str]]:
+                  window: int | None = None, device_id: str | None = None) -> tuple[_Subscriber, list[str]]:
         """A new subscriber, and the SSE texts it missed since `last_event_id`. `window`:
-        the subscriber is a workstation of that window (its presence, see the class)."""
-        subscriber, missed, _ = self._subscribe(role, last_event_id, window)
+        the subscriber is a workstation of that window (its presence, see the class);
+        `device_id`: the device whose stream it is (close_device)."""
+        subscriber, missed, _ = self._subscribe(role, last_event_id, window, device_id)
         return subscriber, missed
 
     def _subscribe(self, role: Role, last_event_id: int | None,
-                   window: int | None) -> tuple[_Subscriber, list[str], bool]:
+                   window: int | None, device_id: str | None = None) -> tuple[_Subscriber, list[str], bool]:
         """subscribe(), and whether the history held everything after `last_event_id`."""
-        subscriber = _Subscriber(roles=frozenset({role}), gathering=gathering_time(role), window=window)
+        subscriber = _Subscriber(roles=frozenset({role}), gathering=gathering_time(role), window=window,
+                                 device_id=device_id)
         with self._lock:
             self._subscribers.add(subscriber)
             missed = [p.text for p in self._history
@@ -224,12 +227,21 @@ class EventBus:
             return frozenset(self._streams)
 
     def close_all(self) -> None:
+        self._close(lambda subscriber: True)
+
+    def close_device(self, device_id: str) -> int:
+        """Ends this process's streams of a device (revoked): returns how many. Its next
+        connection is refused."""
+        return self._close(lambda subscriber: subscriber.device_id == device_id)
+
+    def _close(self, which: Callable[[_Subscriber], bool]) -> int:
         with self._lock:
-            subscribers = list(self._subscribers)
+            subscribers = [s for s in self._subscribers if which(s)]
         if self._loop is None:
-            return
+            return 0
         for subscriber in subscribers:
             self._loop.call_soon_threadsafe(_offer, subscriber, [None])
+        return len(subscribers)
 
 
 def _offer(subscriber: _Subscriber, texts: list[str | None]) -> None:
@@ -436,8 +448,8 @@ class SharedEventBus(EventBus):
         self._run_notice(kind, data)
 
     async def open(self, role: Role, last_event_id: int | None,
-                   window: int | None = None) -> tuple[_Subscriber, list[str]]:
-        subscriber, missed, covered = self._subscribe(role, last_event_id, window)
+                   window: int | None = None, device_id: str | None = None) -> tuple[_Subscriber, list[str]]:
+        subscriber, missed, covered = self._subscribe(role, last_event_id, window, device_id)
         if covered or last_event_id is None:
             return subscriber, missed
         try:

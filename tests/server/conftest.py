@@ -33,3 +33,12 @@ def queue_service(tmp_path):
     for service in made:
         service.close()
         service.db.dispose()
+
+
+@pytest.fixture
+def hall_database(pg, demo_hall_seed, request):
+    """A PostgreSQL database holding the demo hall, for a test's own HallServer (workers=N)."""
+    url = pg.create_database(request.node.name)
+    demo_hall_seed.fill_postgres(pg, url)
+    yield url
+    pg.drop_database(pg.database_of(url))

@@ -123,14 +123,6 @@ def _workers_of(server: HallServer) -> list[int]:
     return [pid for pid in pids if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()]
 
 
-@pytest.fixture
-def hall_database(pg, demo_hall_seed, request):
-    url = pg.create_database(request.node.name)
-    demo_hall_seed.fill_postgres(pg, url)
-    yield url
-    pg.drop_database(pg.database_of(url))
-
-
 def test_four_processes_fifty_windows_every_call_once_on_every_display(pg, hall_database, tmp_path):
     windows, tickets = 50, 2000
     with HallServer(hall_database, workers=4, home=tmp_path / "home") as server:
