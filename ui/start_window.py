@@ -142,7 +142,9 @@ class StartWindow(QWidget):
             self.device_ready.emit()
             return
         self._show_login()
-        if connection.untrusted:
+        if connection.revoked:
+            self._say(self.revoked_words(connection.revoked), True)
+        elif connection.untrusted:
             self._say(self.tr("The hall server's certificate is not the hall's, so nothing is sent "
                               "to it: %1. You can log in if you have logged in at this PC before; "
                               "work is saved here. Tell IT.").replace("%1", connection.untrusted), True)
@@ -245,7 +247,9 @@ class StartWindow(QWidget):
         self.login_button.setEnabled(True)
         self.password.clear()
         self.password.setFocus()
-        if isinstance(error, LoginFailed) and error.locked_for is not None:
+        if isinstance(error, LoginFailed) and error.revoked:
+            self._say(self.revoked_words(str(error)), True)
+        elif isinstance(error, LoginFailed) and error.locked_for is not None:
             from datetime import datetime, timedelta
 
             until = datetime.now() + timedelta(seconds=error.locked_for)
@@ -258,6 +262,11 @@ class StartWindow(QWidget):
             self._say(self.tr("Wrong account or password."), True)
         else:
             self._say(self.tr("Login failed: %1").replace("%1", str(error)), True)
+
+    def revoked_words(self, detail: str) -> str:
+        """An admin revoked this PC: nobody logs in here, its saved work stays on it."""
+        return (self.tr("This PC was disabled by the administrator. Please contact IT.") + "\n"
+                + self.tr("Nobody can log in here; the work saved on this PC stays on it. (%1)").replace("%1", detail))
 
     def session_ended(self, idle: bool, detail: str) -> None:
         """Told after the main window closed because the server ended the session."""

@@ -306,12 +306,12 @@
 <context>
     <name>CallNumberDialog</name>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="189"/>
+        <location filename="../../ui/clerk/call_panel.py" line="191"/>
         <source>Call a number</source>
         <translation>指定叫号</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="198"/>
+        <location filename="../../ui/clerk/call_panel.py" line="200"/>
         <source>Ticket number</source>
         <translation>号码</translation>
     </message>
@@ -410,237 +410,242 @@
     </message>
     <message>
         <location filename="../../ui/clerk/call_panel.py" line="122"/>
+        <source>This PC was disabled by the administrator. Please contact IT.</source>
+        <translation>本机已被管理员停用，请联系信息科</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/call_panel.py" line="124"/>
         <source>Your login has ended. Please log out and log in again.</source>
         <translation>登录已失效，请退出后重新登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="124"/>
+        <location filename="../../ui/clerk/call_panel.py" line="126"/>
         <source>This PC or account may not call tickets. Ask IT to check the window set-up.</source>
         <translation>这台电脑或这个账号不能叫号，请联系信息科检查窗口设置。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="127"/>
+        <location filename="../../ui/clerk/call_panel.py" line="129"/>
         <source>This window is paused. Press “Resume” before calling.</source>
         <translation>本窗口已暂停。请先按“恢复叫号”再呼叫。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="129"/>
+        <location filename="../../ui/clerk/call_panel.py" line="131"/>
         <source>Ticket %1 is still at this window. Finish it, park it or mark it as a no-show first.</source>
         <translation>%1 号仍在本窗口。请先办结、挂起或标记过号。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="138"/>
+        <location filename="../../ui/clerk/call_panel.py" line="140"/>
         <source>Ticket %1 is %2: “%3” is not possible now.</source>
         <translation>%1 号%2，现在不能“%3”。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="141"/>
+        <location filename="../../ui/clerk/call_panel.py" line="143"/>
         <source>Press “Start” when the applicant arrives.</source>
         <translation>申请人到窗口后请先按“开始办理”。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="142"/>
+        <location filename="../../ui/clerk/call_panel.py" line="144"/>
         <source>%1 %2</source>
         <translation>%1%2</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="145"/>
+        <location filename="../../ui/clerk/call_panel.py" line="147"/>
         <source>Nobody is waiting for this window.</source>
         <translation>本窗口暂时没有人等候。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="147"/>
+        <location filename="../../ui/clerk/call_panel.py" line="149"/>
         <source>There is no ticket %1 today.</source>
         <translation>今天没有 %1 号。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="149"/>
+        <location filename="../../ui/clerk/call_panel.py" line="151"/>
         <source>Ticket %1 waits for window %2.</source>
         <translation>%1 号要到 %2 号窗口办理。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="151"/>
+        <location filename="../../ui/clerk/call_panel.py" line="153"/>
         <source>Ticket %1 is for a business type this window does not serve.</source>
         <translation>%1 号办理的业务不在本窗口的范围内。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="154"/>
+        <location filename="../../ui/clerk/call_panel.py" line="156"/>
         <source>Ticket %1 is not at this window.</source>
         <translation>%1 号不在本窗口。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="156"/>
+        <location filename="../../ui/clerk/call_panel.py" line="158"/>
         <source>The return time has passed already: choose a later one.</source>
         <translation>预计返回时间已过，请选一个更晚的时间。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="158"/>
+        <location filename="../../ui/clerk/call_panel.py" line="160"/>
         <source>This window is already paused.</source>
         <translation>本窗口已经暂停了。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="160"/>
+        <location filename="../../ui/clerk/call_panel.py" line="162"/>
         <source>This window is not paused.</source>
         <translation>本窗口没有暂停。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="162"/>
+        <location filename="../../ui/clerk/call_panel.py" line="164"/>
         <source>The ticket is already there: choose another business type or window.</source>
         <translation>这个号已经在那里了，请选择其他业务或窗口。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="164"/>
+        <location filename="../../ui/clerk/call_panel.py" line="166"/>
         <source>The applicant already holds waiting ticket %1 there.</source>
         <translation>这位申请人在那里已经有一个等候中的号：%1。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="167"/>
+        <location filename="../../ui/clerk/call_panel.py" line="169"/>
         <source>Ticket %1 is from another day.</source>
         <translation>%1 号不是今天的号。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="168"/>
+        <location filename="../../ui/clerk/call_panel.py" line="170"/>
         <source>The hall server refused: %1</source>
         <translation>大厅服务器拒绝了请求：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="362"/>
+        <location filename="../../ui/clerk/call_panel.py" line="364"/>
         <source>Paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="372"/>
-        <location filename="../../ui/clerk/call_panel.py" line="516"/>
+        <location filename="../../ui/clerk/call_panel.py" line="374"/>
+        <location filename="../../ui/clerk/call_panel.py" line="518"/>
         <source>No ticket at the counter.</source>
         <translation>窗口前暂无办理的号。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="389"/>
+        <location filename="../../ui/clerk/call_panel.py" line="391"/>
         <source>Parked tickets</source>
         <translation>挂起的号</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="454"/>
+        <location filename="../../ui/clerk/call_panel.py" line="456"/>
         <source>Resume</source>
         <translation>恢复叫号</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="497"/>
+        <location filename="../../ui/clerk/call_panel.py" line="499"/>
         <source>The hall server is reachable again: calling works.</source>
         <translation>已重新连接大厅服务器，可以叫号了。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="500"/>
+        <location filename="../../ui/clerk/call_panel.py" line="502"/>
         <source>Window %1</source>
         <translation>%1 号窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="505"/>
+        <location filename="../../ui/clerk/call_panel.py" line="507"/>
         <source>Also serving window %1</source>
         <translation>AB角：兼办 %1 号窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="524"/>
+        <location filename="../../ui/clerk/call_panel.py" line="526"/>
         <source>called %1 times</source>
         <translation>已呼叫 %1 次</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="526"/>
+        <location filename="../../ui/clerk/call_panel.py" line="528"/>
         <source>priority</source>
         <translation>优先</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="530"/>
+        <location filename="../../ui/clerk/call_panel.py" line="532"/>
         <source>Waiting: %1</source>
         <translation>等候：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="543"/>
+        <location filename="../../ui/clerk/call_panel.py" line="545"/>
         <source>Parked tickets: %1</source>
         <translation>挂起的号：%1 个</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="580"/>
+        <location filename="../../ui/clerk/call_panel.py" line="582"/>
         <source>Serving for %1</source>
         <translation>已办理 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="582"/>
+        <location filename="../../ui/clerk/call_panel.py" line="584"/>
         <source>Called %1 ago</source>
         <translation>已呼叫 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="640"/>
+        <location filename="../../ui/clerk/call_panel.py" line="642"/>
         <source>The keys pressed after it were not acted on.</source>
         <translation>之后按的键未执行。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="657"/>
+        <location filename="../../ui/clerk/call_panel.py" line="659"/>
         <source>Something went wrong: %1</source>
         <translation>出现问题：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="660"/>
+        <location filename="../../ui/clerk/call_panel.py" line="662"/>
         <source>The hall server cannot be reached, so calling is not possible now. You can go on with the applicant at the counter; calling comes back by itself.</source>
         <translation>无法连接大厅服务器，暂时不能叫号。您可以继续为窗口前的申请人办理；连接恢复后叫号会自动恢复。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="667"/>
+        <location filename="../../ui/clerk/call_panel.py" line="669"/>
         <source>There is no ticket at the counter.</source>
         <translation>窗口前没有正在办理的号。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="676"/>
+        <location filename="../../ui/clerk/call_panel.py" line="678"/>
         <source>Calling %1.</source>
         <translation>正在呼叫 %1 号。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="692"/>
+        <location filename="../../ui/clerk/call_panel.py" line="694"/>
         <source>Choose a parked ticket first.</source>
         <translation>请先选择一个挂起的号。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="701"/>
+        <location filename="../../ui/clerk/call_panel.py" line="703"/>
         <source>Calling %1 again.</source>
         <translation>再次呼叫 %1 号。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="702"/>
+        <location filename="../../ui/clerk/call_panel.py" line="704"/>
         <source>Serving %1.</source>
         <translation>开始为 %1 号办理。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="703"/>
+        <location filename="../../ui/clerk/call_panel.py" line="705"/>
         <source>%1 is finished.</source>
         <translation>%1 号已办结。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="704"/>
+        <location filename="../../ui/clerk/call_panel.py" line="706"/>
         <source>%1 is parked; you can call the next one.</source>
         <translation>%1 号已挂起，可以呼叫下一位。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="705"/>
+        <location filename="../../ui/clerk/call_panel.py" line="707"/>
         <source>%1 is marked as a no-show.</source>
         <translation>%1 号已标记为过号。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="710"/>
+        <location filename="../../ui/clerk/call_panel.py" line="712"/>
         <source>%1 did not come after the last call: marked as a no-show.</source>
         <translation>%1 号多次呼叫未到，已标记为过号。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="726"/>
+        <location filename="../../ui/clerk/call_panel.py" line="728"/>
         <source>%1 is transferred.</source>
         <translation>%1 号已转移。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="736"/>
+        <location filename="../../ui/clerk/call_panel.py" line="738"/>
         <source>The window is open again.</source>
         <translation>本窗口已恢复叫号。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="745"/>
+        <location filename="../../ui/clerk/call_panel.py" line="747"/>
         <source>The window is paused: no ticket is called to it.</source>
         <translation>本窗口已暂停，不会有号被叫到本窗口。</translation>
     </message>
@@ -2831,7 +2836,7 @@ Waiting for the applicant to sign on the citizen screen.</source>
     <name>MainWindow</name>
     <message>
         <location filename="../../ui/clerk/main_window.py" line="96"/>
-        <location filename="../../ui/clerk/main_window.py" line="205"/>
+        <location filename="../../ui/clerk/main_window.py" line="224"/>
         <source>Counter workstation — %1</source>
         <translation>窗口工作台 — %1</translation>
     </message>
@@ -2866,82 +2871,92 @@ Waiting for the applicant to sign on the citizen screen.</source>
         <translation>文书</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/main_window.py" line="145"/>
+        <location filename="../../ui/clerk/main_window.py" line="154"/>
         <source>Counter</source>
         <translation>受理</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/main_window.py" line="146"/>
+        <location filename="../../ui/clerk/main_window.py" line="155"/>
         <source>Cases after the counter (Ctrl+K)</source>
         <translation>办件：领取、办结（Ctrl+K）</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/main_window.py" line="155"/>
+        <location filename="../../ui/clerk/main_window.py" line="164"/>
         <source>&amp;Workstation</source>
         <translation>工作台(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/main_window.py" line="156"/>
+        <location filename="../../ui/clerk/main_window.py" line="165"/>
         <source>Show the &amp;citizen screen</source>
         <translation>显示群众屏(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/main_window.py" line="159"/>
+        <location filename="../../ui/clerk/main_window.py" line="168"/>
         <source>&amp;Log out</source>
         <translation>退出登录(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/main_window.py" line="162"/>
+        <location filename="../../ui/clerk/main_window.py" line="171"/>
         <source>&amp;Quit</source>
         <translation>退出程序(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/main_window.py" line="165"/>
+        <location filename="../../ui/clerk/main_window.py" line="174"/>
         <source>Card reader &amp;diagnostics</source>
         <translation>读卡器诊断(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/main_window.py" line="168"/>
+        <location filename="../../ui/clerk/main_window.py" line="177"/>
         <source>Cases after the counter: hand over, conclude…</source>
         <translation>办件：领取、办结…</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/main_window.py" line="174"/>
+        <location filename="../../ui/clerk/main_window.py" line="183"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/main_window.py" line="175"/>
+        <location filename="../../ui/clerk/main_window.py" line="184"/>
         <source>&amp;About</source>
         <translation>关于(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/main_window.py" line="216"/>
+        <location filename="../../ui/clerk/main_window.py" line="211"/>
+        <source>This PC was disabled by the administrator. Please contact IT.</source>
+        <translation>本机已被管理员停用，请联系信息科</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/main_window.py" line="212"/>
+        <source>Nothing is sent to the hall any more; the work saved here stays on this PC.</source>
+        <translation>本机不再向大厅上传数据，已保存的工作仍留在本机。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/main_window.py" line="235"/>
         <source>Rating: the applicant is rating…</source>
         <translation>评价：申请人正在评价…</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/main_window.py" line="217"/>
+        <location filename="../../ui/clerk/main_window.py" line="236"/>
         <source>Rating: the applicant has rated.</source>
         <translation>评价：申请人已评价。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/main_window.py" line="218"/>
+        <location filename="../../ui/clerk/main_window.py" line="237"/>
         <source>Rating: none given.</source>
         <translation>评价：未评价。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/main_window.py" line="219"/>
+        <location filename="../../ui/clerk/main_window.py" line="238"/>
         <source>Rating not saved: %1</source>
         <translation>评价未能保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/main_window.py" line="228"/>
+        <location filename="../../ui/clerk/main_window.py" line="247"/>
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/main_window.py" line="229"/>
+        <location filename="../../ui/clerk/main_window.py" line="248"/>
         <source>Counter workstation %1</source>
         <translation>窗口工作台 %1</translation>
     </message>
@@ -3262,42 +3277,42 @@ Waiting for the applicant to sign on the citizen screen.</source>
 <context>
     <name>PauseDialog</name>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="258"/>
+        <location filename="../../ui/clerk/call_panel.py" line="260"/>
         <source>Pause the window</source>
         <translation>暂停叫号</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="274"/>
+        <location filename="../../ui/clerk/call_panel.py" line="276"/>
         <source>Where are you going?</source>
         <translation>请写明去向</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="284"/>
+        <location filename="../../ui/clerk/call_panel.py" line="286"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="289"/>
+        <location filename="../../ui/clerk/call_panel.py" line="291"/>
         <source>Where to</source>
         <translation>去向</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="290"/>
+        <location filename="../../ui/clerk/call_panel.py" line="292"/>
         <source>In your words</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="291"/>
+        <location filename="../../ui/clerk/call_panel.py" line="293"/>
         <source>Back at about</source>
         <translation>预计返回</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="322"/>
+        <location filename="../../ui/clerk/call_panel.py" line="324"/>
         <source>Say where you are going.</source>
         <translation>请写明去向。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="327"/>
+        <location filename="../../ui/clerk/call_panel.py" line="329"/>
         <source>The return time has passed already: choose a later one.</source>
         <translation>预计返回时间已过，请选一个更晚的时间。</translation>
     </message>
@@ -3702,132 +3717,142 @@ Waiting for the applicant to sign on the citizen screen.</source>
         <translation>无法连接大厅服务器 %1。登记需要连接服务器，请检查网络后重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="146"/>
+        <location filename="../../ui/start_window.py" line="148"/>
         <source>The hall server&apos;s certificate is not the hall&apos;s, so nothing is sent to it: %1. You can log in if you have logged in at this PC before; work is saved here. Tell IT.</source>
         <translation>大厅服务器的证书不是本大厅签发的，因此不向其发送任何数据：%1。曾在本机登录过的账号仍可登录，工作内容先保存在本机。请通知信息技术人员。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="150"/>
+        <location filename="../../ui/start_window.py" line="152"/>
         <source>The hall server cannot be reached. You can log in if you have logged in at this PC before; work is saved here and uploaded later.</source>
         <translation>无法连接大厅服务器。曾在本机登录过的账号仍可登录；办理的业务先保存在本机，恢复连接后自动上传。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="153"/>
+        <location filename="../../ui/start_window.py" line="155"/>
         <source>This PC has no system keyring: it will be enrolled again at the next start, and applicants&apos; data saved here is not encrypted. Tell IT.</source>
         <translation>本机没有系统密钥环：下次启动时需要重新登记，且本机保存的申请人信息未加密。请告知 IT。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="156"/>
+        <location filename="../../ui/start_window.py" line="158"/>
         <source>Connected to the hall server.</source>
         <translation>已连接大厅服务器。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="158"/>
+        <location filename="../../ui/start_window.py" line="160"/>
         <source>The key of this PC&apos;s local store is no longer in the system keyring, so its saved work cannot be read: %1 records had not reached the hall. A new store was started and you can work on. Tell IT (the old store is kept as %2).</source>
         <translation>本机本地数据的密钥已不在系统密钥环中，原先保存的数据无法读取：其中 %1 条记录尚未上传到大厅。已启用新的本地数据，可以继续办理。请告知 IT（原数据另存为 %2）。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="166"/>
+        <location filename="../../ui/start_window.py" line="168"/>
         <source>Window %1</source>
         <translation>%1 号窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="175"/>
+        <location filename="../../ui/start_window.py" line="177"/>
         <source>Not connecting to %1: it is addressed with plain http://, so passwords and applicants&apos; data would cross the network unencrypted. Use https:// with the hall&apos;s CA in server.ca_file, or set server.allow_plain_http = true if the network is protected otherwise.</source>
         <translation>不连接 %1：该地址使用未加密的 http://，密码和申请人信息会以明文在网络上传输。请改用 https:// 并在 server.ca_file 中指定本大厅的 CA 证书；如网络已另有保护，可在配置文件中设置 server.allow_plain_http = true。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="182"/>
+        <location filename="../../ui/start_window.py" line="184"/>
         <source>Not connecting: %1</source>
         <translation>未连接：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="184"/>
+        <location filename="../../ui/start_window.py" line="186"/>
         <source>The demo hall server could not start: %1</source>
         <translation>演示大厅服务器无法启动：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="186"/>
+        <location filename="../../ui/start_window.py" line="188"/>
         <source>The local store cannot be opened: %1</source>
         <translation>无法打开本机数据库：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="188"/>
+        <location filename="../../ui/start_window.py" line="190"/>
         <source>Cannot start: %1</source>
         <translation>无法启动：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="197"/>
+        <location filename="../../ui/start_window.py" line="199"/>
         <source>Enter the enrolment code.</source>
         <translation>请输入登记码。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="200"/>
+        <location filename="../../ui/start_window.py" line="202"/>
         <source>Enrolling…</source>
         <translation>正在登记…</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="209"/>
+        <location filename="../../ui/start_window.py" line="211"/>
         <source>This PC is enrolled. Log in with your account.</source>
         <translation>本机已登记。请使用您的账号登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="216"/>
+        <location filename="../../ui/start_window.py" line="218"/>
         <source>The code was not accepted: it is wrong, used or expired.</source>
         <translation>登记码无效：输入有误、已使用或已过期。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="218"/>
+        <location filename="../../ui/start_window.py" line="220"/>
         <source>The hall server cannot be reached; try again.</source>
         <translation>无法连接大厅服务器，请重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="220"/>
+        <location filename="../../ui/start_window.py" line="222"/>
         <source>Enrolment failed: %1</source>
         <translation>登记失败：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="230"/>
+        <location filename="../../ui/start_window.py" line="232"/>
         <source>Enter your account and password.</source>
         <translation>请输入账号和密码。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="233"/>
+        <location filename="../../ui/start_window.py" line="235"/>
         <source>Logging in…</source>
         <translation>正在登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="252"/>
+        <location filename="../../ui/start_window.py" line="256"/>
         <source>Too many failed logins: logging in is locked until %1. An administrator can unlock it sooner.</source>
         <translation>登录失败次数过多：在 %1 之前禁止登录。管理员可以提前解锁。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="255"/>
+        <location filename="../../ui/start_window.py" line="259"/>
         <source>The hall server cannot be reached and this account has not logged in at this PC before.</source>
         <translation>无法连接大厅服务器，且该账号从未在本机登录过。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="258"/>
+        <location filename="../../ui/start_window.py" line="262"/>
         <source>Wrong account or password.</source>
         <translation>账号或密码错误。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="260"/>
+        <location filename="../../ui/start_window.py" line="264"/>
         <source>Login failed: %1</source>
         <translation>登录失败：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="265"/>
+        <location filename="../../ui/start_window.py" line="268"/>
+        <source>This PC was disabled by the administrator. Please contact IT.</source>
+        <translation>本机已被管理员停用，请联系信息科</translation>
+    </message>
+    <message>
+        <location filename="../../ui/start_window.py" line="269"/>
+        <source>Nobody can log in here; the work saved on this PC stays on it. (%1)</source>
+        <translation>本机无法登录；本机已保存的工作仍留在本机。（%1）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/start_window.py" line="274"/>
         <source>You were logged out because the workstation was not used for a while. Log in again.</source>
         <translation>长时间未操作，已自动退出登录。请重新登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="268"/>
+        <location filename="../../ui/start_window.py" line="277"/>
         <source>The hall server ended your session (%1). Log in again.</source>
         <translation>大厅服务器已结束您的登录会话（%1）。请重新登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/start_window.py" line="275"/>
+        <location filename="../../ui/start_window.py" line="284"/>
         <source>Logged out.</source>
         <translation>已退出登录。</translation>
     </message>
@@ -4141,32 +4166,32 @@ Waiting for the applicant to sign on the citizen screen.</source>
 <context>
     <name>TransferDialog</name>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="216"/>
+        <location filename="../../ui/clerk/call_panel.py" line="218"/>
         <source>Transfer the ticket</source>
         <translation>转移这个号</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="220"/>
+        <location filename="../../ui/clerk/call_panel.py" line="222"/>
         <source>(the same business type)</source>
         <translation>（业务不变）</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="226"/>
+        <location filename="../../ui/clerk/call_panel.py" line="228"/>
         <source>(any window that serves it)</source>
         <translation>（任一办理该业务的窗口）</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="235"/>
+        <location filename="../../ui/clerk/call_panel.py" line="237"/>
         <source>Business type</source>
         <translation>业务</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="236"/>
+        <location filename="../../ui/clerk/call_panel.py" line="238"/>
         <source>Window</source>
         <translation>窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="243"/>
+        <location filename="../../ui/clerk/call_panel.py" line="245"/>
         <source>Choose a business type or a window.</source>
         <translation>请选择业务或窗口。</translation>
     </message>
@@ -4184,67 +4209,77 @@ Waiting for the applicant to sign on the citizen screen.</source>
         <translation>待上传：–</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/status_bar.py" line="44"/>
+        <location filename="../../ui/clerk/status_bar.py" line="45"/>
+        <source>● This PC was disabled by the administrator. Please contact IT.</source>
+        <translation>● 本机已被管理员停用，请联系信息科</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/status_bar.py" line="46"/>
+        <source>The hall server refuses this PC: %1. Nothing is sent to it any more; the work saved here stays on this PC.</source>
+        <translation>大厅服务器拒绝本机：%1。本机不再向大厅上传任何数据，已保存的工作仍留在本机。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/status_bar.py" line="49"/>
         <source>● Hall server online</source>
         <translation>● 大厅服务器已连接</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/status_bar.py" line="46"/>
+        <location filename="../../ui/clerk/status_bar.py" line="51"/>
         <source>● Hall server refused: %1</source>
         <translation>● 大厅服务器拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/status_bar.py" line="50"/>
+        <location filename="../../ui/clerk/status_bar.py" line="55"/>
         <source>● Offline: work is saved on this PC and uploaded later</source>
         <translation>● 离线：业务保存在本机，恢复连接后自动上传</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/status_bar.py" line="53"/>
+        <location filename="../../ui/clerk/status_bar.py" line="58"/>
         <source>Waiting to upload: %1</source>
         <translation>待上传：%1 条</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/status_bar.py" line="55"/>
+        <location filename="../../ui/clerk/status_bar.py" line="60"/>
         <source> · not accepted by the hall: %1</source>
         <translation> · 大厅未接收 %1 条</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/status_bar.py" line="57"/>
+        <location filename="../../ui/clerk/status_bar.py" line="62"/>
         <source> (conflicts: %1, tell your supervisor)</source>
         <translation>（冲突 %1 条，请告知值班长）</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/status_bar.py" line="59"/>
+        <location filename="../../ui/clerk/status_bar.py" line="64"/>
         <source>Records the hall did not accept are kept on this PC; the reason was shown where the record was made (a step another window took first).</source>
         <translation>大厅未接收的记录保留在本机，原因已在办理时提示（例如另一窗口已先办理）。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/status_bar.py" line="69"/>
+        <location filename="../../ui/clerk/status_bar.py" line="74"/>
         <source>%1 h %2 min</source>
         <translation>%1 小时 %2 分</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/status_bar.py" line="70"/>
+        <location filename="../../ui/clerk/status_bar.py" line="75"/>
         <source>%1 min</source>
         <translation>%1 分钟</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/status_bar.py" line="71"/>
+        <location filename="../../ui/clerk/status_bar.py" line="76"/>
         <source>⚠ This PC&apos;s clock is %1 slow</source>
         <translation>⚠ 本机时钟慢了 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/status_bar.py" line="71"/>
+        <location filename="../../ui/clerk/status_bar.py" line="76"/>
         <source>⚠ This PC&apos;s clock is %1 fast</source>
         <translation>⚠ 本机时钟快了 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/status_bar.py" line="73"/>
+        <location filename="../../ui/clerk/status_bar.py" line="78"/>
         <source>Records are stamped with the hall server&apos;s time, which deadlines and statistics follow. Ask IT to set this PC&apos;s clock.</source>
         <translation>记录一律按大厅服务器时间登记，办理期限和统计以服务器时间为准。请联系信息科校准本机时钟。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/status_bar.py" line="78"/>
+        <location filename="../../ui/clerk/status_bar.py" line="83"/>
         <source>Card reader: not configured</source>
         <translation>读卡器：未配置</translation>
     </message>

@@ -76,7 +76,7 @@ class ClerkApp(PersonFront):
         if reading is not None:
             self.main_window.status.show_reader(self.tr("Card reader: %1").replace("%1", reading.backend))
             self._watch_reader(reading)
-        self.bridge.status.connect(self.main_window.status.show_status)
+        self.bridge.status.connect(self.main_window.show_sync_status)
         self.main_window.show()
         self.start_window.hide()
         self._start_idle_lock(clerk)

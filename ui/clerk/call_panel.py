@@ -118,6 +118,8 @@ _OPERATION_ACTION = {"call": CALL_NUMBER, "recall": RECALL, "start": START, "no 
 def plain_refusal(exc: HallRefused) -> str:
     """The server's refusal in the clerk's words."""
     detail = exc.detail or ""
+    if exc.device_revoked:
+        return translate("CallPanel", "This PC was disabled by the administrator. Please contact IT.")
     if exc.status == 401:
         return translate("CallPanel", "Your login has ended. Please log out and log in again.")
     if exc.status == 403:

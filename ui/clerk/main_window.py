@@ -132,10 +132,19 @@ class MainWindow(QMainWindow):
         grid.setColumnStretch(1, 9)
         grid.setColumnStretch(2, 2)
 
+        # Said across the window when an admin revoked this PC (a stolen or retired PC).
+        self.revoked_banner = QLabel()
+        self.revoked_banner.setObjectName("revokedBanner")
+        self.revoked_banner.setWordWrap(True)
+        self.revoked_banner.setStyleSheet("background: #b3261e; color: white; font-size: 18pt; "
+                                          "font-weight: bold; padding: 10px;")
+        self.revoked_banner.hide()
+
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(8, 0, 8, 8)
         layout.addWidget(header)
+        layout.addWidget(self.revoked_banner)
         # Two screens: the counter (受理) and the case after it (办件: 办结, 领取, 容缺后补, 核查).
         counter = QWidget()
         counter.setLayout(grid)
@@ -194,6 +203,16 @@ class MainWindow(QMainWindow):
                 child.deleteLater()
         layout.addWidget(panel)
         self.call_panel = panel
+
+    def show_sync_status(self, status) -> None:
+        """The sync's state (SyncStatus): the status bar, and the banner of a revoked PC."""
+        self.status.show_status(status)
+        if status.revoked and self.revoked_banner.isHidden():
+            self.revoked_banner.setText(self.tr("This PC was disabled by the administrator. Please contact IT.")
+                                        + "\n" + self.tr("Nothing is sent to the hall any more; the work saved "
+                                                         "here stays on this PC."))
+            self.revoked_banner.setToolTip(status.revoked)
+            self.revoked_banner.show()
 
     def show_queue_message(self, text: str) -> None:
         label = self.queue_panel.findChild(QLabel, "queuePanelEmpty")

@@ -40,7 +40,12 @@ class WorkstationStatusBar(QStatusBar):
 
     @Slot(object)
     def show_status(self, status: SyncStatus) -> None:
-        if status.online and not status.detail:
+        if status.revoked:
+            self._set_connection(
+                "revoked", self.tr("● This PC was disabled by the administrator. Please contact IT."),
+                self.tr("The hall server refuses this PC: %1. Nothing is sent to it any more; the work "
+                        "saved here stays on this PC.").replace("%1", status.revoked))
+        elif status.online and not status.detail:
             self._set_connection("online", self.tr("● Hall server online"))
         elif status.online:
             self._set_connection("warning", self.tr("● Hall server refused: %1").replace("%1", status.detail),

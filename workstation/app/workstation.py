@@ -59,6 +59,9 @@ class Connection:
     # moved, unread, and how many of its records had not reached the hall.
     store_set_aside: str | None = None
     store_unsent_lost: int = 0
+    # The hall's words when an admin revoked this PC (now or at an earlier start): nothing
+    # is sent to the hall, the records waiting stay here, nobody logs in. None: not revoked.
+    revoked: str | None = None
 
 
 @dataclass(frozen=True)
@@ -71,11 +74,12 @@ class Clerk:
 
 class LoginFailed(RuntimeError):
     """`locked_for`: seconds the server will refuse this account or PC after too many
-    failed logins (None: a plain refusal)."""
+    failed logins (None: a plain refusal). `revoked`: an admin revoked this PC."""
 
-    def __init__(self, message: str, locked_for: float | None = None) -> None:
+    def __init__(self, message: str, locked_for: float | None = None, revoked: bool = False) -> None:
         super().__init__(message)
         self.locked_for = locked_for
+        self.revoked = revoked
 
 
 class EnrolmentFailed(RuntimeError):
@@ -147,7 +151,11 @@ class Workstation:
                 try:
                     client.me(self.device.token)
                 except HallRefused as exc:
-                    if exc.status == 401:  # revoked or from another hall database
+                    if exc.device_revoked:
+                        # Kept (its records waiting name it), and told: the sync notes it and sends nothing.
+                        log.error("this PC was revoked by an administrator: %s", exc.detail)
+                        self._note_revoked(exc.detail)
+                    elif exc.status == 401:  # from another hall database (or revoked by an older server)
                         log.warning("device token refused, enrolment needed: %s", exc.detail)
                         self.credentials.forget_device()
                         self.device = None
@@ -171,7 +179,21 @@ class Workstation:
                           keyring_persistent=self.credentials.persistent, untrusted=untrusted,
                           store_encrypted=self.store.encrypted,
                           store_set_aside=str(self.store.set_aside.path) if self.store.set_aside else None,
-                          store_unsent_lost=self.store.set_aside.unsent if self.store.set_aside else 0)
+                          store_unsent_lost=self.store.set_aside.unsent if self.store.set_aside else 0,
+                          revoked=self.revoked() if self.device else None)
+
+    def revoked(self) -> str | None:
+        """The hall's words if it said an admin revoked this PC (kept in the local store until
+        the PC is enrolled again), else None."""
+        from workstation.sync.engine import REVOKED_STATE
+
+        return (self.store.get_state(REVOKED_STATE) or None) if self.store is not None else None
+
+    def _note_revoked(self, detail: str) -> None:
+        from workstation.sync.engine import REVOKED_STATE
+
+        assert self.store is not None
+        self.store.set_state(REVOKED_STATE, detail or "revoked")
 
     def _start_purge(self) -> None:
         """Applicants' data the hall has confirmed leaves this PC after [privacy] keep_days,
@@ -223,6 +245,15 @@ class Workstation:
                                        kind=answer.kind.value, window=answer.window)
         assert self.credentials is not None
         self.credentials.save_device(self.device)
+        if self.store is not None and self.revoked():
+            # Enrolled again by IT after a revocation: a new token, the outbox goes with it.
+            from workstation.sync.engine import REVOKED_STATE
+
+            log.warning("enrolled again after a revocation: syncing with the new token")
+            self.store.set_state(REVOKED_STATE, "")
+            if self.sync is not None:
+                self.sync.stop()
+                self.sync = None
 
     def _start_sync(self) -> None:
         from workstation.sync.engine import SyncEngine
@@ -297,10 +328,16 @@ class Workstation:
         """Log in at the hall server; while it is unreachable, against the credential
         cached at this PC's last online login of the same person."""
         assert self.device is not None and self.store is not None and self.credentials is not None
+        revoked = self.revoked()
+        if revoked:  # not even offline: the hall said so, and this PC may be in the wrong hands
+            raise LoginFailed(revoked, revoked=True)
         client = self._client(self.device.token)
         try:
             answer = client.login(username, password)
         except HallRefused as exc:
+            if exc.device_revoked:
+                self._note_revoked(exc.detail)
+                raise LoginFailed(exc.detail, revoked=True) from exc
             raise LoginFailed(exc.detail, exc.retry_after if exc.status == 429 else None) from exc
         except HallUnreachable:
             return self._login_offline(username, password)

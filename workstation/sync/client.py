@@ -181,7 +181,13 @@ class HallClient:
                 if self._aborted:
                     return
                 if response.status_code != 200:
-                    raise HallRefused(response.status_code, "event stream refused")
+                    try:
+                        detail = response.json().get("detail")
+                    except ValueError:
+                        detail = None
+                    raise HallRefused(response.status_code,
+                                      detail if isinstance(detail, str) and detail else "event stream refused",
+                                      dict(response.headers))
                 if on_open is not None:
                     on_open()
                 event_id: int | None = None

@@ -30,6 +30,10 @@ SET_ASIDE = (413, 422)
 
 # With a live event stream, reference changes arrive as events; this is only a safety net.
 STREAM_POLL_INTERVAL = 300.0
+# The local store's state key holding the hall's words once it said this device is revoked:
+# kept across restarts (nothing is sent again, offline logins are refused) until IT enrols
+# the PC again (workstation.app.workstation).
+REVOKED_STATE = "device_revoked"
 
 
 class SyncEngine:
@@ -53,11 +57,43 @@ class SyncEngine:
         self._detail = ""
         self._threads: list[threading.Thread] = []
         self._event_client: HallClient | None = None
+        # The hall's words since it said an admin revoked this device: both threads end and
+        # nothing is sent again (the outbox stays as it is, for IT).
+        self._revoked = store.get_state(REVOKED_STATE) or ""
         store.on_change(self.wake)
 
     # control
 
+    @property
+    def revoked(self) -> str:
+        return self._revoked
+
+    def _stopped(self) -> bool:
+        return self._stop.is_set() or bool(self._revoked)
+
+    def _device_revoked(self, refusal: HallRefused) -> None:
+        """The hall says this device is revoked: stop sending, keep every record, say so."""
+        if not self._revoked:
+            log.error("the hall refuses this device, revoked by an administrator: %s; nothing more is sent, "
+                      "the %d records waiting stay in the outbox", refusal.detail, self.store.pending_count())
+        self._revoked = refusal.detail or "revoked"
+        self._online, self._detail = True, self._revoked
+        try:
+            self.store.set_state(REVOKED_STATE, self._revoked)
+        except StoreError as exc:  # pragma: no cover - said in the status all the same
+            log.warning("the revocation is not noted in the store: %s", exc)
+        self._wake.set()
+        self._urgent.set()
+        if self._event_client is not None:
+            self._event_client.abort_events()
+        self._report()
+
     def start(self) -> None:
+        if self._revoked:
+            # Told so before (a restart): nothing is sent to the hall again.
+            log.error("this device was revoked by an administrator (%s): not syncing", self._revoked)
+            self._online, self._detail = True, self._revoked
+            return
         for name, target in (("sync-upload", self._sync_loop), ("sync-events", self._event_loop)):
             thread = threading.Thread(target=target, name=name, daemon=True)
             thread.start()
@@ -88,7 +124,7 @@ class SyncEngine:
         return SyncStatus(online=self._online, pending=self.store.pending_count(),
                           conflicts=self.store.conflict_count(), refused=self.store.refused_count(),
                           clock_wrong_by=_clock_wrong_by(), revision=self.store.reference_since(),
-                          stream=self._stream_up, detail=self._detail)
+                          stream=self._stream_up, detail=self._detail, revoked=self._revoked)
 
     def _report(self) -> None:
         if self.on_status is not None:
@@ -104,7 +140,7 @@ class SyncEngine:
         backoff = 0.0
         last_pull = 0.0
         try:
-            while not self._stop.is_set():
+            while not self._stopped():
                 self._wake.clear()
                 self._urgent.clear()
                 more = False
@@ -122,7 +158,10 @@ class SyncEngine:
                     self._online, self._detail = False, str(exc)
                     backoff = min(max(0.5, backoff * 2), self.settings.max_backoff)
                 except HallRefused as exc:
-                    # The server answers but refuses this device (revoked, say): keep the
+                    if exc.device_revoked:
+                        self._device_revoked(exc)
+                        return
+                    # The server answers but refuses (a pull it cannot serve, say): keep the
                     # records and retry slowly; IT sees the reason in the status bar.
                     self._online, self._detail = True, exc.detail
                     backoff = self.settings.max_backoff
@@ -236,7 +275,7 @@ class SyncEngine:
         last_id: int | None = None
         backoff = 0.0
         try:
-            while not self._stop.is_set():
+            while not self._stopped():
                 try:
                     for event in client.events(last_id, on_open=self._stream_opened):
                         backoff = 0.0
@@ -247,7 +286,13 @@ class SyncEngine:
                             self.on_event(event)
                         if self._stop.is_set():
                             return
-                except (HallUnreachable, HallRefused) as exc:
+                except HallRefused as exc:
+                    if exc.device_revoked:
+                        self._stream_up = False
+                        self._device_revoked(exc)
+                        return
+                    log.info("event stream down: %s", exc)
+                except HallUnreachable as exc:
                     log.info("event stream down: %s", exc)
                 if self._stream_up:
                     self._stream_up = False

@@ -34,3 +34,9 @@ class HallRefused(RuntimeError):
     def session_idle(self) -> bool:
         """The login session ended because it was not used for the server's idle limit."""
         return any(k.lower() == "x-session-ended" and v == "idle" for k, v in self.headers.items())
+
+    @property
+    def device_revoked(self) -> bool:
+        """An admin revoked this device (a stolen PC, say): the hall refuses everything it
+        sends until IT enrols it again. `detail` says so, with the admin's reason."""
+        return any(k.lower() == "x-device-revoked" and v == "revoked" for k, v in self.headers.items())
