@@ -20,9 +20,10 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import text
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError, OperationalError
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from server import auth, devices, migrate, records, reference, security
+from server import audit, auth, devices, migrate, records, reference, security
 from server.auth import Principal, require
 from server.cases import CaseSettings, DeadlineJob
 from server.db import Database, database_trouble
@@ -70,6 +71,63 @@ class BodyLimit:
             return message
 
         return await self.app(scope, limited_receive, send)
+
+
+# Non-GET requests the Recorder does not note: uploads (the outbox's, whoever is logged in)
+# are no one's action, and logging in is audited by server.auth itself.
+UNRECORDED = {("POST", f"{API_PREFIX}/records"), ("POST", f"{API_PREFIX}/login"), ("POST", f"{API_PREFIX}/enrol")}
+UNRECORDED_PREFIXES = {("PUT", f"{API_PREFIX}/documents/")}
+
+
+class Recorder:
+    """Audits every successful change an admin or a supervisor makes (a non-GET request
+    answered below 400) that its handler did not audit itself (server.audit.append): one
+    entry naming the route and the status, written before the answer leaves. An action
+    that writes its own entry does so in its own transaction; this one follows the
+    action's commit, so a database failing between the two loses it (logged)."""
+
+    def __init__(self, app, db: Database) -> None:
+        self.app = app
+        self.db = db
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            return await self.app(scope, receive, send)
+        note = audit.RequestNote(scope["method"], scope["path"])
+        token = audit.begin_request(note)
+
+        async def noting_send(message):
+            if message["type"] == "http.response.start":
+                await self._note(scope, note, message["status"])
+            await send(message)
+
+        try:
+            return await self.app(scope, receive, noting_send)
+        finally:
+            audit.end_request(token)
+
+    async def _note(self, scope, note: audit.RequestNote, status_code: int) -> None:
+        caller = note.caller
+        if note.audited or caller is None or caller.role not in SUPERVISING or status_code >= 400:
+            return
+        if (note.method, note.path) in UNRECORDED or any(
+                note.method == m and note.path.startswith(p) for m, p in UNRECORDED_PREFIXES):
+            return
+        route = getattr(scope.get("route"), "path", None) or note.path
+        if route.startswith(API_PREFIX):
+            route = route[len(API_PREFIX):]
+
+        def write() -> None:
+            with self.db.session() as session:
+                audit.append_for(session, caller, f"{caller.role.value}.request", f"{note.method} {route}",
+                                 {"path": note.path[len(API_PREFIX):] if note.path.startswith(API_PREFIX)
+                                  else note.path, "status": status_code, **note.extra})
+
+        try:
+            await run_in_threadpool(write)
+        except Exception:  # the action is done; its entry is lost, and said so
+            logging.getLogger("hall.audit").exception(
+                "the audit entry of %s %s by %s could not be written", note.method, note.path, caller.username)
 
 
 class AsciiJSONResponse(JSONResponse):
@@ -246,6 +304,7 @@ def create_app(db: Database, rating_settings: RatingSettings | None = None,
     app.state.principals = principals
     app.state.login_settings = login_settings = login_settings or auth.LoginSettings()
     app.state.bus = bus
+    app.add_middleware(Recorder, db=db)
     app.add_middleware(BodyLimit)
 
     @app.exception_handler(UnicodeEncodeError)
@@ -331,9 +390,12 @@ def create_app(db: Database, rating_settings: RatingSettings | None = None,
     @app.post(f"{API_PREFIX}/admin/enrolment-codes", response_model=EnrolmentCodeResponse,
               tags=["auth"])
     def new_enrolment_code(body: EnrolmentCodeRequest,
-                           _: Principal = Depends(require(Role.ADMIN))) -> EnrolmentCodeResponse:
+                           admin: Principal = Depends(require(Role.ADMIN))) -> EnrolmentCodeResponse:
         with db.session() as session:
-            return EnrolmentCodeResponse(code=auth.create_enrolment_code(session, body.kind, body.window))
+            code = auth.create_enrolment_code(session, body.kind, body.window)
+            audit.append_for(session, admin, "admin.enrolment_code", body.kind.value,
+                             {"kind": body.kind.value, "window": body.window})
+            return EnrolmentCodeResponse(code=code)
 
     @app.post(f"{API_PREFIX}/login", response_model=LoginResponse, tags=["auth"])
     def login(body: LoginRequest, device: Principal = Depends(workstation_device)) -> LoginResponse:
@@ -344,6 +406,8 @@ def create_app(db: Database, rating_settings: RatingSettings | None = None,
     def _unlock(scope: str, subject: str, admin: Principal) -> UnlockResult:
         with db.session() as session:
             lifted, forgotten = auth.unlock(session, scope, subject, admin.username or "admin")
+            audit.append_for(session, admin, f"admin.unlock_{scope}", subject,
+                             {"lockouts_lifted": lifted, "failures_forgotten": forgotten})
         return UnlockResult(subject=subject, lockouts_lifted=lifted, failures_forgotten=forgotten)
 
     @app.post(f"{API_PREFIX}/admin/accounts/{{username}}/unlock", response_model=UnlockResult,
@@ -362,6 +426,7 @@ def create_app(db: Database, rating_settings: RatingSettings | None = None,
         try:
             with db.session() as session:
                 ended = auth.reset_password(session, username, body.password, admin.username or "admin")
+                audit.append_for(session, admin, "admin.password_reset", username, {"sessions_ended": len(ended)})
         except LookupError as exc:
             raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from None
         except auth.WeakPassword as exc:
@@ -405,7 +470,7 @@ def create_app(db: Database, rating_settings: RatingSettings | None = None,
 
     @app.put(f"{API_PREFIX}/reference/{{kind}}/{{key}}", response_model=ChangeAck, tags=["reference"])
     def reference_put(kind: ReferenceKind, key: str, body: ReferenceChange,
-                      _: Principal = Depends(require(Role.ADMIN))) -> ChangeAck:
+                      admin: Principal = Depends(require(Role.ADMIN))) -> ChangeAck:
         try:
             value = reference.validate(kind, body.payload)
         except reference.InvalidReference as exc:
@@ -419,15 +484,20 @@ def create_app(db: Database, rating_settings: RatingSettings | None = None,
                 raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, "; ".join(problems))
             before = reference.head(session)
             entry = reference.put(session, kind, body.payload)
+            audit.append_for(session, admin, "admin.reference_put", f"{kind.value}/{entry.key}",
+                             {"revision": entry.revision, "changed": entry.revision > before})
         if entry.revision <= before:  # the same value again: no new revision, nothing to tell
             return ChangeAck(kind=kind, key=entry.key, revision=entry.revision, changed_at=entry.changed_at)
         return _changed(entry)
 
     @app.delete(f"{API_PREFIX}/reference/{{kind}}/{{key}}", response_model=ChangeAck, tags=["reference"])
     def reference_delete(kind: ReferenceKind, key: str,
-                         _: Principal = Depends(require(Role.ADMIN))) -> ChangeAck:
+                         admin: Principal = Depends(require(Role.ADMIN))) -> ChangeAck:
         with db.session() as session:
             entry = reference.delete(session, kind, key)
+            if entry is not None:
+                audit.append_for(session, admin, "admin.reference_delete", f"{kind.value}/{key}",
+                                 {"revision": entry.revision})
         if entry is None:
             raise HTTPException(status.HTTP_404_NOT_FOUND, f"no {kind.value} {key!r}")
         return _changed(entry)
@@ -457,17 +527,23 @@ def create_app(db: Database, rating_settings: RatingSettings | None = None,
         kind: str | None = None,
         after: uuid.UUID | None = None,
         limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
-        _: Principal = Depends(require(*SUPERVISING)),
+        caller: Principal = Depends(require(*SUPERVISING)),
     ) -> wire_records.RecordsPage:
         with db.reading() as session:
-            return records.page(session, kind, after, limit)
+            found = records.page(session, kind, after, limit)
+        # Records as uploaded: a case's applicant in full, a rating's phone.
+        audit.record(db, caller, "reveal.records", kind, {
+            "kind": kind, "after": str(after) if after else None, "count": len(found.records)})
+        return found
 
     @app.get(f"{API_PREFIX}/records/conflicts", response_model=list[wire_records.ConflictOut],
              tags=["records"])
     def list_conflicts(limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-                       _: Principal = Depends(require(*SUPERVISING))) -> list[wire_records.ConflictOut]:
+                       caller: Principal = Depends(require(*SUPERVISING))) -> list[wire_records.ConflictOut]:
         with db.reading() as session:
-            return records.conflicts(session, limit)
+            found = records.conflicts(session, limit)
+        audit.record(db, caller, "reveal.record_conflicts", None, {"count": len(found)})
+        return found
 
     @app.get(f"{API_PREFIX}/events", tags=["events"],
              response_class=StreamingResponse,
@@ -526,5 +602,11 @@ def create_app(db: Database, rating_settings: RatingSettings | None = None,
     app.include_router(devices_router(db, bus))
 
     app.include_router(monitoring_router(db, bus, queue))
+    from server import audit_chains
+    from server.audit_api import alerts_router, audit_router
+
+    audit_chains.configure(bus)
+    app.include_router(audit_router(db))
+    app.include_router(alerts_router(db, bus))
     return app
 

@@ -16,7 +16,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from server import security
+from server import audit, security
 from server.models import Account, Device, EnrolmentCode, LoginFailure, LoginLockout, LoginSession
 from workstation.domain.queue import DEFAULT_TIMEZONE, hall_zone
 from workstation.domain.roles import DeviceKind, Role
@@ -159,6 +159,7 @@ def login(db, device: Principal, username: str, password: str,
         session.add(LoginSession(token_hash=security.token_hash(token), account_id=account.id,
                                  device_id=device.device_id, created_at=now,
                                  expires_at=now + SESSION_LIFETIME, ended_at=None, last_seen_at=now))
+        audit.append(session, account.username, account.role, device.device_id, "login", account.username)
     log.info("login of %r at device %s", username, device.device_id)
     return LoginResponse(token=token, username=account.username, display_name=account.display_name,
                          role=Role(account.role), expires_at=now + SESSION_LIFETIME)
@@ -191,6 +192,7 @@ def _failed(session: Session, username: str, device_id: str, settings: LoginSett
     log.warning("login failed for %r at device %s (%d of %d for the account, %d of %d at the device)",
                 username, device_id, by_name, settings.max_failures, by_device, settings.device_max_failures)
     lockout = None
+    locks: list[LoginLockout] = []
     for scope, subject, count, limit, column in (
             ("device", device_id, by_device, settings.device_max_failures, LoginFailure.device_id),
             ("account", username, by_name, settings.max_failures, LoginFailure.username)):
@@ -198,11 +200,17 @@ def _failed(session: Session, username: str, device_id: str, settings: LoginSett
             lockout = LoginLockout(scope=scope, subject=subject, locked_at=now, locked_until=now + settings.lock,
                                    failures=count, unlocked_at=None, unlocked_by=None)
             session.add(lockout)
+            locks.append(lockout)
             # Counted once: after the lock, the count starts again.
             session.execute(update(LoginFailure).where(column == subject, LoginFailure.cleared_at.is_(None))
                             .values(cleared_at=now))
             log.warning("%s %r locked until %s after %d failed logins in %s", scope, subject,
                         lockout.locked_until.isoformat(timespec="seconds"), count, settings.window)
+    audit.append(session, username, None, device_id, "login.failed", username,
+                 {"failures_of_account": by_name, "failures_at_device": by_device})
+    for lock in locks:  # last in the transaction: the audit head's lock is held for the commit only
+        audit.append(session, username, None, device_id, "login.lockout", lock.subject,
+                     {"scope": lock.scope, "until": lock.locked_until.isoformat(), "failures": lock.failures})
     if lockout is not None:
         return _locked(lockout, settings, now)
     left = settings.max_failures - by_name
@@ -404,6 +412,7 @@ async def principal(request: Request) -> Principal:
         except DeviceRevoked as refusal:
             raise (await _quarantined(request, refusal)) from None
         cache.put(digest, caller, lifetime)
+    audit.note_caller(caller)  # for the Recorder middleware (server.app)
     return caller
 
 

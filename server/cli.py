@@ -78,6 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
     revoke.add_argument("--by", default="the revoke-device command",
                         help="who revokes it, for the record (default: %(default)s)")
 
+    trail = sub.add_parser("audit", help="the server's audit trail")
+    trail_sub = trail.add_subparsers(dest="audit_command", required=True)
+    trail_sub.add_parser("verify", help="walk the audit chain; exit 1 and name the first break if it is broken")
+
     ratings = sub.add_parser("export-ratings", help="write the ratings given on a range of days (hall "
                              "time) in the national report's field set")
     ratings.add_argument("--from", dest="first", type=_day, required=True, metavar="YYYY-MM-DD")
@@ -171,11 +175,15 @@ def main(argv: list[str]) -> int:
         return 2
     db = Database(url)
     try:
+        if args.command == "audit":
+            return _audit_verify(db)
         if args.command == "enrol-code":
             from server import auth
 
             with db.session() as session:
-                print(auth.create_enrolment_code(session, DeviceKind(args.kind), args.window))
+                code = auth.create_enrolment_code(session, DeviceKind(args.kind), args.window)
+                _audited(session, "cli.enrolment_code", args.kind, {"kind": args.kind, "window": args.window})
+            print(code)
             return 0
         if args.command in ("import", "import-accounts"):
             try:
@@ -184,6 +192,8 @@ def main(argv: list[str]) -> int:
                         changed, what = seed.import_file(session, ReferenceKind(args.kind), args.file), "entries changed"
                     else:
                         changed, what = seed.import_accounts_file(session, args.file), "accounts added"
+                    _audited(session, f"cli.{args.command}", args.kind if args.command == "import" else None,
+                             {"file": str(args.file), "changed": changed})
             except seed.ImportError_ as exc:
                 print(f"import refused, nothing was changed:\n{exc}", file=sys.stderr)
                 return 2
@@ -194,8 +204,9 @@ def main(argv: list[str]) -> int:
 
             from server import reference
 
-            with db.reading() as session:
+            with db.session() as session:
                 values = reference.current(session, ReferenceKind(args.kind))
+                _audited(session, "export.reference", args.kind, {"file": str(args.file), "entries": len(values)})
             key = {"window": "number", "calendar": "year"}.get(args.kind, "code")
             values.sort(key=lambda v: v.get(key, 0))
             if args.kind == ReferenceKind.HALL.value:
@@ -216,6 +227,8 @@ def main(argv: list[str]) -> int:
             scope, subject = ("account", args.account) if args.account else ("device", args.device)
             with db.session() as session:
                 lifted, forgotten = auth.unlock(session, scope, subject, "the unlock command")
+                _audited(session, f"cli.unlock_{scope}", subject,
+                         {"lockouts_lifted": lifted, "failures_forgotten": forgotten})
             print(f"{scope} {subject}: {lifted} lockouts lifted, {forgotten} failed logins forgotten")
             return 0
         if args.command == "devices":
@@ -228,8 +241,11 @@ def main(argv: list[str]) -> int:
             from workstation.protocol.ratings import ExportFormat, render_export
 
             try:
-                with db.reading() as session:
+                with db.session() as session:
                     rows = ratings.export_rows(session, args.first, args.last, settings.timezone)
+                    _audited(session, "export.ratings", str(args.out), {
+                        "from": args.first.isoformat(), "to": args.last.isoformat(), "format": args.format,
+                        "rows": len(rows)})
             except ValueError as exc:
                 print(f"export refused: {exc}", file=sys.stderr)
                 return 2
@@ -251,6 +267,34 @@ def main(argv: list[str]) -> int:
                      tls=_tls(args), login=_login_settings(args), workers=_workers(args, db))
     finally:
         db.dispose()
+
+
+def _audited(session, action: str, object: str | None, details: dict) -> None:
+    """An admin command's entry in the server's audit trail (actor "cli", the OS user in the details)."""
+    import getpass
+
+    from server import audit
+
+    try:
+        who = getpass.getuser()
+    except (KeyError, OSError):
+        who = None
+    audit.append(session, audit.CLI, "admin", None, action, object, {**details, "os_user": who})
+
+
+def _audit_verify(db) -> int:
+    from server import audit
+
+    with db.reading() as session:
+        verdict = audit.verify(session)
+    span = f"entries #{verdict.first_id}–#{verdict.last_id}" if verdict.first_id else "no entries"
+    if verdict.ok:
+        print(f"audit chain intact: {verdict.checked} entries checked ({span})")
+        return 0
+    found = verdict.first_break
+    print(f"audit chain BROKEN at entry #{found.id}: {found.kind}: {found.detail} "
+          f"({verdict.checked} entries checked)", file=sys.stderr)
+    return 1
 
 
 def _rating_settings(args):
@@ -297,6 +341,7 @@ def _reset_password(db, username: str) -> int:
     try:
         with db.session() as session:
             ended = auth.reset_password(session, username, password, "the reset-password command")
+            _audited(session, "cli.password_reset", username, {"sessions_ended": len(ended)})
     except (LookupError, auth.WeakPassword) as exc:
         print(f"refused, nothing was changed: {exc.args[0]}", file=sys.stderr)
         return 2
@@ -331,6 +376,9 @@ def _revoke_device(db, device_id: str, reason: str, by: str) -> int:
     try:
         with db.session() as session:
             result, digests = devices.revoke(session, device_id, by, reason[:200])
+            _audited(session, "cli.device_revoke", device_id, {
+                "reason": reason[:200], "by": by, "already_revoked": result.already_revoked,
+                "sessions_ended": result.sessions_ended})
     except LookupError as exc:
         print(f"refused, nothing was changed: {exc.args[0]} (see `main.py server devices`)", file=sys.stderr)
         return 2

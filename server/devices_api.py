@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, status
 from fastapi.responses import Response
 
-from server import devices
+from server import audit, devices
 from server.auth import Principal, require
 from server.db import Database
 from server.events import EventBus
@@ -43,6 +43,9 @@ def devices_router(db: Database, bus: EventBus) -> APIRouter:
         try:
             with db.session() as session:
                 result, digests = devices.revoke(session, device_id, admin.username or "admin", body.reason)
+                audit.append_for(session, admin, "admin.device_revoke", device_id, {
+                    "reason": body.reason, "already_revoked": result.already_revoked,
+                    "sessions_ended": result.sessions_ended})
         except LookupError as exc:
             raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from None
         bus.notice(REVOKED_NOTICE, {"device_id": device_id, "digests": digests})
@@ -60,18 +63,21 @@ def devices_router(db: Database, bus: EventBus) -> APIRouter:
     @router.get(f"{wire.QUARANTINE_PREFIX}/{{upload_id}}", response_class=Response,
                 responses={200: {"content": {"application/octet-stream": {}}}})
     def quarantined_body(upload_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
-                         _: Principal = Depends(admin_only)) -> Response:
+                         admin: Principal = Depends(admin_only)) -> Response:
         """One kept upload's body, byte for byte as it came (as application/octet-stream; the
         content type it came with in X-Original-Content-Type)."""
         with db.reading() as session:
             row = devices.quarantined_body(session, upload_id)
             if row is None:
                 raise HTTPException(status.HTTP_404_NOT_FOUND, f"no quarantined upload {upload_id}")
-            # Never served as what the device said it was (text/html from a thief, say).
-            return Response(row.body, media_type="application/octet-stream",
-                            headers={"X-Body-SHA256": row.body_sha256, "X-Content-Type-Options": "nosniff",
-                                     "X-Original-Content-Type": (row.content_type or "").encode(
-                                         "ascii", "replace").decode(),
-                                     "Content-Disposition": f'attachment; filename="quarantined-{row.id}"'})
+        # As the device sent it: records with applicants' data in full.
+        audit.record(db, admin, "reveal.quarantined_upload", f"upload:{upload_id}", {
+            "device_id": row.device_id, "path": row.path, "sha256": row.body_sha256})
+        # Never served as what the device said it was (text/html from a thief, say).
+        return Response(row.body, media_type="application/octet-stream",
+                        headers={"X-Body-SHA256": row.body_sha256, "X-Content-Type-Options": "nosniff",
+                                 "X-Original-Content-Type": (row.content_type or "").encode(
+                                     "ascii", "replace").decode(),
+                                 "Content-Disposition": f'attachment; filename="quarantined-{row.id}"'})
 
     return router

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from server import records
+from server import audit, records
 from server.auth import Principal, require
 from server.db import Database
 from server.models import DocumentBlob, IssuedDocument, Record
@@ -84,12 +84,17 @@ def documents_router(db: Database) -> APIRouter:
 
     @router.get("/{sha256}", response_class=Response,
                 responses={200: {"content": {"application/pdf": {}}}})
-    def download(sha256: str = sha_path, _: Principal = Depends(supervising)) -> Response:
+    def download(sha256: str = sha_path, caller: Principal = Depends(supervising)) -> Response:
         with db.reading() as session:
             blob = session.get(DocumentBlob, sha256)
             if blob is None:
                 raise HTTPException(status.HTTP_404_NOT_FOUND, "no document with this SHA-256")
-            return Response(blob.content, media_type="application/pdf")
+            content = blob.content
+            numbers = list(session.execute(select(IssuedDocument.case_number)
+                                           .where(IssuedDocument.sha256 == sha256)).scalars())
+        # The PDF as issued: the applicant's name and number in full.
+        audit.record(db, caller, "reveal.document", sha256, {"case_numbers": numbers, "size": len(content)})
+        return Response(content, media_type="application/pdf")
 
     # Public: this is what the QR code on a printed document opens. It tells which
     # documents exist under a 办件编号 and their hashes, and nothing about the applicant.

@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
 from starlette.concurrency import run_in_threadpool
 
-from server import monitoring, reference
+from server import audit, monitoring, reference
 from server.auth import Principal, require
 from server.db import Database
 from server.events import EVERYONE, EventBus
@@ -66,12 +66,14 @@ def monitoring_router(db: Database, bus: EventBus, queue: QueueService) -> APIRo
                 responses={200: {"content": {MEDIA_TYPES[wire.ExportFormat.XLSX]: {}, "text/csv": {}}}})
     async def export(first: Annotated[date, Query(alias="from")], last: Annotated[date, Query(alias="to")],
                      fmt: Annotated[wire.ExportFormat, Query(alias="format")] = wire.ExportFormat.XLSX,
-                     _: Principal = Depends(supervising)) -> Response:
+                     caller: Principal = Depends(supervising)) -> Response:
         """The same figures as the hall's monthly report: XLSX (a sheet per grouping) or
         CSV (UTF-8 with a byte order mark)."""
         stats = await run_in_threadpool(read_statistics, first, last)
         body = await run_in_threadpool(monitoring.render, stats, fmt)
         name = f"statistics-{first.isoformat()}-{last.isoformat()}.{fmt.value}"
+        await run_in_threadpool(audit.record, db, caller, "export.statistics", name, {
+            "from": first.isoformat(), "to": last.isoformat(), "format": fmt.value, "bytes": len(body)})
         return Response(body, media_type=MEDIA_TYPES[fmt],
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
@@ -83,7 +85,7 @@ def monitoring_router(db: Database, bus: EventBus, queue: QueueService) -> APIRo
         hall_now = await run_in_threadpool(read_hall)
         return monitoring.advice(hall_now, threshold_minutes)
 
-    def apply(body: wire.ApplyAdvice) -> ChangeAck:
+    def apply(body: wire.ApplyAdvice, caller: Principal) -> ChangeAck:
         with db.session() as session:
             current = {e["number"]: e for e in reference.current(session, ReferenceKind.WINDOW)}
             window = current.get(body.window)
@@ -97,6 +99,8 @@ def monitoring_router(db: Database, bus: EventBus, queue: QueueService) -> APIRo
             before = reference.head(session)
             types = list(dict.fromkeys(body.business_types))
             entry = reference.put(session, ReferenceKind.WINDOW, {**window, "business_types": types})
+            audit.append_for(session, caller, f"{caller.role.value}.advice_apply", f"window/{body.window}", {
+                "before": window.get("business_types", []), "after": types, "revision": entry.revision})
         ack = ChangeAck(kind=ReferenceKind.WINDOW, key=entry.key, revision=entry.revision,
                         changed_at=entry.changed_at)
         if entry.revision > before:
@@ -106,10 +110,10 @@ def monitoring_router(db: Database, bus: EventBus, queue: QueueService) -> APIRo
         return ack
 
     @router.post("/advice/apply", response_model=ChangeAck)
-    async def apply_advice(body: wire.ApplyAdvice, _: Principal = Depends(supervising)) -> ChangeAck:
+    async def apply_advice(body: wire.ApplyAdvice, caller: Principal = Depends(supervising)) -> ChangeAck:
         """The window serves these business types from now on: its reference entry changes
         (a new revision, `reference.changed`), so its next call serves them and the clerk's
         workstation follows."""
-        return await run_in_threadpool(apply, body)
+        return await run_in_threadpool(apply, body, caller)
 
     return router

@@ -24,7 +24,7 @@ from sqlalchemy import and_, exists, select
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, aliased
 
-from server import records, reference
+from server import audit, records, reference
 from server.auth import Principal
 from server.db import Database, database_trouble
 from server.events import EventBus
@@ -357,6 +357,9 @@ def act(db: Database, task_id: int, action: FollowUpAction, note: str, caller: P
                                  actor_name=caller.display_name or "", action=action.value,
                                  from_state=before.value, to_state=after.value, note=note.strip()))
         task.state, task.changed_at = after.value, now
+        audit.append_for(session, caller, f"{caller.role.value if caller.role else 'device'}.follow_up_{action.value}",
+                         f"follow-up:{task_id}", {"case_number": task.case_number, "from": before.value,
+                                                  "to": after.value})
     if bus is not None:
         bus.publish(wire.RatingEventType.FOLLOW_UP, {"id": task_id, "state": after.value}, SUPERVISING)
     with db.reading() as session:

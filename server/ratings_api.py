@@ -9,7 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response, status
 
-from server import ratings
+from server import audit, ratings
 from server.auth import Principal, require
 from server.db import Database
 from server.events import EventBus
@@ -38,12 +38,17 @@ def ratings_router(db: Database, bus: EventBus, settings: ratings.RatingSettings
             return ratings.follow_ups(session, view, settings.today(), limit)
 
     @router.get("/follow-ups/{task_id}", response_model=wire.FollowUpDetail)
-    def follow_up(task_id: TaskId, _: Principal = Depends(supervising)) -> wire.FollowUpDetail:
+    def follow_up(task_id: TaskId, caller: Principal = Depends(supervising)) -> wire.FollowUpDetail:
         with db.reading() as session:
             try:
-                return ratings.follow_up_detail(session, task_id, settings.today())
+                found = ratings.follow_up_detail(session, task_id, settings.today())
             except LookupError as exc:
                 raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from None
+        # The answer carries the applicant's call-back phone in full (the desk masks it
+        # until the supervisor reveals it, auditing that in its own chain).
+        audit.record(db, caller, "reveal.follow_up", f"follow-up:{task_id}", {
+            "case_number": found.case_number, "phone": bool(found.rating.phone)})
+        return found
 
     @router.post("/follow-ups/{task_id}/actions", response_model=wire.FollowUpDetail)
     def act(task_id: TaskId, body: wire.FollowUpActionIn,
@@ -61,7 +66,7 @@ def ratings_router(db: Database, bus: EventBus, settings: ratings.RatingSettings
                 responses={200: {"content": {"text/csv": {}, "application/json": {}}}})
     def export(first: Annotated[date, Query(alias="from")], last: Annotated[date, Query(alias="to")],
                fmt: Annotated[wire.ExportFormat, Query(alias="format")] = wire.ExportFormat.CSV,
-               _: Principal = Depends(supervising)) -> Response:
+               caller: Principal = Depends(supervising)) -> Response:
         """The ratings given on the days from…to (inclusive, hall time) in the national
         field set: CSV (UTF-8 with a byte order mark) or JSON."""
         with db.reading() as session:
@@ -70,6 +75,8 @@ def ratings_router(db: Database, bus: EventBus, settings: ratings.RatingSettings
             except ValueError as exc:
                 raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, str(exc)) from None
         name = f"ratings-{first.isoformat()}-{last.isoformat()}.{fmt.value}"
+        audit.record(db, caller, "export.ratings", name, {
+            "from": first.isoformat(), "to": last.isoformat(), "format": fmt.value, "rows": len(rows)})
         return Response(wire.render_export(rows, fmt), media_type=MEDIA_TYPES[fmt],
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
 

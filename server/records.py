@@ -16,6 +16,7 @@ from sqlalchemy import event, select
 from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session
 
+from server import audit_chains
 from server.models import Record, RecordConflict
 from workstation.protocol import records as wire
 
@@ -189,6 +190,7 @@ def store_batch(session: Session, device_id: str, batch: wire.UploadBatch) -> tu
         # else the window would resend the batch for ever and its outbox stall.
         del callbacks[before:]
         refusable = [(_fresh(row), result) for row, result in new_rows] + refusable
+        new_rows = []  # rolled back: each is in `refusable` now
     for row, result in refusable:
         before = len(callbacks)
         try:
@@ -200,6 +202,12 @@ def store_batch(session: Session, device_id: str, batch: wire.UploadBatch) -> tu
             del callbacks[before:]
             result.status, result.detail = wire.REFUSED, _refusal(row, exc)
             stored -= 1
+    chained = [row for row, result in (*new_rows, *refusable)
+               if result.status == wire.STORED and row.kind.startswith(audit_chains.KIND_PREFIX)]
+    if chained:
+        # The workstations' audit chains, checked as they arrive: a break is an alert for the
+        # supervisor; the records are stored all the same.
+        audit_chains.arrived(session, device_id, chained)
     return wire.UploadResult(results=results), stored, conflicts
 
 

@@ -103,6 +103,10 @@ ROLE_TABLE: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/monitoring/statistics/export"): SUPERVISING,
     ("GET", "/monitoring/advice"): SUPERVISING,
     ("POST", "/monitoring/advice/apply"): SUPERVISING,
+    ("GET", "/audit"): ADMIN,  # the server's own trail: who did, saw and exported what
+    ("GET", "/audit/verify"): ADMIN,
+    ("GET", "/monitoring/audit-alerts"): SUPERVISING,  # breaks in the workstations' audit chains
+    ("POST", "/monitoring/audit-alerts/{alert_id}/acknowledge"): SUPERVISING,
 }
 
 # Plausible values for path and required query parameters, by name: the demo hall's.
@@ -118,6 +122,7 @@ PATH_VALUES = {
     "username": "clerk6",
     "device_id": "00000000-0000-4000-8000-000000000000",
     "upload_id": "1",
+    "alert_id": "1",
 }
 QUERY_VALUES = {"from": "2026-01-01", "to": "2026-01-31"}
 LAST = {("POST", "/logout")}  # ends the caller's session: after every other cell
