@@ -83,6 +83,84 @@
     </message>
 </context>
 <context>
+    <name>AlertCard</name>
+    <message>
+        <location filename="../../ui/supervisor/audit_alerts.py" line="43"/>
+        <source>Window %1</source>
+        <translation>窗口 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/audit_alerts.py" line="44"/>
+        <source>A device without a window</source>
+        <translation>未绑定窗口的设备</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/audit_alerts.py" line="45"/>
+        <source>%1 · device %2 · found at %3</source>
+        <translation>%1 · 设备 %2 · 发现于 %3</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/audit_alerts.py" line="50"/>
+        <source>&amp;Acknowledge</source>
+        <translation>确认已处理(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/audit_alerts.py" line="52"/>
+        <source>You have seen this alert and will look into it; it leaves the list, and the hall records who acknowledged it</source>
+        <translation>表示您已看到此告警并将核查；告警从列表中移除，大厅会记录是谁确认的</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/audit_alerts.py" line="66"/>
+        <source>Audit records are missing</source>
+        <translation>审计记录缺失</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/audit_alerts.py" line="68"/>
+        <source>An audit record was changed</source>
+        <translation>审计记录被改动</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/audit_alerts.py" line="70"/>
+        <source>An audit record does not follow on from the one before</source>
+        <translation>审计记录接不上前一条</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/audit_alerts.py" line="72"/>
+        <source>Audit records of another device arrived</source>
+        <translation>收到其他设备的审计记录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/audit_alerts.py" line="73"/>
+        <source>An audit record arrived incomplete</source>
+        <translation>收到不完整的审计记录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/audit_alerts.py" line="78"/>
+        <source>Records before no. %1 never reached the hall: they may have been deleted on the workstation.</source>
+        <translation>第 %1 条之前的记录没有送达大厅：可能已在该电脑上被删除。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/audit_alerts.py" line="81"/>
+        <source>The content of record no. %1 no longer matches its seal: it was changed after it was written.</source>
+        <translation>第 %1 条记录的内容与其封签不符：写入后被改动过。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/audit_alerts.py" line="84"/>
+        <source>Record no. %1 does not link to the record before it: a record was replaced, or the workstation&apos;s audit trail started again.</source>
+        <translation>第 %1 条记录与前一条接不上：有记录被替换，或该电脑的审计记录重新开始了。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/audit_alerts.py" line="87"/>
+        <source>This workstation sent records of another device&apos;s audit trail.</source>
+        <translation>这台电脑发来了另一台设备的审计记录。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/audit_alerts.py" line="88"/>
+        <source>The record lacks the fields that chain it to the others.</source>
+        <translation>这条记录缺少把它与前后记录串联起来的字段。</translation>
+    </message>
+</context>
+<context>
     <name>ApplicantPanel</name>
     <message>
         <location filename="../../ui/clerk/applicant_panel.py" line="169"/>
@@ -293,6 +371,44 @@
         <location filename="../../ui/clerk/applicant_panel.py" line="420"/>
         <source>Enter the agent&apos;s ID number.</source>
         <translation>请填写代理人证件号码。</translation>
+    </message>
+</context>
+<context>
+    <name>AuditAlertScreen</name>
+    <message>
+        <location filename="../../ui/supervisor/audit_alerts.py" line="104"/>
+        <source>Audit alerts</source>
+        <translation>审计告警</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/audit_alerts.py" line="108"/>
+        <source>&amp;Refresh</source>
+        <translation>刷新(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/audit_alerts.py" line="115"/>
+        <source>Every card read, ID number shown, phone number shown and document printed at a workstation is sealed into its audit trail. The hall checks each trail as it arrives; a break is listed here until a supervisor acknowledges it.</source>
+        <translation>窗口电脑上的每次读证、显示完整证件号、显示完整电话号码和打印文书，都封存进该电脑的审计记录。大厅在收到时逐条核对；一旦断链，就列在这里，直到主管确认已处理。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/audit_alerts.py" line="169"/>
+        <source>The hall server did not answer: %1</source>
+        <translation>大厅服务器没有应答：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/audit_alerts.py" line="188"/>
+        <source>No open audit alerts: every workstation&apos;s audit trail that reached the hall is unbroken.</source>
+        <translation>没有未处理的审计告警：送达大厅的各电脑审计记录都完整无缺。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/audit_alerts.py" line="196"/>
+        <source>Acknowledging…</source>
+        <translation>正在确认…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/audit_alerts.py" line="202"/>
+        <source>Alert acknowledged by %1.</source>
+        <translation>告警已由 %1 确认。</translation>
     </message>
 </context>
 <context>
@@ -4083,82 +4199,93 @@ Waiting for the applicant to sign on the citizen screen.</source>
 <context>
     <name>SupervisorApp</name>
     <message>
-        <location filename="../../ui/supervisor/app.py" line="150"/>
+        <location filename="../../ui/supervisor/app.py" line="152"/>
         <source>This account may not use the supervisor screens.</source>
         <translation>此账号不能使用值班长界面。</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/app.py" line="159"/>
+        <location filename="../../ui/supervisor/app.py" line="161"/>
         <source>Logged in while the hall server was unreachable: the supervisor screens need it. Log in again when it is back.</source>
         <translation>登录时大厅服务器无法连接，值班长界面需要连接服务器。请待服务器恢复后重新登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/app.py" line="164"/>
+        <location filename="../../ui/supervisor/app.py" line="166"/>
         <source>Bad-rating follow-up</source>
         <translation>差评整改回访</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/app.py" line="178"/>
+        <location filename="../../ui/supervisor/app.py" line="168"/>
+        <location filename="../../ui/supervisor/app.py" line="208"/>
+        <source>Audit alerts</source>
+        <translation>审计告警</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/app.py" line="184"/>
         <source>Hall now</source>
         <translation>大厅实况</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/app.py" line="179"/>
-        <location filename="../../ui/supervisor/app.py" line="193"/>
+        <location filename="../../ui/supervisor/app.py" line="185"/>
+        <location filename="../../ui/supervisor/app.py" line="199"/>
         <source>Time-limit supervision</source>
         <translation>电子监察</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/app.py" line="180"/>
+        <location filename="../../ui/supervisor/app.py" line="186"/>
         <source>Window load advice</source>
         <translation>动态调整</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/app.py" line="181"/>
+        <location filename="../../ui/supervisor/app.py" line="187"/>
         <source>Statistics</source>
         <translation>统计报表</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/app.py" line="195"/>
+        <location filename="../../ui/supervisor/app.py" line="201"/>
         <source>Time-limit supervision (red %1)</source>
         <translation>电子监察（红牌 %1）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervisor/app.py" line="210"/>
+        <source>Audit alerts (%1 open)</source>
+        <translation>审计告警（%1 条未处理）</translation>
     </message>
 </context>
 <context>
     <name>SupervisorWindow</name>
     <message>
-        <location filename="../../ui/supervisor/app.py" line="47"/>
-        <location filename="../../ui/supervisor/app.py" line="93"/>
+        <location filename="../../ui/supervisor/app.py" line="48"/>
+        <location filename="../../ui/supervisor/app.py" line="94"/>
         <source>Supervisor — %1</source>
         <translation>值班长 — %1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/app.py" line="75"/>
+        <location filename="../../ui/supervisor/app.py" line="76"/>
         <source>&amp;Supervisor</source>
         <translation>值班长(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/app.py" line="76"/>
+        <location filename="../../ui/supervisor/app.py" line="77"/>
         <source>&amp;Log out</source>
         <translation>退出登录(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/app.py" line="79"/>
+        <location filename="../../ui/supervisor/app.py" line="80"/>
         <source>&amp;Quit</source>
         <translation>退出程序(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/app.py" line="84"/>
+        <location filename="../../ui/supervisor/app.py" line="85"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/app.py" line="85"/>
+        <location filename="../../ui/supervisor/app.py" line="86"/>
         <source>&amp;Big board (full screen)</source>
         <translation>大屏模式（全屏）(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/app.py" line="122"/>
+        <location filename="../../ui/supervisor/app.py" line="123"/>
         <source>Notice</source>
         <translation>一次性告知</translation>
     </message>

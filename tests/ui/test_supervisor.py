@@ -264,6 +264,12 @@ def test_call_back_phone_masked_until_revealed_and_the_reveal_audited(qtbot, sql
     qtbot.waitUntil(lambda: len(records(sqlite_hall, session, AUDIT_PHONE_REVEAL)) == 1, timeout=30000)
     on_hall = records(sqlite_hall, session, AUDIT_PHONE_REVEAL)[0]
     assert on_hall["payload"] == payload
+    # The hall checked this PC's chain as it arrived: intact, no alert. The detail it sent
+    # (the phone in full) is in the hall's own audit trail.
+    assert session.get(sqlite_hall.api("/monitoring/audit-alerts"), timeout=30).json() == []
+    trail = sqlite_hall.admin_session().get(sqlite_hall.api("/audit"), params={"action": "reveal.follow_up"},
+                                            timeout=30).json()["entries"]
+    assert trail and {e["details"]["case_number"] for e in trail} == {wanted.case_number}
 
     # The poll keeps it shown; another task, and back, shows it masked again.
     with qtbot.waitSignal(screen.tasks_shown, timeout=30000):

@@ -1,5 +1,5 @@
 """The supervisor role's window: a list of screens on the left, the chosen screen on the
-right (Ctrl+1…5 choose them; F11 shows the hall now full screen for a wall TV); and the
+right (Ctrl+1…6 choose them; F11 shows the hall now full screen for a wall TV); and the
 front that logs the supervisor in, builds the screens and starts their live feed."""
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from ui.front import PersonFront, delete_widgets, role_word
 from ui.supervisor.advice import AdviceScreen
+from ui.supervisor.audit_alerts import AuditAlertScreen
 from ui.supervisor.deadlines import DeadlineScreen
 from ui.supervisor.follow_ups import _STYLE, SUPERVISING_ROLES, FollowUpScreen
 from ui.supervisor.hall_board import BigBoard, HallBoard
@@ -137,6 +138,7 @@ class SupervisorApp(PersonFront):
         self.deadlines: DeadlineScreen | None = None
         self.advice: AdviceScreen | None = None
         self.statistics: StatisticsScreen | None = None
+        self.audit_alerts: AuditAlertScreen | None = None
         self.big_board: BigBoard | None = None
         self.live: LiveFeed | None = None
 
@@ -162,6 +164,10 @@ class SupervisorApp(PersonFront):
             self._add_monitoring(window, monitoring)
             self.follow_ups = FollowUpScreen(desk)
             window.add_screen(self.tr("Bad-rating follow-up"), self.follow_ups)
+            self.audit_alerts = AuditAlertScreen(monitoring, self.live)
+            self._alerts_index = window.add_screen(self.tr("Audit alerts"), self.audit_alerts)
+            self.audit_alerts.alerts_shown.connect(self._count_alerts)
+            self.audit_alerts.refresh()
         self.main_window = window
         window.show()
         self.start_window.hide()
@@ -195,6 +201,15 @@ class SupervisorApp(PersonFront):
             title = fill(self.tr("Time-limit supervision (red %1)"), board.totals.red)
         self.main_window.set_screen_title(self._deadline_index, title)
 
+    @Slot(object)
+    def _count_alerts(self, alerts) -> None:
+        if self.main_window is None:
+            return
+        title = self.tr("Audit alerts")
+        if alerts:
+            title = fill(self.tr("Audit alerts (%1 open)"), len(alerts))
+        self.main_window.set_screen_title(self._alerts_index, title)
+
     @Slot()
     def show_big_board(self) -> None:
         """The hall now full screen, for the wall TV; Esc or F11 leaves."""
@@ -223,6 +238,7 @@ class SupervisorApp(PersonFront):
             self.big_board.closed.disconnect(self._big_board_closed)
             delete_widgets(self.big_board)
         self.follow_ups = self.hall_board = self.deadlines = self.advice = self.statistics = None
+        self.audit_alerts = None
         self.big_board = self.live = None
         super()._close_main()
 

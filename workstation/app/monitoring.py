@@ -3,7 +3,7 @@ follows.
 
 - MonitoringDesk: the hall now (/monitoring/hall), 电子监察's deadline board and a case's
   history, statistics for a date range and their export, the window load advice and
-  applying it. Each call opens its own client: calls come from any of the UI's worker
+  applying it, the alerts of broken workstation audit chains and acknowledging one. Each call opens its own client: calls come from any of the UI's worker
   threads.
 - SupervisorFeed: the hall's event stream with the supervisor's SESSION token on a thread
   of its own (like HallFeed for the display). The workstation's own SyncEngine follows the
@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from workstation.app.feed import EventFeed
 from workstation.app.supervising import SupervisorCalls, session_token
+from workstation.protocol import audit as audit_wire
 from workstation.protocol import cases as case_wire
 from workstation.protocol import monitoring as mon
 from workstation.protocol import queue as queue_wire
@@ -38,8 +39,8 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-__all__ = ["FeedConnected", "FeedDisconnected", "MonitoringDesk", "ReferenceChanged", "SupervisorFeed",
-           "WindowPresence"]
+__all__ = ["AuditAlertsChanged", "FeedConnected", "FeedDisconnected", "MonitoringDesk", "ReferenceChanged",
+           "SupervisorFeed", "WindowPresence"]
 
 
 class MonitoringDesk(SupervisorCalls):
@@ -78,6 +79,14 @@ class MonitoringDesk(SupervisorCalls):
 
     def advice(self) -> mon.LoadAdvice:
         return self._with_client(lambda c: c.advice())
+
+    def audit_alerts(self) -> list[audit_wire.AuditAlert]:
+        """The open alerts of broken workstation audit chains, newest first."""
+        return self._with_client(lambda c: c.audit_alerts())
+
+    def acknowledge_alert(self, alert_id: int) -> audit_wire.AuditAlert:
+        """The supervisor has seen it (the server audits who acknowledged it)."""
+        return self._with_client(lambda c: c.acknowledge_alert(alert_id))
 
     def apply_advice(self, advice: mon.Advice) -> Any:
         """The supervisor's 动态调整: the window of `advice` serves its business type from
@@ -127,7 +136,14 @@ class ReferenceChanged:
     data: dict
 
 
-FeedUpdate = (FeedConnected | ReferenceChanged | FeedDisconnected | WindowPresence | queue_wire.WindowState | queue_wire.QueueCounts
+@dataclass(frozen=True)
+class AuditAlertsChanged:
+    """`audit.alert` (a workstation's audit chain broke) or `audit.alert_acknowledged`."""
+
+    data: dict
+
+
+FeedUpdate = (FeedConnected | ReferenceChanged | AuditAlertsChanged | FeedDisconnected | WindowPresence | queue_wire.WindowState | queue_wire.QueueCounts
               | queue_wire.TicketCalled | queue_wire.TicketStateChanged | case_wire.CaseDeadlineEvent
               | case_wire.CaseChangedEvent)
 
@@ -145,6 +161,8 @@ PARSERS: dict[str, Callable[[dict], FeedUpdate]] = {
     mon.MonitoringEventType.WINDOW_PRESENCE: _presence,
     case_wire.CaseEventType.DEADLINE: case_wire.CaseDeadlineEvent.model_validate,
     case_wire.CaseEventType.CHANGED: case_wire.CaseChangedEvent.model_validate,
+    audit_wire.AuditEventType.ALERT_RAISED: AuditAlertsChanged,
+    audit_wire.AuditEventType.ALERT_ACKNOWLEDGED: AuditAlertsChanged,
 }
 
 

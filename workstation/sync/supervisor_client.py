@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from workstation.protocol import audit as audit_wire
 from workstation.protocol import monitoring as mon
 from workstation.protocol import ratings as wire
 from workstation.sync.cases_client import CasesClient
@@ -52,6 +53,16 @@ class SupervisorClient(CasesClient):
 
     def advice(self) -> mon.LoadAdvice:
         return mon.LoadAdvice.model_validate(self._call("GET", f"{M}/advice"))
+
+    def audit_alerts(self, open_only: bool = True) -> list[audit_wire.AuditAlert]:
+        """Breaks in the workstations' audit chains, newest first (only the open ones by default)."""
+        answer = self._call("GET", f"{M}{audit_wire.AUDIT_ALERTS_PATH}",
+                            params={"open": "true" if open_only else "false"})
+        return [audit_wire.AuditAlert.model_validate(a) for a in answer]
+
+    def acknowledge_alert(self, alert_id: int) -> audit_wire.AuditAlert:
+        return audit_wire.AuditAlert.model_validate(
+            self._call("POST", f"{M}{audit_wire.AUDIT_ALERTS_PATH}/{alert_id}/acknowledge"))
 
     def apply_advice(self, window: int, business_types: list[str]) -> Any:
         body = mon.ApplyAdvice(window=window, business_types=business_types).model_dump(mode="json")
