@@ -4,17 +4,19 @@ arrival (server.audit_chains): records sealed as workstation.app.card_reading se
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime, timedelta
 
 from workstation.domain.audit import GENESIS, ChainHead, head_after, seal
 
 TIMEOUT = 30
+START = datetime(2026, 12, 4, 8, 0, tzinfo=UTC)
 
 
 def workstation_chain(device: str, count: int) -> list[dict]:
     """`count` audit.card_read records of one device's chain, #1…#count, as uploaded."""
     head, records = ChainHead(device, 0, GENESIS), []
     for n in range(1, count + 1):
-        at = f"2026-12-04T08:{n:02d}:00+00:00"
+        at = (START + timedelta(seconds=n)).isoformat()
         payload = seal({"event": "card_read", "at": at, "window": 1, "id_masked": "110101********1233", "n": n},
                        head)
         head = head_after(payload)
