@@ -51,6 +51,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("migrate", help="bring the database schema up to date and exit")
 
+    appointments = sub.add_parser("import-appointments", help="import the province's booking platform's "
+                                  "appointments (JSON: {\"appointments\": [{code, business_type, slot_start, "
+                                  "slot_end, id_number?, phone?}]}, at most 5,000); refused whole if any row "
+                                  "is invalid or over its slot's capacity; rows already here are left unchanged")
+    appointments.add_argument("file", type=Path)
+
     accounts = sub.add_parser("import-accounts", help="add the accounts of a JSON list (username, "
                               "display_name, role, password) not there yet; refused whole if any "
                               "entry is invalid or any password too weak (10 characters, three of: "
@@ -199,6 +205,8 @@ def main(argv: list[str]) -> int:
                 return 2
             print(f"{changed} {what}")
             return 0
+        if args.command == "import-appointments":
+            return _import_appointments(db, args.file)
         if args.command == "export":
             import json
 
@@ -295,6 +303,43 @@ def _audit_verify(db) -> int:
     print(f"audit chain BROKEN at entry #{found.id}: {found.kind}: {found.detail} "
           f"({verdict.checked} entries checked)", file=sys.stderr)
     return 1
+
+
+def _import_appointments(db, file: Path) -> int:
+    """The admin API's import (POST /queue/appointments/import) from the command line: the same
+    queue operation, so capacity holds beside a running server (SQLite serialises writers;
+    PostgreSQL takes the operation's advisory locks)."""
+    import json
+
+    from pydantic import ValidationError
+
+    from server.events import EventBus
+    from server.queue import QueueError, QueueService
+    from workstation.protocol.queue import AppointmentImport
+
+    try:
+        payload = json.loads(file.read_text(encoding="utf-8"))
+        body = AppointmentImport.model_validate({"appointments": payload} if isinstance(payload, list) else payload)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, ValidationError) as exc:
+        print(f"import refused, nothing was changed:\n{exc}", file=sys.stderr)
+        return 2
+    service = QueueService(db, EventBus())
+    try:
+        answer = service.write(service.import_appointments, body, "import-appointments")
+    except QueueError as exc:
+        print(f"import refused, nothing was changed: {exc.detail}", file=sys.stderr)
+        return 2
+    finally:
+        service.close()
+    if answer.over_capacity:
+        print(f"import refused, nothing was changed: {answer.detail}: {', '.join(answer.over_capacity)}",
+              file=sys.stderr)
+        return 2
+    with db.session() as session:
+        _audited(session, "cli.import_appointments", None,
+                 {"file": str(file), "added": answer.added, "unchanged": answer.unchanged})
+    print(f"{answer.added} appointments added, {answer.unchanged} unchanged")
+    return 0
 
 
 def _rating_settings(args):

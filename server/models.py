@@ -288,7 +288,7 @@ class WindowState(Base):
 
 
 class Appointment(Base):
-    """A booked slot, checked in at the kiosk with its code."""
+    """A booked slot, checked in at the kiosk with its code or the applicant's ID card."""
 
     __tablename__ = "queue_appointments"
 
@@ -301,6 +301,19 @@ class Appointment(Base):
     ticket_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime]
     phone: Mapped[str | None] = mapped_column(String(20))  # for the checked-in ticket's reminder
+    # How it was booked (workstation.protocol.queue.BookingChannel; none: before 0020) and
+    # by whom (the clerk's or admin's username); the applicant's ID number as the keyed
+    # hash and its masked form, never the number; the hall day of the slot.
+    channel: Mapped[str | None] = mapped_column(String(8))
+    booked_by: Mapped[str | None] = mapped_column(String(64))
+    id_hash: Mapped[str | None] = mapped_column(String(64))
+    id_masked: Mapped[str | None] = mapped_column(String(24))
+    service_date: Mapped[date | None] = mapped_column(Date)
+
+    __table_args__ = (
+        Index("ix_queue_appointments_slot", "business_type", "slot_start"),
+        Index("ix_queue_appointments_person", "id_hash", "service_date"),
+    )
 
 
 # ---------------------------------------------------------------------------------------

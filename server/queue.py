@@ -37,12 +37,13 @@ import logging
 import math
 import os
 import queue
+import secrets
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import (
@@ -91,7 +92,7 @@ from workstation.domain.queue import (
 )
 from workstation.domain.roles import DeviceKind, Role
 from workstation.protocol import queue as wire
-from workstation.protocol.reference import ReferenceKind
+from workstation.protocol.reference import AppointmentPlan, ReferenceKind
 
 log = logging.getLogger("hall.queue")
 
@@ -295,6 +296,16 @@ class _Statements:
             checked_in=True, checked_in_at=p_now, ticket_id=bindparam("tid"))
         self.appointment_exists = select(A.c.code).where(A.c.code == bindparam("code"))
         self.appointment_insert = A.insert().returning(*A.c)
+        self.appointment_by_code = select(A).where(A.c.code == bindparam("code"))
+        # A person's appointments of the day (check-in by ID card; one per business type).
+        self.appointments_of_person = select(A).where(
+            A.c.id_hash == bindparam("id_hash"), A.c.service_date == p_day).order_by(A.c.slot_start, A.c.code)
+        self.appointments_of_person_lock = self.appointments_of_person.with_for_update()
+        self.slot_booked = select(func.count()).select_from(A).where(
+            A.c.business_type == p_bt, A.c.slot_start == bindparam("slot"))
+        self.slots_booked = select(A.c.slot_start, func.count()).where(
+            A.c.business_type == p_bt, A.c.slot_start >= bindparam("from_"), A.c.slot_start < bindparam("to")
+        ).group_by(A.c.slot_start)
 
     def candidates(self, types: int, targets: int = 1) -> Any:
         """The look-ahead statement for a window serving `types` business types and the
@@ -328,9 +339,9 @@ def _candidates_statement(types: int, lookahead: int, targets: int = 1) -> Any:
     _target), so the cost does not grow with the number waiting. Rows: (part, id,
     business_type, arrived_at, green_channel, slot_start, slot_end, issued_at)."""
     p_day, p_now = bindparam("day"), bindparam("now")
-    in_slot = and_(T.c.slot_start <= p_now, T.c.slot_end > p_now)
-    outside_slot = or_(T.c.slot_start.is_(None), T.c.slot_end.is_(None), T.c.slot_start > p_now,
-                       T.c.slot_end <= p_now)
+    # As domain.Candidate.in_slot: an appointment ranks as one from its slot's start until called.
+    in_slot = T.c.slot_start <= p_now
+    outside_slot = or_(T.c.slot_start.is_(None), T.c.slot_start > p_now)
     columns = (T.c.id, T.c.business_type, T.c.arrived_at, T.c.green_channel, T.c.slot_start, T.c.slot_end,
                T.c.issued_at)
 
@@ -358,6 +369,14 @@ class _Reference:
     def __init__(self, revision: int, windows: dict[int, dict[str, Any]],
                  types: dict[str, dict[str, Any]]) -> None:
         self.revision, self.windows, self.types = revision, windows, types
+        # Appointment plans by business type (validated when the admin put them).
+        self.plans: dict[str, AppointmentPlan] = {}
+        for code, payload in types.items():
+            if payload.get("appointments"):
+                try:
+                    self.plans[code] = AppointmentPlan.model_validate(payload["appointments"])
+                except ValueError:
+                    log.error("business type %s: its appointment plan is unreadable; no bookings", code)
         # AB角: for each window, the windows it backs up (whose `backup` names it).
         self.covers: dict[int, tuple[int, ...]] = {}
         for number, config in windows.items():
@@ -383,7 +402,38 @@ def to_wire(row: Row) -> wire.Ticket:
         appointment_code=row["appointment_code"], slot_start=row["slot_start"], slot_end=row["slot_end"],
         id_masked=row["id_masked"], window=row["window"], target_window=row["target_window"],
         call_count=row["call_count"], called_at=row["called_at"], served_at=row["served_at"],
-        ended_at=row["ended_at"], transferred_from=row["transferred_from"])
+        ended_at=row["ended_at"], transferred_from=row["transferred_from"],
+        appointment_arrival=_arrival(row))
+
+
+def _arrival(row: Row) -> wire.AppointmentArrival | None:
+    """How an appointment's ticket was checked in: a late arrival's carries no slot, an
+    early one arrived before its slot's start."""
+    if row["appointment_code"] is None:
+        return None
+    if row["slot_start"] is None:
+        return wire.AppointmentArrival.LATE
+    if row["arrived_at"] < row["slot_start"]:
+        return wire.AppointmentArrival.EARLY
+    return wire.AppointmentArrival.ON_TIME
+
+
+def appointment_to_wire(row: Row) -> wire.Appointment:
+    return wire.Appointment(
+        code=row["code"], business_type=row["business_type"], slot_start=row["slot_start"],
+        slot_end=row["slot_end"], checked_in=row["checked_in"], checked_in_at=row["checked_in_at"],
+        ticket_id=row["ticket_id"], channel=wire.BookingChannel(row["channel"]) if row["channel"] else None,
+        id_masked=row["id_masked"])
+
+
+_DEFAULT_EARLY = AppointmentPlan.model_fields["early_minutes"].default
+_DEFAULT_LATE = AppointmentPlan.model_fields["late_minutes"].default
+
+
+def _booking_lock(business_type: str, day: date) -> int:
+    """The advisory lock's key (a signed 64-bit integer) of one type's bookings on one day."""
+    digest = hashlib.sha256(f"queue-appointments:{business_type}:{day.isoformat()}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
 
 
 def _own_ticket(row: Row, kiosk: str | None) -> None:
@@ -572,8 +622,8 @@ def run_batch(service: QueueService, batch: list[tuple[Callable[..., Any], tuple
 class QueueService:
     """Every queue operation, atomic, announcing its changes after they are committed.
 
-    The write operations (issue, call_next, operate, cancel, set_paused, add_appointment)
-    take an `op` (the transaction's connection, time and reference data) and are run by
+    The write operations (issue, call_next, operate, cancel, set_paused, add_appointment,
+    book_appointment, import_appointments) take an `op` (the transaction's connection, time and reference data) and are run by
     `write` or `write_async`: on PostgreSQL each in a transaction of its own, on SQLite
     by the batch writer: a thread of this process, or one that `writer(service)` makes,
     such as the process of its own that the hall server runs (server.queue_writer, which
@@ -789,12 +839,17 @@ class QueueService:
         """A new waiting ticket: the type's letter and the day's next number, within the quota.
         `issued_by`: the issuing device's id, kept so that a kiosk reads and cancels only its own."""
         appointment = None
+        slot: tuple[datetime, datetime] | None = None
         code = request.business_type
         if request.appointment_code is not None:
             appointment = op.conn.execute(self._sql.appointment_lock,
                                           {"code": request.appointment_code}).mappings().one_or_none()
             if appointment is None:
                 raise QueueError(404, f"no appointment {request.appointment_code}")
+        elif request.appointment_by_id:
+            assert request.id_number is not None
+            appointment = self._appointment_of_person(op, self.id_hash(request.id_number), code)
+        if appointment is not None:
             if appointment["checked_in"]:
                 raise QueueError(409, f"appointment {appointment['code']} is already checked in")
             booked_day = self.today(appointment["slot_start"])
@@ -805,6 +860,7 @@ class QueueService:
                 raise QueueError(409, f"appointment {appointment['code']} is for business type "
                                       f"{appointment['business_type']}, not {code}")
             code = appointment["business_type"]
+            slot = self._arrival_slot(op, appointment)
         assert code is not None
         kind = self._business_type(op, code)
         if request.green_reason is GreenReason.ELDERLY and request.id_number is not None:
@@ -814,6 +870,10 @@ class QueueService:
                                       f"the ID number gives {age}")
         issued = self._lock_counter(op, code)  # serializes this type's issuing
         id_hash = self.id_hash(request.id_number) if request.id_number is not None else None
+        id_masked = domain.mask_id_number(request.id_number) if request.id_number else None
+        if id_hash is None and appointment is not None and appointment["id_hash"] is not None:
+            # Checked in by code: the booking's ID still keeps one waiting ticket per person.
+            id_hash, id_masked = appointment["id_hash"], appointment["id_masked"]
         if id_hash is not None:
             holding = self._waiting_duplicate(op, code, id_hash)
             if holding is not None:
@@ -830,10 +890,10 @@ class QueueService:
             "arrived_at": op.now, "issued_at": op.now, "green_channel": request.green_channel,
             "green_reason": request.green_reason.value if request.green_reason else None,
             "appointment_code": appointment["code"] if appointment else None,
-            "slot_start": appointment["slot_start"] if appointment else None,
-            "slot_end": appointment["slot_end"] if appointment else None,
+            "slot_start": slot[0] if slot else None,
+            "slot_end": slot[1] if slot else None,
             "id_hash": id_hash,
-            "id_masked": domain.mask_id_number(request.id_number) if request.id_number else None,
+            "id_masked": id_masked,
             "phone": request.phone or (appointment["phone"] if appointment else None),
             "issued_by": issued_by, "window": None, "target_window": None, "call_count": 0, "called_at": None,
             "served_at": None, "ended_at": None, "transferred_from": None,
@@ -845,21 +905,238 @@ class QueueService:
         op.counts = True
         return to_wire(row)
 
-    def add_appointment(self, op: _Op, body: wire.AppointmentIn) -> wire.Appointment:
-        start, end = body.slot_start, body.slot_end
-        if start.tzinfo is None:  # the hall's local time
-            start = start.replace(tzinfo=self.settings.timezone)
-            end = end.replace(tzinfo=self.settings.timezone)
+    def _appointment_of_person(self, op: _Op, id_hash: str, business_type: str | None) -> Row:
+        """Check-in by ID card: today's appointment of the card's holder (of `business_type`,
+        if the applicant chose one): the first not yet checked in whose check-in has not
+        passed, else the last (a late arrival's ordinary ticket), locked."""
+        rows = [r for r in op.conn.execute(self._sql.appointments_of_person_lock,
+                                           {"id_hash": id_hash, "day": op.day}).mappings()
+                if business_type is None or r["business_type"] == business_type]
+        if not rows:
+            raise QueueError(404, "no appointment today for this ID card")
+        open_ = [r for r in rows if not r["checked_in"]]
+        if not open_:
+            raise QueueError(409, f"appointment {rows[-1]['code']} is already checked in")
+        for row in open_:
+            late = self._rules(op, row["business_type"])[1]
+            if op.now <= row["slot_end"] + timedelta(minutes=late):
+                return row
+        return open_[-1]
+
+    def _rules(self, op: _Op, business_type: str) -> tuple[int, int]:
+        """The hall's check-in rules for the type (early and late minutes): its plan's, or
+        the plan's defaults for an appointment of a type without one (the admin's)."""
+        plan = op.reference.plans.get(business_type)
+        if plan is not None:
+            return plan.early_minutes, plan.late_minutes
+        return _DEFAULT_EARLY, _DEFAULT_LATE
+
+    def _arrival_slot(self, op: _Op, appointment: Row) -> tuple[datetime, datetime] | None:
+        """The hall's rules at check-in. Before the slot's start less its early minutes:
+        refused, to come back then (the appointment stays; an ordinary ticket is the
+        business button). From then to the slot's end plus its late minutes: the ticket
+        carries the slot and goes ahead of ordinary tickets from the slot's start on (an
+        early arrival waits as an ordinary ticket until then). Later: an ordinary ticket
+        (no slot), and the appointment counts as used."""
+        early, late = self._rules(op, appointment["business_type"])
+        start, end = appointment["slot_start"], appointment["slot_end"]
+        opens = start - timedelta(minutes=early)
+        if op.now < opens:
+            zone = self.settings.timezone
+            raise QueueError(409, f"appointment {appointment['code']} is for "
+                                  f"{start.astimezone(zone):%H:%M}-{end.astimezone(zone):%H:%M}: "
+                                  f"check in from {opens.astimezone(zone):%H:%M}")
+        if op.now > end + timedelta(minutes=late):
+            return None
+        return start, end
+
+    def _local(self, moment: datetime) -> datetime:
+        """An appointment's time as given: without a zone, the hall's local time."""
+        return moment.replace(tzinfo=self.settings.timezone) if moment.tzinfo is None else moment
+
+    def _appointment_row(self, op: _Op, body: wire.AppointmentIn, channel: wire.BookingChannel,
+                         booked_by: str | None) -> dict[str, Any]:
+        start, end = self._local(body.slot_start), self._local(body.slot_end)
+        return {"code": body.code, "business_type": body.business_type,
+                "slot_start": start.astimezone(UTC), "slot_end": end.astimezone(UTC),
+                "checked_in": False, "checked_in_at": None, "ticket_id": None, "created_at": op.now,
+                "phone": body.phone, "channel": channel.value, "booked_by": booked_by,
+                "id_hash": self.id_hash(body.id_number) if body.id_number else None,
+                "id_masked": domain.mask_id_number(body.id_number) if body.id_number else None,
+                "service_date": self.today(start)}
+
+    def add_appointment(self, op: _Op, body: wire.AppointmentIn, booked_by: str | None = None) -> wire.Appointment:
+        """The admin's: any slot, outside the plan's capacity (a correction, a test)."""
         self._business_type(op, body.business_type)
         if op.conn.execute(self._sql.appointment_exists, {"code": body.code}).first() is not None:
             raise QueueError(409, f"appointment {body.code} exists already")
-        row = op.conn.execute(self._sql.appointment_insert, {
-            "code": body.code, "business_type": body.business_type,
-            "slot_start": start.astimezone(UTC), "slot_end": end.astimezone(UTC),
-            "checked_in": False, "checked_in_at": None, "ticket_id": None, "created_at": op.now,
-            "phone": body.phone,
-        }).mappings().one()
-        return wire.Appointment.model_validate(dict(row))
+        row = op.conn.execute(self._sql.appointment_insert,
+                              self._appointment_row(op, body, wire.BookingChannel.ADMIN, booked_by)).mappings().one()
+        return appointment_to_wire(row)
+
+    # -- booking -------------------------------------------------------------------------
+
+    def _lock_bookings(self, op: _Op, keys: list[tuple[str, date]]) -> None:
+        """PostgreSQL: the bookings of each (business type, hall day) one at a time, so a
+        slot's capacity and one booking per person, type and day hold under concurrent
+        bookings (a transaction-level advisory lock, taken in one order: no deadlock). On
+        SQLite the queue's writer runs one operation at a time anyway."""
+        if self._sqlite:
+            return
+        for key in sorted({_booking_lock(bt, day) for bt, day in keys}):
+            op.conn.execute(select(func.pg_advisory_xact_lock(key)))
+
+    def _plan(self, op: _Op, business_type: str) -> tuple[dict[str, Any], AppointmentPlan]:
+        kind = op.reference.types.get(business_type)
+        if kind is None:
+            raise QueueError(404, f"没有这项业务：{business_type}")
+        plan = op.reference.plans.get(business_type)
+        if plan is None:
+            raise QueueError(409, f"{kind['name']}不接受预约")
+        return kind, plan
+
+    def _holding(self, op: _Op, id_hash: str, business_type: str, day: date) -> Row | None:
+        """The person's appointment of this business type on that day, if any."""
+        for row in op.conn.execute(self._sql.appointments_of_person, {"id_hash": id_hash, "day": day}).mappings():
+            if row["business_type"] == business_type:
+                return row
+        return None
+
+    def _new_code(self, op: _Op) -> str:
+        """8 random digits (secrets), read out on the phone or printed; never reused."""
+        for _ in range(20):
+            code = f"{secrets.randbelow(10**8):08d}"
+            if op.conn.execute(self._sql.appointment_exists, {"code": code}).first() is None:
+                return code
+        raise QueueError(503, "could not find a free appointment code; try again")
+
+    def book_appointment(self, op: _Op, body: wire.BookingRequest, booked_by: str | None = None) -> wire.Appointment:
+        """A clerk books one of the plan's slots for an applicant (at the counter or on the
+        phone): a slot that has not ended, within the days the plan takes bookings, with a
+        free place, and one booking per person, business type and day."""
+        kind, plan = self._plan(op, body.business_type)
+        zone = self.settings.timezone
+        start = self._local(body.slot_start).astimezone(zone)
+        day = start.date()
+        if not op.day <= day <= op.day + timedelta(days=plan.days_ahead):
+            raise QueueError(409, f"只能预约今天起 {plan.days_ahead} 天内的时段")
+        slot = next(((s, e) for s, e in plan.slots(day, zone) if s == start), None)
+        if slot is None:
+            raise QueueError(422, f"不在预约时段：{kind['name']}没有 {start:%m-%d %H:%M} 开始的时段")
+        if slot[1] <= op.now:
+            raise QueueError(409, f"该时段已过：{slot[0]:%H:%M}-{slot[1]:%H:%M}")
+        self._lock_bookings(op, [(body.business_type, day)])
+        id_hash = self.id_hash(body.id_number)
+        holding = self._holding(op, id_hash, body.business_type, day)
+        if holding is not None:
+            at = holding["slot_start"].astimezone(zone)
+            raise QueueError(409, f"已有预约：此人 {day:%m-%d} 已约{kind['name']} {at:%H:%M} 的时段"
+                                  f"（预约码 {holding['code']}），每人每天每项业务一个预约")
+        booked = op.conn.execute(self._sql.slot_booked, {"bt": body.business_type,
+                                                         "slot": slot[0].astimezone(UTC)}).scalar_one()
+        if booked >= plan.capacity:
+            raise QueueError(409, f"该时段已约满：{slot[0]:%H:%M}-{slot[1]:%H:%M} 的 {plan.capacity} 个名额已约完，"
+                                  "请选其他时段")
+        request = wire.AppointmentIn(code=self._new_code(op), business_type=body.business_type,
+                                     slot_start=slot[0], slot_end=slot[1], id_number=body.id_number,
+                                     phone=body.phone)
+        row = op.conn.execute(self._sql.appointment_insert,
+                              self._appointment_row(op, request, body.channel, booked_by)).mappings().one()
+        log.info("appointment %s booked (%s) for %s %s by %s", row["code"], body.channel.value,
+                 body.business_type, slot[0].isoformat(), booked_by)
+        return appointment_to_wire(row)
+
+    def import_appointments(self, op: _Op, body: wire.AppointmentImport,
+                            booked_by: str | None = None) -> wire.ImportAnswer:
+        """The province's booking platform's appointments, whole or not at all. A row whose
+        code is here with the same content is left unchanged; with other content, or a row
+        for a business type or slot the hall does not have, or a second booking of one person
+        for one type and day, refuses the import (422/409, naming it). Rows over a slot's
+        capacity (a plan's type) are reported in `over_capacity` and nothing is added."""
+        zone = self.settings.timezone
+        fresh: list[dict[str, Any]] = []
+        unchanged = 0
+        seen: set[str] = set()
+        for index, entry in enumerate(body.appointments):
+            where = f"第 {index + 1} 条（预约码 {entry.code}）"
+            if entry.code in seen:
+                raise QueueError(422, f"{where}：预约码在本次导入中重复")
+            seen.add(entry.code)
+            kind = op.reference.types.get(entry.business_type)
+            if kind is None:
+                raise QueueError(422, f"{where}：没有这项业务 {entry.business_type}")
+            row = self._appointment_row(op, entry, wire.BookingChannel.IMPORT, booked_by)
+            plan = op.reference.plans.get(entry.business_type)
+            if plan is not None:
+                start = row["slot_start"].astimezone(zone)
+                if (start, row["slot_end"].astimezone(zone)) not in plan.slots(start.date(), zone):
+                    raise QueueError(422, f"{where}：不在预约时段（{kind['name']}没有 "
+                                          f"{start:%m-%d %H:%M} 开始的时段）")
+            present = op.conn.execute(self._sql.appointment_by_code, {"code": entry.code}).mappings().one_or_none()
+            if present is not None:
+                if all(present[k] == row[k] for k in ("business_type", "slot_start", "slot_end", "id_hash")):
+                    unchanged += 1
+                    continue
+                raise QueueError(409, f"{where}：已有这个预约码，内容不同；导入未执行")
+            fresh.append(row)
+        self._lock_bookings(op, [(r["business_type"], r["service_date"]) for r in fresh])
+        people: set[tuple[str, str, date]] = set()
+        for row in fresh:
+            if row["id_hash"] is None:
+                continue
+            person = (row["id_hash"], row["business_type"], row["service_date"])
+            if person in people or self._holding(op, *person) is not None:
+                raise QueueError(409, f"已有预约：预约码 {row['code']} 的申请人当天已约这项业务；导入未执行")
+            people.add(person)
+        over: list[str] = []
+        taken: dict[tuple[str, datetime], int] = {}
+        for row in fresh:
+            plan = op.reference.plans.get(row["business_type"])
+            if plan is None:
+                continue
+            key = (row["business_type"], row["slot_start"])
+            if key not in taken:
+                taken[key] = op.conn.execute(self._sql.slot_booked, {"bt": key[0], "slot": key[1]}).scalar_one()
+            taken[key] += 1
+            if taken[key] > plan.capacity:
+                over.append(row["code"])
+        if over:
+            return wire.ImportAnswer(added=0, unchanged=unchanged, over_capacity=over,
+                                     detail=f"导入未执行：{len(over)} 条超出时段名额")
+        for row in fresh:
+            op.conn.execute(self._sql.appointment_insert, row)
+        log.info("appointments imported: %d added, %d unchanged", len(fresh), unchanged)
+        return wire.ImportAnswer(added=len(fresh), unchanged=unchanged)
+
+    def appointment_slots(self, business_type: str, day: date | None = None) -> wire.SlotsPage:
+        """The type's slots on `day` (today by default) with their booked counts; a slot
+        that has ended has no free place."""
+        now = self.now()
+        zone = self.settings.timezone
+        with self._reading() as (conn, today, reference):
+            kind = reference.types.get(business_type)
+            if kind is None:
+                raise QueueError(404, f"没有这项业务：{business_type}")
+            plan = reference.plans.get(business_type)
+            if plan is None:
+                raise QueueError(409, f"{kind['name']}不接受预约")
+            day = day or today
+            if not today <= day <= today + timedelta(days=plan.days_ahead):
+                raise QueueError(422, f"只能预约今天起 {plan.days_ahead} 天内的时段")
+            slots = plan.slots(day, zone)
+            counts: dict[datetime, int] = {}
+            if slots:
+                counts = dict(conn.execute(self._sql.slots_booked, {
+                    "bt": business_type, "from_": slots[0][0].astimezone(UTC),
+                    "to": slots[-1][1].astimezone(UTC)}).all())
+        page = []
+        for start, end in slots:
+            booked = counts.get(start.astimezone(UTC), 0)
+            free = 0 if end <= now else max(0, plan.capacity - booked)
+            page.append(wire.Slot(start=start, end=end, capacity=plan.capacity, booked=booked, free=free))
+        return wire.SlotsPage(business_type=business_type, business_type_name=kind["name"], day=day, today=today,
+                              days_ahead=plan.days_ahead, late_minutes=plan.late_minutes,
+                              early_minutes=plan.early_minutes, slots=page)
 
     # -- calling -------------------------------------------------------------------------
 

@@ -5,9 +5,10 @@ summary, supervisors read everything."""
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Request, status
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, status
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
@@ -38,14 +39,14 @@ def _answer(model: BaseModel, status_code: int = 200) -> Response:
     return Response(model.model_dump_json(), status_code=status_code, media_type="application/json")
 
 
-def _issue_request(raw: bytes) -> wire.IssueRequest:
-    """Validated by hand: FastAPI's own 422 echoes the input, which may hold an ID number."""
+def _validated(model: type[BaseModel], raw: bytes) -> Any:
+    """A body that may hold ID numbers, validated by hand: FastAPI's own 422 echoes the input."""
     try:
         payload = json.loads(raw or b"null")
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise HTTPException(422, "the body is not JSON") from None
     try:
-        return wire.IssueRequest.model_validate(payload)
+        return model.model_validate(payload)
     except ValidationError as exc:
         problems = [{"loc": ["body", *err["loc"]], "msg": err["msg"], "type": err["type"]}
                     for err in exc.errors(include_input=False, include_url=False, include_context=False)]
@@ -89,6 +90,8 @@ def queue_router(service: QueueService) -> APIRouter:
     reader = require(Role.CLERK, Role.SUPERVISOR, Role.ADMIN, Role.KIOSK, Role.DISPLAY)
     ticket_reader = require(Role.CLERK, Role.SUPERVISOR, Role.ADMIN, Role.KIOSK)
     parked_reader = require(Role.CLERK, *supervising)
+    booking_reader = require(Role.CLERK, *supervising, Role.KIOSK)
+    booking_clerk = require(Role.CLERK, *supervising)
 
     async def at_window(request: Request) -> Principal:
         """The clerk at a window's workstation (the only window they operate; their
@@ -105,7 +108,7 @@ def queue_router(service: QueueService) -> APIRouter:
     @router.post("/tickets", response_model=wire.Ticket, status_code=201,
                  openapi_extra=_json_body(wire.IssueRequest))
     async def issue(request: Request, caller: Principal = Depends(kiosk_or_admin)) -> Response:
-        body = _issue_request(await request.body())
+        body = _validated(wire.IssueRequest, await request.body())
         return _answer(await service.write_async(service.issue, body, caller.device_id), 201)
 
     @router.get("/tickets/{ticket_id}", response_model=wire.Ticket)
@@ -193,8 +196,38 @@ def queue_router(service: QueueService) -> APIRouter:
             raise HTTPException(status.HTTP_403_FORBIDDEN, "a clerk sees the parked tickets of their own window")
         return await run_in_threadpool(service.parked, number)
 
-    @router.post("/appointments", response_model=wire.Appointment, status_code=201)
-    async def add_appointment(body: wire.AppointmentIn, _: Principal = Depends(require(Role.ADMIN))) -> wire.Appointment:
-        return await service.write_async(service.add_appointment, body)
+    @router.post("/appointments", response_model=wire.Appointment, status_code=201,
+                 openapi_extra=_json_body(wire.AppointmentIn))
+    async def add_appointment(request: Request, caller: Principal = Depends(require(Role.ADMIN))) -> Response:
+        """One appointment by the admin, any slot (outside the plan's capacity)."""
+        body = _validated(wire.AppointmentIn, await request.body())
+        return _answer(await service.write_async(service.add_appointment, body, caller.username), 201)
+
+    @router.get("/appointments/slots", response_model=wire.SlotsPage)
+    async def appointment_slots(business_type: Annotated[str, Query(pattern=wire.BUSINESS_TYPE_CODE)],
+                                day: date | None = None,
+                                _: Principal = Depends(booking_reader)) -> wire.SlotsPage:
+        """A business type's appointment slots on one hall day (today by default) with
+        their booked and free places."""
+        return await run_in_threadpool(service.appointment_slots, business_type, day)
+
+    @router.post("/appointments/book", response_model=wire.Appointment, status_code=201,
+                 openapi_extra=_json_body(wire.BookingRequest))
+    async def book_appointment(request: Request, caller: Principal = Depends(booking_clerk)) -> Response:
+        """A clerk books a slot for an applicant at the counter or on the phone; the answer's
+        code is read out or printed. Refused (409) when full, past, or the person already
+        has one for the type that day; 422 for a time that is not one of the plan's slots."""
+        body = _validated(wire.BookingRequest, await request.body())
+        return _answer(await service.write_async(service.book_appointment, body, caller.username), 201)
+
+    @router.post("/appointments/import", response_model=wire.ImportAnswer,
+                 openapi_extra=_json_body(wire.AppointmentImport))
+    async def import_appointments(request: Request, caller: Principal = Depends(require(Role.ADMIN))) -> Response:
+        """The province's booking platform's appointments (JSON), whole or not at all: 200
+        with what was added and left unchanged; 409 with `over_capacity` (and nothing
+        added) when rows exceed their slots' places."""
+        body = _validated(wire.AppointmentImport, await request.body())
+        answer = await service.write_async(service.import_appointments, body, caller.username)
+        return _answer(answer, 409 if answer.over_capacity else 200)
 
     return router

@@ -41,7 +41,8 @@ from workstation.embedded import server_command
 log = logging.getLogger("hall.queue.writer")
 
 # The QueueService methods the writer process runs, by name.
-WRITE_OPERATIONS = frozenset({"issue", "cancel", "call_next", "operate", "set_paused", "add_appointment"})
+WRITE_OPERATIONS = frozenset({"issue", "cancel", "call_next", "operate", "set_paused", "add_appointment",
+                              "book_appointment", "import_appointments"})
 STOP_SECONDS = 10.0
 
 # (sequence, method name, arguments) one way; a batch's answers the other:

@@ -87,6 +87,9 @@ ROLE_TABLE: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/queue/windows/{number}"): QUEUE_READERS,
     ("GET", "/queue/windows/{number}/parked"): SUPERVISING,  # window 2's: not clerk1's (window 1)
     ("POST", "/queue/appointments"): ADMIN,
+    ("GET", "/queue/appointments/slots"): frozenset({"kiosk", *PEOPLE}),  # who books, and the kiosk
+    ("POST", "/queue/appointments/book"): AT_THE_COUNTER,  # a clerk books at the counter or by phone
+    ("POST", "/queue/appointments/import"): ADMIN,  # the province's booking platform's JSON
     ("GET", "/ratings/follow-ups"): SUPERVISING,
     ("GET", "/ratings/follow-ups/{task_id}"): SUPERVISING,
     ("POST", "/ratings/follow-ups/{task_id}/actions"): SUPERVISING,
@@ -124,7 +127,7 @@ PATH_VALUES = {
     "upload_id": "1",
     "alert_id": "1",
 }
-QUERY_VALUES = {"from": "2026-01-01", "to": "2026-01-31"}
+QUERY_VALUES = {"from": "2026-01-01", "to": "2026-01-31", "business_type": "general"}
 LAST = {("POST", "/logout")}  # ends the caller's session: after every other cell
 
 

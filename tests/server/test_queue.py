@@ -267,11 +267,12 @@ def _slot(minutes_from_now: int, length: int) -> tuple[str, str]:
 def test_green_channel_first_then_appointments_in_their_slot_then_arrival(hall: Hall):
     now = datetime.now(HALL_ZONE)
     midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    # A slot today that has not started or has already ended, whatever the hour now.
+    # A slot today that has ended long ago (a late arrival: an ordinary ticket), or one
+    # starting soon (an early arrival: ordinary until its slot starts), whatever the hour now.
     if now.hour >= 2:
         outside = (midnight.isoformat(), (midnight + timedelta(hours=1)).isoformat())
     else:
-        outside = _slot(60, 30)
+        outside = _slot(20, 30)
     inside = (max(now - timedelta(minutes=5), midnight).isoformat(),
               (now + timedelta(minutes=30)).isoformat())
     tomorrow = ((midnight + timedelta(days=1, hours=9)).isoformat(),

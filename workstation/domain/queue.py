@@ -205,12 +205,14 @@ class Candidate:
     business_type: str
     arrived_at: datetime
     green_channel: bool = False
-    slot_start: datetime | None = None  # the booked slot, for a checked-in appointment
+    slot_start: datetime | None = None  # the booked slot, for an appointment checked in in time
     slot_end: datetime | None = None
 
     def in_slot(self, now: datetime) -> bool:
-        return (self.slot_start is not None and self.slot_end is not None
-                and self.slot_start <= now < self.slot_end)
+        """Ranks as an appointment: checked in within the hall's rules (a late arrival's
+        ticket carries no slot) and its slot has begun. It keeps that rank until called,
+        past the slot's end too: the applicant came in time and was told so."""
+        return self.slot_start is not None and self.slot_start <= now
 
 
 class OrderingPolicy(ABC):
@@ -218,7 +220,7 @@ class OrderingPolicy(ABC):
 
     The server does not show a policy every waiting ticket: it shows the earliest
     arrivals (a bounded look-ahead) of each of three groups: green channel; appointments
-    within their slot now; everyone else. A policy must therefore rank an earlier arrival
+    whose slot has begun (Candidate.in_slot); everyone else. A policy must therefore rank an earlier arrival
     before a later one within the same group; across groups it is free (it may, say,
     interleave green and ordinary tickets)."""
 
@@ -235,9 +237,10 @@ class OrderingPolicy(ABC):
 
 
 class PriorityPolicy(OrderingPolicy):
-    """The default: green channel first, then appointments within their booked slot,
-    then arrival order (first in, first out). An appointment outside its slot is an
-    ordinary ticket."""
+    """The default: green channel first, then appointments checked in in time whose slot
+    has begun, then arrival order (first in, first out). An early arrival is an ordinary
+    ticket until its slot starts; a late one (past the hall's late minutes) an ordinary
+    ticket for good."""
 
     def key(self, candidate: Candidate, now: datetime) -> tuple:
         return (0 if candidate.green_channel else 1,

@@ -59,13 +59,15 @@ class _In(BaseModel):
 
 class IssueRequest(_In):
     """What a kiosk sends. With an appointment code the business type may be left out;
-    the appointment's own is used."""
+    the appointment's own is used. `appointment_by_id` checks in today's appointment of
+    the person whose ID card gave `id_number` (of `business_type`, if given)."""
 
     business_type: str | None = Field(default=None, pattern=BUSINESS_TYPE_CODE)
     id_number: str | None = Field(default=None, max_length=32,
                                   description="the applicant's ID number; stored only as a keyed "
                                   "hash and a masked form")
     appointment_code: str | None = Field(default=None, pattern=APPOINTMENT_CODE)
+    appointment_by_id: bool = Field(default=False, description="check in the ID number's appointment today")
     green_channel: bool = False
     green_reason: GreenReason | None = None
     phone: Phone = Field(default=None, description="a mobile number for the SMS reminder of the "
@@ -78,7 +80,12 @@ class IssueRequest(_In):
 
     @model_validator(mode="after")
     def _consistent(self) -> IssueRequest:
-        if self.business_type is None and self.appointment_code is None:
+        if self.appointment_by_id:
+            if self.id_number is None:
+                raise ValueError("an appointment is checked in by ID card with the card's ID number")
+            if self.appointment_code is not None:
+                raise ValueError("check an appointment in by its code or by ID card, not both")
+        elif self.business_type is None and self.appointment_code is None:
             raise ValueError("give a business type or an appointment code")
         if self.green_channel and self.green_reason is None:
             raise ValueError("a green-channel ticket needs a reason (elderly, disabled, military)")
@@ -92,6 +99,16 @@ class IssueRequest(_In):
     __str__ = __repr__
 
 
+class AppointmentArrival(StrEnum):
+    """How an appointment's applicant arrived at the kiosk, by the hall's rules
+    (reference.AppointmentPlan): in time (ahead of ordinary tickets at once), early (ahead
+    once the slot starts), or late (an ordinary ticket)."""
+
+    ON_TIME = "on_time"
+    EARLY = "early"
+    LATE = "late"
+
+
 class Ticket(BaseModel):
     id: int
     number: str = Field(description="A001: the business type's letter and the day's sequence")
@@ -103,7 +120,8 @@ class Ticket(BaseModel):
     green_channel: bool
     green_reason: GreenReason | None
     appointment_code: str | None
-    slot_start: datetime | None
+    slot_start: datetime | None = Field(description="a checked-in appointment's slot: from its start the "
+                                        "ticket goes ahead of ordinary ones; none for a late arrival")
     slot_end: datetime | None
     id_masked: str | None
     window: int | None = Field(description="the window that called it (or parked it)")
@@ -113,6 +131,8 @@ class Ticket(BaseModel):
     served_at: datetime | None
     ended_at: datetime | None
     transferred_from: int | None
+    appointment_arrival: AppointmentArrival | None = Field(
+        default=None, description="for an appointment's ticket: in time, early or late")
 
 
 class CallRequest(_In):
@@ -141,14 +161,38 @@ class TransferRequest(_In):
         return self
 
 
+class BookingChannel(StrEnum):
+    """How an appointment was booked."""
+
+    COUNTER = "counter"  # by the clerk, for the applicant at the window
+    PHONE = "phone"  # by the clerk, for an applicant on the phone
+    IMPORT = "import"  # from the province's booking platform (JSON)
+    ADMIN = "admin"  # one by one by the admin (POST /queue/appointments)
+
+
+IdNumber = Annotated[str, Field(max_length=32), AfterValidator(normalise_id_number)]
+
+
+def _plausible(moment: datetime) -> datetime:
+    """An appointment's time: years 2000 to 2100 (beyond, a zone's offset may overflow)."""
+    if not 2000 <= moment.year <= 2100:
+        raise ValueError("an appointment's time is between the years 2000 and 2100")
+    return moment
+
+
+SlotTime = Annotated[datetime, AfterValidator(_plausible)]
+
+
 class AppointmentIn(_In):
     """An appointment booked elsewhere (online, by phone), checked in at the kiosk with
-    its code. A slot given without a zone is in the hall's local time."""
+    its code or the applicant's ID card. A slot given without a zone is in the hall's local
+    time. The ID number is stored only as a keyed hash and a masked form."""
 
     code: str = Field(pattern=APPOINTMENT_CODE)
     business_type: str = Field(pattern=BUSINESS_TYPE_CODE)
-    slot_start: datetime
-    slot_end: datetime
+    slot_start: SlotTime
+    slot_end: SlotTime
+    id_number: IdNumber | None = Field(default=None, description="the applicant's, for check-in by ID card")
     phone: Phone = Field(default=None, description="a mobile number for the turn reminder of the "
                          "ticket checked in with this appointment")
 
@@ -160,10 +204,74 @@ class AppointmentIn(_In):
             raise ValueError("the slot ends before it starts")
         return self
 
-    def __repr__(self) -> str:  # the phone number stays out of logs and tracebacks
+    def __repr__(self) -> str:  # the ID and phone numbers stay out of logs and tracebacks
         return f"AppointmentIn(code={self.code!r}, business_type={self.business_type!r})"
 
     __str__ = __repr__
+
+
+MAX_IMPORT = 5000
+
+
+class AppointmentImport(_In):
+    """The province's booking platform's appointments for this hall, imported whole or not
+    at all. A row already here with the same content is left as it is."""
+
+    appointments: list[AppointmentIn] = Field(max_length=MAX_IMPORT)
+
+
+class ImportAnswer(BaseModel):
+    """What an import did. With any row over its slot's capacity nothing is added (409)
+    and `over_capacity` names those rows' codes."""
+
+    added: int
+    unchanged: int
+    over_capacity: list[str] = Field(default_factory=list)
+    detail: str | None = None
+
+
+class BookingRequest(_In):
+    """A clerk books for an applicant at the counter or on the phone: one of the business
+    type's slots (its start; without a zone, the hall's local time)."""
+
+    business_type: str = Field(pattern=BUSINESS_TYPE_CODE)
+    slot_start: SlotTime
+    id_number: IdNumber
+    phone: Phone = Field(default=None, description="for the turn reminder once checked in")
+    channel: BookingChannel = BookingChannel.COUNTER
+
+    @field_validator("channel")
+    @classmethod
+    def _by_a_clerk(cls, value: BookingChannel) -> BookingChannel:
+        if value not in (BookingChannel.COUNTER, BookingChannel.PHONE):
+            raise ValueError("a clerk books at the counter or on the phone")
+        return value
+
+    def __repr__(self) -> str:
+        return f"BookingRequest(business_type={self.business_type!r}, channel={self.channel.value!r})"
+
+    __str__ = __repr__
+
+
+class Slot(BaseModel):
+    start: datetime
+    end: datetime
+    capacity: int
+    booked: int
+    free: int = Field(description="places left; 0 also for a slot that has ended")
+
+
+class SlotsPage(BaseModel):
+    """A business type's slots on one day of the hall, with what is booked."""
+
+    business_type: str
+    business_type_name: str
+    day: date
+    today: date
+    days_ahead: int
+    late_minutes: int
+    early_minutes: int
+    slots: list[Slot]
 
 
 class Appointment(BaseModel):
@@ -174,6 +282,8 @@ class Appointment(BaseModel):
     checked_in: bool
     checked_in_at: datetime | None
     ticket_id: int | None
+    channel: BookingChannel | None = None
+    id_masked: str | None = None
 
 
 class PauseRequest(_In):

@@ -3,7 +3,8 @@ change feed that carries them (and the catalogue) to clients."""
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from datetime import date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 from typing import Any
 
@@ -33,6 +34,59 @@ class Hall(BaseModel):
     check_url: str = Field(default="", description="where a QR code sends a case check")
 
 
+_PERIOD = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
+
+
+class AppointmentPlan(BaseModel):
+    """How a business type takes appointments (预约): the hall's opening periods cut into
+    slots of `slot_minutes`, each taking `capacity` bookings; and the hall's rules at the
+    kiosk: check-in opens `early_minutes` before the slot (an early arrival's ticket goes
+    ahead of ordinary ones once its slot starts), and an arrival up to `late_minutes` after
+    the slot's end still goes ahead; later, it is an ordinary ticket. Times are the hall's
+    wall clock. Settings, not code."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    periods: tuple[str, ...] = Field(min_length=1, max_length=8,
+                                     description='opening periods, "09:00-11:30", in order')
+    slot_minutes: int = Field(default=30, ge=5, le=240)
+    capacity: int = Field(ge=1, le=999, description="bookings per slot")
+    early_minutes: int = Field(default=30, ge=0, le=240, description="check-in opens this long before the slot")
+    late_minutes: int = Field(default=15, ge=0, le=240,
+                              description="an arrival this long after the slot's end keeps its priority")
+    days_ahead: int = Field(default=14, ge=0, le=90, description="how many days ahead may be booked")
+
+    @model_validator(mode="after")
+    def _valid_periods(self) -> AppointmentPlan:
+        last = -1
+        for period in self.periods:
+            match = _PERIOD.match(period)
+            if match is None:
+                raise ValueError(f"a period is HH:MM-HH:MM, not {period!r}")
+            h1, m1, h2, m2 = (int(g) for g in match.groups())
+            start, end = h1 * 60 + m1, h2 * 60 + m2
+            if end - start < self.slot_minutes:
+                raise ValueError(f"the period {period} is shorter than one slot of {self.slot_minutes} minutes")
+            if start < last:
+                raise ValueError(f"the period {period} overlaps or precedes the one before it")
+            last = end
+        return self
+
+    def slots(self, day: date, zone: tzinfo) -> list[tuple[datetime, datetime]]:
+        """The day's slots as aware datetimes in `zone` (the hall's), in order; a period's
+        remainder shorter than a slot is not offered."""
+        found: list[tuple[datetime, datetime]] = []
+        step = timedelta(minutes=self.slot_minutes)
+        for period in self.periods:
+            h1, m1, h2, m2 = (int(g) for g in _PERIOD.match(period).groups())  # type: ignore[union-attr]
+            start = datetime.combine(day, time(h1, m1), zone)
+            end = datetime.combine(day, time(h2, m2), zone)
+            while start + step <= end:
+                found.append((start, start + step))
+                start += step
+        return found
+
+
 class BusinessType(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -40,6 +94,8 @@ class BusinessType(BaseModel):
     name: str = Field(min_length=1)
     prefix: str = Field(pattern=r"^[A-Z]$", description="the ticket letter, A in A001")
     daily_quota: int = Field(ge=1, le=999)
+    appointments: AppointmentPlan | None = Field(
+        default=None, description="its appointment slots and the kiosk's rules; none: not bookable")
 
 
 class Window(BaseModel):
