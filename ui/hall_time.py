@@ -1,17 +1,23 @@
-"""Times on screen are the hall's wall clock (Asia/Shanghai), whatever zone this PC is set
-to: a server's UTC moment shown in the PC's zone read 01:41 for a ticket called at 09:41."""
+"""Times on screen are the hall's wall clock (Asia/Shanghai, or COUNTER_HALL_TIMEZONE as the
+server has it), whatever zone this PC is set to: a server's UTC moment shown in the PC's
+zone read 01:41 for a ticket called at 09:41."""
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 from functools import lru_cache
 
-from workstation.domain.queue import hall_zone
+from workstation.domain.queue import DEFAULT_TIMEZONE, hall_zone
 
 
 @lru_cache(maxsize=1)
 def _zone():
-    return hall_zone()
+    # The hall server's own setting, where a PC is given it (a hall outside China, a test).
+    try:
+        return hall_zone(os.environ.get("COUNTER_HALL_TIMEZONE") or DEFAULT_TIMEZONE)
+    except ValueError:
+        return hall_zone()
 
 
 def in_hall(moment: datetime) -> datetime:

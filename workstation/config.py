@@ -62,7 +62,7 @@ csca_file = ""
 
 # [keys]
 # The call panel's keys. Defaults: call_next F2, recall F3, start F4, finish F5, park F6,
-# no_show F7, transfer F8, pause F9, call_number F10, call_back Shift+F6.
+# no_show F7, transfer F8, pause F9, call_number F10, call_back Shift+F6, book Ctrl+B.
 # call_next = "F2"
 
 [documents]
@@ -107,7 +107,7 @@ poll_interval = 15
 
 # The call panel's actions that [keys] may bind (ui/call_panel.py has the defaults).
 KEY_ACTIONS = ("call_next", "recall", "start", "finish", "park", "no_show", "transfer", "pause",
-               "call_number", "call_back")
+               "call_number", "call_back", "book")
 
 
 class ConfigError(ValueError):

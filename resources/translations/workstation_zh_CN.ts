@@ -420,14 +420,162 @@
     </message>
 </context>
 <context>
+    <name>BookingDialog</name>
+    <message>
+        <location filename="../../ui/clerk/booking.py" line="49"/>
+        <source>Book an appointment</source>
+        <translation>预约</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/booking.py" line="63"/>
+        <source>Day before (PgUp)</source>
+        <translation>前一天 (PgUp)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/booking.py" line="66"/>
+        <source>Next day (PgDown)</source>
+        <translation>后一天 (PgDown)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/booking.py" line="79"/>
+        <source>18 characters, from the ID card</source>
+        <translation>18 位，以身份证为准</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/booking.py" line="83"/>
+        <source>From the ID card read at the counter</source>
+        <translation>取自窗口读取的身份证</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/booking.py" line="87"/>
+        <source>optional: for the SMS when the turn comes</source>
+        <translation>可不填：用于叫号前短信提醒</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/booking.py" line="88"/>
+        <source>Booked by phone for the applicant</source>
+        <translation>电话预约（代申请人预约）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/booking.py" line="108"/>
+        <source>Book (Enter)</source>
+        <translation>预约 (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/booking.py" line="124"/>
+        <source>Business</source>
+        <translation>业务</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/booking.py" line="125"/>
+        <source>Day</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/booking.py" line="126"/>
+        <source>Slot</source>
+        <translation>时段</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/booking.py" line="127"/>
+        <source>ID number</source>
+        <translation>身份证号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/booking.py" line="128"/>
+        <source>Mobile</source>
+        <translation>手机号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/booking.py" line="149"/>
+        <source>No business of this hall takes appointments.</source>
+        <translation>本中心没有可预约的业务。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/booking.py" line="168"/>
+        <source>%1 (today)</source>
+        <translation>%1（今天）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/booking.py" line="176"/>
+        <source>%1   %2 of %3 free</source>
+        <translation>%1   余 %2 / 共 %3</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/booking.py" line="179"/>
+        <source>%1   full</source>
+        <translation>%1   已约满</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/booking.py" line="181"/>
+        <source>%1   over</source>
+        <translation>%1   已过</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/booking.py" line="194"/>
+        <source>No free slot on this day: PgDown shows the next day.</source>
+        <translation>这一天没有空余时段：按 PgDown 看后一天。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/booking.py" line="232"/>
+        <source>Choose a slot with free places.</source>
+        <translation>请选择有空余名额的时段。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/booking.py" line="236"/>
+        <source>The ID number is not valid: 17 digits and a check digit or X.</source>
+        <translation>身份证号不正确：17 位数字加一位校验码（数字或 X）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/booking.py" line="243"/>
+        <source>The mobile number is not valid: 11 digits starting with 1, or leave it empty.</source>
+        <translation>手机号不正确：以 1 开头的 11 位数字，或不填。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/booking.py" line="248"/>
+        <source>Booking…</source>
+        <translation>正在预约…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/booking.py" line="260"/>
+        <source>Code %1</source>
+        <translation>预约码 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/booking.py" line="265"/>
+        <source>%1, %2 %3–%4. Please tell the applicant: check in at the ticket machine with this code or the ID card from %5; until %6 the turn comes before ordinary numbers, later it is an ordinary number.</source>
+        <translation>%1，%2 %3–%4。请告诉申请人：%5 起凭预约码或身份证在取号机签到；%6 前签到优先叫号，之后按普通号排队。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/booking.py" line="272"/>
+        <source>Done (Enter)</source>
+        <translation>完成 (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/booking.py" line="287"/>
+        <source>The hall server cannot be reached: appointments cannot be booked now.</source>
+        <translation>连不上大厅服务器：现在不能预约。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/booking.py" line="289"/>
+        <source>The hall server refused.</source>
+        <translation>大厅服务器拒绝了。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/booking.py" line="291"/>
+        <source>Something went wrong: %1</source>
+        <translation>出错了：%1</translation>
+    </message>
+</context>
+<context>
     <name>CallNumberDialog</name>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="191"/>
+        <location filename="../../ui/clerk/call_panel.py" line="194"/>
         <source>Call a number</source>
         <translation>指定叫号</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="200"/>
+        <location filename="../../ui/clerk/call_panel.py" line="203"/>
         <source>Ticket number</source>
         <translation>号码</translation>
     </message>
@@ -435,335 +583,345 @@
 <context>
     <name>CallPanel</name>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="88"/>
+        <location filename="../../ui/clerk/call_panel.py" line="90"/>
         <source>waiting</source>
         <translation>正在等候</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="89"/>
+        <location filename="../../ui/clerk/call_panel.py" line="91"/>
         <source>called, not started yet</source>
         <translation>已呼叫，尚未开始办理</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="90"/>
+        <location filename="../../ui/clerk/call_panel.py" line="92"/>
         <source>being served</source>
         <translation>正在办理</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="91"/>
+        <location filename="../../ui/clerk/call_panel.py" line="93"/>
         <source>parked</source>
         <translation>已挂起</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="92"/>
+        <location filename="../../ui/clerk/call_panel.py" line="94"/>
         <source>a no-show</source>
         <translation>已过号</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="93"/>
+        <location filename="../../ui/clerk/call_panel.py" line="95"/>
         <source>transferred</source>
         <translation>已转移</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="94"/>
+        <location filename="../../ui/clerk/call_panel.py" line="96"/>
         <source>finished</source>
         <translation>已办结</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="95"/>
+        <location filename="../../ui/clerk/call_panel.py" line="97"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="101"/>
+        <location filename="../../ui/clerk/call_panel.py" line="103"/>
         <source>Call next</source>
         <translation>呼叫下一位</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="102"/>
+        <location filename="../../ui/clerk/call_panel.py" line="104"/>
         <source>Call again</source>
         <translation>重呼</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="103"/>
+        <location filename="../../ui/clerk/call_panel.py" line="105"/>
         <source>Start</source>
         <translation>开始办理</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="104"/>
+        <location filename="../../ui/clerk/call_panel.py" line="106"/>
         <source>Finish</source>
         <translation>办结</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="105"/>
+        <location filename="../../ui/clerk/call_panel.py" line="107"/>
         <source>Park</source>
         <translation>挂起</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="106"/>
+        <location filename="../../ui/clerk/call_panel.py" line="108"/>
         <source>No-show</source>
         <translation>过号</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="107"/>
+        <location filename="../../ui/clerk/call_panel.py" line="109"/>
         <source>Transfer</source>
         <translation>转移</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="108"/>
+        <location filename="../../ui/clerk/call_panel.py" line="110"/>
         <source>Pause</source>
         <translation>暂停叫号</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="109"/>
+        <location filename="../../ui/clerk/call_panel.py" line="111"/>
         <source>Call a number</source>
         <translation>指定叫号</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="110"/>
+        <location filename="../../ui/clerk/call_panel.py" line="112"/>
         <source>Call back</source>
         <translation>回访</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="122"/>
+        <location filename="../../ui/clerk/call_panel.py" line="113"/>
+        <source>Book</source>
+        <translation>预约</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/call_panel.py" line="125"/>
         <source>This PC was disabled by the administrator. Please contact IT.</source>
         <translation>本机已被管理员停用，请联系信息科</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="124"/>
+        <location filename="../../ui/clerk/call_panel.py" line="127"/>
         <source>Your login has ended. Please log out and log in again.</source>
         <translation>登录已失效，请退出后重新登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="126"/>
+        <location filename="../../ui/clerk/call_panel.py" line="129"/>
         <source>This PC or account may not call tickets. Ask IT to check the window set-up.</source>
         <translation>这台电脑或这个账号不能叫号，请联系信息科检查窗口设置。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="129"/>
+        <location filename="../../ui/clerk/call_panel.py" line="132"/>
         <source>This window is paused. Press “Resume” before calling.</source>
         <translation>本窗口已暂停。请先按“恢复叫号”再呼叫。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="131"/>
+        <location filename="../../ui/clerk/call_panel.py" line="134"/>
         <source>Ticket %1 is still at this window. Finish it, park it or mark it as a no-show first.</source>
         <translation>%1 号仍在本窗口。请先办结、挂起或标记过号。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="140"/>
+        <location filename="../../ui/clerk/call_panel.py" line="143"/>
         <source>Ticket %1 is %2: “%3” is not possible now.</source>
         <translation>%1 号%2，现在不能“%3”。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="143"/>
+        <location filename="../../ui/clerk/call_panel.py" line="146"/>
         <source>Press “Start” when the applicant arrives.</source>
         <translation>申请人到窗口后请先按“开始办理”。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="144"/>
+        <location filename="../../ui/clerk/call_panel.py" line="147"/>
         <source>%1 %2</source>
         <translation>%1%2</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="147"/>
+        <location filename="../../ui/clerk/call_panel.py" line="150"/>
         <source>Nobody is waiting for this window.</source>
         <translation>本窗口暂时没有人等候。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="149"/>
+        <location filename="../../ui/clerk/call_panel.py" line="152"/>
         <source>There is no ticket %1 today.</source>
         <translation>今天没有 %1 号。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="151"/>
+        <location filename="../../ui/clerk/call_panel.py" line="154"/>
         <source>Ticket %1 waits for window %2.</source>
         <translation>%1 号要到 %2 号窗口办理。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="153"/>
+        <location filename="../../ui/clerk/call_panel.py" line="156"/>
         <source>Ticket %1 is for a business type this window does not serve.</source>
         <translation>%1 号办理的业务不在本窗口的范围内。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="156"/>
+        <location filename="../../ui/clerk/call_panel.py" line="159"/>
         <source>Ticket %1 is not at this window.</source>
         <translation>%1 号不在本窗口。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="158"/>
+        <location filename="../../ui/clerk/call_panel.py" line="161"/>
         <source>The return time has passed already: choose a later one.</source>
         <translation>预计返回时间已过，请选一个更晚的时间。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="160"/>
+        <location filename="../../ui/clerk/call_panel.py" line="163"/>
         <source>This window is already paused.</source>
         <translation>本窗口已经暂停了。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="162"/>
+        <location filename="../../ui/clerk/call_panel.py" line="165"/>
         <source>This window is not paused.</source>
         <translation>本窗口没有暂停。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="164"/>
+        <location filename="../../ui/clerk/call_panel.py" line="167"/>
         <source>The ticket is already there: choose another business type or window.</source>
         <translation>这个号已经在那里了，请选择其他业务或窗口。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="166"/>
+        <location filename="../../ui/clerk/call_panel.py" line="169"/>
         <source>The applicant already holds waiting ticket %1 there.</source>
         <translation>这位申请人在那里已经有一个等候中的号：%1。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="169"/>
+        <location filename="../../ui/clerk/call_panel.py" line="172"/>
         <source>Ticket %1 is from another day.</source>
         <translation>%1 号不是今天的号。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="170"/>
+        <location filename="../../ui/clerk/call_panel.py" line="173"/>
         <source>The hall server refused: %1</source>
         <translation>大厅服务器拒绝了请求：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="364"/>
+        <location filename="../../ui/clerk/call_panel.py" line="370"/>
         <source>Paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="374"/>
-        <location filename="../../ui/clerk/call_panel.py" line="518"/>
+        <location filename="../../ui/clerk/call_panel.py" line="380"/>
+        <location filename="../../ui/clerk/call_panel.py" line="524"/>
         <source>No ticket at the counter.</source>
         <translation>窗口前暂无办理的号。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="391"/>
+        <location filename="../../ui/clerk/call_panel.py" line="397"/>
         <source>Parked tickets</source>
         <translation>挂起的号</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="456"/>
+        <location filename="../../ui/clerk/call_panel.py" line="462"/>
         <source>Resume</source>
         <translation>恢复叫号</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="499"/>
+        <location filename="../../ui/clerk/call_panel.py" line="505"/>
         <source>The hall server is reachable again: calling works.</source>
         <translation>已重新连接大厅服务器，可以叫号了。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="502"/>
+        <location filename="../../ui/clerk/call_panel.py" line="508"/>
         <source>Window %1</source>
         <translation>%1 号窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="507"/>
+        <location filename="../../ui/clerk/call_panel.py" line="513"/>
         <source>Also serving window %1</source>
         <translation>AB角：兼办 %1 号窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="526"/>
+        <location filename="../../ui/clerk/call_panel.py" line="532"/>
         <source>called %1 times</source>
         <translation>已呼叫 %1 次</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="528"/>
+        <location filename="../../ui/clerk/call_panel.py" line="534"/>
         <source>priority</source>
         <translation>优先</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="532"/>
+        <location filename="../../ui/clerk/call_panel.py" line="538"/>
         <source>Waiting: %1</source>
         <translation>等候：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="545"/>
+        <location filename="../../ui/clerk/call_panel.py" line="551"/>
         <source>Parked tickets: %1</source>
         <translation>挂起的号：%1 个</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="582"/>
+        <location filename="../../ui/clerk/call_panel.py" line="588"/>
         <source>Serving for %1</source>
         <translation>已办理 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="584"/>
+        <location filename="../../ui/clerk/call_panel.py" line="590"/>
         <source>Called %1 ago</source>
         <translation>已呼叫 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="642"/>
+        <location filename="../../ui/clerk/call_panel.py" line="649"/>
         <source>The keys pressed after it were not acted on.</source>
         <translation>之后按的键未执行。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="659"/>
+        <location filename="../../ui/clerk/call_panel.py" line="666"/>
         <source>Something went wrong: %1</source>
         <translation>出现问题：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="662"/>
+        <location filename="../../ui/clerk/call_panel.py" line="669"/>
         <source>The hall server cannot be reached, so calling is not possible now. You can go on with the applicant at the counter; calling comes back by itself.</source>
         <translation>无法连接大厅服务器，暂时不能叫号。您可以继续为窗口前的申请人办理；连接恢复后叫号会自动恢复。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="669"/>
+        <location filename="../../ui/clerk/call_panel.py" line="676"/>
         <source>There is no ticket at the counter.</source>
         <translation>窗口前没有正在办理的号。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="678"/>
+        <location filename="../../ui/clerk/call_panel.py" line="685"/>
         <source>Calling %1.</source>
         <translation>正在呼叫 %1 号。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="694"/>
+        <location filename="../../ui/clerk/call_panel.py" line="701"/>
         <source>Choose a parked ticket first.</source>
         <translation>请先选择一个挂起的号。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="703"/>
+        <location filename="../../ui/clerk/call_panel.py" line="710"/>
         <source>Calling %1 again.</source>
         <translation>再次呼叫 %1 号。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="704"/>
+        <location filename="../../ui/clerk/call_panel.py" line="711"/>
         <source>Serving %1.</source>
         <translation>开始为 %1 号办理。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="705"/>
+        <location filename="../../ui/clerk/call_panel.py" line="712"/>
         <source>%1 is finished.</source>
         <translation>%1 号已办结。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="706"/>
+        <location filename="../../ui/clerk/call_panel.py" line="713"/>
         <source>%1 is parked; you can call the next one.</source>
         <translation>%1 号已挂起，可以呼叫下一位。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="707"/>
+        <location filename="../../ui/clerk/call_panel.py" line="714"/>
         <source>%1 is marked as a no-show.</source>
         <translation>%1 号已标记为过号。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="712"/>
+        <location filename="../../ui/clerk/call_panel.py" line="719"/>
         <source>%1 did not come after the last call: marked as a no-show.</source>
         <translation>%1 号多次呼叫未到，已标记为过号。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="728"/>
+        <location filename="../../ui/clerk/call_panel.py" line="735"/>
         <source>%1 is transferred.</source>
         <translation>%1 号已转移。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="738"/>
+        <location filename="../../ui/clerk/call_panel.py" line="745"/>
         <source>The window is open again.</source>
         <translation>本窗口已恢复叫号。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="747"/>
+        <location filename="../../ui/clerk/call_panel.py" line="754"/>
         <source>The window is paused: no ticket is called to it.</source>
         <translation>本窗口已暂停，不会有号被叫到本窗口。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/call_panel.py" line="769"/>
+        <source>Appointment %1 booked.</source>
+        <translation>已预约，预约码 %1。</translation>
     </message>
 </context>
 <context>
@@ -1678,33 +1836,33 @@
         <translation>登录时无法连接大厅服务器：连接恢复后请重新登录才能叫号，其他功能照常使用。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="223"/>
+        <location filename="../../ui/clerk/app.py" line="225"/>
         <source>read or type the applicant&apos;s ID number first</source>
         <translation>请先读取或输入申请人身份证号码</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="246"/>
+        <location filename="../../ui/clerk/app.py" line="248"/>
         <source>One thing %1 saved, %2 items:</source>
         <translation>一件事 %1 已保存，共 %2 个事项：</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="266"/>
+        <location filename="../../ui/clerk/app.py" line="268"/>
         <source>Case %1 saved: %2.</source>
         <translation>办件 %1 已保存：%2。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="252"/>
-        <location filename="../../ui/clerk/app.py" line="269"/>
+        <location filename="../../ui/clerk/app.py" line="254"/>
+        <location filename="../../ui/clerk/app.py" line="271"/>
         <source> Promised completion: %1.</source>
         <translation>承诺办结日期：%1。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="271"/>
+        <location filename="../../ui/clerk/app.py" line="273"/>
         <source> The completion date is unknown: %1</source>
         <translation>无法计算办结日期：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="283"/>
+        <location filename="../../ui/clerk/app.py" line="285"/>
         <source>The case was not saved: %1</source>
         <translation>办件未能保存：%1</translation>
     </message>
@@ -2580,314 +2738,344 @@ Waiting for the applicant to sign on the citizen screen.</source>
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="142"/>
+        <location filename="../../ui/kiosk/window.py" line="147"/>
         <source>Ticket machine</source>
         <translation>取号机</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="157"/>
+        <location filename="../../ui/kiosk/window.py" line="162"/>
         <source>Government service hall</source>
         <translation>政务服务中心</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="170"/>
-        <location filename="../../ui/kiosk/window.py" line="366"/>
+        <location filename="../../ui/kiosk/window.py" line="175"/>
+        <location filename="../../ui/kiosk/window.py" line="379"/>
         <source>Help</source>
         <translation>帮助</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="174"/>
-        <location filename="../../ui/kiosk/window.py" line="593"/>
+        <location filename="../../ui/kiosk/window.py" line="179"/>
+        <location filename="../../ui/kiosk/window.py" line="626"/>
         <source>Large text</source>
         <translation>大字</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="206"/>
-        <location filename="../../ui/kiosk/window.py" line="536"/>
-        <location filename="../../ui/kiosk/window.py" line="610"/>
+        <location filename="../../ui/kiosk/window.py" line="211"/>
+        <location filename="../../ui/kiosk/window.py" line="569"/>
+        <location filename="../../ui/kiosk/window.py" line="643"/>
         <source>Please choose your business</source>
         <translation>请选择您要办理的业务</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="208"/>
+        <location filename="../../ui/kiosk/window.py" line="213"/>
         <source>Cancel priority</source>
         <translation>取消优先</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="218"/>
+        <location filename="../../ui/kiosk/window.py" line="223"/>
         <source>Connecting to the hall…</source>
         <translation>正在连接大厅…</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="219"/>
-        <location filename="../../ui/kiosk/window.py" line="371"/>
+        <location filename="../../ui/kiosk/window.py" line="224"/>
+        <location filename="../../ui/kiosk/window.py" line="384"/>
         <source>Priority service (green channel)</source>
         <translation>绿色通道 优先办理</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="222"/>
+        <location filename="../../ui/kiosk/window.py" line="227"/>
         <source>Check in an appointment</source>
         <translation>预约签到</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="239"/>
+        <location filename="../../ui/kiosk/window.py" line="244"/>
         <source>Who is the priority service for?</source>
         <translation>请选择优先办理的人员</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="248"/>
+        <location filename="../../ui/kiosk/window.py" line="253"/>
         <source>Please show your certificate to the staff at the window.</source>
         <translation>办理时请向窗口工作人员出示相关证件。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="250"/>
-        <location filename="../../ui/kiosk/window.py" line="295"/>
-        <location filename="../../ui/kiosk/window.py" line="736"/>
+        <location filename="../../ui/kiosk/window.py" line="255"/>
+        <location filename="../../ui/kiosk/window.py" line="304"/>
+        <location filename="../../ui/kiosk/window.py" line="785"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="259"/>
-        <source>The code is in the message you got when you booked.</source>
-        <translation>预约码在您预约成功时收到的短信里。</translation>
+        <location filename="../../ui/kiosk/window.py" line="264"/>
+        <source>The code is in the message you got when you booked. Or put your ID card on the reader.</source>
+        <translation>预约码在预约成功的短信里。也可以把身份证放在读卡区。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="267"/>
+        <location filename="../../ui/kiosk/window.py" line="266"/>
+        <source>Check in with my ID card</source>
+        <translation>用身份证签到</translation>
+    </message>
+    <message>
+        <location filename="../../ui/kiosk/window.py" line="276"/>
         <source>ABC</source>
         <translation>字母</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="277"/>
+        <location filename="../../ui/kiosk/window.py" line="286"/>
         <source>123</source>
         <translation>数字</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="286"/>
+        <location filename="../../ui/kiosk/window.py" line="295"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="289"/>
+        <location filename="../../ui/kiosk/window.py" line="298"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="292"/>
+        <location filename="../../ui/kiosk/window.py" line="301"/>
         <source>OK</source>
         <translation>确定</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="306"/>
+        <location filename="../../ui/kiosk/window.py" line="315"/>
         <source>Please enter your appointment code</source>
         <translation>请输入预约码</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="324"/>
-        <location filename="../../ui/kiosk/window.py" line="407"/>
+        <location filename="../../ui/kiosk/window.py" line="334"/>
+        <location filename="../../ui/kiosk/window.py" line="420"/>
         <source>Your number</source>
         <translation>您的号码</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="331"/>
-        <location filename="../../ui/kiosk/window.py" line="412"/>
+        <location filename="../../ui/kiosk/window.py" line="343"/>
+        <location filename="../../ui/kiosk/window.py" line="425"/>
         <source>Please listen for your number and watch the screen.</source>
         <translation>请留意叫号，关注屏幕提示。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="368"/>
+        <location filename="../../ui/kiosk/window.py" line="381"/>
         <source>How to take a number</source>
         <translation>怎样取号</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="369"/>
+        <location filename="../../ui/kiosk/window.py" line="382"/>
         <source>Touch the business you came for. Take the ticket that comes out. Sit down and wait: when your number is called, the screen shows which window to go to.</source>
         <translation>点一下您要办理的业务，取走打印出来的号票。请坐下等候：叫到您的号码时，屏幕上会显示请您去几号窗口。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="372"/>
+        <location filename="../../ui/kiosk/window.py" line="385"/>
         <source>For people aged 70 and over, people with disabilities and military personnel. Touch the green button first, then your business. Show your certificate at the window.</source>
         <translation>70 岁及以上的老人、残疾人、军人可以优先办理。请先点绿色的“绿色通道”按钮，再点您要办理的业务。到窗口时请出示有关证件。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="374"/>
+        <location filename="../../ui/kiosk/window.py" line="387"/>
         <source>Appointments</source>
         <translation>预约签到</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="375"/>
+        <location filename="../../ui/kiosk/window.py" line="388"/>
         <source>Booked in advance? Touch “Check in an appointment” and type the code from the message you got when you booked.</source>
         <translation>已经预约过了？请点“预约签到”，输入预约成功短信里的预约码。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="377"/>
+        <location filename="../../ui/kiosk/window.py" line="390"/>
         <source>Need help?</source>
         <translation>有不明白的地方？</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="378"/>
+        <location filename="../../ui/kiosk/window.py" line="391"/>
         <source>Please ask the staff at the information desk near the entrance, or any member of staff in the hall. They are glad to help you.</source>
         <translation>请到入口处的咨询台问工作人员，也可以找大厅里的任何一位工作人员，我们很乐意帮助您。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="401"/>
+        <location filename="../../ui/kiosk/window.py" line="414"/>
         <source>Elderly (70 and over)</source>
         <translation>老年人（70岁以上）</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="402"/>
+        <location filename="../../ui/kiosk/window.py" line="415"/>
         <source>People with disabilities</source>
         <translation>残疾人</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="403"/>
+        <location filename="../../ui/kiosk/window.py" line="416"/>
         <source>Military personnel</source>
         <translation>军人</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="408"/>
-        <location filename="../../ui/kiosk/window.py" line="688"/>
+        <location filename="../../ui/kiosk/window.py" line="421"/>
+        <location filename="../../ui/kiosk/window.py" line="734"/>
         <source>%1 people waiting ahead of you</source>
         <translation>前面还有 %1 人等候</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="409"/>
+        <location filename="../../ui/kiosk/window.py" line="422"/>
         <source>Issued at %1</source>
         <translation>取号时间 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="410"/>
-        <location filename="../../ui/kiosk/window.py" line="693"/>
+        <location filename="../../ui/kiosk/window.py" line="423"/>
+        <location filename="../../ui/kiosk/window.py" line="742"/>
         <source>About %1 minutes&apos; wait</source>
         <translation>预计等候约 %1 分钟</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="411"/>
-        <location filename="../../ui/kiosk/window.py" line="683"/>
+        <location filename="../../ui/kiosk/window.py" line="424"/>
+        <location filename="../../ui/kiosk/window.py" line="726"/>
         <source>Priority service</source>
         <translation>优先办理</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="416"/>
+        <location filename="../../ui/kiosk/window.py" line="431"/>
+        <source>Your appointment is checked in. You will be called before ordinary numbers.</source>
+        <translation>预约已签到，您将优先叫号。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/kiosk/window.py" line="433"/>
+        <source>You are early. Your appointment starts at %1: from then on you will be called before ordinary numbers.</source>
+        <translation>您来早了。您的预约时段 %1 开始，到时将优先叫号。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/kiosk/window.py" line="436"/>
+        <source>Your appointment time has passed. This is an ordinary number, called in turn.</source>
+        <translation>预约已过时段，按普通号排队。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/kiosk/window.py" line="441"/>
         <source>Tickets cannot be given out right now. Please try again in a moment or ask the staff.</source>
         <translation>现在暂时不能取号，请稍后再试或咨询工作人员。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="419"/>
+        <location filename="../../ui/kiosk/window.py" line="444"/>
         <source>Something went wrong. Please ask the staff.</source>
         <translation>出现了问题，请咨询工作人员。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="422"/>
+        <location filename="../../ui/kiosk/window.py" line="447"/>
         <source>All of today&apos;s numbers for this business are given out. Please ask the staff.</source>
         <translation>这项业务今天的号已经取完了，请咨询工作人员。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="425"/>
+        <location filename="../../ui/kiosk/window.py" line="450"/>
+        <source>No appointment for today was found for this ID card. Please enter the code, or ask the staff.</source>
+        <translation>没有查到这张身份证今天的预约。请输入预约码，或询问工作人员。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/kiosk/window.py" line="453"/>
         <source>This appointment code was not found. Please check it and enter it again.</source>
         <translation>没有找到这个预约码，请核对后重新输入。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="427"/>
+        <location filename="../../ui/kiosk/window.py" line="455"/>
         <source>This appointment has already been checked in.</source>
         <translation>这个预约已经签到过了。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="429"/>
+        <location filename="../../ui/kiosk/window.py" line="457"/>
+        <source>Your appointment is at %1: it is too early to check in. Please come back from %2. To take an ordinary number now, touch your business.</source>
+        <translation>您的预约时段是 %1，现在签到太早。请在 %2 以后再来签到；如需现在办理，请直接选择业务取普通号。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/kiosk/window.py" line="461"/>
         <source>This appointment is not for today. It is booked for %1.</source>
         <translation>这个预约不是今天的，预约日期是 %1。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="432"/>
+        <location filename="../../ui/kiosk/window.py" line="464"/>
         <source>You already have number %1 for this business. Please wait to be called.</source>
         <translation>您已经取过这项业务的号（%1），请耐心等候叫号。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="435"/>
+        <location filename="../../ui/kiosk/window.py" line="467"/>
         <source>Priority for the elderly is from the age of 70.</source>
         <translation>老年人优先办理需年满70岁。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="436"/>
+        <location filename="../../ui/kiosk/window.py" line="468"/>
         <source>A number cannot be given out. Please ask the staff.</source>
         <translation>暂时不能取号，请咨询工作人员。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="508"/>
+        <location filename="../../ui/kiosk/window.py" line="540"/>
         <source>Nobody waiting</source>
         <translation>无人等候</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="509"/>
+        <location filename="../../ui/kiosk/window.py" line="541"/>
         <source>%1 people ahead</source>
         <translation>前面 %1 人</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="515"/>
+        <location filename="../../ui/kiosk/window.py" line="547"/>
         <source>About %1 min</source>
         <translation>约等 %1 分钟</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="554"/>
+        <location filename="../../ui/kiosk/window.py" line="587"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="593"/>
+        <location filename="../../ui/kiosk/window.py" line="626"/>
         <source>Normal text</source>
         <translation>标准字</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="601"/>
+        <location filename="../../ui/kiosk/window.py" line="634"/>
         <source>Priority: %1</source>
         <translation>优先办理：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="602"/>
+        <location filename="../../ui/kiosk/window.py" line="635"/>
         <source>Now choose your business</source>
         <translation>请选择您要办理的业务</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="665"/>
+        <location filename="../../ui/kiosk/window.py" line="708"/>
         <source>Getting your number…</source>
         <translation>正在取号，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="685"/>
+        <location filename="../../ui/kiosk/window.py" line="729"/>
         <source>Appointment checked in</source>
         <translation>预约已签到</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="690"/>
+        <location filename="../../ui/kiosk/window.py" line="738"/>
         <source>Nobody is waiting ahead of you</source>
         <translation>前面没有人等候</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="695"/>
+        <location filename="../../ui/kiosk/window.py" line="744"/>
         <source>Printing your ticket…</source>
         <translation>正在打印号票…</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="698"/>
+        <location filename="../../ui/kiosk/window.py" line="747"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="716"/>
+        <location filename="../../ui/kiosk/window.py" line="765"/>
         <source>The printer is not working. Please remember your number.</source>
         <translation>打印机暂时不能使用，请记住您的号码。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="718"/>
+        <location filename="../../ui/kiosk/window.py" line="767"/>
         <source>Please remember your number.</source>
         <translation>请记住您的号码。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="720"/>
+        <location filename="../../ui/kiosk/window.py" line="769"/>
         <source>Please take your ticket.</source>
         <translation>请取走您的号票。</translation>
     </message>
     <message>
-        <location filename="../../ui/kiosk/window.py" line="748"/>
+        <location filename="../../ui/kiosk/window.py" line="797"/>
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
@@ -2952,7 +3140,7 @@ Waiting for the applicant to sign on the citizen screen.</source>
     <name>MainWindow</name>
     <message>
         <location filename="../../ui/clerk/main_window.py" line="96"/>
-        <location filename="../../ui/clerk/main_window.py" line="224"/>
+        <location filename="../../ui/clerk/main_window.py" line="236"/>
         <source>Counter workstation — %1</source>
         <translation>窗口工作台 — %1</translation>
     </message>
@@ -3027,52 +3215,62 @@ Waiting for the applicant to sign on the citizen screen.</source>
         <translation>办件：领取、办结…</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/main_window.py" line="183"/>
+        <location filename="../../ui/clerk/main_window.py" line="182"/>
+        <source>Book an appointment for the applicant… (Ctrl+B)</source>
+        <translation>为申请人预约…（Ctrl+B）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/main_window.py" line="187"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/main_window.py" line="184"/>
+        <location filename="../../ui/clerk/main_window.py" line="188"/>
         <source>&amp;About</source>
         <translation>关于(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/main_window.py" line="211"/>
+        <location filename="../../ui/clerk/main_window.py" line="198"/>
+        <source>Appointments are booked with the hall server: log in online to book.</source>
+        <translation>预约需要连接大厅服务器：请联网登录后再预约。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/main_window.py" line="223"/>
         <source>This PC was disabled by the administrator. Please contact IT.</source>
         <translation>本机已被管理员停用，请联系信息科</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/main_window.py" line="212"/>
+        <location filename="../../ui/clerk/main_window.py" line="224"/>
         <source>Nothing is sent to the hall any more; the work saved here stays on this PC.</source>
         <translation>本机不再向大厅上传数据，已保存的工作仍留在本机。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/main_window.py" line="235"/>
+        <location filename="../../ui/clerk/main_window.py" line="247"/>
         <source>Rating: the applicant is rating…</source>
         <translation>评价：申请人正在评价…</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/main_window.py" line="236"/>
+        <location filename="../../ui/clerk/main_window.py" line="248"/>
         <source>Rating: the applicant has rated.</source>
         <translation>评价：申请人已评价。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/main_window.py" line="237"/>
+        <location filename="../../ui/clerk/main_window.py" line="249"/>
         <source>Rating: none given.</source>
         <translation>评价：未评价。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/main_window.py" line="238"/>
+        <location filename="../../ui/clerk/main_window.py" line="250"/>
         <source>Rating not saved: %1</source>
         <translation>评价未能保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/main_window.py" line="247"/>
+        <location filename="../../ui/clerk/main_window.py" line="259"/>
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/main_window.py" line="248"/>
+        <location filename="../../ui/clerk/main_window.py" line="260"/>
         <source>Counter workstation %1</source>
         <translation>窗口工作台 %1</translation>
     </message>
@@ -3393,42 +3591,42 @@ Waiting for the applicant to sign on the citizen screen.</source>
 <context>
     <name>PauseDialog</name>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="260"/>
+        <location filename="../../ui/clerk/call_panel.py" line="263"/>
         <source>Pause the window</source>
         <translation>暂停叫号</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="276"/>
+        <location filename="../../ui/clerk/call_panel.py" line="279"/>
         <source>Where are you going?</source>
         <translation>请写明去向</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="286"/>
+        <location filename="../../ui/clerk/call_panel.py" line="289"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="291"/>
+        <location filename="../../ui/clerk/call_panel.py" line="294"/>
         <source>Where to</source>
         <translation>去向</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="292"/>
+        <location filename="../../ui/clerk/call_panel.py" line="295"/>
         <source>In your words</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="293"/>
+        <location filename="../../ui/clerk/call_panel.py" line="296"/>
         <source>Back at about</source>
         <translation>预计返回</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="324"/>
+        <location filename="../../ui/clerk/call_panel.py" line="327"/>
         <source>Say where you are going.</source>
         <translation>请写明去向。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="329"/>
+        <location filename="../../ui/clerk/call_panel.py" line="332"/>
         <source>The return time has passed already: choose a later one.</source>
         <translation>预计返回时间已过，请选一个更晚的时间。</translation>
     </message>
@@ -4293,32 +4491,32 @@ Waiting for the applicant to sign on the citizen screen.</source>
 <context>
     <name>TransferDialog</name>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="218"/>
+        <location filename="../../ui/clerk/call_panel.py" line="221"/>
         <source>Transfer the ticket</source>
         <translation>转移这个号</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="222"/>
+        <location filename="../../ui/clerk/call_panel.py" line="225"/>
         <source>(the same business type)</source>
         <translation>（业务不变）</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="228"/>
+        <location filename="../../ui/clerk/call_panel.py" line="231"/>
         <source>(any window that serves it)</source>
         <translation>（任一办理该业务的窗口）</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="237"/>
+        <location filename="../../ui/clerk/call_panel.py" line="240"/>
         <source>Business type</source>
         <translation>业务</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="238"/>
+        <location filename="../../ui/clerk/call_panel.py" line="241"/>
         <source>Window</source>
         <translation>窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="245"/>
+        <location filename="../../ui/clerk/call_panel.py" line="248"/>
         <source>Choose a business type or a window.</source>
         <translation>请选择业务或窗口。</translation>
     </message>

@@ -144,6 +144,8 @@ class ClerkApp(PersonFront):
                 "to call tickets. Everything else works."))
             return
         panel = CallPanel(desk, self.settings.keys)
+        fields = self.main_window.applicant
+        panel.applicant = lambda: (fields.applicant_fields.number(), fields.phone.text().strip())
         self.bridge.server_event.connect(panel.on_server_event)
         panel.current_ticket_changed.connect(self.citizen.show_ticket)
         panel.pause_changed.connect(self.citizen.show_pause)

@@ -45,11 +45,13 @@ from workstation.sync.errors import HallRefused, HallUnreachable
 # Action names: the keys of the shortcut mapping.
 CALL_NEXT, RECALL, START, FINISH, PARK = "call_next", "recall", "start", "finish", "park"
 NO_SHOW, TRANSFER, PAUSE, CALL_NUMBER, CALL_BACK = "no_show", "transfer", "pause", "call_number", "call_back"
+BOOK = "book"  # 预约: book an appointment for the applicant at the counter or on the phone
 
 DEFAULT_SHORTCUTS: Mapping[str, str] = {
     CALL_NEXT: "F2", RECALL: "F3", START: "F4", FINISH: "F5", PARK: "F6", NO_SHOW: "F7",
     TRANSFER: "F8", PAUSE: "F9", CALL_NUMBER: "F10",
     CALL_BACK: "Shift+F6",  # beside park (F6); F1 is the guide, F11 and F12 read ID cards
+    BOOK: "Ctrl+B",
 }
 
 # The action of each ticket operation (its button is enabled by the transition table).
@@ -108,6 +110,7 @@ def action_name(action: str) -> str:
         PAUSE: translate("CallPanel", "Pause"),
         CALL_NUMBER: translate("CallPanel", "Call a number"),
         CALL_BACK: translate("CallPanel", "Call back"),
+        BOOK: translate("CallPanel", "Book"),
     }[action]
 
 
@@ -352,6 +355,9 @@ class CallPanel(QWidget):
         self.busy = False
         self._shown_ticket: tuple[int, TicketState] | None = None
         self._dialog: QDialog | None = None
+        # The applicant at the counter (ID number, mobile) for a booking, when the main
+        # window has one (ClerkApp sets it: the applicant panel's card or typed number).
+        self.applicant: Callable[[], tuple[str, str]] | None = None
         self._refreshing = self._refresh_again = False
         # Keys pressed while an operation is on its way: each is done, in order, once the
         # answer is in and the panel shows the state after it. A key is never dropped.
@@ -395,7 +401,7 @@ class CallPanel(QWidget):
             START: lambda: self.operate(Operation.START), FINISH: lambda: self.operate(Operation.FINISH),
             PARK: lambda: self.operate(Operation.PARK), NO_SHOW: lambda: self.operate(Operation.NO_SHOW),
             TRANSFER: self.transfer, PAUSE: self.toggle_pause, CALL_NUMBER: self.call_number,
-            CALL_BACK: self.call_back,
+            CALL_BACK: self.call_back, BOOK: self.book,
         }
         self.buttons: dict[str, QPushButton] = {}
         self.shortcuts: dict[str, QShortcut] = {}
@@ -417,7 +423,7 @@ class CallPanel(QWidget):
         top.addWidget(self.covering_label)
         top.addWidget(self.paused_label)
         grid = QGridLayout()
-        order = [CALL_NEXT, RECALL, START, FINISH, PARK, NO_SHOW, TRANSFER, CALL_NUMBER, PAUSE]
+        order = [CALL_NEXT, RECALL, START, FINISH, PARK, NO_SHOW, TRANSFER, CALL_NUMBER, PAUSE, BOOK]
         for i, action in enumerate(order):
             grid.addWidget(self.buttons[action], i // 3, i % 3)
         parked_row = QHBoxLayout()  # 挂起的号：N 个 … [回访], the list under it while one is parked
@@ -600,6 +606,7 @@ class CallPanel(QWidget):
         self.buttons[CALL_NUMBER].setEnabled(free)
         self.buttons[CALL_BACK].setEnabled(free and self._selected_parked() is not None)
         self.buttons[PAUSE].setEnabled(ready)
+        self.buttons[BOOK].setEnabled(self.online and state is not None)  # the hall books: it must answer
         for action, operation in _TICKET_ACTIONS.items():
             self.buttons[action].setEnabled(ready and operation in allowed)
 
@@ -747,6 +754,20 @@ class CallPanel(QWidget):
                 self.tr("The window is paused: no ticket is called to it.")))
 
         dialog.pause_chosen.connect(chosen)
+        self._open(dialog)
+
+    @Slot()
+    def book(self) -> None:
+        """预约: a slot for the applicant at the counter, or for one on the phone."""
+        from ui.clerk.booking import BookingDialog
+
+        if not self.online:
+            self._say_offline()
+            return
+        number, phone = self.applicant() if self.applicant is not None else ("", "")
+        dialog = BookingDialog(self.desk, self, id_number=number, phone=phone)
+        dialog.booked.connect(lambda appointment: self.say(self.tr("Appointment %1 booked.").replace(
+            "%1", appointment.code)))
         self._open(dialog)
 
     def _open(self, dialog: QDialog) -> None:

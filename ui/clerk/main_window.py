@@ -178,12 +178,24 @@ class MainWindow(QMainWindow):
         cases.setObjectName("casesAction")
         cases.setShortcut(QKeySequence("Ctrl+K"))
         cases.triggered.connect(self.toggle_cases)
-        for action in (cases, citizen, diagnostics, logout, quit_):
+        # 预约: the call panel's own Ctrl+B opens it (a second shortcut here would make both dead).
+        book = QAction(self.tr("Book an appointment for the applicant… (Ctrl+B)"), self)
+        book.setObjectName("bookAction")
+        book.triggered.connect(self._book)
+        for action in (cases, book, citizen, diagnostics, logout, quit_):
             work.addAction(action)
         help_ = self.menuBar().addMenu(self.tr("&Help"))
         about = QAction(self.tr("&About"), self)
         about.triggered.connect(self._about)
         help_.addAction(about)
+
+    @Slot()
+    def _book(self) -> None:
+        panel = getattr(self, "call_panel", None)
+        if panel is not None:
+            panel.book()
+        else:
+            self.show_queue_message(self.tr("Appointments are booked with the hall server: log in online to book."))
 
     @Slot()
     def toggle_cases(self) -> None:

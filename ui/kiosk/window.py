@@ -2,7 +2,9 @@
 
 The applicant touches a business type and gets a number; or first chooses the green
 channel (elderly 70+, disabled, military personnel); or checks in an appointment by its
-code on an on-screen keypad. Each business shows how many wait and, once the hall has
+code on an on-screen keypad or by putting their ID card on the reader; the result says in
+plain words how the hall's rules took the arrival (ahead of ordinary numbers, early: ahead
+from the slot's start, late: an ordinary number; too early: when to come back). Each business shows how many wait and, once the hall has
 today's service times, about how long. The result shows the number, how many wait ahead
 and the estimated wait, the ticket is printed on the configured printer, and the machine
 returns to the start by itself.
@@ -33,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.hall_time import in_hall, wall_clock
+from ui.hall_time import hall_time, in_hall, wall_clock
 from ui.tasks import run_in_background, while_alive
 from workstation.app.queue_desk import IssuedTicket
 from workstation.devices.printer import NullTicketPrinter, TicketLabels, TicketPrint, TicketPrinter
@@ -82,6 +84,9 @@ QLabel#kioskAhead {{ font-size: {button}px; font-weight: bold; }}
 QLabel#kioskPrint {{ color: #c9d6e8; font-size: {body}px; }}
 QLabel#kioskPrint[error="true"] {{ color: #ffb4a8; font-weight: bold; }}
 QLabel#kioskMessage {{ font-size: {button}px; font-weight: bold; }}
+QLabel#kioskAppointmentResult {{ background: #ffd36b; color: #0f3057; font-size: {button}px; font-weight: bold;
+                                 border-radius: {radius}px; padding: {pad}px; }}
+QPushButton#kioskIdCheckIn {{ background: #17703a; }}
 """
 
 
@@ -256,8 +261,12 @@ class KioskWindow(QWidget):
     def _build_appointment(self) -> QWidget:
         page = QWidget()
         self.code_label = _label("", "kioskCode", wrap=False)
-        self.appointment_note = _label(self.tr("The code is in the message you got when you booked."),
-                                       "kioskNote")
+        self.appointment_note = _label(self.tr("The code is in the message you got when you booked. "
+                                               "Or put your ID card on the reader."), "kioskNote")
+        self.id_check_in = QPushButton(self.tr("Check in with my ID card"))
+        self.id_check_in.setObjectName("kioskIdCheckIn")
+        self.id_check_in.clicked.connect(self._check_in_by_card)
+        self.id_check_in.hide()
         self.keypads = QStackedWidget()
         self.keys: dict[str, QPushButton] = {}
         digits = QWidget()
@@ -306,6 +315,7 @@ class KioskWindow(QWidget):
         layout.addWidget(_label(self.tr("Please enter your appointment code"), "kioskTitle"))
         layout.addWidget(self.code_label)
         layout.addWidget(self.appointment_note)
+        layout.addWidget(self.id_check_in)
         layout.addWidget(self.keypads, 1)
         layout.addLayout(edit)
         layout.addLayout(actions)
@@ -325,6 +335,8 @@ class KioskWindow(QWidget):
         self.result_number = _label("", "kioskNumber", wrap=False)
         self.result_business = _label("", "kioskAhead")
         self.result_ahead = _label("", "kioskAhead")
+        self.result_appointment = _label("", "kioskAppointmentResult")
+        self.result_appointment.hide()
         self.result_wait = _label("", "kioskAhead")
         self.result_wait.hide()
         self.result_print = _label("", "kioskPrint")
@@ -338,6 +350,7 @@ class KioskWindow(QWidget):
         layout.addWidget(self.result_number)
         layout.addWidget(self.result_business)
         layout.addSpacing(24)
+        layout.addWidget(self.result_appointment)
         layout.addWidget(self.result_ahead)
         layout.addWidget(self.result_wait)
         layout.addSpacing(24)
@@ -411,6 +424,18 @@ class KioskWindow(QWidget):
                             green_channel=self.tr("Priority service"),
                             notice=self.tr("Please listen for your number and watch the screen."))
 
+    def appointment_words(self, ticket: wire.Ticket) -> str:
+        """What the hall's rules made of an appointment's arrival, in plain words."""
+        arrival = ticket.appointment_arrival
+        if arrival is wire.AppointmentArrival.ON_TIME:
+            return self.tr("Your appointment is checked in. You will be called before ordinary numbers.")
+        if arrival is wire.AppointmentArrival.EARLY:
+            return self.tr("You are early. Your appointment starts at %1: from then on you will be called "
+                           "before ordinary numbers.").replace("%1", hall_time(ticket.slot_start))
+        if arrival is wire.AppointmentArrival.LATE:
+            return self.tr("Your appointment time has passed. This is an ordinary number, called in turn.")
+        return ""
+
     def plain_refusal(self, exc: BaseException) -> str:
         if isinstance(exc, HallUnreachable):
             return self.tr("Tickets cannot be given out right now. Please try again in a moment "
@@ -421,10 +446,17 @@ class KioskWindow(QWidget):
         if "quota" in detail:
             return self.tr("All of today's numbers for this business are given out. "
                            "Please ask the staff.")
+        if "no appointment today for this ID card" in detail:
+            return self.tr("No appointment for today was found for this ID card. Please enter the code, "
+                           "or ask the staff.")
         if detail.startswith("no appointment"):
             return self.tr("This appointment code was not found. Please check it and enter it again.")
         if "already checked in" in detail:
             return self.tr("This appointment has already been checked in.")
+        if m := re.search(r"is for (\d\d:\d\d-\d\d:\d\d): check in from (\d\d:\d\d)", detail):
+            return self.tr("Your appointment is at %1: it is too early to check in. Please come back from %2. "
+                           "To take an ordinary number now, touch your business.").replace(
+                "%1", m.group(1)).replace("%2", m.group(2))
         if m := re.search(r"booked for (\d{4}-\d{2}-\d{2})", detail):
             return self.tr("This appointment is not for today. It is booked for %1.").replace(
                 "%1", m.group(1))
@@ -524,6 +556,7 @@ class KioskWindow(QWidget):
         for button in (self.green_button, self.appointment_button):
             button.setEnabled(not self.busy)
         self.confirm_button.setEnabled(not self.busy and self._code_ok())
+        self.id_check_in.setEnabled(not self.busy)
 
     @Slot()
     def go_home(self) -> None:
@@ -616,6 +649,7 @@ class KioskWindow(QWidget):
     def _start_appointment(self) -> None:
         self._set_code("")
         self._keypad(0)
+        self.id_check_in.setVisible(self._id_number is not None)
         self._show(APPOINTMENT)
 
     def _keypad(self, index: int) -> None:
@@ -642,14 +676,23 @@ class KioskWindow(QWidget):
         if self._code_ok():
             self._issue(None, appointment_code=self.code)
 
-    # -- the ID card (prepared for the card-reader issue) ---------------------------------
+    def _check_in_by_card(self) -> None:
+        if self._id_number is not None:
+            self._issue(None, by_card=True)
+
+    # -- the ID card ----------------------------------------------------------------------
 
     def use_id_card(self, id_number: str) -> None:
         """Take the next ticket with this ID number (read from an ID card): the server then
         allows one waiting ticket per person and business type, and checks the age of the
-        elderly green channel. Not wired to a card reader yet: the reader's issue connects
-        its "card read" signal here. The number is forgotten when the start returns."""
+        elderly green channel. On the appointment page the card checks in the holder's
+        appointment today at once. The number is forgotten when the start returns."""
+        first = self._id_number != id_number
         self._id_number = id_number
+        if self.pages.currentIndex() == APPOINTMENT:
+            self.id_check_in.show()
+            if first and not self.busy:
+                self._check_in_by_card()
 
     # -- issuing --------------------------------------------------------------------------
 
@@ -657,7 +700,7 @@ class KioskWindow(QWidget):
         """Take a number for `business_type` (with the green channel chosen, if any)."""
         self._issue(business_type)
 
-    def _issue(self, business_type: str | None, appointment_code: str | None = None) -> None:
+    def _issue(self, business_type: str | None, appointment_code: str | None = None, by_card: bool = False) -> None:
         if self.busy:
             return
         self.busy = True
@@ -667,7 +710,7 @@ class KioskWindow(QWidget):
 
         def work() -> IssuedTicket:
             return self.desk.issue(business_type, green_reason=green, appointment_code=appointment_code,
-                                   id_number=id_number)
+                                   id_number=id_number, appointment_by_id=by_card)
 
         run_in_background(work, while_alive(self, self._issued), while_alive(self, self._issue_failed))
 
@@ -681,15 +724,21 @@ class KioskWindow(QWidget):
         business = issued.business_type_name
         if ticket.green_channel:
             business += " · " + self.tr("Priority service")
-        if ticket.appointment_code:
+        arrival = ticket.appointment_arrival
+        if ticket.appointment_code and arrival is not wire.AppointmentArrival.LATE:
             business += " · " + self.tr("Appointment checked in")
         self.result_business.setText(business)
-        if issued.waiting_ahead:
+        self.result_appointment.setText(self.appointment_words(ticket))
+        self.result_appointment.setVisible(arrival is not None)
+        if issued.waiting_ahead and arrival is not wire.AppointmentArrival.ON_TIME:
             ahead = self.tr("%1 people waiting ahead of you").replace("%1", str(issued.waiting_ahead))
+        elif arrival is wire.AppointmentArrival.ON_TIME:
+            ahead = ""
         else:
             ahead = self.tr("Nobody is waiting ahead of you")
         self.result_ahead.setText(ahead)
-        wait = issued.estimated_wait_minutes if issued.waiting_ahead else None
+        self.result_ahead.setVisible(bool(ahead))
+        wait = issued.estimated_wait_minutes if issued.waiting_ahead and ahead else None
         self.result_wait.setText(self.tr("About %1 minutes' wait").replace("%1", str(wait)) if wait else "")
         self.result_wait.setVisible(bool(wait))
         self._say_print(self.tr("Printing your ticket…"), False)

@@ -21,7 +21,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from workstation.app.feed import EventFeed
@@ -206,6 +206,26 @@ class QueueDesk:
     def resume(self) -> wire.WindowState:
         return self._client.resume()
 
+    # appointments (预约): the clerk books for an applicant at the counter or on the phone
+
+    def bookable_types(self) -> list[wire.BusinessTypeCount]:
+        """The hall's business types that take appointments (those with a plan)."""
+        client = self._client
+        plans = {e.key for e in client.reference(ReferenceKind.BUSINESS_TYPE)
+                 if (e.payload or {}).get("appointments")}
+        return [t for t in client.summary().business_types if t.code in plans]
+
+    def appointment_slots(self, business_type: str, day: date | None = None) -> wire.SlotsPage:
+        """The type's slots on `day` (the hall's today by default) with their free places."""
+        return self._client.appointment_slots(business_type, day)
+
+    def book_appointment(self, business_type: str, slot_start: datetime, id_number: str,
+                         phone: str | None = None, by_phone: bool = False) -> wire.Appointment:
+        """Books the slot for the applicant; the answer's code is read out or printed."""
+        return self._client.book_appointment(wire.BookingRequest(
+            business_type=business_type, slot_start=slot_start, id_number=id_number, phone=phone or None,
+            channel=wire.BookingChannel.PHONE if by_phone else wire.BookingChannel.COUNTER))
+
 
 # ---------------------------------------------------------------------------------------
 # The kiosk
@@ -247,14 +267,17 @@ class KioskDesk:
         return self._clients.get().summary().business_types
 
     def issue(self, business_type: str | None = None, *, green_reason: GreenReason | None = None,
-              appointment_code: str | None = None, id_number: str | None = None) -> IssuedTicket:
-        """Issue a ticket. With an appointment code the business type may be left out.
-        A green-channel reason puts the ticket first. The ID number (from an ID card) is
-        checked by the server (one waiting ticket per person and business type; age for
-        the elderly channel) and stored only masked and hashed."""
+              appointment_code: str | None = None, id_number: str | None = None,
+              appointment_by_id: bool = False) -> IssuedTicket:
+        """Issue a ticket. With an appointment code (or `appointment_by_id`: the ID card's
+        appointment today) the business type may be left out; the ticket says how the
+        hall's rules took the arrival (`Ticket.appointment_arrival`). A green-channel reason
+        puts the ticket first. The ID number (from an ID card) is checked by the server (one
+        waiting ticket per person and business type; age for the elderly channel) and stored
+        only masked and hashed."""
         request = wire.IssueRequest(business_type=business_type, appointment_code=appointment_code,
                                     id_number=id_number, green_channel=green_reason is not None,
-                                    green_reason=green_reason)
+                                    green_reason=green_reason, appointment_by_id=appointment_by_id)
         client = self._clients.get()
         # The summary just before issuing: its waiting count and estimate are those of "a
         # ticket taken now", i.e. this one, and the same the applicant read on the button.
@@ -273,6 +296,7 @@ class KioskDesk:
                             waiting_ahead=counted.waiting if counted else 0,
                             hall_name=hall,
                             estimated_wait_minutes=None if counted is None or ticket.green_channel
+                            or ticket.appointment_arrival is wire.AppointmentArrival.ON_TIME
                             else counted.estimated_wait_minutes)
 
     def cancel(self, ticket_id: int) -> wire.Ticket:

@@ -6,6 +6,8 @@ naming the ticket's state). One instance per thread, like HallClient."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from workstation.protocol import queue as wire
 from workstation.protocol.reference import ChangesPage, ReferenceEntry, ReferenceKind
 from workstation.sync.client import HallClient
@@ -24,6 +26,19 @@ class QueueClient(HallClient):
 
     def cancel(self, ticket_id: int) -> wire.Ticket:
         return self._ticket("POST", f"/tickets/{ticket_id}/cancel")
+
+    # -- appointments ------------------------------------------------------------------
+
+    def appointment_slots(self, business_type: str, day: date | None = None) -> wire.SlotsPage:
+        params = {"business_type": business_type}
+        if day is not None:
+            params["day"] = day.isoformat()
+        return wire.SlotsPage.model_validate(self._call("GET", f"{Q}/appointments/slots", params=params))
+
+    def book_appointment(self, request: wire.BookingRequest) -> wire.Appointment:
+        """Books a slot (a clerk); the body holds an ID number: bytes built here, never logged."""
+        data = request.model_dump_json(exclude_none=True).encode()
+        return wire.Appointment.model_validate(self._call("POST", f"{Q}/appointments/book", data=data))
 
     # -- reading -----------------------------------------------------------------------
 
