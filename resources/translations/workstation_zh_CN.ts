@@ -462,107 +462,128 @@
         <translation>预约 (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/booking.py" line="124"/>
+        <location filename="../../ui/clerk/booking.py" line="113"/>
+        <source>Print the slip (Ctrl+P)</source>
+        <translation>打印凭条 (Ctrl+P)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/booking.py" line="131"/>
         <source>Business</source>
         <translation>业务</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/booking.py" line="125"/>
+        <location filename="../../ui/clerk/booking.py" line="132"/>
         <source>Day</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/booking.py" line="126"/>
+        <location filename="../../ui/clerk/booking.py" line="133"/>
         <source>Slot</source>
         <translation>时段</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/booking.py" line="127"/>
+        <location filename="../../ui/clerk/booking.py" line="134"/>
         <source>ID number</source>
         <translation>身份证号</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/booking.py" line="128"/>
+        <location filename="../../ui/clerk/booking.py" line="135"/>
         <source>Mobile</source>
         <translation>手机号</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/booking.py" line="149"/>
+        <location filename="../../ui/clerk/booking.py" line="156"/>
         <source>No business of this hall takes appointments.</source>
         <translation>本中心没有可预约的业务。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/booking.py" line="168"/>
+        <location filename="../../ui/clerk/booking.py" line="175"/>
         <source>%1 (today)</source>
         <translation>%1（今天）</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/booking.py" line="176"/>
+        <location filename="../../ui/clerk/booking.py" line="183"/>
         <source>%1   %2 of %3 free</source>
         <translation>%1   余 %2 / 共 %3</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/booking.py" line="179"/>
+        <location filename="../../ui/clerk/booking.py" line="186"/>
         <source>%1   full</source>
         <translation>%1   已约满</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/booking.py" line="181"/>
+        <location filename="../../ui/clerk/booking.py" line="188"/>
         <source>%1   over</source>
         <translation>%1   已过</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/booking.py" line="194"/>
+        <location filename="../../ui/clerk/booking.py" line="201"/>
         <source>No free slot on this day: PgDown shows the next day.</source>
         <translation>这一天没有空余时段：按 PgDown 看后一天。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/booking.py" line="232"/>
+        <location filename="../../ui/clerk/booking.py" line="239"/>
         <source>Choose a slot with free places.</source>
         <translation>请选择有空余名额的时段。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/booking.py" line="236"/>
+        <location filename="../../ui/clerk/booking.py" line="243"/>
         <source>The ID number is not valid: 17 digits and a check digit or X.</source>
         <translation>身份证号不正确：17 位数字加一位校验码（数字或 X）。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/booking.py" line="243"/>
+        <location filename="../../ui/clerk/booking.py" line="250"/>
         <source>The mobile number is not valid: 11 digits starting with 1, or leave it empty.</source>
         <translation>手机号不正确：以 1 开头的 11 位数字，或不填。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/booking.py" line="248"/>
+        <location filename="../../ui/clerk/booking.py" line="255"/>
         <source>Booking…</source>
         <translation>正在预约…</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/booking.py" line="260"/>
+        <location filename="../../ui/clerk/booking.py" line="267"/>
         <source>Code %1</source>
         <translation>预约码 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/booking.py" line="265"/>
+        <location filename="../../ui/clerk/booking.py" line="272"/>
         <source>%1, %2 %3–%4. Please tell the applicant: check in at the ticket machine with this code or the ID card from %5; until %6 the turn comes before ordinary numbers, later it is an ordinary number.</source>
         <translation>%1，%2 %3–%4。请告诉申请人：%5 起凭预约码或身份证在取号机签到；%6 前签到优先叫号，之后按普通号排队。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/booking.py" line="272"/>
+        <location filename="../../ui/clerk/booking.py" line="280"/>
         <source>Done (Enter)</source>
         <translation>完成 (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/booking.py" line="287"/>
+        <location filename="../../ui/clerk/booking.py" line="295"/>
+        <location filename="../../ui/clerk/booking.py" line="329"/>
+        <source>Appointment slip</source>
+        <translation>预约凭条</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/booking.py" line="300"/>
+        <source>ID %1</source>
+        <translation>证件号 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/booking.py" line="314"/>
+        <source>Please check in at the ticket machine with this code or your ID card from %1. Checked in by %2, you are called before ordinary numbers; later, it is an ordinary number.</source>
+        <translation>请于 %1 起凭预约码或身份证在取号机签到。%2 前签到优先叫号，之后按普通号排队。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/booking.py" line="340"/>
         <source>The hall server cannot be reached: appointments cannot be booked now.</source>
         <translation>连不上大厅服务器：现在不能预约。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/booking.py" line="289"/>
+        <location filename="../../ui/clerk/booking.py" line="342"/>
         <source>The hall server refused.</source>
         <translation>大厅服务器拒绝了。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/booking.py" line="291"/>
+        <location filename="../../ui/clerk/booking.py" line="344"/>
         <source>Something went wrong: %1</source>
         <translation>出错了：%1</translation>
     </message>

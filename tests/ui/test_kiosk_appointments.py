@@ -10,6 +10,7 @@ told the same zone (ui.hall_time reads COUNTER_HALL_TIMEZONE)."""
 
 from __future__ import annotations
 
+import os
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -85,6 +86,10 @@ def test_the_clerk_books_a_slot_from_the_call_panel_by_keyboard(qtbot, queue_chi
     assert "09:30–10:00" in dialog.result.text() and "09:00 起凭预约码或身份证在取号机签到" in dialog.result.text()
     qtbot.waitUntil(lambda: "余 2 / 共 3" in dialog.slots.item(1).text(), timeout=15000)  # the place taken
     save_screen(dialog, tmp_path / "booking_done.png")
+    slip = dialog.slip()  # what Ctrl+P prints
+    assert dialog.print_button.isVisible() and slip.save(str(tmp_path / "booking_slip.png"))
+    if os.environ.get("SCREENSHOT_DIR"):
+        slip.save(os.path.join(os.environ["SCREENSHOT_DIR"], "booking_slip.png"))
     qtbot.keyClick(dialog.slots, Qt.Key.Key_Return)  # Enter again closes it
     qtbot.waitUntil(lambda: panel._dialog is None, timeout=5000)
     assert code in panel.message.text()

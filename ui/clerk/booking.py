@@ -4,7 +4,7 @@ By keyboard: the business (Up/Down), the day (PageUp/PageDown move a day), a slo
 free places from the list (full and past ones cannot be chosen), the applicant's ID number
 (filled from the card read at the counter) and an optional mobile number, 电话预约 when the
 applicant is on the phone; Enter books, Esc closes. The hall answers with the code, shown
-large to read out or print, and the hall's rule for the kiosk. Every call to the hall runs
+large to read out, and the hall's rule for the kiosk; Ctrl+P prints it as a slip (预约凭条). Every call to the hall runs
 in the background (ui.tasks); a refusal (full, past, already booked) is the hall's own
 words, shown as they come."""
 
@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from PySide6.QtCore import QDate, QLocale, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QDate, QLocale, QRect, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QImage, QKeySequence, QPainter, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -110,8 +110,15 @@ class BookingDialog(QDialog):
         self.book_button.setDefault(True)
         self.buttons.accepted.connect(self._book)
         self.buttons.rejected.connect(self.reject)
+        self.print_button = self.buttons.addButton(self.tr("Print the slip (Ctrl+P)"),
+                                                   QDialogButtonBox.ButtonRole.ActionRole)
+        self.print_button.setObjectName("bookingPrint")
+        self.print_button.clicked.connect(self.print_slip)
+        self.print_button.hide()
+        QShortcut(QKeySequence("Ctrl+P"), self).activated.connect(self.print_slip)
         # Enter books (or closes once booked) wherever the focus is; Esc closes.
-        for button in (self.buttons.button(QDialogButtonBox.StandardButton.Close), self.earlier, self.later):
+        for button in (self.buttons.button(QDialogButtonBox.StandardButton.Close), self.earlier, self.later,
+                       self.print_button):
             button.setAutoDefault(False)
 
         day_row = QWidget()
@@ -269,11 +276,57 @@ class BookingDialog(QDialog):
             .replace("%3", hall_time(appointment.slot_start)).replace("%4", hall_time(appointment.slot_end))
             .replace("%5", hall_time(opens)).replace("%6", hall_time(closes)))
         self.result.show()
+        self.print_button.show()
         self.book_button.setText(self.tr("Done (Enter)"))
         self._enable()
         self.booked.emit(appointment)
         if self.page is not None:
             self._load(self.page.day)  # the list shows the place taken
+
+    def slip(self) -> QImage:
+        """The booking slip for the applicant (预约凭条): the code large, the slot, the rule."""
+        appointment = self.appointment
+        assert appointment is not None
+        image = QImage(1200, 760, QImage.Format.Format_RGB32)
+        image.fill(QColor("white"))
+        painter = QPainter(image)
+        try:
+            font = QFont(self.font())
+            lines = [(self.tr("Appointment slip"), 44, True),
+                     (self.business.currentText().split("  ", 1)[-1], 34, False),
+                     (f"{hall_time(appointment.slot_start, '%Y-%m-%d')}  {hall_time(appointment.slot_start)}–"
+                      f"{hall_time(appointment.slot_end)}", 34, False),
+                     (self.code.text(), 72, True),
+                     (self.tr("ID %1").replace("%1", appointment.id_masked or ""), 26, False)]
+            y = 40
+            for text, size, bold in lines:
+                font.setPixelSize(size)
+                font.setBold(bold)
+                painter.setFont(font)
+                height = int(size * 1.6)
+                painter.drawText(QRect(40, y, 1120, height), Qt.AlignmentFlag.AlignCenter, text)
+                y += height + 10
+            font.setPixelSize(26)
+            font.setBold(False)
+            painter.setFont(font)
+            early = self.page.early_minutes if self.page else 30
+            late = self.page.late_minutes if self.page else 15
+            rule = self.tr("Please check in at the ticket machine with this code or your ID card from %1. Checked in "
+                           "by %2, you are called before ordinary numbers; later, it is an ordinary number.")
+            rule = rule.replace("%1", hall_time(appointment.slot_start - timedelta(minutes=early))).replace(
+                "%2", hall_time(appointment.slot_end + timedelta(minutes=late)))
+            painter.drawText(QRect(60, y, 1080, 760 - y - 30), Qt.TextFlag.TextWordWrap, rule)
+        finally:
+            painter.end()
+        return image
+
+    def print_slip(self) -> None:
+        """Ctrl+P once booked: the slip through the system printer, with a preview."""
+        if self.appointment is None:
+            return
+        from ui.clerk.document_printing import preview_and_print
+
+        preview_and_print(self, [self.slip()], self.tr("Appointment slip"))
 
     def _book_failed(self, exc: BaseException) -> None:
         self.busy = False
