@@ -126,3 +126,6 @@ def test_a_workstation_killed_at_random_points_loses_and_repeats_nothing(sqlite_
     # The print audit chain survived every kill: intact, no gap, no fork.
     audits = [r["payload"] for r in on_server.values() if r["kind"].startswith("audit.")]
     assert audits and verify_chain(audits) == []
+    # The hall checked the chain as its records arrived, across every kill and resend: no alert.
+    assert supervisor.get(sqlite_hall.api("/monitoring/audit-alerts"), params={"open": "false"},
+                          timeout=30).json() == []
