@@ -597,6 +597,9 @@ def create_app(db: Database, rating_settings: RatingSettings | None = None,
     from server.cases_api import cases_router
 
     app.include_router(cases_router(db, bus, deadline_job))
+    from server.held import held_router  # its case indexer too: after the case index's own
+
+    app.include_router(held_router(db))
     from server.monitoring_api import monitoring_router
 
     app.include_router(devices_router(db, bus))

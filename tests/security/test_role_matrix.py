@@ -100,6 +100,7 @@ ROLE_TABLE: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/cases/{case_number}"): AT_THE_COUNTER,
     ("GET", "/cases/bundles/{bundle_number}"): AT_THE_COUNTER,  # 一件事: the receipt's number lists its items
     ("POST", "/cases/search"): AT_THE_COUNTER,
+    ("POST", "/held-materials/search"): CLERK,  # 材料复用: the clerk at the counter, by the applicant's ID number
     ("GET", "/monitoring/deadlines"): SUPERVISING,
     ("GET", "/monitoring/hall"): SUPERVISING,
     ("GET", "/monitoring/statistics"): SUPERVISING,

@@ -15,6 +15,7 @@ import requests
 
 from tests.support.hall_server import HallServer
 from workstation.app.guide import GuideDesk, GuideSnapshot, Person, SavedCase
+from workstation.app.held import Consent
 from workstation.app.rating import RatingDesk
 from workstation.domain.checklist import (
     Decision,
@@ -75,10 +76,12 @@ class CaseMaker:
 
     def case(self, item_name: str = ON_THE_SPOT, *, at: datetime,
              applicant: Person = Person("李明", id_number="11010519491231002X", phone="13812345678"),
-             clerk: tuple[str, str] = ("clerk1", "张伟")) -> SavedCase:
-        """An accepted case: the first option of every situation, every material received."""
+             clerk: tuple[str, str] = ("clerk1", "张伟"), chosen: set[str] | None = None,
+             consent: Consent | None = None) -> SavedCase:
+        """An accepted case: the options `chosen` (else the first of every situation), every
+        material received; `consent`: the applicant's answer to keeping them (材料复用)."""
         item = demo_item(item_name)
-        chosen = {group.options[0].id for group in item.situations}
+        chosen = chosen or {group.options[0].id for group in item.situations}
         checks = []
         for material in applicable_materials(item, chosen):
             originals, copies = required_counts(material)
@@ -87,7 +90,7 @@ class CaseMaker:
         record = decide(evaluation, Decision.ACCEPT)
         return self.guide.save_case(self.snapshot(item), item, evaluation, record, applicant, None,
                                     {"username": clerk[0], "name": clerk[1]}, self.window, self.device_id,
-                                    applied_at=at - timedelta(minutes=10), now=at)
+                                    applied_at=at - timedelta(minutes=10), now=at, consent=consent)
 
     def rate(self, case: SavedCase, answer: RatingAnswer, at: datetime) -> None:
         self.ratings.rate(case, answer, now=at)

@@ -301,6 +301,8 @@ def material_checks(draw: st.DrawFn, item: ServiceItem, chosen: set[str]) -> lis
         elif status is MaterialStatus.DEFECTIVE:
             reason = draw(st.sampled_from(material.acceptance_standards) | st.text(min_size=1).filter(str.strip))
             checks.append(MaterialCheck.defective(material.id, reason))
+        elif status is MaterialStatus.REUSED:
+            checks.append(MaterialCheck.reused(material.id, "11010520261012001WXZA0001C"))
         else:
             checks.append(MaterialCheck(material.id, status))
     return draw(st.permutations(checks))

@@ -121,6 +121,18 @@ def test_each_kind_says_what_it_must() -> None:
     assert "六十日" in rejection and "行政复议" in rejection and "六个月" in rejection and "行政诉讼" in rejection
 
 
+def test_a_receipt_says_which_material_was_reused_and_which_is_kept() -> None:
+    """材料复用: a reused material reads 复用 with the case it comes from; a kept one says until when."""
+    case = sample_case("accept")
+    first, second = case["materials"][0], case["materials"][1]
+    first.update(status="reused", originals=0, copies=0, reused_from="11010520261012001WXZA0001C")
+    second["kept_until"] = "2027-10-11"
+    done = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=build_document("accept", case, demo_hall()),
+                          capture_output=True, timeout=30)
+    text = squeeze(done.stdout.decode("utf-8"))
+    assert "复用" in text and "11010520261012001WXZA0001C" in text and "保存至2027-10-11" in text
+
+
 @pytest.mark.parametrize("kind", KINDS)
 def test_every_font_is_embedded(kind: str, built: dict[str, Path]) -> None:
     rows = run("pdffonts", built[kind]).splitlines()[2:]

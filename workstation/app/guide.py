@@ -13,10 +13,11 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from workstation.app.held import Consent, keepable
 from workstation.clock import now as hall_now
 from workstation.domain.bundle import BundleEvaluation, BundleIndex, BundleProblem, check_against
 from workstation.domain.case_number import next_case_number
-from workstation.domain.checklist import DecisionRecord, Evaluation, MaterialStatus
+from workstation.domain.checklist import DecisionRecord, Evaluation, MaterialStatus, held_until
 from workstation.domain.search import CatalogueIndex
 from workstation.domain.workdays import CalendarUnknown, WorkCalendar
 from workstation.protocol.bundles import Bundle
@@ -129,14 +130,17 @@ class GuideDesk:
     def save_case(self, snapshot: GuideSnapshot, item: ServiceItem, evaluation: Evaluation,
                   record: DecisionRecord, applicant: Person, agent: Person | None,
                   clerk: dict[str, str], window: int | None, device_id: str,
-                  applied_at: datetime, now: datetime | None = None, helper: dict | None = None) -> SavedCase:
+                  applied_at: datetime, now: datetime | None = None, helper: dict | None = None,
+                  consent: Consent | None = None) -> SavedCase:
         """Give the case its 办件编号 and save it with its outbox entry for the hall. `helper`:
-        the hall's helper (帮办员) who did it with the applicant, {kind, name}, or None."""
+        the hall's helper (帮办员) who did it with the applicant, {kind, name}, or None.
+        `consent`: the applicant's answer to keeping the materials (材料复用), or None when
+        not asked; with consent given each kept material carries its `kept_until`."""
         now = now or hall_now()
         local_day = now.astimezone(HALL_TIMEZONE).date()
         number = self._next_number(snapshot, window, device_id, local_day)
         payload = _case_payload(snapshot, item, evaluation, record, applicant, agent, clerk, window,
-                                device_id, applied_at, now, str(number))
+                                device_id, applied_at, now, str(number), consent)
         return self._store_case(number, record, payload, helper)
 
     def _store_case(self, number, record: DecisionRecord, payload: dict[str, Any], helper: dict | None,
@@ -155,7 +159,7 @@ class GuideDesk:
                     evaluation: BundleEvaluation, decided: Sequence[tuple[ServiceItem, Evaluation, DecisionRecord]],
                     applicant: Person, agent: Person | None, clerk: dict[str, str], window: int | None,
                     device_id: str, applied_at: datetime, now: datetime | None = None,
-                    helper: dict | None = None) -> SavedBundle:
+                    helper: dict | None = None, consent: Consent | None = None) -> SavedBundle:
         """One application for a bundle (一件事): one 办件编号 for the bundle and, per item in
         the bundle's order, a case of its own (its sub-number 01, 02 … and its own 办件编号,
         so the deadline scan, pickup and ratings treat it like any case), each saved with
@@ -168,7 +172,7 @@ class GuideDesk:
         for index, (item, item_evaluation, record) in enumerate(decided, start=1):
             number = self._next_number(snapshot, window, device_id, local_day)
             payload = _case_payload(snapshot, item, item_evaluation, record, applicant, agent, clerk, window,
-                                    device_id, applied_at, now, str(number))
+                                    device_id, applied_at, now, str(number), consent)
             cases.append(self._store_case(number, record, payload, helper, bundle={
                 "code": bundle.code, "name": bundle.name, "number": str(bundle_number),
                 "sub_number": f"{index:02d}", "items": len(decided), "situations": sorted(chosen)}))
@@ -233,8 +237,9 @@ def _receipt_line(case: SavedCase) -> dict[str, Any]:
             "reason": p["decision"]["reason"]}
 
 
-# What counts as received: on paper, electronically, or fetched by data sharing.
-_HANDED_OVER = (MaterialStatus.RECEIVED, MaterialStatus.ELECTRONIC, MaterialStatus.SHARED)
+# What counts as received: on paper, electronically, fetched by data sharing, or held by the
+# hall from an earlier case (材料复用).
+_HANDED_OVER = (MaterialStatus.RECEIVED, MaterialStatus.ELECTRONIC, MaterialStatus.SHARED, MaterialStatus.REUSED)
 
 
 def _merged_line(row, evaluation: BundleEvaluation) -> dict[str, Any]:
@@ -245,13 +250,18 @@ def _merged_line(row, evaluation: BundleEvaluation) -> dict[str, Any]:
     return {"id": row.key, "name": row.material.name, "necessity": int(row.material.necessity),
             "status": status.value, "originals": check.original_count if check else 0,
             "copies": check.copy_count if check else 0, "reason": (check.defect_reason or "") if check else "",
-            "received": status in _HANDED_OVER, "needed_by": list(row.items)}
+            "received": status in _HANDED_OVER, "needed_by": list(row.items),
+            **({"reused_from": check.reused_from} if check is not None and check.reused_from else {})}
 
 
 def _case_payload(snapshot: GuideSnapshot, item: ServiceItem, evaluation: Evaluation, record: DecisionRecord,
                   applicant: Person, agent: Person | None, clerk: dict[str, str], window: int | None,
-                  device_id: str, applied_at: datetime, now: datetime, number: str) -> dict[str, Any]:
+                  device_id: str, applied_at: datetime, now: datetime, number: str,
+                  consent: Consent | None = None) -> dict[str, Any]:
     local_day = now.astimezone(HALL_TIMEZONE).date()
+    # 材料复用: with the applicant's consent, what the hall keeps and until when; else nothing.
+    kept = {m.id: held_until(m, local_day) for m in keepable(evaluation, record)} if consent and consent.given \
+        else {}
     promised: date | None = None
     calendar_note = ""
     if record.decision.value in ("accept", "accept_with_deficiency", "accept_on_commitment"):
@@ -269,6 +279,8 @@ def _case_payload(snapshot: GuideSnapshot, item: ServiceItem, evaluation: Evalua
             "status": check.status.value, "originals": check.original_count,
             "copies": check.copy_count, "reason": check.defect_reason or "",
             "received": check.status in _HANDED_OVER,
+            **({"reused_from": check.reused_from} if check.reused_from else {}),
+            **({"kept_until": kept[material.id].isoformat()} if material.id in kept else {}),
         })
     return {
         "case_number": number,
@@ -296,4 +308,5 @@ def _case_payload(snapshot: GuideSnapshot, item: ServiceItem, evaluation: Evalua
         "decided_at": now.astimezone(UTC).isoformat(),
         "promised_date": promised.isoformat() if promised else None,
         "calendar_note": calendar_note,
+        **({"consent": consent.as_payload()} if consent is not None else {}),
     }

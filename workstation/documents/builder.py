@@ -74,7 +74,7 @@ _DECISION_WORDS = {"accept": "受理", "accept_with_deficiency": "容缺受理",
                    "notify_once": "一次性告知", "reject": "不予受理"}
 
 _NECESSITY = {1: "必要", 2: "非必要", 3: "容缺后补"}
-_STATUS = {"received": "已收取", "electronic": "电子材料", "shared": "共享免提交",
+_STATUS = {"received": "已收取", "electronic": "电子材料", "shared": "共享免提交", "reused": "复用",
            "missing": "缺少", "defective": "不符合要求", "not_checked": "未核验"}
 _PROBLEM = {"missing": "缺少", "defective": "不符合要求", "insufficient": "份数不足",
             "not_checked": "未核验"}
@@ -346,6 +346,17 @@ def _info_table(kind: str, case: Mapping[str, Any], department: str, styles: dic
     return table
 
 
+def _material_note(material: Mapping[str, Any]) -> str:
+    """The 说明 of a material: the defect, the earlier case a reused one comes from (材料复用),
+    or until when the hall keeps it with the applicant's consent."""
+    notes = [str(material.get("reason") or "")]
+    if material.get("reused_from"):
+        notes.append(f"复用办件 {material['reused_from']} 所收材料")
+    if material.get("kept_until"):
+        notes.append(f"经申请人同意保存至 {material['kept_until']}")
+    return "；".join(n for n in notes if n)
+
+
 def _materials_table(materials: list[Mapping[str, Any]], styles: dict[str, ParagraphStyle]) -> Table:
     def p(text: Any, style: str = "cell") -> Paragraph:
         return Paragraph(_esc(text), styles[style])
@@ -358,7 +369,7 @@ def _materials_table(materials: list[Mapping[str, Any]], styles: dict[str, Parag
             p(_NECESSITY.get(int(material.get("necessity") or 0), "—"), "head"),
             p(_STATUS.get(status, status or "—"), "head"),
             p(material.get("originals") or 0, "head"), p(material.get("copies") or 0, "head"),
-            p(material.get("reason") or ""),
+            p(_material_note(material)),
         ])
     if not materials:
         rows.append([p("—", "head"), p("（无）"), p(""), p(""), p(""), p(""), p("")])

@@ -205,7 +205,8 @@ def evaluate_bundle(bundle: Bundle, items: Mapping[str, ServiceItem], chosen: It
             raise ValueError(f"「{row.material.name}」不能记为{check.status.label}")
         for ref in row.needed_by:
             per_item.setdefault(ref.item, []).append(
-                MaterialCheck(ref.material, check.status, check.original_count, check.copy_count, check.defect_reason))
+                MaterialCheck(ref.material, check.status, check.original_count, check.copy_count, check.defect_reason,
+                              check.reused_from))
     answers = _choices(bundle, chosen, extra)
     evaluations = {code: evaluate(items[code], validate_situations(items[code], options), per_item.get(code, ()))
                    for code, options in answers.items()}

@@ -11,7 +11,8 @@ The rules, where the regulations leave room, are chosen as follows (and tested):
 * Only REQUIRED (必要) and DEFERRABLE (容缺后补) materials count. OPTIONAL (非必要) ones
   never block a decision and never appear in a notice.
 * A material "passes" when it is RECEIVED with the counts the guide asks for, ELECTRONIC,
-  or SHARED (免提交). RECEIVED with too few originals or copies is a problem of kind
+  SHARED (免提交) or REUSED (材料复用: the hall holds it from an earlier case, with the
+  applicant's consent, and it is still valid; the check names that case). RECEIVED with too few originals or copies is a problem of kind
   INSUFFICIENT, treated like a defect, whose detail says what is short.
 * NOT_CHECKED on a counted material blocks every decision except 不予受理, including
   一次性告知: 行政许可法 §32 wants everything in *one* notice, and a notice written before
@@ -32,9 +33,10 @@ The rules, where the regulations leave room, are chosen as follows (and tested):
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from types import MappingProxyType
 
@@ -103,6 +105,7 @@ class MaterialStatus(StrEnum):
     RECEIVED = "received"  # paper, originals and/or copies counted
     ELECTRONIC = "electronic"  # provided electronically
     SHARED = "shared"  # fetched by data sharing, 免提交
+    REUSED = "reused"  # 材料复用: held by the hall from an earlier case (reused_from names it)
     MISSING = "missing"
     DEFECTIVE = "defective"  # handed over but fails a standard; the reason says which
     NOT_CHECKED = "not_checked"
@@ -117,6 +120,7 @@ _STATUS_LABELS = {
     MaterialStatus.RECEIVED: "已收取",
     MaterialStatus.ELECTRONIC: "电子材料",
     MaterialStatus.SHARED: "共享免提交",
+    MaterialStatus.REUSED: "复用",
     MaterialStatus.MISSING: "缺少",
     MaterialStatus.DEFECTIVE: "不符合要求",
     MaterialStatus.NOT_CHECKED: "未核验",
@@ -136,6 +140,7 @@ class MaterialCheck:
     original_count: int = 0
     copy_count: int = 0
     defect_reason: str | None = None
+    reused_from: str | None = None  # REUSED: the 办件编号 of the case that received the material
 
     def __post_init__(self) -> None:
         if not self.material_id:
@@ -155,6 +160,12 @@ class MaterialCheck:
             object.__setattr__(self, "defect_reason", self.defect_reason.strip())
         elif self.defect_reason is not None:
             raise ValueError(f"only a defective material has a defect reason, not a {self.status.value} one")
+        if self.status is MaterialStatus.REUSED:
+            if not (self.reused_from or "").strip():
+                raise ValueError("a reused material needs the case that received it")
+            object.__setattr__(self, "reused_from", self.reused_from.strip())
+        elif self.reused_from is not None:
+            raise ValueError(f"only a reused material names an earlier case, not a {self.status.value} one")
 
     @classmethod
     def received(cls, material_id: str, *, originals: int = 0, copies: int = 0) -> MaterialCheck:
@@ -170,6 +181,11 @@ class MaterialCheck:
     def shared(cls, material_id: str) -> MaterialCheck:
         """Fetched by data sharing (免提交)."""
         return cls(material_id, MaterialStatus.SHARED)
+
+    @classmethod
+    def reused(cls, material_id: str, case_number: str) -> MaterialCheck:
+        """Held by the hall from case `case_number` (材料复用), not asked again."""
+        return cls(material_id, MaterialStatus.REUSED, reused_from=case_number)
 
     @classmethod
     def missing(cls, material_id: str) -> MaterialCheck:
@@ -196,8 +212,45 @@ def allowed_statuses(material: Material) -> tuple[MaterialStatus, ...]:
         statuses.append(MaterialStatus.ELECTRONIC)
     if may_share(material):
         statuses.append(MaterialStatus.SHARED)
+    if holdable(material):  # offered at the window only while the hall holds a valid one
+        statuses.append(MaterialStatus.REUSED)
     statuses += [MaterialStatus.MISSING, MaterialStatus.DEFECTIVE]
     return tuple(statuses)
+
+
+# 材料复用: how long a received material stands in for a new one when the applicant agrees
+# that the hall keeps it. The guide may say (Material.held_months, 0: never kept); else a
+# year, except what is read or filled in anew each time: identity documents (身份证, 身份证明,
+# 护照: the card is read at every visit), forms (申请表, 委托书: written for one application)
+# and what the guide asks to be recent (近期…照片).
+DEFAULT_HELD_MONTHS = 12
+_READ_EACH_TIME = ("身份证", "护照", "通行证", "近期")
+
+
+def held_months(material: Material) -> int:
+    """The months a received `material` may be kept for reuse (0: never kept)."""
+    if material.held_months is not None:
+        return material.held_months
+    if material.type is MaterialType.FORM or any(word in material.name for word in _READ_EACH_TIME):
+        return 0
+    return DEFAULT_HELD_MONTHS
+
+
+def holdable(material: Material) -> bool:
+    """Whether the hall may keep `material` for reuse, with the applicant's consent."""
+    return held_months(material) > 0
+
+
+def held_until(material: Material, received_on: date) -> date:
+    """The last day a `material` received on `received_on` stands in for a new one: the
+    same day `held_months` later (the month's last day when it has no such day), less one."""
+    months = held_months(material)
+    if months <= 0:
+        raise ValueError(f"材料「{material.name}」不保存")
+    month = received_on.month - 1 + months
+    year, month = received_on.year + month // 12, month % 12 + 1
+    day = min(received_on.day, calendar.monthrange(year, month)[1])
+    return date(year, month, day) - timedelta(days=1)
 
 
 def may_share(material: Material) -> bool:
@@ -290,7 +343,7 @@ def assess(material: Material, check: MaterialCheck) -> Problem | None:
     status = check.status
     if status not in allowed_statuses(material):
         raise ValueError(f"材料「{material.name}」不能记为「{status.label}」")
-    if status in (MaterialStatus.ELECTRONIC, MaterialStatus.SHARED):
+    if status in (MaterialStatus.ELECTRONIC, MaterialStatus.SHARED, MaterialStatus.REUSED):
         return None
     detail: str | None = None
     if status is MaterialStatus.RECEIVED:

@@ -68,6 +68,10 @@ class Material(_Strict):
     source: MaterialSource = MaterialSource.APPLICANT
     # 免提交: the hall can fetch it by data sharing instead of asking the applicant.
     shareable: bool = False
+    # 材料复用: months a received one may be kept for reuse with the applicant's consent;
+    # 0: never kept; None: the default (domain.checklist.held_months: a year, except forms
+    # and identity documents, which are never kept).
+    held_months: int | None = Field(default=None, ge=0, le=120)
     filling_notes: str = ""
     # 受理标准: what the clerk checks; a defect is recorded against one of these.
     acceptance_standards: tuple[str, ...] = Field(min_length=1)

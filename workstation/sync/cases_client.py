@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 from workstation.domain.case import DeadlineLevel
 from workstation.protocol import cases as wire
+from workstation.protocol import held as held_wire
 from workstation.protocol.monitoring import MONITORING_PREFIX
 from workstation.sync.client import HallClient
 
@@ -33,6 +34,13 @@ class CasesClient(HallClient):
         in the body as bytes built here (never in a URL, never logged)."""
         data = wire.CaseSearch(id_number=id_number).model_dump_json().encode()
         return [wire.CaseSummary.model_validate(c) for c in self._call("POST", f"{C}/search", data=data)]
+
+    def held(self, id_number: str) -> list[held_wire.HeldMaterial]:
+        """材料复用: what the hall keeps for the applicant with this ID number (clerks only),
+        the number in the body as bytes built here (never in a URL, never logged)."""
+        data = held_wire.HeldSearch(id_number=id_number).model_dump_json().encode()
+        return [held_wire.HeldMaterial.model_validate(h)
+                for h in self._call("POST", f"{held_wire.HELD_PREFIX}/search", data=data)]
 
     def deadlines(self, level: DeadlineLevel | None = None, department: str | None = None,
                   clerk: str | None = None) -> wire.DeadlineBoard:
