@@ -1758,72 +1758,72 @@
 <context>
     <name>CitizenScreen</name>
     <message>
-        <location filename="../../ui/citizen/citizen_screen.py" line="34"/>
+        <location filename="../../ui/citizen/citizen_screen.py" line="35"/>
         <source>Citizen screen</source>
         <translation>群众屏</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/citizen_screen.py" line="137"/>
+        <location filename="../../ui/citizen/citizen_screen.py" line="141"/>
         <source>Welcome</source>
         <translation>欢迎</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/citizen_screen.py" line="138"/>
+        <location filename="../../ui/citizen/citizen_screen.py" line="142"/>
         <source>Window %1</source>
         <translation>%1 号窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/citizen_screen.py" line="142"/>
+        <location filename="../../ui/citizen/citizen_screen.py" line="146"/>
         <source>Now serving: %1</source>
         <translation>正在办理：%1 号</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/citizen_screen.py" line="147"/>
+        <location filename="../../ui/citizen/citizen_screen.py" line="151"/>
         <source>Applicant: %1 — please confirm this is you</source>
         <translation>申请人：%1&#x3000;请确认是否为您本人</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/citizen_screen.py" line="24"/>
+        <location filename="../../ui/citizen/citizen_screen.py" line="25"/>
         <source>received</source>
         <translation>已收到</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/citizen_screen.py" line="25"/>
+        <location filename="../../ui/citizen/citizen_screen.py" line="26"/>
         <source>missing</source>
         <translation>还缺少</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/citizen_screen.py" line="26"/>
+        <location filename="../../ui/citizen/citizen_screen.py" line="27"/>
         <source>needs correcting</source>
         <translation>需要补正</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/citizen_screen.py" line="27"/>
+        <location filename="../../ui/citizen/citizen_screen.py" line="28"/>
         <source>being checked</source>
         <translation>正在核对</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/citizen_screen.py" line="91"/>
+        <location filename="../../ui/citizen/citizen_screen.py" line="95"/>
         <source>This window is paused for a moment. Please wait.</source>
         <translation>本窗口暂停服务片刻，请稍候。</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/citizen_screen.py" line="163"/>
+        <location filename="../../ui/citizen/citizen_screen.py" line="167"/>
         <source>The clerk is checking your materials. Please wait a moment.</source>
         <translation>工作人员正在核对您的材料，请稍等。</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/citizen_screen.py" line="165"/>
+        <location filename="../../ui/citizen/citizen_screen.py" line="169"/>
         <source>%1 of your materials must be brought or corrected. The clerk will tell you how.</source>
         <translation>有 %1 份材料需要补交或补正，工作人员会告诉您怎么办。</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/citizen_screen.py" line="168"/>
+        <location filename="../../ui/citizen/citizen_screen.py" line="172"/>
         <source>All your materials are here.</source>
         <translation>您的材料都齐了。</translation>
     </message>
     <message>
-        <location filename="../../ui/citizen/citizen_screen.py" line="169"/>
+        <location filename="../../ui/citizen/citizen_screen.py" line="173"/>
         <source>Your materials for: %1</source>
         <translation>您办理的事项：%1</translation>
     </message>
@@ -1831,59 +1831,59 @@
 <context>
     <name>ClerkApp</name>
     <message>
-        <location filename="../../ui/clerk/app.py" line="70"/>
-        <location filename="../../ui/clerk/app.py" line="77"/>
+        <location filename="../../ui/clerk/app.py" line="74"/>
+        <location filename="../../ui/clerk/app.py" line="81"/>
         <source>Card reader: %1</source>
         <translation>读卡器：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="97"/>
+        <location filename="../../ui/clerk/app.py" line="101"/>
         <source>ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="97"/>
+        <location filename="../../ui/clerk/app.py" line="101"/>
         <source>not ready</source>
         <translation>未就绪</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="99"/>
+        <location filename="../../ui/clerk/app.py" line="103"/>
         <source>Card reader: %1 (%2)</source>
         <translation>读卡器：%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="143"/>
+        <location filename="../../ui/clerk/app.py" line="147"/>
         <source>Logged in while the hall server was unreachable: log in again when it is back to call tickets. Everything else works.</source>
         <translation>登录时无法连接大厅服务器：连接恢复后请重新登录才能叫号，其他功能照常使用。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="225"/>
+        <location filename="../../ui/clerk/app.py" line="336"/>
         <source>read or type the applicant&apos;s ID number first</source>
         <translation>请先读取或输入申请人身份证号码</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="248"/>
+        <location filename="../../ui/clerk/app.py" line="359"/>
         <source>One thing %1 saved, %2 items:</source>
         <translation>一件事 %1 已保存，共 %2 个事项：</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="268"/>
+        <location filename="../../ui/clerk/app.py" line="379"/>
         <source>Case %1 saved: %2.</source>
         <translation>办件 %1 已保存：%2。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="254"/>
-        <location filename="../../ui/clerk/app.py" line="271"/>
+        <location filename="../../ui/clerk/app.py" line="365"/>
+        <location filename="../../ui/clerk/app.py" line="382"/>
         <source> Promised completion: %1.</source>
         <translation>承诺办结日期：%1。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="273"/>
+        <location filename="../../ui/clerk/app.py" line="384"/>
         <source> The completion date is unknown: %1</source>
         <translation>无法计算办结日期：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/app.py" line="285"/>
+        <location filename="../../ui/clerk/app.py" line="396"/>
         <source>The case was not saved: %1</source>
         <translation>办件未能保存：%1</translation>
     </message>
@@ -1907,6 +1907,34 @@ Ask IT to correct it; nothing saved on this PC is touched.</source>
 %1
 
 请联系 IT 修正；本机已保存的内容不受影响。</translation>
+    </message>
+</context>
+<context>
+    <name>ConsentPage</name>
+    <message>
+        <location filename="../../ui/citizen/consent_page.py" line="39"/>
+        <source>May this centre keep the materials you handed in today, so that you need not bring them again next time?</source>
+        <translation>同意本中心保存您本次提交的材料，下次办事无需重复提交？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/citizen/consent_page.py" line="45"/>
+        <source>If you do not agree, nothing is kept. Either way your application goes on.</source>
+        <translation>如不同意，我们不会保存任何材料。同意与否，都不影响您本次办事。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/citizen/consent_page.py" line="50"/>
+        <source>Agree</source>
+        <translation>同意</translation>
+    </message>
+    <message>
+        <location filename="../../ui/citizen/consent_page.py" line="52"/>
+        <source>Do not agree</source>
+        <translation>不同意</translation>
+    </message>
+    <message>
+        <location filename="../../ui/citizen/consent_page.py" line="78"/>
+        <source>kept until %1</source>
+        <translation>保存至 %1</translation>
     </message>
 </context>
 <context>
@@ -3299,304 +3327,369 @@ Waiting for the applicant to sign on the citizen screen.</source>
 <context>
     <name>MaterialsPanel</name>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="273"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="301"/>
         <source>Find the service item: name, pinyin initials or code (Ctrl+F)</source>
         <translation>查找办理事项：名称、拼音首字母或编码（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="284"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="1122"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="312"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="1293"/>
         <source>Choose the service item to check the materials.</source>
         <translation>请选择办理事项后核验材料。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="287"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="315"/>
         <source>Guide (F1)</source>
         <translation>办事指南（F1）</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="292"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="320"/>
         <source>E-licences (Ctrl+L)</source>
         <translation>查电子证照（Ctrl+L）</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="294"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="322"/>
         <source>Fetch the materials marked 免提交 from the licence service by the applicant&apos;s ID number</source>
         <translation>按申请人身份证号码从电子证照库调取标为免提交的材料</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="310"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="352"/>
         <source>Material</source>
         <translation>材料</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="310"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="352"/>
         <source>Required</source>
         <translation>必要性</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="311"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="353"/>
         <source>Status</source>
         <translation>核验结果</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="311"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="353"/>
         <source>Originals</source>
         <translation>原件</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="312"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="354"/>
         <source>Copies</source>
         <translation>复印件</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="312"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="354"/>
         <source>Applicant sees</source>
         <translation>群众屏显示</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="577"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="724"/>
         <source>Accept</source>
         <translation>受理</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="578"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="1083"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="725"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="1254"/>
         <source>Accept with deficiency</source>
         <translation>容缺受理</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="579"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="726"/>
         <source>Accept on commitment</source>
         <translation>告知承诺</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="580"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="727"/>
         <source>Notify once</source>
         <translation>一次性告知</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="581"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="1066"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="728"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="1237"/>
         <source>Reject</source>
         <translation>不予受理</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="345"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="387"/>
         <source>Item</source>
         <translation>事项</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="345"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="249"/>
+        <source>Reuse, do not ask again</source>
+        <translation>复用，不再收取</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/materials_panel.py" line="332"/>
+        <source>Reuse held (Ctrl+R)</source>
+        <translation>复用已收取材料 (Ctrl+R)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/materials_panel.py" line="334"/>
+        <source>Reuse every material the centre holds, still valid, for this applicant</source>
+        <translation>复用本中心为该申请人保存且仍在有效期内的全部材料</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/materials_panel.py" line="387"/>
         <source>Check</source>
         <translation>核验</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="345"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="387"/>
         <source>Decision</source>
         <translation>决定</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="354"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="396"/>
         <source>Record the decisions of the bundle</source>
         <translation>保存一件事（各事项决定）</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="396"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="410"/>
+        <source>The applicant is asked on their screen whether the centre may keep the materials received…</source>
+        <translation>正在请申请人在群众屏上选择是否同意本中心保存所收材料…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/materials_panel.py" line="414"/>
+        <source>Go on without keeping (Esc)</source>
+        <translation>不等待，不保存材料 (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/materials_panel.py" line="456"/>
         <source>Asking the licence service…</source>
         <translation>正在查询电子证照…</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="413"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="473"/>
         <source>no end</source>
         <translation>长期</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="414"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="474"/>
         <source>E-licence %1 %2, valid until %3</source>
         <translation>电子证照 %1 %2，有效至 %3</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="417"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="477"/>
         <source>Fetched by data sharing: %1</source>
         <translation>已通过电子证照共享获取：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="419"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="479"/>
         <source>The licence service holds nothing for these materials: take them on paper.</source>
         <translation>电子证照库中没有这些材料，请收取纸质材料。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="424"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="484"/>
         <source>The licence service cannot be used now (%1): take the materials on paper.</source>
         <translation>电子证照服务暂不可用（%1），请收取纸质材料。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="433"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="514"/>
+        <source>The centre holds no materials of this applicant.</source>
+        <translation>本中心没有保存该申请人的材料。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/materials_panel.py" line="516"/>
+        <source>none still valid</source>
+        <translation>均已过期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/materials_panel.py" line="517"/>
+        <source>The centre holds %1 material(s) of this applicant; valid for reuse: %2</source>
+        <translation>本中心保存有该申请人的材料 %1 份，可复用：%2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/materials_panel.py" line="524"/>
+        <source>The centre&apos;s held materials cannot be looked up now (%1): take the materials on paper.</source>
+        <translation>暂时无法查询本中心保存的材料（%1）：请照常收取纸质材料。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/materials_panel.py" line="558"/>
+        <source>Held: received %1 (case %2), valid until %3</source>
+        <translation>已收取，%1 受理（办件号 %2），有效至 %3</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/materials_panel.py" line="560"/>
+        <source>Held: received %1 (case %2), expired %3: ask for it again</source>
+        <translation>已收取，%1 受理（办件号 %2），已于 %3 过期：请重新收取</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/materials_panel.py" line="580"/>
         <source>%1 entries of the hall&apos;s guide cannot be read at this PC and are left out (%2); everything else works. Tell IT: this PC may need the hall&apos;s newer version.</source>
         <translation>大厅办事指南中有 %1 条本机无法读取，已略过（%2）；其余功能正常。请告知 IT：本机可能需要升级到大厅的新版本。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="441"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="588"/>
         <source>This service item was withdrawn from the catalogue.</source>
         <translation>该事项已从目录中撤销。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="444"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="591"/>
         <source>This bundle was withdrawn from the catalogue.</source>
         <translation>该一件事已从目录中撤下。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="450"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="597"/>
         <source>the guide read before stays in use</source>
         <translation>继续使用之前读取的指南</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="451"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="598"/>
         <source>no service item can be checked until it is</source>
         <translation>在此之前无法核验任何事项</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="452"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="599"/>
         <source>The hall&apos;s guide cannot be read at this PC (%1): %2. Tell IT.</source>
         <translation>本机无法读取大厅办事指南（%1）：%2。请告知 IT。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="468"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="615"/>
         <source>[One thing] %1&#x3000;%2 items</source>
         <translation>【一件事】%1&#x3000;共 %2 个事项</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="513"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="660"/>
         <source>done on the spot</source>
         <translation>当场办结</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="514"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="661"/>
         <source>promised within %1 %2</source>
         <translation>承诺 %1 个%2内办结</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="534"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="681"/>
         <source>One thing: %1 · %2</source>
         <translation>一件事：%1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="612"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="759"/>
         <source>not applied for</source>
         <translation>本次不申请</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="623"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="770"/>
         <source>checking</source>
         <translation>核验中</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="627"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="774"/>
         <source>complete</source>
         <translation>材料齐全</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="630"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="777"/>
         <source>materials missing or defective</source>
         <translation>材料缺少或不符合要求</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="637"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="784"/>
         <source>Answer every question and check every material first.</source>
         <translation>请先回答全部情形并核验全部材料。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="675"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="822"/>
         <source>no decision is allowed yet</source>
         <translation>尚无可作出的决定</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="756"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="905"/>
         <source>for %1</source>
         <translation>用于 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="759"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="908"/>
         <source>required</source>
         <translation>必要</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="759"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="908"/>
         <source>optional</source>
         <translation>非必要</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="760"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="909"/>
         <source>may follow later</source>
         <translation>容缺后补</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="872"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="1036"/>
         <source>not checked</source>
         <translation>未核验</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="873"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="1037"/>
         <source>received</source>
         <translation>已收取</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="874"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="1038"/>
         <source>electronic</source>
         <translation>电子材料</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="875"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="1039"/>
         <source>fetched by data sharing</source>
         <translation>共享免提交</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="876"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="1040"/>
+        <source>reused</source>
+        <translation>复用</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/materials_panel.py" line="1041"/>
         <source>missing</source>
         <translation>缺少</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="877"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="1042"/>
         <source>defective</source>
         <translation>不符合要求</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="919"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="1086"/>
+        <source>the centre holds no valid copy of it any more</source>
+        <translation>本中心保存的该材料已失效</translation>
+    </message>
+    <message>
+        <location filename="../../ui/clerk/materials_panel.py" line="1090"/>
         <source>count the originals or copies received</source>
         <translation>请填写收取的原件或复印件份数</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="921"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="1092"/>
         <source>choose or type what is wrong</source>
         <translation>请选择或填写问题</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="954"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="995"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="1000"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="1125"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="1166"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="1171"/>
         <source>Choose: %1</source>
         <translation>请选择：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="962"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="1007"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="1133"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="1178"/>
         <source>Not checked yet: %1</source>
         <translation>尚未核验：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="963"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="1008"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="1134"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="1179"/>
         <source>Every material is in order.</source>
         <translation>材料齐全，符合要求。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="1072"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="1243"/>
         <source>The specific reason the application is not accepted:</source>
         <translation>不予受理的具体理由：</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="1085"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="1256"/>
         <source>By when will the applicant bring each missing material?</source>
         <translation>申请人补交各项材料的期限：</translation>
     </message>

@@ -8,6 +8,7 @@ from PySide6.QtCore import QCoreApplication, Qt, QTimer, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QLayout, QStackedWidget, QVBoxLayout, QWidget
 
+from ui.citizen.consent_page import ConsentPage
 from ui.citizen.paused_notice import PausedNotice
 from ui.citizen.rating_panel import RatingPanel
 from ui.citizen.signing_page import SigningPage
@@ -82,6 +83,9 @@ class CitizenScreen(QWidget):
         self.pages.addWidget(self.rating)
         self.paused_notice = PausedNotice()  # while the window is paused (去向公开)
         self.pages.addWidget(self.paused_notice)
+        self.consent = ConsentPage()  # 材料复用: may the hall keep today's materials?
+        self.consent.answered.connect(self._consent_answered)
+        self.pages.addWidget(self.consent)
         self.checklist_rows: list[tuple[str, str]] = []
         self._checklist_title = ""
 
@@ -152,7 +156,7 @@ class CitizenScreen(QWidget):
         An empty title returns to the welcome page."""
         self.checklist_rows = list(rows)
         self._checklist_title = title
-        if self.rating.active:  # the applicant is rating: the checklist waits until they are done
+        if self.rating.active or self.consent.active:  # the applicant is answering: the checklist waits
             return
         if not title:
             self.pages.setCurrentIndex(0)
@@ -229,6 +233,22 @@ class CitizenScreen(QWidget):
         self.rating.timeout = timeout
         self.rating.ask(item_name, phone)
         self.pages.setCurrentWidget(self.rating)
+
+    def ask_consent(self, materials: list[tuple[str, str]], timeout: float = 90.0) -> None:
+        """Ask whether the hall may keep `materials` (name, kept until) for the next visit;
+        the answer arrives as `consent.answered(bool)`, then the checklist shows again."""
+        self.consent.ask(materials, timeout)
+        self.pages.setCurrentWidget(self.consent)
+
+    def cancel_consent(self) -> None:
+        self.consent.cancel()
+        if self.pages.currentWidget() is self.consent:
+            self.show_checklist(self._checklist_title, self.checklist_rows)
+
+    @Slot(bool)
+    def _consent_answered(self, _given: bool) -> None:
+        if self.pages.currentWidget() is self.consent:
+            self.show_checklist(self._checklist_title, self.checklist_rows)
 
     @Slot()
     def _rating_finished(self) -> None:

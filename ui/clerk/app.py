@@ -52,6 +52,7 @@ class ClerkApp(PersonFront):
         self._licences = lookup_from(self._licence_url(), self.settings.licences.timeout)
         self.main_window.materials.set_licence_service(self._licences is not None)
         self.main_window.materials.licences_requested.connect(self._look_up_licences)
+        self.main_window.materials.consent_skipped.connect(self._consent_skipped)
         self.main_window.diagnostics_requested.connect(self.show_diagnostics)
         self.main_window.rating_requested.connect(self._rating_requested)
         from ui.clerk.document_flow import DocumentFlow
@@ -61,6 +62,9 @@ class ClerkApp(PersonFront):
         self.documents.issued.connect(lambda case, _issued: self.main_window and self.main_window.ask_for_rating(case))
         applicant = self.main_window.applicant
         applicant.applicant_shown.connect(self.citizen.show_applicant)
+        self._held_number = ""
+        self._held = None
+        applicant.applicant_fields.changed.connect(self._applicant_changed)
         applicant.reader_state.connect(self.main_window.status.show_reader)
         try:
             reading = self.workstation.card_reading()
@@ -198,9 +202,116 @@ class ClerkApp(PersonFront):
 
     @Slot(object, object, object)
     def _decided(self, item, evaluation, record) -> None:
-        self._save_decided(lambda guide, **context: guide.save_case(item=item, evaluation=evaluation,
-                                                                    record=record, **context),
-                           self._case_saved)
+        self._with_consent([(evaluation, record)], lambda consent: self._save_decided(
+            lambda guide, **context: guide.save_case(item=item, evaluation=evaluation, record=record,
+                                                     consent=consent, **context),
+            lambda saved: self._case_saved(saved, consent)))
+
+    # -- 材料复用: the applicant's consent before the case is saved, the hall's held materials
+    # after the ID is known (workstation/app/held.py)
+
+    def _held_desk(self):
+        if self._held is None:
+            from workstation.app.held import HeldDesk
+
+            self._held = HeldDesk.for_workstation(self.workstation)
+        return self._held
+
+    @Slot()
+    def _applicant_changed(self) -> None:
+        """An ID number read from the card or typed and entered: ask the hall, off the GUI
+        thread, what it holds of this applicant; an answer for an earlier number is dropped."""
+        window = self.main_window
+        if window is None:
+            return
+        fields = window.applicant.applicant_fields
+        number = fields.number() if (fields.document is not None or fields.id_number.isReadOnly()) else ""
+        if number == self._held_number:
+            return
+        self._held_number = number
+        if not number:
+            window.materials.clear_held()
+            return
+        try:
+            desk = self._held_desk()
+        except Exception as exc:  # no session with the hall (an offline login): paper, said plainly
+            window.materials.held_problem(str(exc))
+            return
+        from workstation.app.guide import HALL_TIMEZONE
+
+        def shown(held) -> None:
+            if self.main_window is not None and self._held_number == number:
+                self.main_window.materials.set_held(held, hall_now().astimezone(HALL_TIMEZONE).date())
+
+        def failed(exc: BaseException) -> None:
+            log.info("held materials not looked up: %s", exc)
+            if self.main_window is not None and self._held_number == number:
+                self.main_window.materials.held_problem(str(exc) or type(exc).__name__)
+
+        run_in_background(lambda: desk.find(number), shown, failed)
+
+    def _with_consent(self, decided, then) -> None:
+        """Before an accepted case is saved: ask on the citizen screen whether the hall may
+        keep what was received (the materials it would keep, once each); `then(consent)`
+        gets the answer, or None when there was nothing to ask (nothing keepable, no ID
+        number, no citizen screen). The clerk may go on without waiting: nothing is kept."""
+        from workstation.app.guide import HALL_TIMEZONE
+        from workstation.app.held import keepable
+        from workstation.domain.checklist import held_until
+
+        window = self.main_window
+        if window is None or getattr(self, "_consent_then", None) is not None:
+            return  # a question is on the citizen screen already: one save per decision
+        today = hall_now().astimezone(HALL_TIMEZONE).date()
+        materials = {}
+        for evaluation, record in decided:
+            for material in keepable(evaluation, record):
+                materials.setdefault(material.name, held_until(material, today).isoformat())
+        if (not materials or not window.applicant.applicant().id_number or self.settings.ui.citizen_screen == "off"
+                or window.applicant.problems()):
+            then(None)
+            return
+        self._consent_then = then
+        window.materials.ask_consent_shown(True)
+        self.citizen.ask_consent(list(materials.items()), self.settings.rating.timeout)
+
+    @Slot(bool)
+    def _consent_answered(self, given: bool) -> None:
+        from workstation.app.held import Consent
+
+        how = "timeout" if self.citizen.consent.timed_out else "answered"
+        self._consent_done(Consent(given, hall_now(), how))
+
+    @Slot()
+    def _consent_skipped(self) -> None:
+        """The clerk goes on without the applicant's answer: nothing is kept."""
+        from workstation.app.held import Consent
+
+        if getattr(self, "_consent_then", None) is None:
+            return
+        self.citizen.cancel_consent()
+        self._consent_done(Consent(False, hall_now(), "clerk"))
+
+    def _consent_done(self, consent) -> None:
+        then, self._consent_then = getattr(self, "_consent_then", None), None
+        if self.main_window is not None:
+            self.main_window.materials.ask_consent_shown(False)
+        if then is not None and self.main_window is not None:
+            then(consent)
+
+    def _audit_consent(self, cases, consent) -> None:
+        """The answer into the audit chain, off the GUI thread (asked answers only)."""
+        if consent is None:
+            return
+        clerk, device = self.workstation.clerk, self.workstation.device
+        try:
+            desk = self._held_desk()
+        except Exception as exc:
+            log.error("the consent to keep materials is on the case but not audited: %s", exc)
+            return
+        run_in_background(lambda: desk.audit_consent(cases, consent, clerk.username if clerk else "",
+                                                     device.window if device else None),
+                          lambda _r: None, lambda exc: log.error("consent not audited: %s", exc))
 
     @Slot()
     def _licence_url(self) -> str:
@@ -236,15 +347,15 @@ class ClerkApp(PersonFront):
     @Slot(object, object, object, object)
     def _bundle_decided(self, bundle, chosen, evaluation, decided) -> None:
         """一件事: every item's case and the bundle's one receipt."""
-        self._save_decided(lambda guide, **context: guide.save_bundle(bundle=bundle, chosen=chosen,
-                                                                      evaluation=evaluation, decided=decided,
-                                                                      **context),
-                           self._bundle_saved)
+        self._with_consent([(e, r) for _item, e, r in decided], lambda consent: self._save_decided(
+            lambda guide, **context: guide.save_bundle(bundle=bundle, chosen=chosen, evaluation=evaluation,
+                                                       decided=decided, consent=consent, **context),
+            lambda saved: self._bundle_saved(saved, consent)))
 
-    @Slot(object)
-    def _bundle_saved(self, saved) -> None:
+    def _bundle_saved(self, saved, consent=None) -> None:
         if self.main_window is None:
             return
+        self._audit_consent(saved.cases, consent)
         lines = [self.tr("One thing %1 saved, %2 items:").replace("%1", saved.receipt.display_number).replace(
             "%2", str(len(saved.cases)))]
         for case in saved.cases:
@@ -261,10 +372,10 @@ class ClerkApp(PersonFront):
         self.documents.start(saved.receipt)  # the one receipt, signed once
         self._case_started = hall_now()
 
-    @Slot(object)
-    def _case_saved(self, saved) -> None:
+    def _case_saved(self, saved, consent=None) -> None:
         if self.main_window is None:
             return
+        self._audit_consent([saved], consent)
         text = self.tr("Case %1 saved: %2.").replace("%1", saved.display_number).replace(
             "%2", saved.payload["decision"]["label"])
         if saved.promised_date:
@@ -308,6 +419,8 @@ class ClerkApp(PersonFront):
         self.citizen.rating.rated.connect(self._rated)
         self.citizen.rating.dismissed.connect(lambda: self._rating_state("none"))
         self.citizen.rating.finished.connect(self._next_rating)
+        self.citizen.consent.answered.connect(self._consent_answered)
+        self._consent_then = None
 
     @Slot(object)
     def _ticket_event(self, event) -> None:
@@ -423,6 +536,8 @@ class ClerkApp(PersonFront):
         self._stop_idle_lock()
         self._rating_queue.clear()
         self._visit_cases = {}
+        self._consent_then = None
+        self.citizen.cancel_consent()
         self.citizen.rating.cancel()
         if getattr(self, "_reader_timer", None) is not None:
             self._reader_timer.stop()

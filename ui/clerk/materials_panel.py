@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtCore import QDate, QEvent, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QDate, QEvent, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -50,6 +50,8 @@ from workstation.domain.bundle import (
     merged_materials,
 )
 from workstation.domain.bundle import unanswered as bundle_unanswered
+from workstation.domain.case_number import InvalidCaseNumber
+from workstation.domain.case_number import parse as parse_case_number
 from workstation.domain.catalogue import Necessity
 from workstation.domain.checklist import (
     Decision,
@@ -78,6 +80,14 @@ FINDING_COLOURS = {"ok": "#17703a", "missing": "#b3261e", "problem": "#9a5b00", 
 FINDING_MARKS = {"ok": "✔", "missing": "✘", "problem": "！", "pending": "…"}
 _WORST_FIRST = ("missing", "problem", "pending", "ok")  # a shared row shows its worst finding
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
+
+
+def display_case_number(number: str) -> str:
+    """A 办件编号 grouped for reading (as printed on the receipt), or as it came."""
+    try:
+        return parse_case_number(number).display()
+    except InvalidCaseNumber:
+        return number
 
 
 def item_mark(index: int) -> str:
@@ -204,7 +214,8 @@ class _MaterialCell(QWidget):
     """The material's name with what to bring under it, whole (wrapped, never cut); and,
     when the clerk finds it defective, the field for what is wrong."""
 
-    def __init__(self, material: Material, parent=None, used_by: str = "") -> None:
+    def __init__(self, material: Material, parent=None, used_by: str = "", held_line: str = "",
+                 reusable: bool = False) -> None:
         super().__init__(parent)
         hint = requirement_text(material) + (f" · {used_by}" if used_by else "")
         self.label = QLabel(
@@ -228,10 +239,22 @@ class _MaterialCell(QWidget):
             widest = max(self.reason.fontMetrics().horizontalAdvance(t) for t in material.acceptance_standards)
             self.reason.view().setMinimumWidth(widest + 40)
         self.reason.hide()
+        # 材料复用: what the hall holds of this material for the applicant, and the tick that
+        # reuses it (a valid one only; Tab reaches it, Space ticks it).
+        self.held = QLabel(held_line)
+        self.held.setObjectName(f"held_{material.id}")
+        self.held.setWordWrap(True)
+        self.held.setStyleSheet("color: #17703a; font-size: 10pt;" if reusable else "color: #9a5b00; font-size: 10pt;")
+        self.held.setVisible(bool(held_line))
+        self.reuse = QCheckBox(QCoreApplication.translate("MaterialsPanel", "Reuse, do not ask again"))
+        self.reuse.setObjectName(f"reuse_{material.id}")
+        self.reuse.setVisible(reusable)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 3, 6, 3)
         layout.setSpacing(3)
         layout.addWidget(self.label)
+        layout.addWidget(self.held)
+        layout.addWidget(self.reuse)
         layout.addWidget(self.reason)
 
     def needed_height(self, width: int) -> int:
@@ -239,6 +262,10 @@ class _MaterialCell(QWidget):
         margins = self.layout().contentsMargins()
         inner = max(1, width - margins.left() - margins.right())
         height = margins.top() + margins.bottom() + self.label.heightForWidth(inner)
+        if not self.held.isHidden():
+            height += self.layout().spacing() + self.held.heightForWidth(inner)
+        if not self.reuse.isHidden():
+            height += self.layout().spacing() + self.reuse.sizeHint().height()
         if not self.reason.isHidden():
             height += self.layout().spacing() + self.reason.sizeHint().height()
         return height
@@ -253,6 +280,7 @@ class MaterialsPanel(QWidget):
     bundle_decided = Signal(object, object, object, object)
     checklist_changed = Signal(str, object)
     licences_requested = Signal()  # 查电子证照: the clerk asks the licence service (the app does it)
+    consent_skipped = Signal()  # 材料复用: the clerk goes on without the applicant's answer (nothing kept)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -298,8 +326,22 @@ class MaterialsPanel(QWidget):
         self.licence_button.clicked.connect(self._licences_clicked)
         QShortcut(QKeySequence("Ctrl+L"), self, self._licences_clicked)
         self.licences: dict[str, object] = {}  # material id -> the Licence that stands for it
+        # 材料复用: what the hall holds for the applicant at the counter, by material name.
+        self.held: dict[str, object] = {}  # name -> workstation.app.held.HeldMaterial
+        self.held_today = date.today()
+        self.reuse_button = QPushButton(self.tr("Reuse held (Ctrl+R)"))
+        self.reuse_button.setObjectName("reuseHeld")
+        self.reuse_button.setToolTip(self.tr("Reuse every material the centre holds, still valid, for this applicant"))
+        self.reuse_button.hide()
+        self.reuse_button.clicked.connect(self.reuse_all)
+        QShortcut(QKeySequence("Ctrl+R"), self, self.reuse_all)
+        self.held_notice = QLabel()
+        self.held_notice.setObjectName("heldNotice")
+        self.held_notice.setWordWrap(True)
+        self.held_notice.hide()
         head = QHBoxLayout()
         head.addWidget(self.header, 1)
+        head.addWidget(self.reuse_button)
         head.addWidget(self.licence_button)
         head.addWidget(self.guide_button)
 
@@ -361,6 +403,22 @@ class MaterialsPanel(QWidget):
         self.result.setObjectName("caseResult")
         self.result.setWordWrap(True)
 
+        # 材料复用: while the citizen screen asks whether the materials may be kept.
+        self.consent_wait = QWidget()
+        wait = QHBoxLayout(self.consent_wait)
+        wait.setContentsMargins(0, 0, 0, 0)
+        self.consent_label = QLabel(self.tr("The applicant is asked on their screen whether the centre may keep "
+                                            "the materials received…"))
+        self.consent_label.setObjectName("consentWaiting")
+        self.consent_label.setWordWrap(True)
+        self.consent_skip = QPushButton(self.tr("Go on without keeping (Esc)"))
+        self.consent_skip.setObjectName("consentSkip")
+        self.consent_skip.clicked.connect(self.consent_skipped)
+        wait.addWidget(self.consent_label, 1)
+        wait.addWidget(self.consent_skip)
+        self.consent_wait.hide()
+        QShortcut(QKeySequence("Esc"), self.consent_wait, self._skip_consent)
+
         # What of the hall's guide this PC could not read (kept until a good read).
         self.guide_notice = QLabel()
         self.guide_notice.setObjectName("guideNotice")
@@ -373,12 +431,14 @@ class MaterialsPanel(QWidget):
         layout.addWidget(self.search)
         layout.addWidget(self.results)
         layout.addLayout(head)
+        layout.addWidget(self.held_notice)
         layout.addWidget(self.situations)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.problems)
         layout.addWidget(self.decision_bar)
         layout.addWidget(self.bundle_items)
         layout.addWidget(self.bundle_save)
+        layout.addWidget(self.consent_wait)
         layout.addWidget(self.result)
 
     # 电子证照 (免提交)
@@ -423,6 +483,93 @@ class MaterialsPanel(QWidget):
         """The service could not be asked: the clerk goes on with paper; nothing changes."""
         self._show_result(fill(self.tr("The licence service cannot be used now (%1): take the materials on paper."),
                                reason), refused=True)
+
+    # 材料复用
+
+    def ask_consent_shown(self, waiting: bool) -> None:
+        """While the applicant answers, no decision can be recorded a second time."""
+        self.consent_wait.setVisible(waiting)
+        if waiting:
+            for button in self.buttons.values():
+                button.setEnabled(False)
+            self.bundle_save.setEnabled(False)
+            self.consent_skip.setFocus()
+        elif self.item is not None or self.bundle is not None:
+            self._reevaluate()
+
+    @Slot()
+    def _skip_consent(self) -> None:
+        if self.consent_wait.isVisible():
+            self.consent_skipped.emit()
+
+    def set_held(self, held: list, today: date | None = None) -> None:
+        """What the hall holds for the applicant now at the counter (HeldMaterial, any
+        validity): each matching row says so, and a valid one may be ticked 复用."""
+        self.held_today = today or date.today()
+        self.held = {}
+        for entry in held:  # newest first: the first of a name is the one the hall keeps
+            self.held.setdefault(entry.material_name, entry)
+        valid = [h for h in self.held.values() if h.valid_on(self.held_today)]
+        if not held:
+            self._show_held_notice(self.tr("The centre holds no materials of this applicant."), "#4a5a70")
+        else:
+            names = "、".join(h.material_name for h in valid) or self.tr("none still valid")
+            self._show_held_notice(fill(self.tr("The centre holds %1 material(s) of this applicant; valid for reuse: "
+                                                 "%2"), len(self.held), names), "#17703a")
+        self._rows_again()
+
+    def held_problem(self, reason: str) -> None:
+        """The hall could not be asked: the clerk takes paper as usual; nothing is offered."""
+        self.held = {}
+        self._show_held_notice(fill(self.tr("The centre's held materials cannot be looked up now (%1): take the "
+                                            "materials on paper."), reason), "#b3261e")
+        self._rows_again()
+
+    def clear_held(self) -> None:
+        self.held = {}
+        self.held_notice.hide()
+        self._rows_again()
+
+    def _show_held_notice(self, text: str, colour: str) -> None:
+        self.held_notice.setText(text)
+        self.held_notice.setStyleSheet(f"color: {colour};")
+        self.held_notice.show()
+
+    def _rows_again(self) -> None:
+        if self.item is not None or self.bundle is not None:
+            self._rebuild_checklist()
+        else:
+            self.reuse_button.hide()
+
+    def held_for(self, material: Material):
+        """The hall's held copy of `material` for this applicant, valid or not, or None."""
+        return self.held.get(material.name)
+
+    def _reusable(self, material: Material):
+        held = self.held_for(material)
+        return held if held is not None and held.valid_on(self.held_today) else None
+
+    def _held_line(self, material: Material) -> str:
+        held = self.held_for(material)
+        if held is None:
+            return ""
+        number = display_case_number(held.case_number)
+        if held.valid_on(self.held_today):
+            return fill(self.tr("Held: received %1 (case %2), valid until %3"), held.received_on.isoformat(), number,
+                        held.valid_until.isoformat())
+        return fill(self.tr("Held: received %1 (case %2), expired %3: ask for it again"),
+                    held.received_on.isoformat(), number, held.valid_until.isoformat())
+
+    @Slot()
+    def reuse_all(self) -> list[str]:
+        """Tick 复用 on every row whose material the hall holds, still valid (Ctrl+R)."""
+        ticked = []
+        for row, material in enumerate(self._materials):
+            cell = self.table.cellWidget(row, COL_NAME)
+            if isinstance(cell, _MaterialCell) and cell.reuse.isVisible() and cell.reuse.isEnabled():
+                cell.reuse.setChecked(True)
+                ticked.append(material.name)
+        return ticked
 
     # the catalogue
 
@@ -743,6 +890,8 @@ class MaterialsPanel(QWidget):
         finally:
             self._building = False
         self._update_licence_button()
+        self.reuse_button.setVisible(any(not self.table.cellWidget(r, COL_NAME).reuse.isHidden()
+                                         for r in range(len(self._materials))))
         self._fit_columns()
         # The situation boxes and the bundle's rows settle their layout after this: fit the
         # rows again once they have, so no wrapped name or hint is cut.
@@ -758,7 +907,11 @@ class MaterialsPanel(QWidget):
     def _fill_row(self, row: int, material: Material, statuses=None, used_by: str = "") -> None:
         necessity = {Necessity.REQUIRED: self.tr("required"), Necessity.OPTIONAL: self.tr("optional"),
                      Necessity.DEFERRABLE: self.tr("may follow later")}[material.necessity]
-        cell = _MaterialCell(material, used_by=used_by)
+        reusable = self._reusable(material)
+        offered = [v for v in (statuses or allowed_statuses(material))
+                   if v is not MaterialStatus.REUSED or reusable is not None]
+        cell = _MaterialCell(material, used_by=used_by, held_line=self._held_line(material),
+                             reusable=reusable is not None and MaterialStatus.REUSED in offered)
         self.table.setCellWidget(row, COL_NAME, cell)
         need = QTableWidgetItem(necessity)
         need.setFlags(Qt.ItemFlag.ItemIsEnabled)
@@ -767,7 +920,7 @@ class MaterialsPanel(QWidget):
         status = QComboBox()
         status.setObjectName(f"status_{material.id}")
         status.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        for value in statuses or allowed_statuses(material):
+        for value in offered:
             status.addItem(self._status_label(value), value.value)
         originals, copies = QSpinBox(), QSpinBox()
         originals.setObjectName(f"originals_{material.id}")
@@ -798,11 +951,22 @@ class MaterialsPanel(QWidget):
             # Only a defective material has a reason; a hidden one is kept in case the clerk
             # comes back to 不符合要求, but never shown on a row that says otherwise.
             r.setVisible(value is MaterialStatus.DEFECTIVE)
+            tick.blockSignals(True)
+            tick.setChecked(value is MaterialStatus.REUSED)
+            tick.blockSignals(False)
             if not self._building:
                 self._fit_rows()
             self._reevaluate()
 
+        tick = cell.reuse
+
+        def ticked(on: bool, s=status) -> None:
+            wanted = MaterialStatus.REUSED if on else MaterialStatus.NOT_CHECKED
+            if s.findData(wanted.value) >= 0:
+                s.setCurrentIndex(s.findData(wanted.value))
+
         status.currentIndexChanged.connect(status_changed)
+        tick.toggled.connect(ticked)
         originals.valueChanged.connect(lambda _v: self._reevaluate())
         copies.valueChanged.connect(lambda _v: self._reevaluate())
         reason.currentTextChanged.connect(lambda _t: self._reevaluate())
@@ -873,6 +1037,7 @@ class MaterialsPanel(QWidget):
                 MaterialStatus.RECEIVED: self.tr("received"),
                 MaterialStatus.ELECTRONIC: self.tr("electronic"),
                 MaterialStatus.SHARED: self.tr("fetched by data sharing"),
+                MaterialStatus.REUSED: self.tr("reused"),
                 MaterialStatus.MISSING: self.tr("missing"),
                 MaterialStatus.DEFECTIVE: self.tr("defective")}[status]
 
@@ -915,6 +1080,12 @@ class MaterialsPanel(QWidget):
             status_value, originals, copies, reason = self._row_state(row)
             status = MaterialStatus(status_value)
             try:
+                if status is MaterialStatus.REUSED:
+                    held = self._reusable(material)
+                    if held is None:
+                        raise ValueError(self.tr("the centre holds no valid copy of it any more"))
+                    checks.append(MaterialCheck.reused(material.id, held.case_number))
+                    continue
                 if status is MaterialStatus.RECEIVED and not (originals or copies):
                     raise ValueError(self.tr("count the originals or copies received"))
                 if status is MaterialStatus.DEFECTIVE and not reason.strip():
