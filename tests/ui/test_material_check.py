@@ -120,7 +120,12 @@ def test_search_check_decide_and_sync_a_case(qtbot, logged_in, sqlite_hall, tmp_
     assert window.applicant.agent_id.text() == "110101********1233"
     qtbot.wait(100)  # let the new rows and situation boxes show before the picture
     save_screen(window, tmp_path / "material_check.png")
+    before = app.last_case
     qtbot.mouseClick(panel.buttons[Decision.ACCEPT], Qt.MouseButton.LeftButton)
+    # 材料复用: an applicant with an ID number is asked first whether the hall may keep what was received.
+    qtbot.waitUntil(lambda: app.citizen.consent.active or app.last_case is not before, timeout=10000)
+    if app.citizen.consent.active:
+        qtbot.mouseClick(app.citizen.consent.no, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: app.last_case is not None, timeout=30000)
     saved = app.last_case
     assert validate(saved.case_number)
