@@ -22,11 +22,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
-from server import cases, records
+from server import audit, cases, records
 from server.auth import Principal, require
 from server.db import Database
 from server.models import HeldMaterial, Record
 from workstation.domain import case_number as case_numbers
+from workstation.domain.identity import mask_id
 from workstation.domain.roles import Role
 from workstation.protocol import API_PREFIX
 from workstation.protocol import held as wire
@@ -121,10 +122,15 @@ def held_router(db: Database) -> APIRouter:
     router = APIRouter(prefix=API_PREFIX, tags=["held materials"])
 
     @router.post(f"{wire.HELD_PREFIX}/search", response_model=list[wire.HeldMaterial])
-    def find(body: wire.HeldSearch, _: Principal = Depends(require(Role.CLERK))) -> list[wire.HeldMaterial]:
+    def find(body: wire.HeldSearch, caller: Principal = Depends(require(Role.CLERK))) -> list[wire.HeldMaterial]:
         """材料复用: the materials the hall keeps for the applicant with this ID number (in the
         body, never in the URL), found by its keyed hash; the clerk at the counter only."""
         with db.reading() as session:
-            return search(session, body.id_number)
+            found = search(session, body.id_number)
+        # Audited like the case look-up by ID: the masked number and the keyed hash, never the number.
+        audit.record(db, caller, "lookup.held_materials", mask_id(body.id_number), {
+            "id_masked": mask_id(body.id_number), "id_hash": cases.applicant_hash(body.id_number),
+            "materials": [h.material_name for h in found]})
+        return found
 
     return router

@@ -6,12 +6,16 @@ the other way round), and keeps nothing without consent."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
+import keyring
 import pytest
 import sqlalchemy as sa
 
+from tests.server.test_audit import entries
 from tests.support.hall_server import HallServer
+from tests.support.keyring_backend import MemoryKeyring
 from tests.ui.rating_fixtures import CaseMaker, demo_item, hall_time
 from workstation.app.guide import Person
 from workstation.app.held import Consent
@@ -46,6 +50,15 @@ def _rows(db_url: str) -> list[dict]:
             return [dict(r._mapping) for r in connection.execute(sa.text("SELECT * FROM held_materials"))]
     finally:
         engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring():
+    """The windows' store keys in memory, whatever other test modules loaded as backends."""
+    previous = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())
+    yield
+    keyring.set_keyring(previous)
 
 
 @pytest.fixture
@@ -112,3 +125,9 @@ def test_only_the_clerk_asks_and_a_strange_number_finds_nothing(hall_server, mak
     assert _held(hall_server, clerk, Person("X", id_number="E12345678")) == []
     bad = clerk.post(hall_server.api("/held-materials/search"), json={"id_number": "\x00"}, timeout=TIMEOUT)
     assert bad.status_code == 422
+    # Each look-up is in the server's audit trail: masked number and keyed hash, never the number.
+    admin = hall_server.login("admin", device_token=one.token)
+    admin.hall = hall_server  # how test_audit's pager finds the server
+    rows = entries(admin, action="lookup.held_materials")
+    assert len(rows) == 2 and rows[0]["actor"] == "clerk1" and rows[0]["details"]["id_masked"].upper() == "110105********002X"
+    assert LI.id_number not in json.dumps(rows)

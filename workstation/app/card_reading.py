@@ -45,7 +45,8 @@ AUDIT_CARD_READ = "audit.card_read"
 AUDIT_ID_REVEAL = "audit.id_reveal"
 AUDIT_DOCUMENT_PRINT = "audit.document_print"  # written by workstation.app.documents
 AUDIT_PHONE_REVEAL = "audit.phone_reveal"  # written by workstation.app.rating (FollowUpDesk)
-AUDIT_KINDS = (AUDIT_CARD_READ, AUDIT_ID_REVEAL, AUDIT_DOCUMENT_PRINT, AUDIT_PHONE_REVEAL)
+AUDIT_MATERIAL_CONSENT = "audit.material_consent"  # written by workstation.app.held (材料复用)
+AUDIT_KINDS = (AUDIT_CARD_READ, AUDIT_ID_REVEAL, AUDIT_DOCUMENT_PRINT, AUDIT_PHONE_REVEAL, AUDIT_MATERIAL_CONSENT)
 HEAD_KEY = "audit_head:"
 
 

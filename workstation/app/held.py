@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from workstation.app.card_reading import AUDIT_MATERIAL_CONSENT, AuditTrail
 from workstation.domain.checklist import (
     DecisionRecord,
     Evaluation,
@@ -31,11 +32,9 @@ from workstation.protocol import held as wire
 from workstation.protocol.catalogue import Material
 
 if TYPE_CHECKING:
-    from workstation.app.card_reading import AuditTrail
     from workstation.app.workstation import Workstation
     from workstation.sync.cases_client import CasesClient
 
-AUDIT_MATERIAL_CONSENT = "audit.material_consent"
 ACCEPTED = frozenset({"accept", "accept_with_deficiency", "accept_on_commitment"})
 _KEPT_STATUSES = (MaterialStatus.RECEIVED, MaterialStatus.ELECTRONIC)
 
@@ -83,7 +82,6 @@ class HeldDesk:
 
     @classmethod
     def for_workstation(cls, ws: Workstation) -> HeldDesk:
-        from workstation.app.card_reading import AuditTrail
         from workstation.app.cases import CaseDesk
 
         desk = CaseDesk.for_workstation(ws)
