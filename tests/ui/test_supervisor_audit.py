@@ -5,13 +5,23 @@ the hall's event, and 确认已处理 acknowledges it on the server (audited).""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 
 from tests.support.audit_chain import device_id, upload, workstation_chain
+from tests.support.screenshots import save_screen
 from tests.ui.rating_fixtures import *  # noqa: F403 - the supervisor's app
 from tests.ui.test_shell import _log_in, start_enrolled
 
 TIMEOUT = 30
+
+
+def shots(tmp_path: Path) -> Path:
+    folder = Path(os.environ.get("SCREENSHOT_DIR") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def open_supervisor(qtbot, supervisor_app, hall):
@@ -23,7 +33,7 @@ def open_supervisor(qtbot, supervisor_app, hall):
     return app
 
 
-def test_a_broken_chain_is_shown_and_acknowledged(qtbot, sqlite_hall, supervisor_app):
+def test_a_broken_chain_is_shown_and_acknowledged(qtbot, sqlite_hall, supervisor_app, tmp_path):
     token = sqlite_hall.enrol("workstation", 2, name="窗口2电脑")
     records = workstation_chain(device_id(sqlite_hall, token), 5)
     upload(sqlite_hall, token, records[:2])
@@ -50,6 +60,9 @@ def test_a_broken_chain_is_shown_and_acknowledged(qtbot, sqlite_hall, supervisor
     assert nav.item(app._alerts_index).text() == "审计告警（2 条未处理）"
 
     app.main_window.show_screen(app._alerts_index)
+    app.main_window.resize(1366, 768)  # the hall's supervisor PC
+    qtbot.wait(200)
+    save_screen(app.main_window, shots(tmp_path) / "audit_alerts_1366x768.png")
     qtbot.mouseClick(screen.cards[1].acknowledge_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: len(screen.cards) == 1, timeout=30000)
     assert screen.cards[0].alert.window == 3
