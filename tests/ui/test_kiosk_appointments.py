@@ -204,3 +204,35 @@ def test_the_kiosk_checks_appointments_in_and_says_what_the_halls_rules_made_of_
     clerk = window_session(sqlite_hall, 1, "clerk1")
     assert call_next_at(sqlite_hall, clerk)["id"] == on_time.id
     assert ordinary.ticket.id != on_time.id
+
+
+def test_the_main_window_opens_the_booking_with_the_applicant_at_the_counter(qtbot, clerk_app, sqlite_hall,
+                                                                              tmp_path):
+    from PySide6.QtGui import QAction
+
+    from tests.ui.test_shell import FAST_SYNC, open_main_window
+    from workstation.config import ServerSettings, Settings, UiSettings
+
+    app = clerk_app(Settings(server=ServerSettings(url=sqlite_hall.url), sync=FAST_SYNC,
+                             ui=UiSettings(citizen_screen="off")))
+    open_main_window(qtbot, app, sqlite_hall, 1)
+    window = app.main_window
+    window.resize(1366, 768)
+    qtbot.waitUntil(lambda: getattr(window, "call_panel", None) is not None
+                    and window.call_panel.buttons["book"].isEnabled(), timeout=30000)
+    window.applicant.id_number.setFocus()
+    qtbot.keyClicks(window.applicant.id_number, APPLICANT)  # typed, as when no card is read
+    qtbot.keyClick(window.applicant.id_number, Qt.Key.Key_Return)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    qtbot.keyClick(window, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: isinstance(window.call_panel._dialog, BookingDialog), timeout=5000)
+    dialog: BookingDialog = window.call_panel._dialog
+    assert dialog._card_number == APPLICANT and dialog.id_number.text().endswith(APPLICANT[-4:])
+    dialog.reject()
+    qtbot.waitUntil(lambda: window.call_panel._dialog is None, timeout=5000)
+    # The Workstation menu's entry opens the same dialog.
+    window.findChild(QAction, "bookAction").trigger()
+    qtbot.waitUntil(lambda: isinstance(window.call_panel._dialog, BookingDialog), timeout=5000)
+    save_screen(window, tmp_path / "main_window_booking.png")
+    window.call_panel._dialog.reject()

@@ -423,11 +423,12 @@ class CallPanel(QWidget):
         top.addWidget(self.covering_label)
         top.addWidget(self.paused_label)
         grid = QGridLayout()
-        order = [CALL_NEXT, RECALL, START, FINISH, PARK, NO_SHOW, TRANSFER, CALL_NUMBER, PAUSE, BOOK]
+        order = [CALL_NEXT, RECALL, START, FINISH, PARK, NO_SHOW, TRANSFER, CALL_NUMBER, PAUSE]
         for i, action in enumerate(order):
             grid.addWidget(self.buttons[action], i // 3, i % 3)
         parked_row = QHBoxLayout()  # 挂起的号：N 个 … [回访], the list under it while one is parked
         parked_row.addWidget(self.parked_title, 1)
+        parked_row.addWidget(self.buttons[BOOK], 0)  # 预约 here: a fourth row of buttons pushes the applicant down
         parked_row.addWidget(self.buttons[CALL_BACK], 0)
 
         layout = QVBoxLayout(self)
