@@ -4,22 +4,22 @@
 <context>
     <name>AdviceCard</name>
     <message>
-        <location filename="../../ui/supervisor/advice.py" line="47"/>
+        <location filename="../../ui/supervisor/advice.py" line="73"/>
         <source>Open window %1 for %2: expected wait from %3 min down to %4 min</source>
         <translation>开启 %1 号窗口办理 %2：预计等候从 %3 分钟降到 %4 分钟</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/advice.py" line="52"/>
+        <location filename="../../ui/supervisor/advice.py" line="76"/>
         <source>%1 waiting · %2 window(s) serving it now · average service %3 min · window %4&apos;s own queue: %5 → %6 min</source>
         <translation>%1 人等候 · 现有 %2 个窗口办理 · 平均办理 %3 分钟 · %4 号窗口本身的等候：%5 → %6 分钟</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/advice.py" line="59"/>
+        <location filename="../../ui/supervisor/advice.py" line="81"/>
         <source>Reasoning: %1</source>
         <translation>测算依据：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/advice.py" line="62"/>
+        <location filename="../../ui/supervisor/advice.py" line="55"/>
         <source>&amp;Apply</source>
         <translation>应用(&amp;A)</translation>
     </message>
@@ -27,57 +27,57 @@
 <context>
     <name>AdviceScreen</name>
     <message>
-        <location filename="../../ui/supervisor/advice.py" line="89"/>
+        <location filename="../../ui/supervisor/advice.py" line="100"/>
         <source>Window load advice</source>
         <translation>窗口动态调整</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/advice.py" line="93"/>
+        <location filename="../../ui/supervisor/advice.py" line="104"/>
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/advice.py" line="158"/>
+        <location filename="../../ui/supervisor/advice.py" line="169"/>
         <source>The hall server did not answer: %1</source>
         <translation>大厅服务器没有应答：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/advice.py" line="177"/>
+        <location filename="../../ui/supervisor/advice.py" line="196"/>
         <source>As of %1.</source>
         <translation>截至 %1。</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/advice.py" line="179"/>
+        <location filename="../../ui/supervisor/advice.py" line="198"/>
         <source>No window needs to change now: every queue is within reach.</source>
         <translation>目前各队列等候正常，无需调整窗口。</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/advice.py" line="184"/>
+        <location filename="../../ui/supervisor/advice.py" line="203"/>
         <source>Apply the advice</source>
         <translation>应用调整建议</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/advice.py" line="185"/>
+        <location filename="../../ui/supervisor/advice.py" line="204"/>
         <source>Window %1 (%2) will serve %3 as well, from now on. Apply?</source>
         <translation>%1 号窗口（%2）将从现在起同时办理 %3。确定应用吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/advice.py" line="189"/>
+        <location filename="../../ui/supervisor/advice.py" line="208"/>
         <source>Apply</source>
         <translation>应用</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/advice.py" line="190"/>
+        <location filename="../../ui/supervisor/advice.py" line="209"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/advice.py" line="197"/>
+        <location filename="../../ui/supervisor/advice.py" line="216"/>
         <source>Applying…</source>
         <translation>正在应用……</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/advice.py" line="203"/>
+        <location filename="../../ui/supervisor/advice.py" line="222"/>
         <source>Window %1 now serves %2 as well.</source>
         <translation>%1 号窗口已同时办理 %2。</translation>
     </message>
@@ -805,7 +805,7 @@
     </message>
     <message>
         <location filename="../../ui/clerk/call_panel.py" line="380"/>
-        <location filename="../../ui/clerk/call_panel.py" line="524"/>
+        <location filename="../../ui/clerk/call_panel.py" line="525"/>
         <source>No ticket at the counter.</source>
         <translation>窗口前暂无办理的号。</translation>
     </message>
@@ -815,132 +815,132 @@
         <translation>挂起的号</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="462"/>
+        <location filename="../../ui/clerk/call_panel.py" line="463"/>
         <source>Resume</source>
         <translation>恢复叫号</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="505"/>
+        <location filename="../../ui/clerk/call_panel.py" line="506"/>
         <source>The hall server is reachable again: calling works.</source>
         <translation>已重新连接大厅服务器，可以叫号了。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="508"/>
+        <location filename="../../ui/clerk/call_panel.py" line="509"/>
         <source>Window %1</source>
         <translation>%1 号窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="513"/>
+        <location filename="../../ui/clerk/call_panel.py" line="514"/>
         <source>Also serving window %1</source>
         <translation>AB角：兼办 %1 号窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="532"/>
+        <location filename="../../ui/clerk/call_panel.py" line="533"/>
         <source>called %1 times</source>
         <translation>已呼叫 %1 次</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="534"/>
+        <location filename="../../ui/clerk/call_panel.py" line="535"/>
         <source>priority</source>
         <translation>优先</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="538"/>
+        <location filename="../../ui/clerk/call_panel.py" line="539"/>
         <source>Waiting: %1</source>
         <translation>等候：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="551"/>
+        <location filename="../../ui/clerk/call_panel.py" line="552"/>
         <source>Parked tickets: %1</source>
         <translation>挂起的号：%1 个</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="588"/>
+        <location filename="../../ui/clerk/call_panel.py" line="589"/>
         <source>Serving for %1</source>
         <translation>已办理 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="590"/>
+        <location filename="../../ui/clerk/call_panel.py" line="591"/>
         <source>Called %1 ago</source>
         <translation>已呼叫 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="649"/>
+        <location filename="../../ui/clerk/call_panel.py" line="650"/>
         <source>The keys pressed after it were not acted on.</source>
         <translation>之后按的键未执行。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="666"/>
+        <location filename="../../ui/clerk/call_panel.py" line="667"/>
         <source>Something went wrong: %1</source>
         <translation>出现问题：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="669"/>
+        <location filename="../../ui/clerk/call_panel.py" line="670"/>
         <source>The hall server cannot be reached, so calling is not possible now. You can go on with the applicant at the counter; calling comes back by itself.</source>
         <translation>无法连接大厅服务器，暂时不能叫号。您可以继续为窗口前的申请人办理；连接恢复后叫号会自动恢复。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="676"/>
+        <location filename="../../ui/clerk/call_panel.py" line="677"/>
         <source>There is no ticket at the counter.</source>
         <translation>窗口前没有正在办理的号。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="685"/>
+        <location filename="../../ui/clerk/call_panel.py" line="686"/>
         <source>Calling %1.</source>
         <translation>正在呼叫 %1 号。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="701"/>
+        <location filename="../../ui/clerk/call_panel.py" line="702"/>
         <source>Choose a parked ticket first.</source>
         <translation>请先选择一个挂起的号。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="710"/>
+        <location filename="../../ui/clerk/call_panel.py" line="711"/>
         <source>Calling %1 again.</source>
         <translation>再次呼叫 %1 号。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="711"/>
+        <location filename="../../ui/clerk/call_panel.py" line="712"/>
         <source>Serving %1.</source>
         <translation>开始为 %1 号办理。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="712"/>
+        <location filename="../../ui/clerk/call_panel.py" line="713"/>
         <source>%1 is finished.</source>
         <translation>%1 号已办结。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="713"/>
+        <location filename="../../ui/clerk/call_panel.py" line="714"/>
         <source>%1 is parked; you can call the next one.</source>
         <translation>%1 号已挂起，可以呼叫下一位。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="714"/>
+        <location filename="../../ui/clerk/call_panel.py" line="715"/>
         <source>%1 is marked as a no-show.</source>
         <translation>%1 号已标记为过号。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="719"/>
+        <location filename="../../ui/clerk/call_panel.py" line="720"/>
         <source>%1 did not come after the last call: marked as a no-show.</source>
         <translation>%1 号多次呼叫未到，已标记为过号。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="735"/>
+        <location filename="../../ui/clerk/call_panel.py" line="736"/>
         <source>%1 is transferred.</source>
         <translation>%1 号已转移。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="745"/>
+        <location filename="../../ui/clerk/call_panel.py" line="746"/>
         <source>The window is open again.</source>
         <translation>本窗口已恢复叫号。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="754"/>
+        <location filename="../../ui/clerk/call_panel.py" line="755"/>
         <source>The window is paused: no ticket is called to it.</source>
         <translation>本窗口已暂停，不会有号被叫到本窗口。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/call_panel.py" line="769"/>
+        <location filename="../../ui/clerk/call_panel.py" line="770"/>
         <source>Appointment %1 booked.</source>
         <translation>已预约，预约码 %1。</translation>
     </message>

@@ -299,6 +299,12 @@ def test_every_screen_as_a_supervisor_sees_it_and_advice_applied(
     assert card.reasoning.text()
     shot(window, tmp_path, "3_advice")
     chosen = card.advice
+    # The same move again with other figures, as a queue change brings it: the card under
+    # the supervisor's pointer stays and shows the new figures.
+    moved = chosen.model_copy(update={"waiting": chosen.waiting + 1})
+    advice.show_advice(advice.advice.model_copy(update={"advice": [moved, *advice.advice.advice[1:]]}))
+    assert advice.cards[0] is card and card.facts.text().startswith(f"{chosen.waiting + 1} ")
+    chosen = card.advice
 
     card.apply_button.click()
     box = advice._box

@@ -43,20 +43,13 @@ class AdviceCard(QFrame):
     def __init__(self, advice: mon.Advice, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("adviceCard")
-        self.advice = advice
-        self.headline = QLabel(fill(self.tr("Open window %1 for %2: expected wait from %3 min down to %4 min"),
-                                    advice.window, advice.business_type_name, _round(advice.wait_now_minutes),
-                                    _round(advice.wait_after_minutes)))
+        self.headline = QLabel()
         self.headline.setObjectName("adviceHeadline")
         self.headline.setWordWrap(True)
-        facts = fill(self.tr("%1 waiting · %2 window(s) serving it now · average service %3 min · "
-                             "window %4's own queue: %5 → %6 min"),
-                     advice.waiting, advice.windows_now, _round(advice.average_service_seconds / 60),
-                     advice.window, _round(advice.window_wait_now_minutes), _round(advice.window_wait_after_minutes))
-        self.facts = QLabel(facts)
+        self.facts = QLabel()
         self.facts.setObjectName("adviceFacts")
         self.facts.setWordWrap(True)
-        self.reasoning = QLabel(fill(self.tr("Reasoning: %1"), html.escape(advice.reasoning).replace("\n", "<br>")))
+        self.reasoning = QLabel()
         self.reasoning.setObjectName("adviceReasoning")
         self.reasoning.setWordWrap(True)
         self.apply_button = QPushButton(self.tr("&Apply"))
@@ -69,6 +62,24 @@ class AdviceCard(QFrame):
         layout = QHBoxLayout(self)
         layout.addLayout(text, 1)
         layout.addWidget(self.apply_button)
+        self.show_figures(advice)
+
+    def same_move(self, advice: mon.Advice) -> bool:
+        """Whether `advice` proposes what this card does (its figures may have moved)."""
+        return (advice.window, advice.business_type) == (self.advice.window, self.advice.business_type)
+
+    def show_figures(self, advice: mon.Advice) -> None:
+        self.advice = advice
+        self.headline.setText(fill(self.tr("Open window %1 for %2: expected wait from %3 min down to %4 min"),
+                                   advice.window, advice.business_type_name, _round(advice.wait_now_minutes),
+                                   _round(advice.wait_after_minutes)))
+        self.facts.setText(fill(self.tr("%1 waiting · %2 window(s) serving it now · average service %3 min · "
+                                        "window %4's own queue: %5 → %6 min"),
+                                advice.waiting, advice.windows_now, _round(advice.average_service_seconds / 60),
+                                advice.window, _round(advice.window_wait_now_minutes),
+                                _round(advice.window_wait_after_minutes)))
+        self.reasoning.setText(fill(self.tr("Reasoning: %1"),
+                                    html.escape(advice.reasoning).replace("\n", "<br>")))
 
 
 class AdviceScreen(QWidget):
@@ -165,14 +176,22 @@ class AdviceScreen(QWidget):
     @Slot(object)
     def show_advice(self, advice: mon.LoadAdvice) -> None:
         self.advice = advice
-        for card in self.cards:
-            card.deleteLater()
-        self.cards = []
-        for item in advice.advice:
-            card = AdviceCard(item)
-            card.apply_requested.connect(self.confirm)
-            self.list_layout.insertWidget(self.list_layout.count() - 1, card)
-            self.cards.append(card)
+        if len(self.cards) == len(advice.advice) and all(
+                card.same_move(item) for card, item in zip(self.cards, advice.advice, strict=True)):
+            # The same moves again with new figures (every queue change asks): the cards stay
+            # and take the figures, so the one the supervisor is about to click, or has
+            # focused, is not swapped under the pointer.
+            for card, item in zip(self.cards, advice.advice, strict=True):
+                card.show_figures(item)
+        else:
+            for card in self.cards:
+                card.deleteLater()
+            self.cards = []
+            for item in advice.advice:
+                card = AdviceCard(item)
+                card.apply_requested.connect(self.confirm)
+                self.list_layout.insertWidget(self.list_layout.count() - 1, card)
+                self.cards.append(card)
         if advice.advice:
             self.note.setText(fill(self.tr("As of %1."), hall_time(advice.at, "%H:%M:%S")))
         else:
