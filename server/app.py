@@ -213,9 +213,10 @@ def _not_ready(reason: str) -> JSONResponse:
 
 def create_app(db: Database, rating_settings: RatingSettings | None = None,
                queue_writer: str = "process", case_settings: CaseSettings | None = None,
-               login_settings: auth.LoginSettings | None = None) -> FastAPI:
+               login_settings: auth.LoginSettings | None = None, processes: int = 1) -> FastAPI:
     """The server's application. `queue_writer`: on SQLite, whether the queue is written by
-    a process of its own ("process", using a second core) or by a thread ("thread")."""
+    a process of its own ("process", using a second core) or by a thread ("thread").
+    `processes`: how many server processes serve the hall (--workers) with this one."""
     from server.queue import QueueService
     from server.queue_writer import ProcessWriter
     from server.reminders import ReminderService
@@ -232,19 +233,6 @@ def create_app(db: Database, rating_settings: RatingSettings | None = None,
     # password) or of everything (a device revoked: `bus.notice("principals.clear")`).
     bus.on_notice("principals.drop", lambda data: [principals.drop(d) for d in data.get("digests", ())])
     bus.on_notice("principals.clear", lambda data: principals.clear())
-
-    def device_revoked(data: dict) -> None:
-        # A device revoked (server.devices): its tokens are refused from the commit on; what
-        # this process cached of them goes now, and its open event streams end.
-        digests = data.get("digests")
-        if digests is None:  # revoked outside the API: which sessions it had is not said
-            principals.clear()
-        else:
-            for digest in digests:
-                principals.drop(digest)
-        bus.close_device(str(data.get("device_id", "")))
-
-    bus.on_notice(REVOKED_NOTICE, device_revoked)
     bus.on_notice("jobs.deadline", lambda data: deadline_job.poke())
     pruning: list[asyncio.Task] = []
     led: list[bool] = []
@@ -602,7 +590,8 @@ def create_app(db: Database, rating_settings: RatingSettings | None = None,
     app.include_router(held_router(db))
     from server.monitoring_api import monitoring_router
 
-    app.include_router(devices_router(db, bus))
+    # A device revoked: its cached tokens and streams go in every process (devices.revoked).
+    app.include_router(devices_router(db, bus, principals, processes))
 
     app.include_router(monitoring_router(db, bus, queue))
     from server import audit_chains

@@ -3,13 +3,17 @@ quarantine of what revoked devices sent afterwards (its list without bodies, and
 
 from __future__ import annotations
 
+import logging
+import os
+import threading
+import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, status
 from fastapi.responses import Response
 
 from server import audit, devices
-from server.auth import Principal, require
+from server.auth import Principal, PrincipalCache, require
 from server.db import Database
 from server.events import EventBus
 from workstation.domain.roles import Role
@@ -17,11 +21,58 @@ from workstation.protocol import API_PREFIX
 from workstation.protocol import devices as wire
 
 REVOKED_NOTICE = "devices.revoked"
+DROPPED_NOTICE = "devices.revoked.dropped"  # a process's word that it dropped a revoked device's tokens
+# How long a revocation waits for every other server process's word before it answers (a
+# process restarting has nothing cached; what one has caches 10 s at most).
+DROPPED_WAIT_SECONDS = 3.0
+
+log = logging.getLogger("hall.devices")
 
 
-def devices_router(db: Database, bus: EventBus) -> APIRouter:
+class _Words:
+    """The other processes' words that they dropped a revocation's tokens, by revocation."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._heard: dict[str, set[int]] = {}
+
+    def expect(self, key: str) -> None:
+        with self._changed:
+            self._heard[key] = set()
+
+    def heard(self, key: str, pid: int) -> None:
+        with self._changed:
+            if key in self._heard:
+                self._heard[key].add(pid)
+                self._changed.notify_all()
+
+    def wait(self, key: str, count: int, timeout: float) -> int:
+        with self._changed:
+            self._changed.wait_for(lambda: len(self._heard[key]) >= count, timeout)
+            return len(self._heard.pop(key))
+
+
+def devices_router(db: Database, bus: EventBus, principals: PrincipalCache, processes: int = 1) -> APIRouter:
+    """The endpoints, and every process's part of a revocation: at the notice it drops the
+    device's tokens from its cache (`principals`) and ends its streams; with several
+    `processes`, it says so, and the revoking request answers once each other one has."""
     router = APIRouter(prefix=API_PREFIX, tags=["devices"])
     admin_only = require(Role.ADMIN)
+    words = _Words()
+
+    def revoked(data: dict) -> None:
+        digests = data.get("digests")
+        if digests is None:  # revoked outside the API: which sessions it had is not said
+            principals.clear()
+        else:
+            for digest in digests:
+                principals.drop(digest)
+        bus.close_device(str(data.get("device_id", "")))
+        if data.get("key") and data.get("from") != os.getpid():
+            bus.notice(DROPPED_NOTICE, {"key": data["key"], "pid": os.getpid()})
+
+    bus.on_notice(REVOKED_NOTICE, revoked)
+    bus.on_notice(DROPPED_NOTICE, lambda data: words.heard(str(data.get("key")), int(data.get("pid", 0))))
 
     @router.get(wire.DEVICES_PREFIX, response_model=list[wire.DeviceOut])
     def list_devices(_: Principal = Depends(admin_only)) -> list[wire.DeviceOut]:
@@ -48,7 +99,18 @@ def devices_router(db: Database, bus: EventBus) -> APIRouter:
                     "sessions_ended": result.sessions_ended})
         except LookupError as exc:
             raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from None
-        bus.notice(REVOKED_NOTICE, {"device_id": device_id, "digests": digests})
+        others = processes - 1 if bus.shared else 0
+        key = uuid.uuid4().hex
+        if others:
+            words.expect(key)
+        bus.notice(REVOKED_NOTICE, {"device_id": device_id, "digests": digests, "key": key, "from": os.getpid()})
+        if others:
+            # Answered once no process can still let the device in from its cache.
+            heard = words.wait(key, others, DROPPED_WAIT_SECONDS)
+            if heard < others:
+                log.warning("device %s revoked: %d of the %d other server processes said they dropped its "
+                            "tokens within %.0f s (a process restarting has none cached)", device_id, heard,
+                            others, DROPPED_WAIT_SECONDS)
         return result
 
     @router.get(wire.QUARANTINE_PREFIX, response_model=list[wire.QuarantinedOut])

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 SETTINGS = "COUNTER_WORKER_SETTINGS"  # the workers' settings, from the supervisor
+PROCESSES = "COUNTER_WORKER_PROCESSES"  # how many workers there are (a revocation waits for each one's word)
 GRACE_SECONDS = 5  # a worker's requests in flight get this long to finish at a stop
 
 log = logging.getLogger("hall.workers")
@@ -41,6 +42,7 @@ def serve(url: str, sock: socket.socket, workers: int, settings: tuple[Any, ...]
     from uvicorn.supervisors import Multiprocess
 
     os.environ[SETTINGS] = base64.b64encode(pickle.dumps((url, *settings))).decode()
+    os.environ[PROCESSES] = str(workers)
     certificate = {"ssl_certfile": str(tls[0]), "ssl_keyfile": str(tls[1])} if tls else {}
     config = uvicorn.Config("server.workers:worker_app", factory=True, workers=workers, log_level="warning",
                             timeout_graceful_shutdown=GRACE_SECONDS, access_log=False, **certificate)
@@ -69,7 +71,8 @@ def worker_app():
     logging.basicConfig(level=logging.INFO, format=f"%(asctime)s %(levelname)s [{os.getpid()}] %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
     url, ratings, cases, login = pickle.loads(base64.b64decode(os.environ[SETTINGS]))
-    app = create_app(Database(url), ratings, case_settings=cases, login_settings=login)
+    app = create_app(Database(url), ratings, case_settings=cases, login_settings=login,
+                     processes=int(os.environ.get(PROCESSES, "1")))
     inner = app.router.lifespan_context
 
     @asynccontextmanager

@@ -422,7 +422,7 @@ def test_a_workstation_whose_token_was_forgotten_by_the_server_asks_to_enrol(hal
     workstation.connect()
     workstation.enrol(hall_server.new_code("workstation", 2))
     workstation.shutdown()
-    # A token the server does not know (another hall's database, or revoked).
+    # A token the server does not know (another hall's database). A revoked one is kept: test_sync_revoke.py.
     key = f"device@{hall_server.url}"
     stored = json.loads(keyring.get_password(SERVICE, key))
     keyring.set_password(SERVICE, key, json.dumps({**stored, "token": "dev_unknown"}))
