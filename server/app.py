@@ -29,6 +29,7 @@ from server.cases import CaseSettings, DeadlineJob
 from server.db import Database, database_trouble
 from server.devices_api import REVOKED_NOTICE, devices_router
 from server.events import EVERYONE, EventBus, SharedEventBus
+from server.halls import DEFAULT_HALL, HALL_CODE
 from server.leader import Leadership
 from server.ratings import RatingJob, RatingSettings
 from workstation import __version__
@@ -141,6 +142,7 @@ class AsciiJSONResponse(JSONResponse):
 class EnrolmentCodeRequest(BaseModel):
     kind: DeviceKind
     window: int | None = Field(default=None, ge=1, le=999)
+    hall: str = Field(default=DEFAULT_HALL, pattern=HALL_CODE, description="the hall the device is enrolled to")
 
 
 class EnrolmentCodeResponse(BaseModel):
@@ -380,9 +382,9 @@ def create_app(db: Database, rating_settings: RatingSettings | None = None,
     def new_enrolment_code(body: EnrolmentCodeRequest,
                            admin: Principal = Depends(require(Role.ADMIN))) -> EnrolmentCodeResponse:
         with db.session() as session:
-            code = auth.create_enrolment_code(session, body.kind, body.window)
+            code = auth.create_enrolment_code(session, body.kind, body.window, hall=body.hall)
             audit.append_for(session, admin, "admin.enrolment_code", body.kind.value,
-                             {"kind": body.kind.value, "window": body.window})
+                             {"kind": body.kind.value, "window": body.window, "hall": body.hall})
             return EnrolmentCodeResponse(code=code)
 
     @app.post(f"{API_PREFIX}/login", response_model=LoginResponse, tags=["auth"])
@@ -438,7 +440,8 @@ def create_app(db: Database, rating_settings: RatingSettings | None = None,
     @app.get(f"{API_PREFIX}/me", response_model=Me, tags=["auth"])
     def me(caller: Principal = Depends(any_enrolled)) -> Me:
         return Me(device_id=caller.device_id, device_kind=caller.device_kind, window=caller.window,
-                  username=caller.username, display_name=caller.display_name, role=caller.role)
+                  username=caller.username, display_name=caller.display_name, role=caller.role,
+                  hall=caller.hall, halls=sorted(caller.halls))
 
     @app.get(f"{API_PREFIX}/reference/changes", response_model=ChangesPage, tags=["reference"])
     def reference_changes(
@@ -496,7 +499,7 @@ def create_app(db: Database, rating_settings: RatingSettings | None = None,
         for attempt in range(3):
             try:
                 with db.session() as session:
-                    result, stored, conflicts = records.store_batch(session, device.device_id, batch)
+                    result, stored, conflicts = records.store_batch(session, device.device_id, batch, device.hall)
                 break
             except IntegrityError:
                 # Another upload of the same UUIDs committed first; the next try sees them.
@@ -518,7 +521,7 @@ def create_app(db: Database, rating_settings: RatingSettings | None = None,
         caller: Principal = Depends(require(*SUPERVISING)),
     ) -> wire_records.RecordsPage:
         with db.reading() as session:
-            found = records.page(session, kind, after, limit)
+            found = records.page(session, kind, after, limit, caller.halls)
         # Records as uploaded: a case's applicant in full, a rating's phone.
         audit.record(db, caller, "reveal.records", kind, {
             "kind": kind, "after": str(after) if after else None, "count": len(found.records)})
@@ -529,7 +532,7 @@ def create_app(db: Database, rating_settings: RatingSettings | None = None,
     def list_conflicts(limit: Annotated[int, Query(ge=1, le=1000)] = 100,
                        caller: Principal = Depends(require(*SUPERVISING))) -> list[wire_records.ConflictOut]:
         with db.reading() as session:
-            found = records.conflicts(session, limit)
+            found = records.conflicts(session, limit, caller.halls)
         audit.record(db, caller, "reveal.record_conflicts", None, {"count": len(found)})
         return found
 
@@ -547,7 +550,8 @@ def create_app(db: Database, rating_settings: RatingSettings | None = None,
         async def stream():
             # Subscribed in the generator, so its `finally` always unsubscribes: a client
             # gone before the first write never leaves a window online.
-            subscriber, missed = await bus.open(role, last_event_id, at_window, device_id=caller.device_id)
+            subscriber, missed = await bus.open(role, last_event_id, at_window, device_id=caller.device_id,
+                                                halls=caller.halls)
             try:
                 yield "retry: 2000\n: connected\n\n" + "".join(missed)
                 while True:

@@ -17,7 +17,16 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from server import audit, security
-from server.models import Account, Device, EnrolmentCode, LoginFailure, LoginLockout, LoginSession
+from server.halls import DEFAULT_HALL
+from server.models import (
+    Account,
+    AccountHall,
+    Device,
+    EnrolmentCode,
+    LoginFailure,
+    LoginLockout,
+    LoginSession,
+)
 from workstation.domain.queue import DEFAULT_TIMEZONE, hall_zone
 from workstation.domain.roles import DeviceKind, Role
 from workstation.protocol.auth import EnrolResponse, LoginResponse
@@ -91,6 +100,25 @@ class Principal:
     username: str | None = None
     display_name: str | None = None
     role: Role | None = None
+    # The hall the device is enrolled to (server.halls): where it issues, calls and uploads.
+    hall: str = DEFAULT_HALL
+    # The halls the caller may read and act in: the device's, or a supervisor's or admin's
+    # account_halls when they have any.
+    halls: frozenset[str] = frozenset({DEFAULT_HALL})
+
+    def may_see(self, hall: str) -> bool:
+        return hall in self.halls
+
+
+def halls_of(session: Session, account: Account, device: Device) -> frozenset[str]:
+    """The halls a person at `device` works in: a clerk at the device's hall only; a
+    supervisor or admin at the halls given to their account, or else the device's."""
+    if account.role in (Role.SUPERVISOR.value, Role.ADMIN.value):
+        given = frozenset(session.execute(select(AccountHall.hall)
+                                          .where(AccountHall.account_id == account.id)).scalars())
+        if given:
+            return given
+    return frozenset({device.hall})
 
 
 class CodeUsed(ValueError):
@@ -98,7 +126,8 @@ class CodeUsed(ValueError):
 
 
 def create_enrolment_code(session: Session, kind: DeviceKind, window: int | None,
-                          code: str | None = None, lifetime: timedelta = CODE_LIFETIME) -> str:
+                          code: str | None = None, lifetime: timedelta = CODE_LIFETIME,
+                          hall: str = DEFAULT_HALL) -> str:
     """A new one-time code, or `code` (the server's bootstrap code) registered: again
     after a restart while unused, never again once it has enrolled a device (CodeUsed)."""
     code = code or security.new_enrolment_code()
@@ -108,7 +137,7 @@ def create_enrolment_code(session: Session, kind: DeviceKind, window: int | None
         raise CodeUsed(f"this enrolment code enrolled a device at {existing.used_at:%Y-%m-%d %H:%M} UTC; "
                        "a code enrols one device only")
     now = datetime.now(UTC)
-    session.merge(EnrolmentCode(code_hash=digest, device_kind=kind.value, window=window, created_at=now,
+    session.merge(EnrolmentCode(code_hash=digest, device_kind=kind.value, window=window, hall=hall, created_at=now,
                                 expires_at=now + lifetime, used_at=None, used_by=None))
     return code
 
@@ -124,12 +153,12 @@ def enrol(session: Session, code: str, name: str) -> EnrolResponse:
         raise HTTPException(status.HTTP_403_FORBIDDEN,
                             "enrolment code unknown, already used or expired")
     token = security.new_token("dev")
-    device = Device(id=str(uuid.uuid4()), name=name, kind=row.device_kind, window=row.window,
+    device = Device(id=str(uuid.uuid4()), name=name, kind=row.device_kind, window=row.window, hall=row.hall,
                     token_hash=security.token_hash(token), enrolled_at=now, revoked=False)
     session.add(device)
     row.used_at, row.used_by = now, device.id
     return EnrolResponse(device_id=device.id, kind=DeviceKind(device.kind), window=device.window,
-                         token=token)
+                         token=token, hall=device.hall)
 
 
 def login(db, device: Principal, username: str, password: str,
@@ -289,14 +318,16 @@ def resolve(session: Session, token: str, settings: LoginSettings | None = None)
         if not account.active:
             raise HTTPException(status.HTTP_401_UNAUTHORIZED, "account disabled")
         return Principal(device.id, DeviceKind(device.kind), device.window, account.id,
-                         account.username, account.display_name, Role(account.role))
+                         account.username, account.display_name, Role(account.role), device.hall,
+                         halls_of(session, account, device))
     device = session.execute(select(Device).where(Device.token_hash == digest)).scalar_one_or_none()
     if device is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "unknown device token")
     if device.revoked:
         raise DeviceRevoked(device.id, device.revoked_reason)
     kind = DeviceKind(device.kind)
-    return Principal(device.id, kind, device.window, role=kind.own_role)
+    return Principal(device.id, kind, device.window, role=kind.own_role, hall=device.hall,
+                     halls=frozenset({device.hall}))
 
 
 class DeviceRevoked(HTTPException):

@@ -28,7 +28,7 @@ import json
 import logging
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
@@ -238,7 +238,7 @@ def _case_row(session: Session, row: Record, payload: dict[str, Any]) -> Case:
     bundle = payload.get("bundle") or {}
     bundle_number = case_numbers.canonical(str(bundle["number"]))[:32] if bundle.get("number") else None
     return Case(
-        case_number=number, record_uuid=row.uuid, device_id=row.device_id,
+        case_number=number, record_uuid=row.uuid, device_id=row.device_id, hall=row.hall,
         item_code=str(item["code"])[:64], item_name=str(item["name"])[:200],
         department_code=str(department.get("code") or "")[:64], department_name=str(department["name"])[:200],
         case_type=str(item.get("case_type") or "")[:16], decision=str(decision["code"])[:32],
@@ -376,6 +376,9 @@ def index_step(session: Session, row: Record, step: wire.CaseStepRecord) -> None
     if case_row is None:
         session.add(step_row)  # waits for its case
         return
+    if case_row.hall != row.hall:
+        raise records.Refused(f"case {number} is hall {case_row.hall!r}'s: a window of hall {row.hall!r} "
+                              "cannot move it on")
     facts, deficiencies, received = _facts(session, case_row)
     try:
         after = _apply(session, case_row, step, facts, deficiencies, received)
@@ -772,13 +775,25 @@ def summary(c: Case) -> wire.CaseSummary:
     return wire.CaseSummary(**_summary_fields(c))
 
 
-def detail(session: Session, case_number: str) -> wire.CaseDetail:
-    """One case with its history (applied steps in order) and the steps allowed now;
-    LookupError when unknown. The number may be given as printed (hyphens)."""
+class OtherHall(LookupError):
+    """A case of a hall the caller does not work in (answered 403)."""
+
+
+def _in_halls(case_row: Case, halls: Iterable[str] | None) -> None:
+    if halls is not None and case_row.hall not in halls:
+        raise OtherHall(f"case {case_row.case_number} belongs to hall {case_row.hall!r}: this device works "
+                        f"in hall {', '.join(sorted(halls))} only")
+
+
+def detail(session: Session, case_number: str, halls: Iterable[str] | None = None) -> wire.CaseDetail:
+    """One case of `halls` (None: any) with its history (applied steps in order) and the
+    steps allowed now; LookupError when unknown (OtherHall when another hall's). The number
+    may be given as printed (hyphens)."""
     number = case_numbers.canonical(case_number)
     case_row = session.get(Case, number)
     if case_row is None:
         raise LookupError(f"no case {number}")
+    _in_halls(case_row, halls)
     facts, deficiencies, received = _facts(session, case_row)
     steps = session.execute(select(CaseStep).where(CaseStep.case_number == number, CaseStep.applied)
                             .order_by(CaseStep.at, CaseStep.id)).scalars().all()
@@ -794,21 +809,26 @@ def detail(session: Session, case_number: str) -> wire.CaseDetail:
         allowed=list(allowed_steps(facts)))
 
 
-def search(session: Session, id_number: str, limit: int = 100) -> list[wire.CaseSummary]:
-    """The cases of the applicant with this (normalised) ID number, newest first."""
-    rows = session.execute(select(Case).where(Case.applicant_id_hash == applicant_hash(id_number))
+def search(session: Session, id_number: str, limit: int = 100,
+           halls: Iterable[str] | None = None) -> list[wire.CaseSummary]:
+    """The cases (of `halls`; None: any) of the applicant with this (normalised) ID number, newest first."""
+    where = [] if halls is None else [Case.hall.in_(sorted(halls))]
+    rows = session.execute(select(Case).where(Case.applicant_id_hash == applicant_hash(id_number), *where)
                            .order_by(Case.accepted_at.desc()).limit(limit)).scalars().all()
     return [summary(c) for c in rows]
 
 
-def bundle_cases(session: Session, bundle_number: str) -> list[wire.CaseSummary]:
+def bundle_cases(session: Session, bundle_number: str,
+                 halls: Iterable[str] | None = None) -> list[wire.CaseSummary]:
     """The item cases of one 一件事 by the bundle's 办件编号 (as printed is fine), by sub-number;
-    LookupError when no case carries it."""
+    LookupError when no case carries it (OtherHall when they are another hall's)."""
     number = case_numbers.canonical(bundle_number)
     rows = session.execute(select(Case).where(Case.bundle_number == number)
                            .order_by(Case.sub_number, Case.case_number)).scalars().all()
     if not rows:
         raise LookupError(f"no 一件事 {number}")
+    for row in rows:
+        _in_halls(row, halls)
     return [summary(c) for c in rows]
 
 
@@ -829,11 +849,12 @@ def _counts(session: Session, key, name, where: list) -> list[wire.LevelCounts]:
 
 
 def board(session: Session, today: date, level: DeadlineLevel | None = None, department: str | None = None,
-          clerk: str | None = None, limit: int = MAX_LISTED) -> wire.DeadlineBoard:
+          clerk: str | None = None, limit: int = MAX_LISTED,
+          halls: Iterable[str] | None = None) -> wire.DeadlineBoard:
     """电子监察: the open cases with a level (or of `level`), worst first, then the earliest
     promised; counts of every open case per department and clerk (within the department
     and clerk filters)."""
-    where = []
+    where = [] if halls is None else [Case.hall.in_(sorted(halls))]
     if department:
         where.append(Case.department_code == department)
     if clerk:

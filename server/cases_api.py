@@ -37,7 +37,9 @@ def cases_router(db: Database, bus: EventBus, job: cases.DeadlineJob) -> APIRout
         printed (hyphens, spaces, lower case) is read the way the document check reads it."""
         with db.reading() as session:
             try:
-                found = cases.detail(session, case_number)
+                found = cases.detail(session, case_number, caller.halls)
+            except cases.OtherHall as exc:
+                raise HTTPException(status.HTTP_403_FORBIDDEN, str(exc)) from None
             except LookupError as exc:
                 raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from None
         audit.record(db, caller, "lookup.case", found.case_number, {"by": "case_number"})
@@ -49,7 +51,9 @@ def cases_router(db: Database, bus: EventBus, job: cases.DeadlineJob) -> APIRout
         """The item cases of a 一件事 by the bundle's 办件编号 (as on its receipt), in sub-number order."""
         with db.reading() as session:
             try:
-                found = cases.bundle_cases(session, bundle_number)
+                found = cases.bundle_cases(session, bundle_number, caller.halls)
+            except cases.OtherHall as exc:
+                raise HTTPException(status.HTTP_403_FORBIDDEN, str(exc)) from None
             except LookupError as exc:
                 raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from None
         audit.record(db, caller, "lookup.bundle", bundle_number, {"cases": [c.case_number for c in found]})
@@ -60,7 +64,7 @@ def cases_router(db: Database, bus: EventBus, job: cases.DeadlineJob) -> APIRout
         """The applicant's cases, newest first, found by the keyed hash of the ID number
         (in the body, never in the URL)."""
         with db.reading() as session:
-            found = cases.search(session, body.id_number)
+            found = cases.search(session, body.id_number, halls=caller.halls)
         # Never the number itself: its masked form, and the keyed hash the case index keeps
         # (so "who looked this applicant up" can be answered from the hash).
         audit.record(db, caller, "lookup.cases_by_id", mask_id(body.id_number), {
@@ -73,10 +77,10 @@ def cases_router(db: Database, bus: EventBus, job: cases.DeadlineJob) -> APIRout
                   department: Annotated[str | None, Query(max_length=64)] = None,
                   clerk: Annotated[str | None, Query(max_length=64)] = None,
                   limit: Annotated[int, Query(ge=1, le=cases.MAX_LISTED)] = cases.MAX_LISTED,
-                  _: Principal = Depends(supervising)) -> wire.DeadlineBoard:
+                  caller: Principal = Depends(supervising)) -> wire.DeadlineBoard:
         """The open cases with a deadline level (or of `level`), worst first, and the
         counts per department (code) and clerk (username), within the filters given."""
         with db.reading() as session:
-            return cases.board(session, job.settings.today(), level, department, clerk, limit)
+            return cases.board(session, job.settings.today(), level, department, clerk, limit, caller.halls)
 
     return router

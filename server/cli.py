@@ -11,7 +11,8 @@ import threading
 from pathlib import Path
 
 from server.paths import data_folder
-from workstation.domain.roles import DeviceKind
+from workstation.domain.roles import DeviceKind, Role
+from workstation.protocol.halls import DEFAULT_HALL
 from workstation.protocol.reference import ReferenceKind
 
 log = logging.getLogger("hall.server")
@@ -38,11 +39,20 @@ def build_parser() -> argparse.ArgumentParser:
     code = sub.add_parser("enrol-code", help="print a one-time code that enrols one device")
     code.add_argument("--kind", choices=[k.value for k in DeviceKind], default="workstation")
     code.add_argument("--window", type=int, help="the counter window a workstation serves")
+    code.add_argument("--hall", type=_hall_arg, default=None, metavar="CODE",
+                      help="the hall the device is enrolled to (default: main, the server's first hall)")
 
     imp = sub.add_parser("import", help="import reference data from a JSON file; refused whole "
                          "if any entry is invalid")
     imp.add_argument("kind", choices=[k.value for k in ReferenceKind])
     imp.add_argument("file", type=Path)
+    imp.add_argument("--hall", type=_hall_arg, default=None, metavar="CODE",
+                     help="windows: the hall they belong to (window numbers are unique on the server)")
+
+    given = sub.add_parser("account-halls", help="give a supervisor or admin the halls they work in "
+                           "(none: their device's hall); prints the account's halls")
+    given.add_argument("username")
+    given.add_argument("halls", nargs="*", type=_hall_arg, metavar="CODE")
 
     exp = sub.add_parser("export", help="write the current reference data of one kind as JSON, "
                          "in the form `import` reads")
@@ -162,6 +172,36 @@ def _run_options(parser: argparse.ArgumentParser) -> None:
                         "(default 30, or COUNTER_SESSION_IDLE_MINUTES)")
 
 
+def _hall_arg(value: str) -> str:
+    from server.halls import hall_code
+
+    try:
+        return hall_code(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _account_halls(db, username: str, halls: list[str]) -> int:
+    from sqlalchemy import delete, select
+
+    from server.models import Account, AccountHall
+
+    with db.session() as session:
+        account = session.execute(select(Account).where(Account.username == username)).scalar_one_or_none()
+        if account is None:
+            print(f"no account {username!r}; nothing was changed", file=sys.stderr)
+            return 2
+        if halls and account.role not in (Role.SUPERVISOR.value, Role.ADMIN.value):
+            print(f"{username} is a {account.role}: a clerk works at their workstation's hall; nothing was changed",
+                  file=sys.stderr)
+            return 2
+        session.execute(delete(AccountHall).where(AccountHall.account_id == account.id))
+        session.add_all([AccountHall(account_id=account.id, hall=h) for h in dict.fromkeys(halls)])
+        _audited(session, "cli.account_halls", username, {"halls": list(dict.fromkeys(halls))})
+    print(f"{username}: {', '.join(dict.fromkeys(halls)) or 'the hall of the device they log in at'}")
+    return 0
+
+
 def main(argv: list[str]) -> int:
     if argv[:1] == ["queue-writer"]:  # the server's own child (server.queue_writer), not for people
         from server.queue_writer import child_main
@@ -187,19 +227,23 @@ def main(argv: list[str]) -> int:
             from server import auth
 
             with db.session() as session:
-                code = auth.create_enrolment_code(session, DeviceKind(args.kind), args.window)
-                _audited(session, "cli.enrolment_code", args.kind, {"kind": args.kind, "window": args.window})
+                code = auth.create_enrolment_code(session, DeviceKind(args.kind), args.window,
+                                                  hall=args.hall or DEFAULT_HALL)
+                _audited(session, "cli.enrolment_code", args.kind,
+                         {"kind": args.kind, "window": args.window, "hall": args.hall or DEFAULT_HALL})
             print(code)
             return 0
         if args.command in ("import", "import-accounts"):
             try:
                 with db.session() as session:
                     if args.command == "import":
-                        changed, what = seed.import_file(session, ReferenceKind(args.kind), args.file), "entries changed"
+                        changed, what = seed.import_file(session, ReferenceKind(args.kind), args.file,
+                                                         args.hall), "entries changed"
                     else:
                         changed, what = seed.import_accounts_file(session, args.file), "accounts added"
                     _audited(session, f"cli.{args.command}", args.kind if args.command == "import" else None,
-                             {"file": str(args.file), "changed": changed})
+                             {"file": str(args.file), "changed": changed,
+                              **({"hall": args.hall} if getattr(args, "hall", None) else {})})
             except seed.ImportError_ as exc:
                 print(f"import refused, nothing was changed:\n{exc}", file=sys.stderr)
                 return 2
@@ -241,6 +285,8 @@ def main(argv: list[str]) -> int:
             return 0
         if args.command == "devices":
             return _list_devices(db)
+        if args.command == "account-halls":
+            return _account_halls(db, args.username, args.halls)
         if args.command == "revoke-device":
             return _revoke_device(db, args.device_id, args.reason, args.by)
         settings = _rating_settings(args)
@@ -406,7 +452,7 @@ def _list_devices(db) -> int:
     for d in rows:
         state = (f"REVOKED {when(d.revoked_at)} by {d.revoked_by or '?'}: {d.revoked_reason or '-'}"
                  f" ({d.quarantined} uploads kept)" if d.revoked else "active")
-        print(f"{d.device_id}  {d.kind.value:<11} window {d.window if d.window is not None else '-':<3}  "
+        print(f"{d.device_id}  {d.kind.value:<11} hall {d.hall:<8} window {d.window if d.window is not None else '-':<3}  "
               f"{d.name}  enrolled {when(d.enrolled_at)}  last seen {when(d.last_seen_at)}  {state}")
     print(f"{len(rows)} devices, {sum(d.revoked for d in rows)} revoked", file=sys.stderr)
     return 0

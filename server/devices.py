@@ -41,7 +41,7 @@ def is_upload(method: str, path: str) -> bool:
 
 def device_out(device: Device, last_seen: datetime | None = None, quarantined: int = 0) -> DeviceOut:
     return DeviceOut(device_id=device.id, name=device.name, kind=DeviceKind(device.kind), window=device.window,
-                     enrolled_at=device.enrolled_at, last_seen_at=last_seen, revoked=bool(device.revoked),
+                     hall=device.hall, enrolled_at=device.enrolled_at, last_seen_at=last_seen, revoked=bool(device.revoked),
                      revoked_at=device.revoked_at, revoked_by=device.revoked_by,
                      revoked_reason=device.revoked_reason, quarantined=quarantined)
 

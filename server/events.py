@@ -44,6 +44,16 @@ class Published:
     event: Event
     audience: frozenset[Role]
     text: str  # the event as Server-Sent Events
+    hall: str | None = None  # a hall's event (server.halls): for that hall's streams only
+
+
+def _split(data: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+    """A hall's event names its hall as `hall` in the data it is published with (the
+    queue's events do): the bus keeps it apart, and the data the streams carry is without it."""
+    if isinstance(data, dict) and isinstance(data.get("hall"), str):
+        data = dict(data)
+        return data, data.pop("hall")
+    return data, None
 
 
 def gathering_time(role: Role) -> float:
@@ -60,10 +70,16 @@ class _Subscriber:
     gathering: float = 0.0  # see gathering_time
     window: int | None = None  # a window's workstation: counted in the window's presence
     device_id: str | None = None  # whose stream it is: a device revoked has its streams ended
+    halls: frozenset[str] | None = None  # the halls whose events it sees (None: every hall's)
     # SSE texts, or None: the stream ends (shutdown, or cut off for falling behind).
     queue: asyncio.Queue[str | None] = field(default_factory=lambda: asyncio.Queue(maxsize=QUEUE_SIZE))
     upto: int = 0  # the last event delivered when it subscribed: what it missed ends there
     _written: float = float("-inf")
+
+    def sees(self, published: Published) -> bool:
+        """Its role is in the event's audience, and the event is of no hall or of one of its halls."""
+        return bool(self.roles & published.audience) and (
+            published.hall is None or self.halls is None or published.hall in self.halls)
 
     async def next_texts(self, timeout: float) -> list[str | None]:
         """What is waiting, at least one item: waits up to `timeout` (TimeoutError)."""
@@ -116,8 +132,9 @@ class EventBus:
         with self._lock:
             published = []
             for type_, data, audience in items:
+                data, hall = _split(data)
                 event = Event(id=next(self._ids), type=type_, data=data)
-                published.append(Published(event, audience, sse_text(event)))
+                published.append(Published(event, audience, sse_text(event), hall))
         self._deliver(published)
 
     def _deliver(self, published: list[Published]) -> None:
@@ -130,7 +147,7 @@ class EventBus:
         if self._loop is None:
             return
         for subscriber in subscribers:
-            texts = [p.text for p in published if subscriber.roles & p.audience]
+            texts = [p.text for p in published if subscriber.sees(p)]
             if texts:
                 self._loop.call_soon_threadsafe(_offer, subscriber, texts)
 
@@ -159,10 +176,11 @@ class EventBus:
                 log.exception("the %s notice's handler failed", kind)
 
     async def open(self, role: Role, last_event_id: int | None,
-                   window: int | None = None, device_id: str | None = None) -> tuple[_Subscriber, list[str]]:
+                   window: int | None = None, device_id: str | None = None,
+                   halls: frozenset[str] | None = None) -> tuple[_Subscriber, list[str]]:
         """subscribe() for the event loop (a shared bus may read what was missed from the
         database, off the loop)."""
-        return self.subscribe(role, last_event_id, window, device_id)
+        return self.subscribe(role, last_event_id, window, device_id, halls)
 
     def start(self) -> None:
         """Starts delivering (a shared bus: its listener)."""
@@ -176,22 +194,25 @@ class EventBus:
             return [p.event for p in self._history]
 
     def subscribe(self, role: Role, last_event_id: int | None,
-                  window: int | None = None, device_id: str | None = None) -> tuple[_Subscriber, list[str]]:
+                  window: int | None = None, device_id: str | None = None,
+                  halls: frozenset[str] | None = None) -> tuple[_Subscriber, list[str]]:
         """A new subscriber, and the SSE texts it missed since `last_event_id`. `window`:
         the subscriber is a workstation of that window (its presence, see the class);
-        `device_id`: the device whose stream it is (close_device)."""
-        subscriber, missed, _ = self._subscribe(role, last_event_id, window, device_id)
+        `device_id`: the device whose stream it is (close_device); `halls`: the halls whose
+        events it sees (None: all)."""
+        subscriber, missed, _ = self._subscribe(role, last_event_id, window, device_id, halls)
         return subscriber, missed
 
-    def _subscribe(self, role: Role, last_event_id: int | None,
-                   window: int | None, device_id: str | None = None) -> tuple[_Subscriber, list[str], bool]:
+    def _subscribe(self, role: Role, last_event_id: int | None, window: int | None,
+                   device_id: str | None = None,
+                   halls: frozenset[str] | None = None) -> tuple[_Subscriber, list[str], bool]:
         """subscribe(), and whether the history held everything after `last_event_id`."""
         subscriber = _Subscriber(roles=frozenset({role}), gathering=gathering_time(role), window=window,
-                                 device_id=device_id)
+                                 device_id=device_id, halls=halls)
         with self._lock:
             self._subscribers.add(subscriber)
             missed = [p.text for p in self._history
-                      if last_event_id is not None and p.event.id > last_event_id and role in p.audience]
+                      if last_event_id is not None and p.event.id > last_event_id and subscriber.sees(p)]
             covered = (last_event_id is None or last_event_id >= self._last
                        or (bool(self._history) and self._history[0].event.id <= last_event_id + 1))
             subscriber.upto = self._last
@@ -285,10 +306,11 @@ def _audience_text(audience: frozenset[Role]) -> str:
 
 def _published(row: tuple[int, str, str, str]) -> Published:
     ident, type_, audience, data = row
+    audience, _, hall = audience.partition("@")  # a hall's event: "roles@hall" (SharedEventBus._params)
     event = Event.model_construct(id=ident, type=type_, data=json.loads(data))
     text = f"id: {ident}\nevent: {type_}\ndata: {{\"type\":{json.dumps(type_, ensure_ascii=False)},\"data\":{data}}}\n\n"
     roles = frozenset(Role(r) for r in audience.split(",") if r)
-    return Published(event, roles, text)
+    return Published(event, roles, text, hall or None)
 
 
 class SharedEventBus(EventBus):
@@ -330,9 +352,11 @@ class SharedEventBus(EventBus):
     def _params(items: list[Item]) -> dict[str, Any]:
         from pydantic_core import to_json
 
+        split = [_split(d) for _, d, _ in items]
         return {"n": len(items), "types": [t for t, _, _ in items],
-                "audiences": [_audience_text(a) for _, _, a in items],
-                "datas": [to_json(d).decode() for _, d, _ in items]}
+                "audiences": [_audience_text(a) + (f"@{hall}" if hall else "")
+                              for (_, _, a), (_, hall) in zip(items, split, strict=True)],
+                "datas": [to_json(d).decode() for d, _ in split]}
 
     def write(self, conn: Any, items: list[Item]) -> bool:
         if items:
@@ -448,8 +472,9 @@ class SharedEventBus(EventBus):
         self._run_notice(kind, data)
 
     async def open(self, role: Role, last_event_id: int | None,
-                   window: int | None = None, device_id: str | None = None) -> tuple[_Subscriber, list[str]]:
-        subscriber, missed, covered = self._subscribe(role, last_event_id, window, device_id)
+                   window: int | None = None, device_id: str | None = None,
+                   halls: frozenset[str] | None = None) -> tuple[_Subscriber, list[str]]:
+        subscriber, missed, covered = self._subscribe(role, last_event_id, window, device_id, halls)
         if covered or last_event_id is None:
             return subscriber, missed
         try:
@@ -457,7 +482,7 @@ class SharedEventBus(EventBus):
         except Exception:
             self.unsubscribe(subscriber)
             raise
-        return subscriber, [p.text for p in map(_published, rows) if role in p.audience]
+        return subscriber, [p.text for p in map(_published, rows) if subscriber.sees(p)]
 
     def _missed(self, after: int, upto: int) -> list[tuple[int, str, str, str]]:
         with self._db.engine.connect() as conn:

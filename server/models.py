@@ -23,6 +23,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from server.halls import DEFAULT_HALL
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """Aware UTC datetimes on every database (SQLite keeps no zone of its own)."""
@@ -58,6 +60,16 @@ class Account(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
+class AccountHall(Base):
+    """A hall a supervisor or admin works in (server.halls): with any row, the account
+    sees exactly the halls its rows name; with none, its device's hall."""
+
+    __tablename__ = "account_halls"
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), primary_key=True)
+    hall: Mapped[str] = mapped_column(String(16), primary_key=True)
+
+
 class EnrolmentCode(Base):
     """A one-time code IT gives a new device. Only its hash is kept."""
 
@@ -66,6 +78,7 @@ class EnrolmentCode(Base):
     code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     device_kind: Mapped[str] = mapped_column(String(16))
     window: Mapped[int | None] = mapped_column(Integer)
+    hall: Mapped[str] = mapped_column(String(16), server_default=DEFAULT_HALL)  # the device's hall
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
@@ -81,6 +94,8 @@ class Device(Base):
     name: Mapped[str] = mapped_column(String(100))
     kind: Mapped[str] = mapped_column(String(16))
     window: Mapped[int | None] = mapped_column(Integer)
+    # The hall it was enrolled to (server.halls): it sees that hall's queue and records only.
+    hall: Mapped[str] = mapped_column(String(16), server_default=DEFAULT_HALL)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     enrolled_at: Mapped[datetime]
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -171,12 +186,13 @@ class Record(Base):
     uuid: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     kind: Mapped[str] = mapped_column(String(64))
     device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"))
+    hall: Mapped[str] = mapped_column(String(16), server_default=DEFAULT_HALL)  # the uploading device's
     created_at: Mapped[datetime]
     received_at: Mapped[datetime]
     content_hash: Mapped[str] = mapped_column(String(64))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
 
-    __table_args__ = (Index("ix_records_kind_uuid", "kind", "uuid"),)
+    __table_args__ = (Index("ix_records_hall_kind_uuid", "hall", "kind", "uuid"),)
 
 
 class RecordConflict(Base):
@@ -206,6 +222,8 @@ class Ticket(Base):
     __tablename__ = "queue_tickets"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # The hall whose queue it is in (server.halls): numbers, quotas and calls are per hall.
+    hall: Mapped[str] = mapped_column(String(16), server_default=DEFAULT_HALL)
     service_date: Mapped[date] = mapped_column(Date)
     business_type: Mapped[str] = mapped_column(String(32))
     number: Mapped[str] = mapped_column(String(8))
@@ -244,8 +262,9 @@ class Ticket(Base):
     # Calling next reads, per business type, the first few waiting tickets of each group
     # in arrival order: each group is an index range, never a scan of everyone waiting.
     __table_args__ = (
-        Index("ix_queue_tickets_next", "service_date", "state", "business_type", "green_channel", "arrived_at"),
-        Index("ix_queue_tickets_appointment", "service_date", "state", "business_type", "green_channel",
+        Index("ix_queue_tickets_next", "hall", "service_date", "state", "business_type", "green_channel",
+              "arrived_at"),
+        Index("ix_queue_tickets_appointment", "hall", "service_date", "state", "business_type", "green_channel",
               "arrived_at", sqlite_where=text("slot_start IS NOT NULL"),
               postgresql_where=text("slot_start IS NOT NULL")),
         Index("ix_queue_tickets_target", "target_window", "state", "arrived_at",
@@ -265,6 +284,7 @@ class DailyCounter(Base):
 
     __tablename__ = "queue_counters"
 
+    hall: Mapped[str] = mapped_column(String(16), primary_key=True, server_default=DEFAULT_HALL)
     service_date: Mapped[date] = mapped_column(Date, primary_key=True)
     business_type: Mapped[str] = mapped_column(String(32), primary_key=True)
     value: Mapped[int] = mapped_column(Integer)
@@ -293,6 +313,7 @@ class Appointment(Base):
     __tablename__ = "queue_appointments"
 
     code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    hall: Mapped[str] = mapped_column(String(16), server_default=DEFAULT_HALL)  # checked in at its kiosks only
     business_type: Mapped[str] = mapped_column(String(32))
     slot_start: Mapped[datetime]
     slot_end: Mapped[datetime]
@@ -425,6 +446,7 @@ class Case(Base):
     case_number: Mapped[str] = mapped_column(String(32), primary_key=True)
     record_uuid: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True)
     device_id: Mapped[str] = mapped_column(String(36))
+    hall: Mapped[str] = mapped_column(String(16), server_default=DEFAULT_HALL)  # its `case` record's
     item_code: Mapped[str] = mapped_column(String(64))
     item_name: Mapped[str] = mapped_column(String(200))
     department_code: Mapped[str] = mapped_column(String(64), index=True)
@@ -562,7 +584,8 @@ class HallEvent(Base):
     written in the transaction of the change they announce, read by every server process
     after a NOTIFY, in id order. Ids are given under a lock held to the commit, so they
     commit in order: a reader that has seen id N has seen everything before it.
-    `audience`: the roles that see it, comma-separated."""
+    `audience`: the roles that see it, comma-separated, and for a hall's event `@` and the
+    hall (server.halls), whose streams alone see it."""
 
     __tablename__ = "hall_events"
 

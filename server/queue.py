@@ -23,6 +23,14 @@ record's issued_at); finishing or transferring keeps its service seconds (from s
 The summary estimates a new ticket's wait from today's mean service time and the open
 windows (not paused, a clerk logged in) that serve the type, covering included.
 
+Halls. One server may hold several halls (server.halls): every ticket, counter and
+appointment is a hall's, every write operation runs in one hall (its `hall` argument, the
+caller's) and sees only that hall's windows, waiting tickets and numbering; a ticket or
+appointment of another hall is refused (403). Window numbers are unique on the server, so
+the statements that go by window need no hall of their own. Every queue event is
+published with its hall (`hall` in its data, which the bus keeps apart from what the
+streams carry), and a stream shows a device only its own halls' (server.events).
+
 Statements are SQLAlchemy Core, built once with bound parameters: on a small hall PC
 building an ORM statement costs more than running it.
 """
@@ -40,7 +48,7 @@ import queue
 import secrets
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
@@ -67,6 +75,7 @@ from starlette.concurrency import run_in_threadpool
 
 from server.db import Database, database_trouble
 from server.events import EVERYONE, EventBus
+from server.halls import DEFAULT_HALL, window_hall
 from server.id_hash import id_hash_key as _id_hash_key
 from server.models import (
     Account,
@@ -160,15 +169,17 @@ class _CountsPublisher:
     publication reads the counts after the changes that asked for it committed, and
     publications run one at a time, so the last one out is never older than the rest."""
 
-    def __init__(self, read: Callable[[], wire.QueueCounts], bus: EventBus) -> None:
+    def __init__(self, read: Callable[[str], wire.QueueCounts], bus: EventBus) -> None:
         self._read, self._bus = read, bus
         self._lock = threading.Lock()
         self._publishing = threading.Lock()
         self._pending = False
+        self._halls: set[str] = set()  # whose counts moved since the last publication
         self._last = 0.0
 
-    def mark(self) -> None:
+    def mark(self, halls: Iterable[str] = (DEFAULT_HALL,)) -> None:
         with self._lock:
+            self._halls.update(halls)
             if self._pending:
                 return
             self._pending = True
@@ -182,15 +193,18 @@ class _CountsPublisher:
             with self._lock:
                 self._pending = False
                 self._last = time.monotonic()
-            try:
-                counts = self._read()
-            except (OperationalError, InterfaceError) as exc:
-                log.warning("the queue counts wait for the database: %s", database_trouble(exc))
-                return
-            except Exception:  # a failed read must not kill the timer thread silently
-                log.exception("could not read the queue counts")
-                return
-            self._bus.publish(wire.QueueEventType.QUEUE_COUNTS, counts.model_dump(mode="json"), EVERYONE)
+                halls, self._halls = sorted(self._halls), set()
+            for hall in halls:
+                try:
+                    counts = self._read(hall)
+                except (OperationalError, InterfaceError) as exc:
+                    log.warning("the queue counts wait for the database: %s", database_trouble(exc))
+                    return
+                except Exception:  # a failed read must not kill the timer thread silently
+                    log.exception("could not read the queue counts")
+                    return
+                self._bus.publish(wire.QueueEventType.QUEUE_COUNTS,
+                                  {**counts.model_dump(mode="json"), "hall": hall}, EVERYONE)
 
 
 # ---------------------------------------------------------------------------------------
@@ -222,7 +236,7 @@ class _Statements:
         insert = sqlite_insert if sqlite else pg_insert
         self.lookahead = LOOKAHEAD["sqlite" if sqlite else "postgresql"]
         p_window, p_day, p_now = bindparam("window"), bindparam("day"), bindparam("now")
-        p_id, p_bt = bindparam("ticket_id"), bindparam("bt")
+        p_id, p_bt, p_hall = bindparam("ticket_id"), bindparam("bt"), bindparam("in_hall")
 
         self.head = select(func.coalesce(func.max(R.c.revision), 0))
         self.reference = select(R.c.kind, R.c.payload).where(
@@ -253,17 +267,16 @@ class _Statements:
         self.update = T.update().where(T.c.id == bindparam("ticket_id_")).returning(*T.c)
         self.insert = T.insert().returning(*T.c)
         self.latest_number = select(T.c.id).where(
-            T.c.service_date == p_day, T.c.number == bindparam("number")).order_by(T.c.id.desc()).limit(1)
+            T.c.hall == p_hall, T.c.service_date == p_day, T.c.number == bindparam("number")).order_by(T.c.id.desc()).limit(1)
 
-        self.counter_lock = select(C.c.value).where(
-            C.c.service_date == p_day, C.c.business_type == p_bt).with_for_update()
-        self.counter_insert = insert(C).values(service_date=p_day, business_type=p_bt,
+        counter = (C.c.hall == p_hall, C.c.service_date == p_day, C.c.business_type == p_bt)
+        self.counter_lock = select(C.c.value).where(*counter).with_for_update()
+        self.counter_insert = insert(C).values(hall=p_hall, service_date=p_day, business_type=p_bt,
                                                value=0).on_conflict_do_nothing()
-        self.counter_set = C.update().where(C.c.service_date == p_day, C.c.business_type == p_bt).values(
-            value=bindparam("value"))
+        self.counter_set = C.update().where(*counter).values(value=bindparam("value"))
         self.duplicate = select(T.c.number).where(
-            T.c.id_hash == bindparam("id_hash"), T.c.service_date == p_day, T.c.business_type == p_bt,
-            T.c.state == _WAITING).limit(1)
+            T.c.id_hash == bindparam("id_hash"), T.c.hall == p_hall, T.c.service_date == p_day,
+            T.c.business_type == p_bt, T.c.state == _WAITING).limit(1)
 
         self._candidates: dict[tuple[int, int], Any] = {}
         self._coverage: dict[int, Any] = {}
@@ -275,19 +288,19 @@ class _Statements:
                      .order_by(func.array_position(ids, T.c.id)).limit(1).with_for_update(skip_locked=True))
 
         self.waiting_counts = select(T.c.business_type, func.count()).where(
-            T.c.service_date == p_day, T.c.state == _WAITING).group_by(T.c.business_type)
-        self.issued = select(C.c.business_type, C.c.value).where(C.c.service_date == p_day)
+            T.c.hall == p_hall, T.c.service_date == p_day, T.c.state == _WAITING).group_by(T.c.business_type)
+        self.issued = select(C.c.business_type, C.c.value).where(C.c.hall == p_hall, C.c.service_date == p_day)
         self.all_windows = select(W.c.number, W.c.paused, *_PAUSE_COLUMNS)
         self.staffed = select(D.c.window).select_from(_SESSIONS).where(
             *_STAFFED, D.c.window.is_not(None)).distinct()
         # Today's service times per type: a range of ix_queue_tickets_next (day, finished).
         self.service_times = select(T.c.business_type, func.avg(T.c.service_seconds)).where(
-            T.c.service_date == p_day, T.c.state == _FINISHED, T.c.service_seconds.is_not(None)
+            T.c.hall == p_hall, T.c.service_date == p_day, T.c.state == _FINISHED, T.c.service_seconds.is_not(None)
         ).group_by(T.c.business_type)
-        self.all_active = select(T).where(T.c.service_date == p_day, T.c.state.in_(_ACTIVE),
-                                          T.c.window.is_not(None))
+        self.all_active = select(T).where(T.c.hall == p_hall, T.c.service_date == p_day,
+                                          T.c.state.in_(_ACTIVE), T.c.window.is_not(None))
         self.all_parked = select(T.c.window, func.count()).where(
-            T.c.service_date == p_day, T.c.state == _PARKED).group_by(T.c.window)
+            T.c.hall == p_hall, T.c.service_date == p_day, T.c.state == _PARKED).group_by(T.c.window)
         self.parked = select(T).where(T.c.window == p_window, T.c.state == _PARKED,
                                       T.c.service_date == p_day).order_by(T.c.called_at, T.c.id)
 
@@ -299,12 +312,12 @@ class _Statements:
         self.appointment_by_code = select(A).where(A.c.code == bindparam("code"))
         # A person's appointments of the day (check-in by ID card; one per business type).
         self.appointments_of_person = select(A).where(
-            A.c.id_hash == bindparam("id_hash"), A.c.service_date == p_day).order_by(A.c.slot_start, A.c.code)
+            A.c.id_hash == bindparam("id_hash"), A.c.hall == p_hall, A.c.service_date == p_day).order_by(A.c.slot_start, A.c.code)
         self.appointments_of_person_lock = self.appointments_of_person.with_for_update()
         self.slot_booked = select(func.count()).select_from(A).where(
-            A.c.business_type == p_bt, A.c.slot_start == bindparam("slot"))
+            A.c.hall == p_hall, A.c.business_type == p_bt, A.c.slot_start == bindparam("slot"))
         self.slots_booked = select(A.c.slot_start, func.count()).where(
-            A.c.business_type == p_bt, A.c.slot_start >= bindparam("from_"), A.c.slot_start < bindparam("to")
+            A.c.hall == p_hall, A.c.business_type == p_bt, A.c.slot_start >= bindparam("from_"), A.c.slot_start < bindparam("to")
         ).group_by(A.c.slot_start)
 
     def candidates(self, types: int, targets: int = 1) -> Any:
@@ -338,7 +351,7 @@ def _candidates_statement(types: int, lookahead: int, targets: int = 1) -> Any:
     now). Each part is one range of an index (ix_queue_tickets_next, _appointment,
     _target), so the cost does not grow with the number waiting. Rows: (part, id,
     business_type, arrived_at, green_channel, slot_start, slot_end, issued_at)."""
-    p_day, p_now = bindparam("day"), bindparam("now")
+    p_day, p_now, p_hall = bindparam("day"), bindparam("now"), bindparam("in_hall")
     # As domain.Candidate.in_slot: an appointment ranks as one from its slot's start until called.
     in_slot = T.c.slot_start <= p_now
     outside_slot = or_(T.c.slot_start.is_(None), T.c.slot_start > p_now)
@@ -348,7 +361,7 @@ def _candidates_statement(types: int, lookahead: int, targets: int = 1) -> Any:
     def part(where: tuple[Any, ...]) -> Any:
         index = len(parts)
         return select(select(literal(index).label("part"), *columns)
-                      .where(T.c.service_date == p_day, T.c.state == _WAITING, *where)
+                      .where(T.c.hall == p_hall, T.c.service_date == p_day, T.c.state == _WAITING, *where)
                       .order_by(T.c.arrived_at, T.c.id).limit(lookahead).subquery(f"p{index}"))
 
     parts: list[Any] = []
@@ -369,6 +382,7 @@ class _Reference:
     def __init__(self, revision: int, windows: dict[int, dict[str, Any]],
                  types: dict[str, dict[str, Any]]) -> None:
         self.revision, self.windows, self.types = revision, windows, types
+        self._halls: dict[str, _Reference] = {}
         # Appointment plans by business type (validated when the admin put them).
         self.plans: dict[str, AppointmentPlan] = {}
         for code, payload in types.items():
@@ -383,6 +397,14 @@ class _Reference:
             backup = config.get("backup")
             if backup is not None and backup in windows and backup != number:
                 self.covers[backup] = (*self.covers.get(backup, ()), number)
+
+    def of(self, hall: str) -> _Reference:
+        """The windows of one hall (business types are the server's), AB角 within it only."""
+        found = self._halls.get(hall)
+        if found is None:
+            windows = {n: c for n, c in self.windows.items() if window_hall(c) == hall}
+            found = self._halls[hall] = _Reference(self.revision, windows, self.types)
+        return found
 
 
 # ---------------------------------------------------------------------------------------
@@ -436,6 +458,13 @@ def _booking_lock(business_type: str, day: date) -> int:
     return int.from_bytes(digest[:8], "big", signed=True)
 
 
+def _in_halls(row: Row, halls: Iterable[str], what: str) -> None:
+    """A ticket or appointment of a hall the caller does not work in: refused, saying whose."""
+    if row["hall"] not in halls:
+        raise QueueError(403, f"{what} belongs to hall {row['hall']!r}: this device works in hall "
+                              f"{', '.join(sorted(halls))} only")
+
+
 def _own_ticket(row: Row, kiosk: str | None) -> None:
     """A kiosk (`kiosk`: its device id) reads and cancels only the tickets it issued: the
     ids count up, and any other kiosk of the hall could otherwise end anybody's turn."""
@@ -461,7 +490,7 @@ def estimated_wait(waiting: int, service_seconds: float | None, windows: int) ->
 def _state_event(row: Row) -> tuple[str, dict[str, Any]]:
     return wire.QueueEventType.TICKET_STATE, {
         "ticket_id": row["id"], "number": row["number"], "business_type": row["business_type"],
-        "state": row["state"], "window": row["window"]}
+        "state": row["state"], "window": row["window"], "hall": row["hall"]}
 
 
 def _pause_info(window: Row) -> wire.PauseInfo | None:
@@ -500,6 +529,11 @@ class _Op:
     reference: _Reference
     events: Events = field(default_factory=list)
     counts: bool = False
+    hall: str = DEFAULT_HALL
+
+    def enter(self, hall: str) -> None:
+        """The operation runs in `hall`: its windows only, its tickets and numbering."""
+        self.hall, self.reference = hall, self.reference.of(hall)
 
 
 Result = TypeVar("Result")
@@ -687,7 +721,7 @@ class QueueService:
         if self.bus.shared:
             return  # the leading process publishes the counts and wakes the hooks (lead())
         if counts:
-            self._counts.mark()
+            self._counts.mark({data.get("hall", DEFAULT_HALL) for _, data in events})
         if events:
             self._changed()
 
@@ -703,8 +737,9 @@ class QueueService:
             self.bus.on_delivered(self._delivered)
 
     def _delivered(self, published: list[Any]) -> None:
-        if any(p.event.type in _TICKET_EVENTS for p in published):
-            self._counts.mark()
+        halls = {p.hall or DEFAULT_HALL for p in published if p.event.type in _TICKET_EVENTS}
+        if halls:
+            self._counts.mark(halls)
             self._changed()
 
     def _transaction(self, operation: Callable[..., Result], *args: Any) -> Result:
@@ -787,17 +822,19 @@ class QueueService:
         return [backed[i] for i, is_paused, staffed in sorted(rows) if is_paused or not staffed]
 
     def _lock_counter(self, op: _Op, business_type: str) -> int:
-        params = {"day": op.day, "bt": business_type}
+        params = {"in_hall": op.hall, "day": op.day, "bt": business_type}
         value = op.conn.execute(self._sql.counter_lock, params).scalar_one_or_none()
         if value is None:
             op.conn.execute(self._sql.counter_insert, params)
             value = op.conn.execute(self._sql.counter_lock, params).scalar_one()
         return value
 
-    def _lock_ticket(self, op: _Op, ticket_id: int) -> Row:
+    def _lock_ticket(self, op: _Op, ticket_id: int, halls: Iterable[str] | None = None) -> Row:
+        """The ticket, locked; one of another hall than the operation's (or `halls`) is refused."""
         row = op.conn.execute(self._sql.ticket_lock, {"ticket_id": ticket_id}).mappings().one_or_none()
         if row is None:
             raise QueueError(404, f"no ticket {ticket_id}")
+        _in_halls(row, (op.hall,) if halls is None else halls, f"ticket {row['number']}")
         return row
 
     def _update(self, op: _Op, ticket_id: int, **changes: Any) -> Row:
@@ -807,7 +844,7 @@ class QueueService:
         return conn.execute(self._sql.active, {"window": window, "day": day}).mappings().first()
 
     def _waiting_duplicate(self, op: _Op, business_type: str, id_hash: str) -> str | None:
-        return op.conn.execute(self._sql.duplicate, {"id_hash": id_hash, "day": op.day,
+        return op.conn.execute(self._sql.duplicate, {"id_hash": id_hash, "in_hall": op.hall, "day": op.day,
                                                      "bt": business_type}).scalar_one_or_none()
 
     @staticmethod
@@ -822,7 +859,7 @@ class QueueService:
     def _window_event(config: dict[str, Any], window: Row, parked: int, active: Row | None,
                       covering: list[int] | tuple[int, ...] = ()) -> tuple[str, dict[str, Any]]:
         state = _window_state(config, window, active, parked, covering)
-        return wire.QueueEventType.WINDOW_STATE, state.model_dump(mode="json")
+        return wire.QueueEventType.WINDOW_STATE, {**state.model_dump(mode="json"), "hall": window_hall(config)}
 
     @staticmethod
     def _called_event(op: _Op, row: Row, config: dict[str, Any], recall: bool) -> tuple[str, dict[str, Any]]:
@@ -831,13 +868,16 @@ class QueueService:
             "ticket_id": row["id"], "number": row["number"], "window": config["number"],
             "window_name": config["name"], "business_type": row["business_type"],
             "business_type_name": kind.get("name", row["business_type"]),
-            "call_count": row["call_count"], "recall": recall}
+            "call_count": row["call_count"], "recall": recall, "hall": row["hall"]}
 
     # -- issuing -------------------------------------------------------------------------
 
-    def issue(self, op: _Op, request: wire.IssueRequest, issued_by: str | None = None) -> wire.Ticket:
-        """A new waiting ticket: the type's letter and the day's next number, within the quota.
-        `issued_by`: the issuing device's id, kept so that a kiosk reads and cancels only its own."""
+    def issue(self, op: _Op, request: wire.IssueRequest, issued_by: str | None = None,
+              hall: str = DEFAULT_HALL) -> wire.Ticket:
+        """A new waiting ticket in `hall`: the type's letter and the hall's next number today,
+        within the quota. `issued_by`: the issuing device's id, kept so that a kiosk reads
+        and cancels only its own."""
+        op.enter(hall)
         appointment = None
         slot: tuple[datetime, datetime] | None = None
         code = request.business_type
@@ -850,6 +890,7 @@ class QueueService:
             assert request.id_number is not None
             appointment = self._appointment_of_person(op, self.id_hash(request.id_number), code)
         if appointment is not None:
+            _in_halls(appointment, (hall,), f"appointment {appointment['code']}")
             if appointment["checked_in"]:
                 raise QueueError(409, f"appointment {appointment['code']} is already checked in")
             booked_day = self.today(appointment["slot_start"])
@@ -883,9 +924,9 @@ class QueueService:
             raise QueueError(409, f"today's quota of {kind['daily_quota']} tickets for {kind['name']} "
                                   "is used up; numbering starts again tomorrow")
         sequence = issued + 1
-        op.conn.execute(self._sql.counter_set, {"day": op.day, "bt": code, "value": sequence})
+        op.conn.execute(self._sql.counter_set, {"in_hall": hall, "day": op.day, "bt": code, "value": sequence})
         row = op.conn.execute(self._sql.insert, {
-            "service_date": op.day, "business_type": code, "sequence": sequence,
+            "hall": hall, "service_date": op.day, "business_type": code, "sequence": sequence,
             "number": domain.ticket_number(kind["prefix"], sequence), "state": _WAITING,
             "arrived_at": op.now, "issued_at": op.now, "green_channel": request.green_channel,
             "green_reason": request.green_reason.value if request.green_reason else None,
@@ -910,7 +951,7 @@ class QueueService:
         if the applicant chose one): the first not yet checked in whose check-in has not
         passed, else the last (a late arrival's ordinary ticket), locked."""
         rows = [r for r in op.conn.execute(self._sql.appointments_of_person_lock,
-                                           {"id_hash": id_hash, "day": op.day}).mappings()
+                                           {"id_hash": id_hash, "in_hall": op.hall, "day": op.day}).mappings()
                 if business_type is None or r["business_type"] == business_type]
         if not rows:
             raise QueueError(404, "no appointment today for this ID card")
@@ -957,7 +998,7 @@ class QueueService:
     def _appointment_row(self, op: _Op, body: wire.AppointmentIn, channel: wire.BookingChannel,
                          booked_by: str | None) -> dict[str, Any]:
         start, end = self._local(body.slot_start), self._local(body.slot_end)
-        return {"code": body.code, "business_type": body.business_type,
+        return {"code": body.code, "hall": op.hall, "business_type": body.business_type,
                 "slot_start": start.astimezone(UTC), "slot_end": end.astimezone(UTC),
                 "checked_in": False, "checked_in_at": None, "ticket_id": None, "created_at": op.now,
                 "phone": body.phone, "channel": channel.value, "booked_by": booked_by,
@@ -965,8 +1006,10 @@ class QueueService:
                 "id_masked": domain.mask_id_number(body.id_number) if body.id_number else None,
                 "service_date": self.today(start)}
 
-    def add_appointment(self, op: _Op, body: wire.AppointmentIn, booked_by: str | None = None) -> wire.Appointment:
-        """The admin's: any slot, outside the plan's capacity (a correction, a test)."""
+    def add_appointment(self, op: _Op, body: wire.AppointmentIn, booked_by: str | None = None,
+                        hall: str = DEFAULT_HALL) -> wire.Appointment:
+        """The admin's, in `hall`: any slot, outside the plan's capacity (a correction, a test)."""
+        op.enter(hall)
         self._business_type(op, body.business_type)
         if op.conn.execute(self._sql.appointment_exists, {"code": body.code}).first() is not None:
             raise QueueError(409, f"appointment {body.code} exists already")
@@ -997,7 +1040,8 @@ class QueueService:
 
     def _holding(self, op: _Op, id_hash: str, business_type: str, day: date) -> Row | None:
         """The person's appointment of this business type on that day, if any."""
-        for row in op.conn.execute(self._sql.appointments_of_person, {"id_hash": id_hash, "day": day}).mappings():
+        for row in op.conn.execute(self._sql.appointments_of_person,
+                                   {"id_hash": id_hash, "in_hall": op.hall, "day": day}).mappings():
             if row["business_type"] == business_type:
                 return row
         return None
@@ -1010,10 +1054,12 @@ class QueueService:
                 return code
         raise QueueError(503, "could not find a free appointment code; try again")
 
-    def book_appointment(self, op: _Op, body: wire.BookingRequest, booked_by: str | None = None) -> wire.Appointment:
-        """A clerk books one of the plan's slots for an applicant (at the counter or on the
-        phone): a slot that has not ended, within the days the plan takes bookings, with a
-        free place, and one booking per person, business type and day."""
+    def book_appointment(self, op: _Op, body: wire.BookingRequest, booked_by: str | None = None,
+                         hall: str = DEFAULT_HALL) -> wire.Appointment:
+        """A clerk books one of the plan's slots of `hall` for an applicant (at the counter or
+        on the phone): a slot that has not ended, within the days the plan takes bookings,
+        with a free place in the hall, and one booking per person, business type and day."""
+        op.enter(hall)
         kind, plan = self._plan(op, body.business_type)
         zone = self.settings.timezone
         start = self._local(body.slot_start).astimezone(zone)
@@ -1032,7 +1078,7 @@ class QueueService:
             at = holding["slot_start"].astimezone(zone)
             raise QueueError(409, f"已有预约：此人 {day:%m-%d} 已约{kind['name']} {at:%H:%M} 的时段"
                                   f"（预约码 {holding['code']}），每人每天每项业务一个预约")
-        booked = op.conn.execute(self._sql.slot_booked, {"bt": body.business_type,
+        booked = op.conn.execute(self._sql.slot_booked, {"in_hall": op.hall, "bt": body.business_type,
                                                          "slot": slot[0].astimezone(UTC)}).scalar_one()
         if booked >= plan.capacity:
             raise QueueError(409, f"该时段已约满：{slot[0]:%H:%M}-{slot[1]:%H:%M} 的 {plan.capacity} 个名额已约完，"
@@ -1047,12 +1093,13 @@ class QueueService:
         return appointment_to_wire(row)
 
     def import_appointments(self, op: _Op, body: wire.AppointmentImport,
-                            booked_by: str | None = None) -> wire.ImportAnswer:
+                            booked_by: str | None = None, hall: str = DEFAULT_HALL) -> wire.ImportAnswer:
         """The province's booking platform's appointments, whole or not at all. A row whose
         code is here with the same content is left unchanged; with other content, or a row
         for a business type or slot the hall does not have, or a second booking of one person
         for one type and day, refuses the import (422/409, naming it). Rows over a slot's
         capacity (a plan's type) are reported in `over_capacity` and nothing is added."""
+        op.enter(hall)  # the appointments are this hall's, counted against its own places
         zone = self.settings.timezone
         fresh: list[dict[str, Any]] = []
         unchanged = 0
@@ -1074,7 +1121,7 @@ class QueueService:
                                           f"{start:%m-%d %H:%M} 开始的时段）")
             present = op.conn.execute(self._sql.appointment_by_code, {"code": entry.code}).mappings().one_or_none()
             if present is not None:
-                if all(present[k] == row[k] for k in ("business_type", "slot_start", "slot_end", "id_hash")):
+                if all(present[k] == row[k] for k in ("hall", "business_type", "slot_start", "slot_end", "id_hash")):
                     unchanged += 1
                     continue
                 raise QueueError(409, f"{where}：已有这个预约码，内容不同；导入未执行")
@@ -1096,7 +1143,8 @@ class QueueService:
                 continue
             key = (row["business_type"], row["slot_start"])
             if key not in taken:
-                taken[key] = op.conn.execute(self._sql.slot_booked, {"bt": key[0], "slot": key[1]}).scalar_one()
+                taken[key] = op.conn.execute(self._sql.slot_booked,
+                                             {"in_hall": op.hall, "bt": key[0], "slot": key[1]}).scalar_one()
             taken[key] += 1
             if taken[key] > plan.capacity:
                 over.append(row["code"])
@@ -1108,9 +1156,10 @@ class QueueService:
         log.info("appointments imported: %d added, %d unchanged", len(fresh), unchanged)
         return wire.ImportAnswer(added=len(fresh), unchanged=unchanged)
 
-    def appointment_slots(self, business_type: str, day: date | None = None) -> wire.SlotsPage:
-        """The type's slots on `day` (today by default) with their booked counts; a slot
-        that has ended has no free place."""
+    def appointment_slots(self, business_type: str, day: date | None = None,
+                          hall: str = DEFAULT_HALL) -> wire.SlotsPage:
+        """The type's slots in `hall` on `day` (today by default) with their booked counts; a
+        slot that has ended has no free place."""
         now = self.now()
         zone = self.settings.timezone
         with self._reading() as (conn, today, reference):
@@ -1127,7 +1176,7 @@ class QueueService:
             counts: dict[datetime, int] = {}
             if slots:
                 counts = dict(conn.execute(self._sql.slots_booked, {
-                    "bt": business_type, "from_": slots[0][0].astimezone(UTC),
+                    "in_hall": hall, "bt": business_type, "from_": slots[0][0].astimezone(UTC),
                     "to": slots[-1][1].astimezone(UTC)}).all())
         page = []
         for start, end in slots:
@@ -1149,7 +1198,7 @@ class QueueService:
         for number in covering:
             types += [t for t in op.reference.windows[number]["business_types"] if t not in types]
         targets = [window, *covering]
-        params = {"day": op.day, "now": op.now, **{f"t{n}": t for n, t in enumerate(types)},
+        params = {"in_hall": op.hall, "day": op.day, "now": op.now, **{f"t{n}": t for n, t in enumerate(types)},
                   **{f"w{n}": w for n, w in enumerate(targets)}}
         statement = self._sql.candidates(len(types), len(targets))
         for _ in range(MAX_PICK_ROUNDS):
@@ -1178,10 +1227,12 @@ class QueueService:
             # waiting beyond the look-ahead: look again (a new snapshot per statement).
         return None
 
-    def call_next(self, op: _Op, window: int | None, clerk: str | None = None) -> wire.Ticket:
-        """The next ticket by the policy, for the business types this window serves and
-        those of the windows it covers now (AB角). `clerk`: the caller's username, kept
+    def call_next(self, op: _Op, window: int | None, clerk: str | None = None,
+                  hall: str = DEFAULT_HALL) -> wire.Ticket:
+        """The next ticket of `hall` by the policy, for the business types this window serves
+        and those of the windows it covers now (AB角). `clerk`: the caller's username, kept
         on the ticket for the statistics."""
+        op.enter(hall)
         config = self._window_config(op, window)
         assert window is not None
         state = self._lock_window(op, window)
@@ -1198,10 +1249,11 @@ class QueueService:
         op.counts = True
         return to_wire(row)
 
-    def resolve_number(self, number: str) -> int:
-        """Today's latest record of a ticket number (after a transfer, the new one)."""
+    def resolve_number(self, number: str, hall: str = DEFAULT_HALL) -> int:
+        """Today's latest record of a ticket number in `hall` (after a transfer, the new one)."""
         with self._reading() as (conn, day, _):
-            found = conn.execute(self._sql.latest_number, {"day": day, "number": number}).scalar_one_or_none()
+            found = conn.execute(self._sql.latest_number,
+                                 {"in_hall": hall, "day": day, "number": number}).scalar_one_or_none()
         if found is None:
             raise QueueError(404, f"no ticket {number} today")
         return found
@@ -1209,12 +1261,14 @@ class QueueService:
     # -- operations on one ticket at the caller's window ---------------------------------
 
     def operate(self, op: _Op, window: int | None, ticket_id: int, operation: Operation,
-                transfer: wire.TransferRequest | None = None, clerk: str | None = None) -> wire.Ticket:
+                transfer: wire.TransferRequest | None = None, clerk: str | None = None,
+                hall: str = DEFAULT_HALL) -> wire.Ticket:
         """One counter operation on a ticket, as the transition table allows; the ticket's
         state is checked first, so a refusal names it. `clerk`: the caller's username, kept
         on a ticket it calls for the statistics."""
         if operation is Operation.CANCEL:
             raise ValueError("cancel is not a counter operation; use cancel()")
+        op.enter(hall)
         config = self._window_config(op, window)
         assert window is not None
         state = self._lock_window(op, window)
@@ -1314,17 +1368,19 @@ class QueueService:
             **{k: ticket[k] for k in ("number", "sequence", "arrived_at", "green_channel", "green_reason",
                                       "appointment_code", "slot_start", "slot_end", "id_hash", "id_masked",
                                       "phone", "issued_by")},
-            "service_date": op.day, "business_type": code, "state": _WAITING, "issued_at": op.now,
-            "window": None, "target_window": body.window, "call_count": 0, "called_at": None,
+            "hall": ticket["hall"], "service_date": op.day, "business_type": code, "state": _WAITING,
+            "issued_at": op.now, "window": None, "target_window": body.window, "call_count": 0, "called_at": None,
             "served_at": None, "ended_at": None, "transferred_from": ticket["id"],
         }).mappings().one()
         op.counts = True
         return old, new
 
-    def cancel(self, op: _Op, ticket_id: int, kiosk: str | None = None) -> wire.Ticket:
-        """The applicant left: a waiting or parked ticket ends (kiosk or admin). With
-        `kiosk` (its device id), only a ticket that kiosk issued."""
-        ticket = self._lock_ticket(op, ticket_id)
+    def cancel(self, op: _Op, ticket_id: int, kiosk: str | None = None,
+               halls: Iterable[str] = (DEFAULT_HALL,)) -> wire.Ticket:
+        """The applicant left: a waiting or parked ticket of one of `halls` ends (kiosk or
+        admin). With `kiosk` (its device id), only a ticket that kiosk issued."""
+        ticket = self._lock_ticket(op, ticket_id, halls)
+        op.enter(ticket["hall"])
         _own_ticket(ticket, kiosk)
         try:
             target = domain.next_state(Operation.CANCEL, TicketState(ticket["state"]), ticket["number"])
@@ -1346,9 +1402,10 @@ class QueueService:
                                   self._covering(op.conn, op.reference, number, op.now, state["paused"]))
 
     def set_paused(self, op: _Op, window: int | None, paused: bool,
-                   request: wire.PauseRequest | None = None) -> wire.WindowState:
+                   request: wire.PauseRequest | None = None, hall: str = DEFAULT_HALL) -> wire.WindowState:
         """Pauses (with the clerk's whereabouts, 去向公开, if given) or resumes the window.
         Its AB角 backup starts or stops covering it, so the backup's state is announced too."""
+        op.enter(hall)
         config = self._window_config(op, window)
         assert window is not None
         state = self._lock_window(op, window)
@@ -1379,24 +1436,26 @@ class QueueService:
 
     # -- reading -------------------------------------------------------------------------
 
-    def counts(self) -> wire.QueueCounts:
+    def counts(self, hall: str = DEFAULT_HALL) -> wire.QueueCounts:
         with self._reading() as (conn, day, reference):
             waiting = dict.fromkeys(reference.types, 0)
-            waiting.update(conn.execute(self._sql.waiting_counts, {"day": day}).all())
+            waiting.update(conn.execute(self._sql.waiting_counts, {"in_hall": hall, "day": day}).all())
         return wire.QueueCounts(service_date=day, waiting=waiting)
 
-    def summary(self) -> wire.QueueSummary:
-        """Counts, windows (with whereabouts and AB角 cover) and waiting estimates, in one
-        read transaction: every kiosk and display reads it."""
+    def summary(self, hall: str = DEFAULT_HALL) -> wire.QueueSummary:
+        """One hall's counts, windows (with whereabouts and AB角 cover) and waiting
+        estimates, in one read transaction: every kiosk and display reads it."""
         now = self.now()
         with self._reading() as (conn, day, reference):
-            waiting = dict(conn.execute(self._sql.waiting_counts, {"day": day}).all())
-            issued = dict(conn.execute(self._sql.issued, {"day": day}).all())
+            reference = reference.of(hall)
+            at = {"in_hall": hall, "day": day}
+            waiting = dict(conn.execute(self._sql.waiting_counts, at).all())
+            issued = dict(conn.execute(self._sql.issued, at).all())
             rows = {r["number"]: r for r in conn.execute(self._sql.all_windows).mappings()}
-            active = {r["window"]: r for r in conn.execute(self._sql.all_active, {"day": day}).mappings()}
-            parked = dict(conn.execute(self._sql.all_parked, {"day": day}).all())
+            active = {r["window"]: r for r in conn.execute(self._sql.all_active, at).mappings()}
+            parked = dict(conn.execute(self._sql.all_parked, at).all())
             staffed = set(conn.execute(self._sql.staffed, {"now": now}).scalars())
-            service = {code: float(avg) for code, avg in conn.execute(self._sql.service_times, {"day": day})
+            service = {code: float(avg) for code, avg in conn.execute(self._sql.service_times, at)
                        if avg is not None}
         windows = {number: rows.get(number, _NEVER_PAUSED) for number in reference.windows}
         covering = {number: [] if windows[number]["paused"] else
@@ -1429,26 +1488,38 @@ class QueueService:
                      for number, config in reference.windows.items()],
         )
 
-    def window_state(self, window: int) -> wire.WindowState:
+    def window_hall(self, window: int) -> str | None:
+        """The hall a window is in, None for a window the reference data does not have."""
+        with self._reading() as (_, _, reference):
+            config = reference.windows.get(window)
+        return None if config is None else window_hall(config)
+
+    def window_state(self, window: int, halls: Iterable[str] = (DEFAULT_HALL,)) -> wire.WindowState:
         with self._reading() as (conn, day, reference):
             config = reference.windows.get(window)
             if config is None:
                 raise QueueError(404, f"no window {window}")
+            _in_halls({"hall": window_hall(config)}, halls, f"window {window}")
+            reference = reference.of(window_hall(config))
             state = self._read_window(conn, window, day)
             covering = self._covering(conn, reference, window, self.now(), state["paused"])
             _, data = self._window_event(config, state, state["parked"], self._active(conn, window, day),
                                          covering)
         return wire.WindowState.model_validate(data)
 
-    def parked(self, window: int) -> list[wire.Ticket]:
-        with self._reading() as (conn, day, _):
+    def parked(self, window: int, halls: Iterable[str] = (DEFAULT_HALL,)) -> list[wire.Ticket]:
+        with self._reading() as (conn, day, reference):
+            _in_halls({"hall": window_hall(reference.windows.get(window))}, halls, f"window {window}")
             return [to_wire(r) for r in conn.execute(self._sql.parked, {"window": window, "day": day}).mappings()]
 
-    def ticket(self, ticket_id: int, kiosk: str | None = None) -> wire.Ticket:
-        """One ticket; with `kiosk` (its device id), only a ticket that kiosk issued."""
+    def ticket(self, ticket_id: int, kiosk: str | None = None,
+               halls: Iterable[str] = (DEFAULT_HALL,)) -> wire.Ticket:
+        """One ticket of one of `halls`; with `kiosk` (its device id), only a ticket that
+        kiosk issued."""
         with self._reading() as (conn, _, _):
             row = conn.execute(self._sql.ticket, {"ticket_id": ticket_id}).mappings().one_or_none()
         if row is None:
             raise QueueError(404, f"no ticket {ticket_id}")
+        _in_halls(row, halls, f"ticket {row['number']}")
         _own_ticket(row, kiosk)
         return to_wire(row)

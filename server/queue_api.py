@@ -1,6 +1,8 @@
 """The queue's HTTP endpoints, under /api/v1/queue. Kiosks issue and cancel tickets,
 clerks operate at the window their workstation is enrolled for, displays read the
-summary, supervisors read everything."""
+summary, supervisors read everything. Each in its own hall (server.halls): the caller's
+device's, or one of the halls given to a supervisor or admin (`?hall=`); a ticket, window
+or appointment of another hall is refused with 403."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from server.auth import Principal, principal, require
+from server.halls import HALL_CODE
 from server.queue import QueueError, QueueService
 from workstation.domain.queue import Operation
 from workstation.domain.roles import DeviceKind, Role
@@ -25,6 +28,8 @@ PREFIX = f"{API_PREFIX}{wire.QUEUE_PREFIX}"
 # driver overflows on it; window numbers are those the reference data allows.
 TicketId = Annotated[int, Path(ge=1, le=wire.MAX_ID)]
 WindowNumber = Annotated[int, Path(ge=1, le=999)]
+HallCode = Annotated[str | None, Query(pattern=HALL_CODE, description="one of the caller's halls (default: "
+                                      "the device's)")]
 
 
 async def queue_refused(request: Request, exc: QueueError) -> JSONResponse:
@@ -74,6 +79,16 @@ def _kiosk(caller: Principal) -> str | None:
     return caller.device_id if caller.role is Role.KIOSK else None
 
 
+def in_hall(caller: Principal, hall: str | None) -> str:
+    """The hall a request acts in: `hall` if the caller works there (else 403), or the device's."""
+    if hall is None:
+        return caller.hall
+    if not caller.may_see(hall):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, f"this device works in hall "
+                                                       f"{', '.join(sorted(caller.halls))}, not in hall {hall!r}")
+    return hall
+
+
 def _json_body(model, required: bool = True) -> dict[str, Any]:
     # Its enums are components already (the Ticket and WindowState answers use them).
     schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
@@ -107,20 +122,21 @@ def queue_router(service: QueueService) -> APIRouter:
 
     @router.post("/tickets", response_model=wire.Ticket, status_code=201,
                  openapi_extra=_json_body(wire.IssueRequest))
-    async def issue(request: Request, caller: Principal = Depends(kiosk_or_admin)) -> Response:
+    async def issue(request: Request, hall: HallCode = None, caller: Principal = Depends(kiosk_or_admin)) -> Response:
+        where = in_hall(caller, hall)
         body = _validated(wire.IssueRequest, await request.body())
-        return _answer(await service.write_async(service.issue, body, caller.device_id), 201)
+        return _answer(await service.write_async(service.issue, body, caller.device_id, where), 201)
 
     @router.get("/tickets/{ticket_id}", response_model=wire.Ticket)
     async def get_ticket(ticket_id: TicketId, caller: Principal = Depends(ticket_reader)) -> wire.Ticket:
         """A kiosk sees only the tickets it issued itself (403 for another's)."""
-        return await run_in_threadpool(service.ticket, ticket_id, _kiosk(caller))
+        return await run_in_threadpool(service.ticket, ticket_id, _kiosk(caller), caller.halls)
 
     @router.post("/tickets/{ticket_id}/cancel", response_model=wire.Ticket)
     async def cancel(ticket_id: TicketId, caller: Principal = Depends(kiosk_or_admin)) -> Response:
         """The applicant leaves. A kiosk cancels only the tickets it issued itself (403 for
         another's); the admin any."""
-        return _answer(await service.write_async(service.cancel, ticket_id, _kiosk(caller)))
+        return _answer(await service.write_async(service.cancel, ticket_id, _kiosk(caller), caller.halls))
 
     @router.post("/call-next", response_model=wire.Ticket)
     async def call_next(clerk: Principal = Depends(at_window)) -> Response:
@@ -128,7 +144,7 @@ def queue_router(service: QueueService) -> APIRouter:
         types and, while a window it backs up (AB角) is paused or has no clerk logged in,
         that window's too. Refused (409) while the window is paused or still has a ticket
         called or serving: finish, park or mark it no-show first. 404 when nobody is waiting."""
-        return _answer(await service.write_async(service.call_next, clerk.window, clerk.username))
+        return _answer(await service.write_async(service.call_next, clerk.window, clerk.username, clerk.hall))
 
     @router.post("/call", response_model=wire.Ticket)
     async def call_ticket(body: wire.CallRequest, clerk: Principal = Depends(at_window)) -> Response:
@@ -136,13 +152,14 @@ def queue_router(service: QueueService) -> APIRouter:
         window serves, or one of a window it covers now (AB角)."""
         ticket_id = body.ticket_id
         if ticket_id is None:
-            ticket_id = await run_in_threadpool(service.resolve_number, body.number or "")
+            ticket_id = await run_in_threadpool(service.resolve_number, body.number or "", clerk.hall)
         return _answer(await service.write_async(service.operate, clerk.window, ticket_id, Operation.CALL,
-                                                 None, clerk.username))
+                                                 None, clerk.username, clerk.hall))
 
     def _operation(operation: Operation, doc: str):
         async def endpoint(ticket_id: TicketId, clerk: Principal = Depends(at_window)) -> Response:
-            return _answer(await service.write_async(service.operate, clerk.window, ticket_id, operation))
+            return _answer(await service.write_async(service.operate, clerk.window, ticket_id, operation,
+                                                     None, None, clerk.hall))
 
         endpoint.__doc__ = doc
         endpoint.__name__ = f"ticket_{operation.value}"
@@ -166,7 +183,7 @@ def queue_router(service: QueueService) -> APIRouter:
         """Ends this record as transferred and returns the new waiting one, in the target
         queue with the same number and the original arrival time."""
         return _answer(await service.write_async(service.operate, clerk.window, ticket_id, Operation.TRANSFER,
-                                                 body))
+                                                 body, None, clerk.hall))
 
     @router.post("/window/pause", response_model=wire.WindowState,
                  openapi_extra=_json_body(wire.PauseRequest, required=False))
@@ -176,58 +193,65 @@ def queue_router(service: QueueService) -> APIRouter:
         the clerk went (去向公开) and when they expect to be back."""
         raw = await request.body()
         body = _pause_request(raw) if raw.strip() else None
-        return _answer(await service.write_async(service.set_paused, clerk.window, True, body))
+        return _answer(await service.write_async(service.set_paused, clerk.window, True, body, clerk.hall))
 
     @router.post("/window/resume", response_model=wire.WindowState)
     async def resume(clerk: Principal = Depends(at_window)) -> Response:
-        return _answer(await service.write_async(service.set_paused, clerk.window, False))
+        return _answer(await service.write_async(service.set_paused, clerk.window, False, None, clerk.hall))
 
     @router.get("/summary", response_model=wire.QueueSummary)
-    async def summary(_: Principal = Depends(reader)) -> wire.QueueSummary:
-        return await run_in_threadpool(service.summary)
+    async def summary(hall: HallCode = None, caller: Principal = Depends(reader)) -> wire.QueueSummary:
+        """One hall's queue: the device's, or `hall` for a supervisor or admin given it."""
+        return await run_in_threadpool(service.summary, in_hall(caller, hall))
 
     @router.get("/windows/{number}", response_model=wire.WindowState)
-    async def window_state(number: WindowNumber, _: Principal = Depends(reader)) -> wire.WindowState:
-        return await run_in_threadpool(service.window_state, number)
+    async def window_state(number: WindowNumber, caller: Principal = Depends(reader)) -> wire.WindowState:
+        return await run_in_threadpool(service.window_state, number, caller.halls)
 
     @router.get("/windows/{number}/parked", response_model=list[wire.Ticket])
     async def parked(number: WindowNumber, caller: Principal = Depends(parked_reader)) -> list[wire.Ticket]:
         if caller.role is Role.CLERK and caller.window != number:
             raise HTTPException(status.HTTP_403_FORBIDDEN, "a clerk sees the parked tickets of their own window")
-        return await run_in_threadpool(service.parked, number)
+        return await run_in_threadpool(service.parked, number, caller.halls)
 
     @router.post("/appointments", response_model=wire.Appointment, status_code=201,
                  openapi_extra=_json_body(wire.AppointmentIn))
-    async def add_appointment(request: Request, caller: Principal = Depends(require(Role.ADMIN))) -> Response:
+    async def add_appointment(request: Request, hall: HallCode = None,
+                              caller: Principal = Depends(require(Role.ADMIN))) -> Response:
         """One appointment by the admin, any slot (outside the plan's capacity)."""
+        where = in_hall(caller, hall)
         body = _validated(wire.AppointmentIn, await request.body())
-        return _answer(await service.write_async(service.add_appointment, body, caller.username), 201)
+        return _answer(await service.write_async(service.add_appointment, body, caller.username, where), 201)
 
     @router.get("/appointments/slots", response_model=wire.SlotsPage)
     async def appointment_slots(business_type: Annotated[str, Query(pattern=wire.BUSINESS_TYPE_CODE)],
-                                day: date | None = None,
-                                _: Principal = Depends(booking_reader)) -> wire.SlotsPage:
+                                day: date | None = None, hall: HallCode = None,
+                                caller: Principal = Depends(booking_reader)) -> wire.SlotsPage:
         """A business type's appointment slots on one hall day (today by default) with
-        their booked and free places."""
-        return await run_in_threadpool(service.appointment_slots, business_type, day)
+        their booked and free places, in the caller's hall."""
+        return await run_in_threadpool(service.appointment_slots, business_type, day, in_hall(caller, hall))
 
     @router.post("/appointments/book", response_model=wire.Appointment, status_code=201,
                  openapi_extra=_json_body(wire.BookingRequest))
-    async def book_appointment(request: Request, caller: Principal = Depends(booking_clerk)) -> Response:
+    async def book_appointment(request: Request, hall: HallCode = None,
+                               caller: Principal = Depends(booking_clerk)) -> Response:
         """A clerk books a slot for an applicant at the counter or on the phone; the answer's
         code is read out or printed. Refused (409) when full, past, or the person already
         has one for the type that day; 422 for a time that is not one of the plan's slots."""
+        where = in_hall(caller, hall)
         body = _validated(wire.BookingRequest, await request.body())
-        return _answer(await service.write_async(service.book_appointment, body, caller.username), 201)
+        return _answer(await service.write_async(service.book_appointment, body, caller.username, where), 201)
 
     @router.post("/appointments/import", response_model=wire.ImportAnswer,
                  openapi_extra=_json_body(wire.AppointmentImport))
-    async def import_appointments(request: Request, caller: Principal = Depends(require(Role.ADMIN))) -> Response:
+    async def import_appointments(request: Request, hall: HallCode = None,
+                                  caller: Principal = Depends(require(Role.ADMIN))) -> Response:
         """The province's booking platform's appointments (JSON), whole or not at all: 200
         with what was added and left unchanged; 409 with `over_capacity` (and nothing
         added) when rows exceed their slots' places."""
+        where = in_hall(caller, hall)
         body = _validated(wire.AppointmentImport, await request.body())
-        answer = await service.write_async(service.import_appointments, body, caller.username)
+        answer = await service.write_async(service.import_appointments, body, caller.username, where)
         return _answer(answer, 409 if answer.over_capacity else 200)
 
     return router

@@ -7,7 +7,7 @@ import json
 import logging
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,7 +17,8 @@ from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session
 
 from server import audit_chains
-from server.models import Record, RecordConflict
+from server.halls import DEFAULT_HALL
+from server.models import Device, Record, RecordConflict
 from workstation.protocol import records as wire
 
 log = logging.getLogger(__name__)
@@ -123,8 +124,9 @@ def unstorable(value: Any) -> str | None:
     return None
 
 
-def store_batch(session: Session, device_id: str, batch: wire.UploadBatch) -> tuple[wire.UploadResult, int, int]:
-    """Store a batch; returns the per-record results, the count stored and of conflicts.
+def store_batch(session: Session, device_id: str, batch: wire.UploadBatch,
+                hall: str = DEFAULT_HALL) -> tuple[wire.UploadResult, int, int]:
+    """Store a batch of a device of `hall` (the records are that hall's); returns the per-record results, the count stored and of conflicts.
     A record an indexer refuses (Refused) is not stored and answered 422 (REFUSED) with the
     reason, as is a record the database cannot take; the same UUID with other content is a
     conflict (409), kept for review;
@@ -159,7 +161,7 @@ def store_batch(session: Session, device_id: str, batch: wire.UploadBatch) -> tu
     new_rows, refusable = [], []
     for record_uuid, (record, digest) in offered.items():
         if record_uuid not in known:
-            row = Record(uuid=record_uuid, kind=record.kind, device_id=device_id,
+            row = Record(uuid=record_uuid, kind=record.kind, device_id=device_id, hall=hall,
                          created_at=record.created_at, received_at=now,
                          content_hash=digest, payload=record.payload)
             result = wire.RecordResult(uuid=record_uuid, status=wire.STORED)
@@ -219,7 +221,7 @@ UNHOLDABLE = (DataError, OverflowError)
 
 def _fresh(row: Record) -> Record:
     """A new instance of `row`, whose own was rolled back with a savepoint."""
-    return Record(uuid=row.uuid, kind=row.kind, device_id=row.device_id, created_at=row.created_at,
+    return Record(uuid=row.uuid, kind=row.kind, device_id=row.device_id, hall=row.hall, created_at=row.created_at,
                   received_at=row.received_at, content_hash=row.content_hash, payload=row.payload)
 
 
@@ -231,8 +233,10 @@ def _refusal(row: Record, exc: Exception) -> str:
     return f"the hall's database cannot hold a value of this {row.kind} record ({reason}); it is not stored"
 
 
-def page(session: Session, kind: str | None, after: uuid.UUID | None, limit: int) -> wire.RecordsPage:
-    query = select(Record)
+def page(session: Session, kind: str | None, after: uuid.UUID | None, limit: int,
+         halls: Iterable[str] = (DEFAULT_HALL,)) -> wire.RecordsPage:
+    """The records of `halls`, by UUID."""
+    query = select(Record).where(Record.hall.in_(sorted(halls)))
     if kind:
         query = query.where(Record.kind == kind)
     if after:
@@ -246,8 +250,11 @@ def page(session: Session, kind: str | None, after: uuid.UUID | None, limit: int
     )
 
 
-def conflicts(session: Session, limit: int) -> list[wire.ConflictOut]:
-    rows = session.execute(select(RecordConflict).order_by(RecordConflict.id.desc()).limit(limit)).scalars()
+def conflicts(session: Session, limit: int, halls: Iterable[str] = (DEFAULT_HALL,)) -> list[wire.ConflictOut]:
+    """The conflicts offered by devices of `halls`, newest first."""
+    rows = session.execute(select(RecordConflict).join(Device, Device.id == RecordConflict.device_id)
+                           .where(Device.hall.in_(sorted(halls)))
+                           .order_by(RecordConflict.id.desc()).limit(limit)).scalars()
     return [wire.ConflictOut(uuid=r.uuid, device_id=r.device_id, received_at=r.received_at,
                              stored_hash=r.stored_hash, offered_hash=r.offered_hash,
                              offered_payload=r.offered_payload) for r in rows]

@@ -102,6 +102,8 @@ def put(session: Session, kind: ReferenceKind, payload: dict[str, Any]) -> Refer
     re-import of the same catalogue does not make every client pull it again."""
     value = validate(kind, payload)
     normalised = value.model_dump(mode="json")
+    if kind is ReferenceKind.WINDOW and normalised.get("hall") is None:
+        normalised.pop("hall", None)  # the first hall's windows read as they always did
     key = key_of(kind, value)
     entry = session.get(ReferenceEntry, (kind.value, key))
     if entry is not None and not entry.deleted and entry.payload == normalised:

@@ -37,6 +37,7 @@ from sqlalchemy import bindparam, select
 
 from server import reference
 from server.db import Database
+from server.halls import DEFAULT_HALL
 from server.models import Ticket
 from server.queue import QueueService
 from workstation.domain.queue import Candidate, TicketState
@@ -168,7 +169,7 @@ class ReminderService:
         self._not_before: dict[int, float] = {}  # ticket id -> monotonic time of its next try
         self._pending = (select(T.c.id).where(T.c.service_date == bindparam("day"), T.c.state == _WAITING,
                                               T.c.phone.is_not(None), T.c.reminded_at.is_(None)).limit(1))
-        self._waiting = select(T.c.id, T.c.number, T.c.business_type, T.c.target_window, T.c.arrived_at,
+        self._waiting = select(T.c.id, T.c.hall, T.c.number, T.c.business_type, T.c.target_window, T.c.arrived_at,
                                T.c.green_channel, T.c.slot_start, T.c.slot_end, T.c.phone,
                                T.c.reminded_at).where(T.c.service_date == bindparam("day"), T.c.state == _WAITING)
         self._still_waiting = select(T.c.state, T.c.reminded_at).where(T.c.id == bindparam("ticket_id"))
@@ -219,13 +220,16 @@ class ReminderService:
             rows = conn.execute(self._waiting, {"day": day}).mappings().all()
         if not any(r["phone"] and r["reminded_at"] is None for r in rows):
             return []
-        estimate = self._estimates() if self.settings.ahead_minutes > 0 else {}
-        queues: dict[tuple[str, object], list] = {}
+        estimates: dict[str, dict[str, float]] = {}  # per hall (server.halls): its own windows' pace
+        queues: dict[tuple[str, str, object], list] = {}
         for row in rows:
             key = ("type", row["business_type"]) if row["target_window"] is None else ("window", row["target_window"])
-            queues.setdefault(key, []).append(row)
+            queues.setdefault((row["hall"], *key), []).append(row)
         found: list[Due] = []
-        for (kind, _), members in queues.items():
+        for (hall, kind, _), members in queues.items():
+            if hall not in estimates:
+                estimates[hall] = self._estimates(hall) if self.settings.ahead_minutes > 0 else {}
+            estimate = estimates[hall]
             by_id = {r["id"]: r for r in members}
             ordered = self.queue.policy.order(
                 [Candidate(r["id"], r["business_type"], r["arrived_at"], r["green_channel"], r["slot_start"],
@@ -244,10 +248,10 @@ class ReminderService:
                     found.append(Due(row["id"], row["number"], row["phone"], ahead, minutes))
         return found
 
-    def _estimates(self) -> dict[str, float]:
-        """Minutes per ticket ahead, by business type: the kiosk's estimate for a new ticket
-        (everyone waiting, today's mean service time, the open windows) over the waiting."""
-        summary = self.queue.summary()
+    def _estimates(self, hall: str = DEFAULT_HALL) -> dict[str, float]:
+        """Minutes per ticket ahead in `hall`, by business type: the kiosk's estimate for a new
+        ticket (everyone waiting, today's mean service time, the open windows) over the waiting."""
+        summary = self.queue.summary(hall)
         return {b.code: b.estimated_wait_minutes / b.waiting for b in summary.business_types
                 if b.estimated_wait_minutes is not None and b.waiting > 0}
 

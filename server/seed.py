@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from server import reference, security
+from server.halls import DEFAULT_HALL
 from server.models import Account, ReferenceEntry
 from workstation.domain.roles import PERSON_ROLES, Role
 from workstation.protocol.reference import ReferenceKind
@@ -131,6 +132,26 @@ def import_accounts_file(session: Session, path: Path) -> int:
     return import_accounts(session, _read_json(path), str(path))
 
 
-def import_file(session: Session, kind: ReferenceKind, path: Path) -> int:
+def import_file(session: Session, kind: ReferenceKind, path: Path, hall: str | None = None) -> int:
+    """`import KIND FILE [--hall CODE]`: with a hall, the windows of the file are that hall's
+    (any `hall` they name must be the same); other kinds are the server's, for every hall."""
     values = _read_json(path)
+    if hall is not None:
+        if kind is not ReferenceKind.WINDOW:
+            raise ImportError_(f"{path}: --hall names the hall of windows; {kind.value} entries are the "
+                               "same in every hall of the server")
+        if isinstance(values, list):
+            clash = [f"{path}[{i}]: window {v.get('number')} names hall {v['hall']!r}, not {hall!r}"
+                     for i, v in enumerate(values) if isinstance(v, dict) and v.get("hall") not in (None, hall)]
+            if clash:
+                raise ImportError_("\n".join(clash))
+            values = [{**v, "hall": hall} if isinstance(v, dict) else v for v in values]
+            taken = {w.get("number"): w.get("hall") or DEFAULT_HALL
+                     for w in reference.current(session, ReferenceKind.WINDOW)}
+            clash = [f"{path}[{i}]: window {v.get('number')} is hall {taken[v.get('number')]!r}'s: window "
+                     "numbers are unique on the server, give the branch hall a range of its own"
+                     for i, v in enumerate(values)
+                     if isinstance(v, dict) and taken.get(v.get("number"), hall) != hall]
+            if clash:
+                raise ImportError_("\n".join(clash))
     return import_reference(session, kind, [values] if kind in SINGLE_ENTRY else values, str(path))

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from pydantic import BaseModel, Field
 
 from workstation.domain.roles import DeviceKind, Role
+from workstation.protocol.halls import DEFAULT_HALL
 
 
 class EnrolRequest(BaseModel):
@@ -19,6 +20,7 @@ class EnrolResponse(BaseModel):
     kind: DeviceKind
     window: int | None
     token: str
+    hall: str = DEFAULT_HALL
 
 
 class LoginRequest(BaseModel):
@@ -41,6 +43,8 @@ class Me(BaseModel):
     username: str | None
     display_name: str | None
     role: Role | None
+    hall: str = DEFAULT_HALL  # the device's hall
+    halls: list[str] = Field(default_factory=lambda: [DEFAULT_HALL])  # those the caller may see
 
 
 class Health(BaseModel):

@@ -40,6 +40,7 @@ class DeviceOut(BaseModel):
     name: str
     kind: DeviceKind
     window: int | None
+    hall: str = "main"  # workstation.protocol.halls.DEFAULT_HALL
     enrolled_at: datetime
     last_seen_at: datetime | None = Field(
         None, description="the last use of a login session at it or the last record it uploaded, if any")

@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from workstation.domain.workdays import InvalidCalendar, PublishedYear
+from workstation.protocol.halls import HALL_CODE
 
 
 class ReferenceKind(StrEnum):
@@ -107,6 +108,9 @@ class Window(BaseModel):
     backup: int | None = Field(default=None, ge=1, le=999,
                                description="AB角: the window that serves this one's tickets while "
                                "it is paused or no clerk is logged in")
+    hall: str | None = Field(default=None, pattern=HALL_CODE,
+                             description="the hall it is in (a server with branch halls); none: the "
+                             "server's first hall. Window numbers are unique on the server")
 
     @model_validator(mode="after")
     def _not_own_backup(self) -> Window:
