@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from server import audit, records
 from server.auth import Principal, require
 from server.db import Database
-from server.models import DocumentBlob, IssuedDocument, Record
+from server.models import Device, DocumentBlob, IssuedDocument, Record
 from workstation.domain import case_number as case_numbers
 from workstation.domain.roles import DeviceKind, Role
 from workstation.protocol import API_PREFIX
@@ -89,6 +89,11 @@ def documents_router(db: Database) -> APIRouter:
             blob = session.get(DocumentBlob, sha256)
             if blob is None:
                 raise HTTPException(status.HTTP_404_NOT_FOUND, "no document with this SHA-256")
+            # A hall's document, by the hall of the device that uploaded it (server.halls).
+            hall = session.execute(select(Device.hall).where(Device.id == blob.device_id)).scalar_one_or_none()
+            if hall is not None and not caller.may_see(hall):
+                raise HTTPException(status.HTTP_403_FORBIDDEN, f"this document belongs to hall {hall!r}: this "
+                                    f"device works in hall {', '.join(sorted(caller.halls))} only")
             content = blob.content
             numbers = list(session.execute(select(IssuedDocument.case_number)
                                            .where(IssuedDocument.sha256 == sha256)).scalars())
