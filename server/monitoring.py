@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import Connection, Date, and_, bindparam, exists, func, select, text
 from sqlalchemy.exc import DBAPIError
 
+from server.halls import DEFAULT_HALL, window_hall
 from server.models import (
     Account,
     Case,
@@ -68,7 +69,7 @@ _FINISHED = TicketState.FINISHED.value
 _NO_SHOW = TicketState.NO_SHOW.value
 _TRANSFERRED = TicketState.TRANSFERRED.value
 
-_p_day, _p_now = bindparam("day"), bindparam("now")
+_p_day, _p_now, _p_hall = bindparam("day"), bindparam("now"), bindparam("in_hall")
 
 # -- the hall now: statements built once ---------------------------------------------------
 
@@ -86,23 +87,23 @@ _CLERKS = (select(D.c.window, U.c.display_name, S.c.created_at)
                   U.c.active.is_(True))
            .order_by(S.c.created_at))
 _AT_COUNTERS = select(T.c.window, T.c.number, T.c.called_at, T.c.served_at).where(
-    T.c.service_date == _p_day, T.c.state.in_(_ACTIVE), T.c.window.is_not(None))
+    T.c.hall == _p_hall, T.c.service_date == _p_day, T.c.state.in_(_ACTIVE), T.c.window.is_not(None))
 # Per window today: parked now, finished today (one pass over the day's window index range).
 _PER_WINDOW = select(
     T.c.window, T.c.state, func.count()).where(
-    T.c.service_date == _p_day, T.c.state.in_((_PARKED, _FINISHED)), T.c.window.is_not(None)
+    T.c.hall == _p_hall, T.c.service_date == _p_day, T.c.state.in_((_PARKED, _FINISHED)), T.c.window.is_not(None)
 ).group_by(T.c.window, T.c.state)
 # Per business type today: waiting and the oldest arrival among them (index ranges of
 # ix_queue_tickets_next), then the day's wait and service averages.
 _WAITING_NOW = select(T.c.business_type, func.count(), func.min(T.c.arrived_at)).where(
-    T.c.service_date == _p_day, T.c.state == _WAITING).group_by(T.c.business_type)
+    T.c.hall == _p_hall, T.c.service_date == _p_day, T.c.state == _WAITING).group_by(T.c.business_type)
 _TODAY = select(T.c.business_type, func.avg(T.c.wait_seconds),
                 func.count(T.c.wait_seconds)).where(
-    T.c.service_date == _p_day, T.c.wait_seconds.is_not(None)).group_by(T.c.business_type)
+    T.c.hall == _p_hall, T.c.service_date == _p_day, T.c.wait_seconds.is_not(None)).group_by(T.c.business_type)
 _SERVED = select(T.c.business_type, func.avg(T.c.service_seconds), func.count()).where(
-    T.c.service_date == _p_day, T.c.state == _FINISHED).group_by(T.c.business_type)
+    T.c.hall == _p_hall, T.c.service_date == _p_day, T.c.state == _FINISHED).group_by(T.c.business_type)
 _LONG_WAITS = select(T.c.number, T.c.business_type, T.c.arrived_at).where(
-    T.c.service_date == _p_day, T.c.state == _WAITING, T.c.arrived_at < bindparam("before")
+    T.c.hall == _p_hall, T.c.service_date == _p_day, T.c.state == _WAITING, T.c.arrived_at < bindparam("before")
 ).order_by(T.c.arrived_at, T.c.id).limit(LONG_WAITS_SHOWN)
 
 
@@ -157,15 +158,18 @@ def _covering(reference: _Reference, number: int, activity: dict[int, wire.Windo
             and activity.get(n) in (wire.WindowActivity.PAUSED, wire.WindowActivity.CLOSED)]
 
 
-def hall_now(conn: Connection, now: datetime, day: date, online: frozenset[int]) -> wire.HallNow:
-    """The hall as it is at `now`: every window with its clerk and activity, each business
+def hall_now(conn: Connection, now: datetime, day: date, online: frozenset[int],
+             hall: str = DEFAULT_HALL) -> wire.HallNow:
+    """One hall (server.halls) as it is at `now`: every window with its clerk and activity, each business
     type's queue and today's averages, and the tickets waiting past the hall's limit.
     `online`: the windows with a workstation on the event stream (server.events).
 
     A window is `closed` with nobody logged in, `offline` while its clerk is logged in but
     no workstation of it is connected, else `paused`, `serving` or `idle`."""
-    reference = _reference(conn)
-    params = {"day": day, "now": now}
+    every = _reference(conn)
+    reference = _Reference(every.revision, {n: c for n, c in every.windows.items() if window_hall(c) == hall},
+                           every.types, every.supervision)
+    params = {"in_hall": hall, "day": day, "now": now}
     rows = {r.number: r for r in conn.execute(_WINDOWS)}
     clerks = {window: name for window, name, _ in conn.execute(_CLERKS, params)}
     counters = {r.window: r for r in conn.execute(_AT_COUNTERS, params)}

@@ -14,7 +14,9 @@ from server import audit, monitoring, reference
 from server.auth import Principal, require
 from server.db import Database
 from server.events import EVERYONE, EventBus
+from server.halls import window_hall
 from server.queue import QueueService
+from server.queue_api import HallCode, in_hall
 from workstation.domain import load
 from workstation.domain.roles import Role
 from workstation.protocol import API_PREFIX
@@ -35,10 +37,10 @@ def monitoring_router(db: Database, bus: EventBus, queue: QueueService) -> APIRo
     supervising = require(Role.SUPERVISOR, Role.ADMIN)
     zone = queue.settings.timezone
 
-    def read_hall() -> wire.HallNow:
+    def read_hall(hall: str) -> wire.HallNow:
         now = queue.now()
         with db.reading() as session:
-            return monitoring.hall_now(session.connection(), now, queue.today(now), bus.online_windows())
+            return monitoring.hall_now(session.connection(), now, queue.today(now), bus.online_windows(), hall)
 
     def read_statistics(first: date, last: date) -> wire.Statistics:
         try:
@@ -49,12 +51,12 @@ def monitoring_router(db: Database, bus: EventBus, queue: QueueService) -> APIRo
             return monitoring.statistics(session.connection(), first, last, zone, queue.today(queue.now()))
 
     @router.get("/hall", response_model=wire.HallNow)
-    async def hall(_: Principal = Depends(supervising)) -> wire.HallNow:
+    async def hall(hall: HallCode = None, caller: Principal = Depends(supervising)) -> wire.HallNow:
         """Every window (clerk, serving/idle/paused with its whereabouts/offline/closed,
         AB角), each business type's queue and today's averages, and the tickets waiting
         past the hall's limit (supervision.wait_limit_minutes). Cheap enough to read again
-        on every event."""
-        return await run_in_threadpool(read_hall)
+        on every event. One hall: the device's, or `hall` if the caller is given it."""
+        return await run_in_threadpool(read_hall, in_hall(caller, hall))
 
     @router.get("/statistics", response_model=wire.Statistics)
     async def statistics(first: Annotated[date, Query(alias="from")], last: Annotated[date, Query(alias="to")],
@@ -79,10 +81,10 @@ def monitoring_router(db: Database, bus: EventBus, queue: QueueService) -> APIRo
 
     @router.get("/advice", response_model=wire.LoadAdvice)
     async def advice(threshold_minutes: Annotated[float, Query(ge=1, le=600)] = load.DEFAULT_THRESHOLD_MINUTES,
-                     _: Principal = Depends(supervising)) -> wire.LoadAdvice:
+                     hall: HallCode = None, caller: Principal = Depends(supervising)) -> wire.LoadAdvice:
         """动态调整: which business type needs another window (estimated wait over
-        `threshold_minutes`) and which open window could take it, with the arithmetic."""
-        hall_now = await run_in_threadpool(read_hall)
+        `threshold_minutes`) and which open window of the hall could take it, with the arithmetic."""
+        hall_now = await run_in_threadpool(read_hall, in_hall(caller, hall))
         return monitoring.advice(hall_now, threshold_minutes)
 
     def apply(body: wire.ApplyAdvice, caller: Principal) -> ChangeAck:
@@ -91,6 +93,10 @@ def monitoring_router(db: Database, bus: EventBus, queue: QueueService) -> APIRo
             window = current.get(body.window)
             if window is None:
                 raise HTTPException(status.HTTP_404_NOT_FOUND, f"no window {body.window}")
+            if not caller.may_see(window_hall(window)):
+                raise HTTPException(status.HTTP_403_FORBIDDEN, f"window {body.window} belongs to hall "
+                                    f"{window_hall(window)!r}: this device works in hall "
+                                    f"{', '.join(sorted(caller.halls))} only")
             known = {e["code"] for e in reference.current(session, ReferenceKind.BUSINESS_TYPE)}
             unknown = [code for code in body.business_types if code not in known]
             if unknown:

@@ -29,7 +29,7 @@ BRANCH_WINDOWS = [
     {"number": 102, "name": "102号窗口 企业开办", "business_types": ["market", "general"], "backup": 101},
 ]
 # The endpoints a hall's device may be refused on for another hall: the queue's and the records'.
-SCOPED = ("/queue", "/records", "/cases", "/documents")
+SCOPED = ("/queue", "/records", "/cases", "/documents", "/monitoring/hall", "/monitoring/advice")
 # Public by design: what a printed document's QR code opens names no applicant (test_documents.py).
 PUBLIC = {("GET", "/documents/check/{case_number}")}
 PDF = b"%PDF-1.7 the main hall's receipt"
@@ -104,6 +104,11 @@ def _other_halls_object(path: str, main: Hall) -> dict[str, str]:
             "case_number": main.case.case_number, "bundle_number": main.case.case_number}
 
 
+# The operations that name another hall's ticket or window in their body.
+NAMED_IN_BODY = {
+    "/queue/call": lambda main: {"ticket_id": main.ticket["id"]},
+    "/monitoring/advice/apply": lambda main: {"window": main.window, "business_types": ["general"]},
+}
 # Required query parameters, and bodies that pass validation: what answers is the hall check, not a 422.
 QUERY = {"business_type": "general"}
 
@@ -147,12 +152,12 @@ def test_a_device_of_one_hall_is_refused_on_every_queue_and_record_endpoint_of_a
         for name in names:
             filled = filled.replace("{" + name + "}", values[name])
         body = BODIES.get(path, {} if operation.get("requestBody", {}).get("required") else None)
-        if path == "/queue/call":
-            body = {"ticket_id": main.ticket["id"]}
+        if path in NAMED_IN_BODY:
+            body = NAMED_IN_BODY[path](main)
         takes_hall = any(p["name"] == "hall" and p["in"] == "query" for p in operation.get("parameters", []))
         if (method, path) in OWN_HALL_ONLY:
             pass  # names another hall's object only to add to the caller's own hall (below)
-        elif names or path == "/queue/call":
+        elif names or path in NAMED_IN_BODY:
             # The main hall's ticket, window or case, named by a branch device: refused.
             answer = caller.request(method, api(filled), json=body, timeout=TIMEOUT)
             # A bundle is looked up by its own number: the main hall's case is none (404), which
@@ -167,7 +172,7 @@ def test_a_device_of_one_hall_is_refused_on_every_queue_and_record_endpoint_of_a
             if answer.status_code != 403 or "hall" not in answer.text:
                 wrong.append(f"{method} {filled}?hall=main as the branch {role}: {answer.status_code} "
                              f"{answer.text[:200]}")
-        if (method, path) in OWN_HALL_ONLY or not (names or path == "/queue/call" or takes_hall):
+        if (method, path) in OWN_HALL_ONLY or not (names or path in NAMED_IN_BODY or takes_hall):
             answer = caller.request(method, api(filled), json=body, timeout=TIMEOUT)
             text = answer.text
             leaks = [what for what in (main.case.case_number, main.note, f'"ticket_id":{main.ticket["id"]}')
@@ -185,6 +190,10 @@ def test_a_device_of_one_hall_is_refused_on_every_queue_and_record_endpoint_of_a
     # What the branch's endpoints without another hall's object do keep to the branch.
     summary = _json(branch.clerk.get(api("/queue/summary"), timeout=TIMEOUT))
     assert [w["number"] for w in summary["windows"]] == [101, 102]
+    board = _json(branch.supervisor.get(api("/monitoring/hall"), timeout=TIMEOUT))
+    assert [w["number"] for w in board["windows"]] == [101, 102]
+    assert [w["number"] for w in _json(main.supervisor.get(api("/monitoring/hall"), timeout=TIMEOUT))["windows"]] \
+        == [1, 2, 3, 4, 5, 6]
     main_summary = _json(main.clerk.get(api("/queue/summary"), timeout=TIMEOUT))
     assert [w["number"] for w in main_summary["windows"]] == [1, 2, 3, 4, 5, 6]
     assert {t["code"]: t["waiting"] for t in main_summary["business_types"]}["general"] == 1
