@@ -78,3 +78,20 @@ def hall_server(request, db_url, tmp_path, demo_hall_seed):
 # ---------------------------------------------------------------------------------------
 # Workstation side: keyring and Qt fixtures go below this line.
 # ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _a_memory_keyring_for_every_test():
+    """Every test starts with a fresh in-memory keyring in this process, so a workstation
+    store made by any test (its key goes to the keyring) never falls to whatever backend
+    keyring picked at its first use in the session (once, a FileKeyring whose file a
+    finished test had taken away: KeyError in every later store). Fixtures of tests/ui and
+    tests/workstation set their own on top; child processes choose theirs by environment."""
+    import keyring
+
+    from tests.support.keyring_backend import MemoryKeyring
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())
+    yield
+    keyring.set_keyring(previous)

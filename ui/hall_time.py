@@ -11,11 +11,17 @@ from functools import lru_cache
 from workstation.domain.queue import DEFAULT_TIMEZONE, hall_zone
 
 
-@lru_cache(maxsize=1)
 def _zone():
-    # The hall server's own setting, where a PC is given it (a hall outside China, a test).
+    # The hall server's own setting, where a PC is given it (a hall outside China, a test);
+    # read each time (a dictionary look-up), so a changed setting is never shadowed by a
+    # zone remembered from before.
+    return _named_zone(os.environ.get("COUNTER_HALL_TIMEZONE") or DEFAULT_TIMEZONE)
+
+
+@lru_cache(maxsize=8)
+def _named_zone(name: str):
     try:
-        return hall_zone(os.environ.get("COUNTER_HALL_TIMEZONE") or DEFAULT_TIMEZONE)
+        return hall_zone(name)
     except ValueError:
         return hall_zone()
 

@@ -5,7 +5,7 @@ PYTHON_KEYRING_BACKEND=tests.support.keyring_backend.MemoryKeyring for child pro
 
 from __future__ import annotations
 
-from keyring.backend import KeyringBackend
+from keyring.backend import KeyringBackend, properties
 from keyring.errors import PasswordDeleteError
 
 
@@ -30,7 +30,16 @@ class MemoryKeyring(KeyringBackend):
 class FileKeyring(MemoryKeyring):
     """A keyring that outlives its process, for tests whose workstation is killed and
     started again (tests/faults): a JSON file named by COUNTER_TEST_KEYRING, written
-    whole and renamed. Never for real secrets."""
+    whole and renamed. Never for real secrets. Without that variable it is not viable, so
+    keyring's own choice of a backend never lands on it."""
+
+    @properties.classproperty
+    def priority(cls):  # keyring reads it on the class; raising means "not viable here"
+        import os
+
+        if "COUNTER_TEST_KEYRING" not in os.environ:
+            raise RuntimeError("COUNTER_TEST_KEYRING is not set")
+        return 1
 
     def _path(self):
         import os

@@ -22,7 +22,6 @@ from tests.support.hall_server import HallServer
 from tests.support.screenshots import save_screen
 from tests.ui.queue_fixtures import *  # noqa: F403 - the fixtures
 from tests.ui.queue_fixtures import call_next_at, window_session
-from ui import hall_time
 from ui.clerk.booking import BookingDialog
 from ui.clerk.call_panel import CallPanel
 from ui.kiosk.window import APPOINTMENT, MESSAGE, RESULT, KioskWindow
@@ -35,10 +34,8 @@ CARD_HOLDER = "44030519851120456" + id_check_character("44030519851120456")
 @pytest.fixture
 def zone(monkeypatch) -> ZoneInfo:
     name = morning_zone()
-    monkeypatch.setenv("COUNTER_HALL_TIMEZONE", name)
-    hall_time._zone.cache_clear()
-    yield ZoneInfo(name)
-    hall_time._zone.cache_clear()
+    monkeypatch.setenv("COUNTER_HALL_TIMEZONE", name)  # ui.hall_time reads it each time
+    return ZoneInfo(name)
 
 
 @pytest.fixture
