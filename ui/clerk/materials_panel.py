@@ -470,14 +470,17 @@ class MaterialsPanel(QWidget):
                 continue
             self.licences[material.id] = licence
             combo.setCurrentIndex(combo.findData(MaterialStatus.SHARED.value))
-            until = licence.valid_until.isoformat() if licence.valid_until else self.tr("no end")
-            combo.setToolTip(fill(self.tr("E-licence %1 %2, valid until %3"), licence.type, licence.number, until))
+            self._name_licence(combo, licence)
             marked.append(material.name)
         if marked:
             self._show_result(fill(self.tr("Fetched by data sharing: %1"), "、".join(marked)))
         else:
             self._show_result(self.tr("The licence service holds nothing for these materials: take them on paper."))
         return marked
+
+    def _name_licence(self, combo, licence) -> None:
+        until = licence.valid_until.isoformat() if licence.valid_until else self.tr("no end")
+        combo.setToolTip(fill(self.tr("E-licence %1 %2, valid until %3"), licence.type, licence.number, until))
 
     def licence_problem(self, reason: str) -> None:
         """The service could not be asked: the clerk goes on with paper; nothing changes."""
@@ -537,7 +540,13 @@ class MaterialsPanel(QWidget):
 
     def _rows_again(self) -> None:
         if self.item is not None or self.bundle is not None:
+            # The hall's answer about held materials changes no check the clerk made: the
+            # line below the checklist (such as what the licence service just fetched, which
+            # may have come first) stays.
+            text, style = self.result.text(), self.result.styleSheet()
             self._rebuild_checklist()
+            self.result.setText(text)
+            self.result.setStyleSheet(style)
         else:
             self.reuse_button.hide()
 
@@ -887,6 +896,9 @@ class MaterialsPanel(QWidget):
                     self._fill_row(row, material)
                 if material.id in previous:
                     self._restore_row(row, previous[material.id])
+                    licence = self.licences.get(material.id)
+                    if licence is not None and previous[material.id][0] == MaterialStatus.SHARED.value:
+                        self._name_licence(self.table.cellWidget(row, COL_STATUS), licence)
         finally:
             self._building = False
         self._update_licence_button()
