@@ -132,7 +132,7 @@ def kind_moves_head(found: tuple[str, str] | None) -> bool:
 def _announce(session: Session, alerts: list[AuditAlert]) -> None:
     if not _bus:
         return
-    from server.records import after_commit
+    from server.db import after_commit
 
     bus = _bus[0]
     items = [(wire.AuditEventType.ALERT_RAISED.value,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Engine, create_engine, event
@@ -101,3 +101,28 @@ def database_trouble(exc: BaseException) -> str:
         reason = "the hall's database cannot be reached right now (restarting?); nothing was saved: try again shortly"
     log.warning("database trouble: %s (%s)", reason, text.splitlines()[0][:200] if text else type(exc).__name__)
     return reason
+
+
+# What runs once a session's transaction commits (server.records' indexers, the audit
+# chains' alerts): an event that must never announce what a reader cannot see yet.
+AFTER_COMMIT = "hall.after_commit"
+
+
+def after_commit(session: Session, callback: Callable[[], None]) -> None:
+    """Run `callback` once the session's transaction commits (not at all on a rollback, nor
+    when the record whose indexer asked is refused)."""
+    session.info.setdefault(AFTER_COMMIT, []).append(callback)
+
+
+@event.listens_for(Session, "after_commit")
+def _run_after_commit(session: Session) -> None:
+    for callback in session.info.pop(AFTER_COMMIT, []):
+        try:
+            callback()
+        except Exception:  # the data is committed; a failed announcement must not undo the answer
+            logging.getLogger(__name__).exception("an after-commit action failed")
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_after_commit(session: Session) -> None:
+    session.info.pop(AFTER_COMMIT, None)

@@ -12,11 +12,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session
 
 from server import audit_chains
+from server.db import AFTER_COMMIT as _AFTER_COMMIT
+from server.db import after_commit  # noqa: F401  (indexers call records.after_commit)
 from server.halls import DEFAULT_HALL
 from server.models import Device, Record, RecordConflict
 from workstation.protocol import records as wire
@@ -27,7 +29,6 @@ log = logging.getLogger(__name__)
 Indexer = Callable[[Session, Record, Any], None]
 _indexers: dict[str, list[tuple[type[BaseModel] | None, Indexer]]] = {}
 _refusing: set[str] = set()  # kinds with an indexer that may raise Refused
-_AFTER_COMMIT = "records.after_commit"
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -57,27 +58,6 @@ def indexer(kind: str, model: type[BaseModel] | None = None,
         return function
 
     return register
-
-
-def after_commit(session: Session, callback: Callable[[], None]) -> None:
-    """Run `callback` once the session's transaction commits (not at all on a rollback, nor
-    when the record whose indexer asked is refused): how an indexer publishes an event
-    that must never announce something a reader cannot see yet."""
-    session.info.setdefault(_AFTER_COMMIT, []).append(callback)
-
-
-@event.listens_for(Session, "after_commit")
-def _run_after_commit(session: Session) -> None:
-    for callback in session.info.pop(_AFTER_COMMIT, []):
-        try:
-            callback()
-        except Exception:  # the data is committed; a failed announcement must not undo the answer
-            log.exception("an after-commit action failed")
-
-
-@event.listens_for(Session, "after_rollback")
-def _drop_after_commit(session: Session) -> None:
-    session.info.pop(_AFTER_COMMIT, None)
 
 
 def _index(session: Session, row: Record) -> None:

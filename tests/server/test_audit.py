@@ -82,7 +82,7 @@ def test_actions_reveals_and_exports_leave_one_chain(hall_server):
     for row in rows:
         by_action.setdefault(row["action"], []).append(row)
     (made,) = by_action["admin.enrolment_code"]
-    assert (made["actor"], made["role"], made["details"]) == ("admin", "admin", {"kind": "kiosk", "window": None})
+    assert (made["actor"], made["role"], made["details"]) == ("admin", "admin", {"kind": "kiosk", "window": None, "hall": "main"})
     assert code.json()["code"] not in json.dumps(rows)
     (lifted,) = by_action["admin.unlock_account"]
     assert lifted["object"] == "clerk2"
