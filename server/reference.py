@@ -97,13 +97,19 @@ def _next_revision(session: Session) -> int:
     return counter.value
 
 
+def stored_form(kind: ReferenceKind, value: BaseModel) -> dict[str, Any]:
+    """A valid value as the server keeps and serves it."""
+    normalised = value.model_dump(mode="json")
+    if kind is ReferenceKind.WINDOW and normalised.get("hall") is None:
+        normalised.pop("hall", None)  # the first hall's windows read as they always did
+    return normalised
+
+
 def put(session: Session, kind: ReferenceKind, payload: dict[str, Any]) -> ReferenceEntry:
     """Store a new or changed value. An unchanged value keeps its revision, so a
     re-import of the same catalogue does not make every client pull it again."""
     value = validate(kind, payload)
-    normalised = value.model_dump(mode="json")
-    if kind is ReferenceKind.WINDOW and normalised.get("hall") is None:
-        normalised.pop("hall", None)  # the first hall's windows read as they always did
+    normalised = stored_form(kind, value)
     key = key_of(kind, value)
     entry = session.get(ReferenceEntry, (kind.value, key))
     if entry is not None and not entry.deleted and entry.payload == normalised:

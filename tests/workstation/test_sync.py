@@ -250,7 +250,7 @@ def _demo_hall_snapshot() -> dict[tuple[str, str], dict]:
         values = json.loads((DEMO_HALL / name).read_text(encoding="utf-8"))
         for value in [values] if kind in SINGLE_ENTRY else values:
             model = server_reference.validate(kind, value)
-            expected[(kind.value, server_reference.key_of(kind, model))] = model.model_dump(mode="json")
+            expected[(kind.value, server_reference.key_of(kind, model))] = server_reference.stored_form(kind, model)
     return expected
 
 
