@@ -37,47 +37,47 @@
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/advice.py" line="169"/>
+        <location filename="../../ui/supervisor/advice.py" line="160"/>
         <source>The hall server did not answer: %1</source>
         <translation>大厅服务器没有应答：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/advice.py" line="196"/>
+        <location filename="../../ui/supervisor/advice.py" line="187"/>
         <source>As of %1.</source>
         <translation>截至 %1。</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/advice.py" line="198"/>
+        <location filename="../../ui/supervisor/advice.py" line="189"/>
         <source>No window needs to change now: every queue is within reach.</source>
         <translation>目前各队列等候正常，无需调整窗口。</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/advice.py" line="203"/>
+        <location filename="../../ui/supervisor/advice.py" line="194"/>
         <source>Apply the advice</source>
         <translation>应用调整建议</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/advice.py" line="204"/>
+        <location filename="../../ui/supervisor/advice.py" line="195"/>
         <source>Window %1 (%2) will serve %3 as well, from now on. Apply?</source>
         <translation>%1 号窗口（%2）将从现在起同时办理 %3。确定应用吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/advice.py" line="208"/>
+        <location filename="../../ui/supervisor/advice.py" line="199"/>
         <source>Apply</source>
         <translation>应用</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/advice.py" line="209"/>
+        <location filename="../../ui/supervisor/advice.py" line="200"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/advice.py" line="216"/>
+        <location filename="../../ui/supervisor/advice.py" line="207"/>
         <source>Applying…</source>
         <translation>正在应用……</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/advice.py" line="222"/>
+        <location filename="../../ui/supervisor/advice.py" line="213"/>
         <source>Window %1 now serves %2 as well.</source>
         <translation>%1 号窗口已同时办理 %2。</translation>
     </message>
@@ -386,27 +386,27 @@
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/audit_alerts.py" line="115"/>
+        <location filename="../../ui/supervisor/audit_alerts.py" line="111"/>
         <source>Every card read, ID number shown, phone number shown and document printed at a workstation is sealed into its audit trail. The hall checks each trail as it arrives; a break is listed here until a supervisor acknowledges it.</source>
         <translation>窗口电脑上的每次读证、显示完整证件号、显示完整电话号码和打印文书，都封存进该电脑的审计记录。大厅在收到时逐条核对；一旦断链，就列在这里，直到主管确认已处理。</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/audit_alerts.py" line="169"/>
+        <location filename="../../ui/supervisor/audit_alerts.py" line="160"/>
         <source>The hall server did not answer: %1</source>
         <translation>大厅服务器没有应答：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/audit_alerts.py" line="188"/>
+        <location filename="../../ui/supervisor/audit_alerts.py" line="179"/>
         <source>No open audit alerts: every workstation&apos;s audit trail that reached the hall is unbroken.</source>
         <translation>没有未处理的审计告警：送达大厅的各电脑审计记录都完整无缺。</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/audit_alerts.py" line="196"/>
+        <location filename="../../ui/supervisor/audit_alerts.py" line="187"/>
         <source>Acknowledging…</source>
         <translation>正在确认…</translation>
     </message>
     <message>
-        <location filename="../../ui/supervisor/audit_alerts.py" line="202"/>
+        <location filename="../../ui/supervisor/audit_alerts.py" line="193"/>
         <source>Alert acknowledged by %1.</source>
         <translation>告警已由 %1 确认。</translation>
     </message>
@@ -3333,7 +3333,7 @@ Waiting for the applicant to sign on the citizen screen.</source>
     </message>
     <message>
         <location filename="../../ui/clerk/materials_panel.py" line="312"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="1293"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="1305"/>
         <source>Choose the service item to check the materials.</source>
         <translation>请选择办理事项后核验材料。</translation>
     </message>
@@ -3383,29 +3383,29 @@ Waiting for the applicant to sign on the citizen screen.</source>
         <translation>群众屏显示</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="724"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="733"/>
         <source>Accept</source>
         <translation>受理</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="725"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="1254"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="734"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="1266"/>
         <source>Accept with deficiency</source>
         <translation>容缺受理</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="726"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="735"/>
         <source>Accept on commitment</source>
         <translation>告知承诺</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="727"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="736"/>
         <source>Notify once</source>
         <translation>一次性告知</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="728"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="1237"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="737"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="1249"/>
         <source>Reject</source>
         <translation>不予受理</translation>
     </message>
@@ -3460,236 +3460,236 @@ Waiting for the applicant to sign on the citizen screen.</source>
         <translation>正在查询电子证照…</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="473"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="482"/>
         <source>no end</source>
         <translation>长期</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="474"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="483"/>
         <source>E-licence %1 %2, valid until %3</source>
         <translation>电子证照 %1 %2，有效至 %3</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="477"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="476"/>
         <source>Fetched by data sharing: %1</source>
         <translation>已通过电子证照共享获取：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="479"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="478"/>
         <source>The licence service holds nothing for these materials: take them on paper.</source>
         <translation>电子证照库中没有这些材料，请收取纸质材料。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="484"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="487"/>
         <source>The licence service cannot be used now (%1): take the materials on paper.</source>
         <translation>电子证照服务暂不可用（%1），请收取纸质材料。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="514"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="517"/>
         <source>The centre holds no materials of this applicant.</source>
         <translation>本中心没有保存该申请人的材料。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="516"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="519"/>
         <source>none still valid</source>
         <translation>均已过期</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="517"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="520"/>
         <source>The centre holds %1 material(s) of this applicant; valid for reuse: %2</source>
         <translation>本中心保存有该申请人的材料 %1 份，可复用：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="524"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="527"/>
         <source>The centre&apos;s held materials cannot be looked up now (%1): take the materials on paper.</source>
         <translation>暂时无法查询本中心保存的材料（%1）：请照常收取纸质材料。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="558"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="567"/>
         <source>Held: received %1 (case %2), valid until %3</source>
         <translation>已收取，%1 受理（办件号 %2），有效至 %3</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="560"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="569"/>
         <source>Held: received %1 (case %2), expired %3: ask for it again</source>
         <translation>已收取，%1 受理（办件号 %2），已于 %3 过期：请重新收取</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="580"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="589"/>
         <source>%1 entries of the hall&apos;s guide cannot be read at this PC and are left out (%2); everything else works. Tell IT: this PC may need the hall&apos;s newer version.</source>
         <translation>大厅办事指南中有 %1 条本机无法读取，已略过（%2）；其余功能正常。请告知 IT：本机可能需要升级到大厅的新版本。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="588"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="597"/>
         <source>This service item was withdrawn from the catalogue.</source>
         <translation>该事项已从目录中撤销。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="591"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="600"/>
         <source>This bundle was withdrawn from the catalogue.</source>
         <translation>该一件事已从目录中撤下。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="597"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="606"/>
         <source>the guide read before stays in use</source>
         <translation>继续使用之前读取的指南</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="598"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="607"/>
         <source>no service item can be checked until it is</source>
         <translation>在此之前无法核验任何事项</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="599"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="608"/>
         <source>The hall&apos;s guide cannot be read at this PC (%1): %2. Tell IT.</source>
         <translation>本机无法读取大厅办事指南（%1）：%2。请告知 IT。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="615"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="624"/>
         <source>[One thing] %1&#x3000;%2 items</source>
         <translation>【一件事】%1&#x3000;共 %2 个事项</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="660"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="669"/>
         <source>done on the spot</source>
         <translation>当场办结</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="661"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="670"/>
         <source>promised within %1 %2</source>
         <translation>承诺 %1 个%2内办结</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="681"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="690"/>
         <source>One thing: %1 · %2</source>
         <translation>一件事：%1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="759"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="768"/>
         <source>not applied for</source>
         <translation>本次不申请</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="770"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="779"/>
         <source>checking</source>
         <translation>核验中</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="774"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="783"/>
         <source>complete</source>
         <translation>材料齐全</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="777"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="786"/>
         <source>materials missing or defective</source>
         <translation>材料缺少或不符合要求</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="784"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="793"/>
         <source>Answer every question and check every material first.</source>
         <translation>请先回答全部情形并核验全部材料。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="822"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="831"/>
         <source>no decision is allowed yet</source>
         <translation>尚无可作出的决定</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="905"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="917"/>
         <source>for %1</source>
         <translation>用于 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="908"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="920"/>
         <source>required</source>
         <translation>必要</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="908"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="920"/>
         <source>optional</source>
         <translation>非必要</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="909"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="921"/>
         <source>may follow later</source>
         <translation>容缺后补</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="1036"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="1048"/>
         <source>not checked</source>
         <translation>未核验</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="1037"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="1049"/>
         <source>received</source>
         <translation>已收取</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="1038"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="1050"/>
         <source>electronic</source>
         <translation>电子材料</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="1039"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="1051"/>
         <source>fetched by data sharing</source>
         <translation>共享免提交</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="1040"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="1052"/>
         <source>reused</source>
         <translation>复用</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="1041"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="1053"/>
         <source>missing</source>
         <translation>缺少</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="1042"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="1054"/>
         <source>defective</source>
         <translation>不符合要求</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="1086"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="1098"/>
         <source>the centre holds no valid copy of it any more</source>
         <translation>本中心保存的该材料已失效</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="1090"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="1102"/>
         <source>count the originals or copies received</source>
         <translation>请填写收取的原件或复印件份数</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="1092"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="1104"/>
         <source>choose or type what is wrong</source>
         <translation>请选择或填写问题</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="1125"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="1166"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="1171"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="1137"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="1178"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="1183"/>
         <source>Choose: %1</source>
         <translation>请选择：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="1133"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="1178"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="1145"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="1190"/>
         <source>Not checked yet: %1</source>
         <translation>尚未核验：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="1134"/>
-        <location filename="../../ui/clerk/materials_panel.py" line="1179"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="1146"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="1191"/>
         <source>Every material is in order.</source>
         <translation>材料齐全，符合要求。</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="1243"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="1255"/>
         <source>The specific reason the application is not accepted:</source>
         <translation>不予受理的具体理由：</translation>
     </message>
     <message>
-        <location filename="../../ui/clerk/materials_panel.py" line="1256"/>
+        <location filename="../../ui/clerk/materials_panel.py" line="1268"/>
         <source>By when will the applicant bring each missing material?</source>
         <translation>申请人补交各项材料的期限：</translation>
     </message>

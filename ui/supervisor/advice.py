@@ -14,12 +14,12 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
 from ui.hall_time import hall_time
+from ui.supervisor.card_screen import card_column, screen_head
 from ui.supervisor.live import LiveFeed, Reader, stream_words
 from ui.tasks import run_in_background, while_alive
 from ui.words import fill
@@ -103,23 +103,14 @@ class AdviceScreen(QWidget):
         self.status.setObjectName("adviceStatus")
         self.refresh_button = QPushButton(self.tr("&Refresh"))
         self.refresh_button.clicked.connect(self.refresh)
-        head = QHBoxLayout()
-        head.addWidget(self.title)
-        head.addStretch(1)
-        head.addWidget(self.status)
-        head.addWidget(self.refresh_button)
+        head = screen_head(self.title, self.status, self.refresh_button)
         self.note = QLabel()
         self.note.setObjectName("adviceNote")
         self.note.setWordWrap(True)
         self.message = QLabel()
         self.message.setObjectName("adviceMessage")
         self.message.setWordWrap(True)
-        self.list = QWidget()
-        self.list_layout = QVBoxLayout(self.list)
-        self.list_layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.list)
+        self.list, self.list_layout, scroll = card_column()
         layout = QVBoxLayout(self)
         layout.addLayout(head)
         layout.addWidget(self.message)

@@ -11,12 +11,12 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
 from ui.hall_time import hall_time
+from ui.supervisor.card_screen import card_column, screen_head
 from ui.supervisor.live import LiveFeed, Reader, stream_words
 from ui.tasks import run_in_background, while_alive
 from ui.words import fill
@@ -107,11 +107,7 @@ class AuditAlertScreen(QWidget):
         self.status.setObjectName("auditAlertStatus")
         self.refresh_button = QPushButton(self.tr("&Refresh"))
         self.refresh_button.clicked.connect(self.refresh)
-        head = QHBoxLayout()
-        head.addWidget(self.title)
-        head.addStretch(1)
-        head.addWidget(self.status)
-        head.addWidget(self.refresh_button)
+        head = screen_head(self.title, self.status, self.refresh_button)
         self.about = QLabel(self.tr("Every card read, ID number shown, phone number shown and document printed "
                                     "at a workstation is sealed into its audit trail. The hall checks each "
                                     "trail as it arrives; a break is listed here until a supervisor "
@@ -121,12 +117,7 @@ class AuditAlertScreen(QWidget):
         self.message = QLabel()
         self.message.setObjectName("auditAlertMessage")
         self.message.setWordWrap(True)
-        self.list = QWidget()
-        self.list_layout = QVBoxLayout(self.list)
-        self.list_layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.list)
+        self.list, self.list_layout, scroll = card_column()
         layout = QVBoxLayout(self)
         layout.addLayout(head)
         layout.addWidget(self.about)
